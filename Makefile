@@ -1,0 +1,67 @@
+# childcop — two commands: `make run` and `make test`. Everything else is set up by them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+MANAGE := $(BIN)/python manage.py
+# The Makefile is the developer's tool: local development mode unless told otherwise.
+export DJANGO_DEBUG ?= 1
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run test test-fast lint format bench chromium clean
+
+help:
+	@echo "make run    - set up everything and start web, worker and scheduler with demo data"
+	@echo "make test   - set up everything and run the whole test suite"
+	@echo "make lint   - ruff check, ruff format --check, makemigrations --check"
+	@echo "make bench  - benchmark the main pages at program scale"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.deps: requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	@touch $@
+
+node_modules/.deps: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+var:
+	mkdir -p var
+
+setup: $(VENV)/.deps node_modules/.deps | var
+	$(MANAGE) migrate --noinput
+
+run: setup
+	$(MANAGE) seed_demo
+	$(BIN)/honcho --no-colour -f Procfile start
+
+# The browser tests drive Debian's chromium; install it when it is missing and we may.
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; \
+	  else echo "The browser tests need Debian's chromium: apt-get install chromium" >&2; exit 1; fi; }
+
+test: setup chromium
+	$(BIN)/pytest
+
+test-fast: setup
+	$(BIN)/pytest -m "not e2e"
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: setup
+	$(BIN)/python -m childcop.bench
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache staticfiles

@@ -1,0 +1,46 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from .models import SentEmail, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["display_name"]
+    list_display = [
+        "email",
+        "display_name",
+        "department",
+        "job_title",
+        "is_program_admin",
+        "is_active",
+    ]
+    list_filter = ["is_program_admin", "is_staff", "is_active", "department"]
+    search_fields = ["email", "display_name", "department", "job_title"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Profile", {"fields": ("display_name", "job_title", "department")}),
+        (
+            "Notifications",
+            {"fields": ("notify_rhythm_reminders", "notify_community_news", "notify_digests")},
+        ),
+        (
+            "Roles",
+            {"fields": ("is_program_admin", "is_active", "is_staff", "is_superuser", "groups")},
+        ),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {"classes": ("wide",), "fields": ("email", "display_name", "password1", "password2")},
+        ),
+    )
+
+
+@admin.register(SentEmail)
+class SentEmailAdmin(admin.ModelAdmin):
+    list_display = ["kind", "key", "recipient", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["recipient__email", "key"]
+    raw_id_fields = ["recipient"]

@@ -1,0 +1,30 @@
+from django import forms
+
+from .models import User
+
+
+class SignupProfileForm(forms.Form):
+    """Extra fields on allauth's sign-up form."""
+
+    display_name = forms.CharField(max_length=150, label="Your name")
+    job_title = forms.CharField(max_length=150, required=False)
+    department = forms.CharField(max_length=150, required=False)
+
+    def signup(self, request, user):
+        user.display_name = self.cleaned_data["display_name"].strip()
+        user.job_title = self.cleaned_data["job_title"].strip()
+        user.department = self.cleaned_data["department"].strip()
+        user.save()
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = [
+            "display_name",
+            "job_title",
+            "department",
+            "notify_rhythm_reminders",
+            "notify_community_news",
+            "notify_digests",
+        ]

@@ -1,0 +1,50 @@
+from django.contrib import messages
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from childcop.utils import paginate, querystring_without
+from communities.models import Community, Membership
+
+from .filters import PersonFilter
+from .forms import ProfileForm
+from .models import User
+
+
+def people_list(request):
+    queryset = User.objects.filter(is_active=True).annotate(
+        community_count=Count("memberships", distinct=True)
+    )
+    filterset = PersonFilter(request.GET, queryset=queryset.order_by("display_name"))
+    page = paginate(request, filterset.qs)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "querystring": querystring_without(request, "page"),
+    }
+    template = "people/_people_table.html" if request.htmx else "people/list.html"
+    return render(request, template, context)
+
+
+def person_detail(request, pk):
+    person = get_object_or_404(User.objects.filter(is_active=True), pk=pk)
+    # Only the memberships of communities the viewer may see.
+    memberships = (
+        Membership.objects.filter(
+            user=person, community__in=Community.objects.for_user(request.user)
+        )
+        .select_related("community")
+        .prefetch_related("leadership_roles")
+        .order_by("community__name")
+    )
+    return render(request, "people/detail.html", {"person": person, "memberships": memberships})
+
+
+@require_http_methods(["GET", "POST"])
+def profile_edit(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile and notification preferences were saved.")
+        return redirect("profile")
+    return render(request, "people/profile.html", {"form": form})

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ChildcopConfig(AppConfig):
+    """The project package itself: home page, health endpoint, template tags, shared helpers."""
+
+    name = "childcop"
+    verbose_name = "childcop"

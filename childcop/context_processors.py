@@ -1,0 +1,6 @@
+from childcop import permissions
+
+
+def roles(request):
+    user = getattr(request, "user", None)
+    return {"is_program_admin": bool(user and permissions.is_program_admin(user))}

@@ -1,0 +1,189 @@
+"""Build a believable demo program of communities of practice (idempotent)."""
+
+import random
+from datetime import timedelta
+
+import factory.random
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from childcop.accounts.factories import ProgramAdminFactory, UserFactory
+from childcop.accounts.models import User
+from communities.choices import LeadershipRole, Level, ObjectiveStatus, Stage
+from communities.factories import CommunityFactory, MembershipFactory, ObjectiveFactory
+from communities.models import Community, LeadershipAssignment, StageChange
+
+DEMO_PASSWORD = "childcop-demo"  # noqa: S105 — development-only, documented in the README
+
+# (email, name, job title, department, what they are in the demo)
+DEMO_USERS = [
+    ("admin@example.org", "Amira Haddad", "Social learning lead", "Social Learning Team", "program admin"),
+    ("coordinator@example.org", "Cora Lindqvist", "Senior data protection officer", "Legal", "coordinator of Data protection in practice"),
+    ("core@example.org", "Kofi Mensah", "Privacy engineer", "Information Technology", "core group of Data protection in practice"),
+    ("member@example.org", "Mei Tanaka", "Project manager", "Operations", "member of Data protection in practice and Field safety"),
+    ("newcomer@example.org", "Noah Fischer", "Analyst", "Finance", "no communities yet"),
+]  # fmt: skip
+
+# (name, domain, stage, open, purpose)
+COMMUNITIES = [
+    ("Data protection in practice", "Applying privacy rules in everyday projects", Stage.MATURING, True,
+     "Help project teams get privacy right the first time, so that we protect the people we serve and avoid costly rework."),
+    ("Field safety", "Keeping staff safe in field operations", Stage.SUSTAINING, True,
+     "Share what works to keep field teams safe, and learn from every incident and near miss."),
+    ("Agile delivery", "Delivering projects in short, learning iterations", Stage.COALESCING, True,
+     "Grow our ability to deliver value early and often across departments."),
+    ("Procurement excellence", "Buying well: value, ethics and speed", Stage.MATURING, True,
+     "Reduce procurement cycle times while raising quality and ethics standards."),
+    ("Customer voice", "Hearing and acting on what customers tell us", Stage.POTENTIAL, True,
+     "Turn customer feedback into improvements that people notice."),
+    ("Data science guild", "Analytics and machine learning for decisions", Stage.TRANSFORMING, True,
+     "Make data-informed decisions the norm, and merge with the BI network into one data community."),
+    ("Leadership circle", "First-time managers learning to lead", Stage.SUSTAINING, False,
+     "Support new managers through their first two years, peer to peer."),
+    ("Paper-free office", "Digitising forms and archives", Stage.CLOSED, True,
+     "Digitise our forms and archives. Achieved in 2025; the legacy lives on in the records team's guidelines."),
+    ("Green operations", "Reducing the footprint of our operations", Stage.COALESCING, True,
+     "Cut the carbon footprint of our sites and travel, learning from each other's pilots."),
+]  # fmt: skip
+
+STAGE_PATHS = {
+    Stage.POTENTIAL: [Stage.POTENTIAL],
+    Stage.COALESCING: [Stage.POTENTIAL, Stage.COALESCING],
+    Stage.MATURING: [Stage.POTENTIAL, Stage.COALESCING, Stage.MATURING],
+    Stage.SUSTAINING: [Stage.POTENTIAL, Stage.COALESCING, Stage.MATURING, Stage.SUSTAINING],
+    Stage.TRANSFORMING: [
+        Stage.POTENTIAL,
+        Stage.COALESCING,
+        Stage.MATURING,
+        Stage.SUSTAINING,
+        Stage.TRANSFORMING,
+    ],
+    Stage.CLOSED: [
+        Stage.POTENTIAL,
+        Stage.COALESCING,
+        Stage.MATURING,
+        Stage.TRANSFORMING,
+        Stage.CLOSED,
+    ],
+}
+
+LEVEL_WEIGHTS = [
+    (Level.CORE, 2), (Level.ACTIVE, 4), (Level.OCCASIONAL, 5), (Level.PERIPHERAL, 6), (Level.TRANSACTIONAL, 3),
+]  # fmt: skip
+
+
+class Command(BaseCommand):
+    help = "Seed a demo program: communities across all stages, about 150 people, demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--people", type=int, default=150)
+
+    def handle(self, *args, people, **options):
+        if not (settings.DEBUG or settings.TESTING):
+            raise CommandError(
+                "seed_demo creates known passwords: run it only with DJANGO_DEBUG=1."
+            )
+        if Community.objects.filter(slug="data-protection-in-practice").exists():
+            self.stdout.write("The demo program is already seeded; nothing to do.")
+        else:
+            with transaction.atomic():
+                self._seed(people)
+            self.stdout.write(self.style.SUCCESS("Seeded the demo program."))
+        self._print_logins()
+
+    def _seed(self, people_count):
+        factory.random.reseed_random(2026)
+        rng = random.Random(2026)  # noqa: S311 — demo data, not security
+        demo = {}
+        for email, name, title, dept, _ in DEMO_USERS:
+            maker = ProgramAdminFactory if email.startswith("admin@") else UserFactory
+            user = maker(
+                email=email,
+                display_name=name,
+                job_title=title,
+                department=dept,
+                password=DEMO_PASSWORD,
+            )
+            demo[email] = user
+        admin = demo["admin@example.org"]
+        admin.is_superuser = True
+        admin.save(update_fields=["is_superuser"])
+        ProgramAdminFactory(email="sofia.team@example.org", display_name="Sofia Reyes")
+        people = [
+            UserFactory(email=f"person{n:03d}@example.org") for n in range(1, people_count + 1)
+        ]
+
+        now = timezone.now()
+        for index, (name, domain, stage, is_open, purpose) in enumerate(COMMUNITIES):
+            community = CommunityFactory(
+                name=name,
+                domain=domain,
+                stage=stage,
+                is_open=is_open,
+                purpose=purpose,
+                history=False,
+            )
+            path = STAGE_PATHS[stage]
+            start = now - timedelta(days=120 * len(path) + 30 * index)
+            previous = ""
+            for step, to_stage in enumerate(path):
+                StageChange.objects.create(
+                    community=community, from_stage=previous, to_stage=to_stage, changed_by=admin,
+                    changed_at=start + timedelta(days=120 * step),
+                    note="Community created." if not previous else f"Moved to {to_stage} after the PDCA review.",
+                )  # fmt: skip
+                previous = to_stage
+            for n, status in enumerate(
+                [ObjectiveStatus.ACHIEVED, ObjectiveStatus.IN_PROGRESS, ObjectiveStatus.PLANNED]
+            ):
+                ObjectiveFactory(community=community, status=status, position=n)
+            self._members(community, people, rng, start)
+        self._demo_memberships(demo)
+
+    def _members(self, community, people, rng, start):
+        size = 6 if community.stage == Stage.POTENTIAL else rng.randint(18, 45)
+        chosen = rng.sample(people, size)
+        levels, weights = zip(*LEVEL_WEIGHTS, strict=True)
+        roles = list(LeadershipRole)
+        for i, person in enumerate(chosen):
+            level = Level.CORE if i < 3 else rng.choices(levels, weights)[0]
+            membership = MembershipFactory(
+                community=community, user=person, level=level, is_coordinator=(i == 0),
+                joined_on=(start + timedelta(days=rng.randint(0, 400))).date(),
+            )  # fmt: skip
+            if i < 4:
+                LeadershipAssignment.objects.bulk_create(
+                    LeadershipAssignment(membership=membership, role=r)
+                    for r in rng.sample(roles, 2 if i else 1)
+                )
+
+    def _demo_memberships(self, demo):
+        dp = Community.objects.get(slug="data-protection-in-practice")
+        fs = Community.objects.get(slug="field-safety")
+        dp.memberships.filter(is_coordinator=True).update(is_coordinator=False)
+        coordinator = MembershipFactory(
+            community=dp,
+            user=demo["coordinator@example.org"],
+            level=Level.CORE,
+            is_coordinator=True,
+        )
+        LeadershipAssignment.objects.create(
+            membership=coordinator, role=LeadershipRole.COMMUNITY_KEEPER
+        )
+        core = MembershipFactory(community=dp, user=demo["core@example.org"], level=Level.CORE)
+        LeadershipAssignment.objects.bulk_create(
+            LeadershipAssignment(membership=core, role=r)
+            for r in (LeadershipRole.SOCIAL_REPORTER, LeadershipRole.AGENDA_ACTIVIST)
+        )
+        MembershipFactory(community=dp, user=demo["member@example.org"], level=Level.ACTIVE)
+        MembershipFactory(community=fs, user=demo["member@example.org"], level=Level.OCCASIONAL)
+
+    def _print_logins(self):
+        self.stdout.write(
+            f"\nDemo logins (password for all: {DEMO_PASSWORD} — development only):"
+        )
+        for email, _, _, _, what in DEMO_USERS:
+            if User.objects.filter(email=email).exists():
+                self.stdout.write(f"  {email:<26} {what}")

@@ -1,0 +1,148 @@
+"""Who may do what: the one place every access decision is answered.
+
+Views, templates (through the flags views pass them) and querysets all ask this
+module. The rules:
+
+* Anonymous people are sent to the login page (LoginRequiredMiddleware, default deny).
+* Program admins (the social learning team) may do everything.
+* A community is visible to its members, and to everyone signed in when it is open
+  and past the *potential* stage; otherwise it does not exist for them (404).
+* Within a visible community, a role that is too low gets 403: members and core
+  group read; coordinators edit the profile (not the stage) and manage members;
+  only program admins create communities and change lifecycle stages.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+
+
+class Role(IntEnum):
+    OUTSIDER = 0
+    MEMBER = 1
+    CORE = 2
+    COORDINATOR = 3
+    ADMIN = 4
+
+
+def is_program_admin(user) -> bool:
+    return bool(
+        user.is_authenticated and user.is_active and (user.is_program_admin or user.is_superuser)
+    )
+
+
+def visible_communities_q(user) -> Q:
+    from communities.choices import Stage
+    from communities.models import Membership
+
+    if is_program_admin(user):
+        return Q()
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    is_member = Exists(Membership.objects.filter(community=OuterRef("pk"), user=user))
+    return (Q(is_open=True) & ~Q(stage=Stage.POTENTIAL)) | Q(is_member)
+
+
+def membership_of(user, community):
+    """The user's membership of the community, or None (one query, cached on the object)."""
+    cache = community.__dict__.setdefault("_membership_cache", {})
+    if user.pk not in cache:
+        cache[user.pk] = (
+            community.memberships.filter(user_id=user.pk).first() if user.is_authenticated else None
+        )
+    return cache[user.pk]
+
+
+def community_role(user, community) -> Role:
+    if is_program_admin(user):
+        return Role.ADMIN
+    membership = membership_of(user, community)
+    if membership is None:
+        return Role.OUTSIDER
+    if membership.is_coordinator:
+        return Role.COORDINATOR
+    if membership.is_core:
+        return Role.CORE
+    return Role.MEMBER
+
+
+def can_view_community(user, community) -> bool:
+    from communities.choices import Stage
+
+    if community_role(user, community) >= Role.MEMBER:
+        return True
+    return user.is_authenticated and community.is_open and community.stage != Stage.POTENTIAL
+
+
+def can_create_community(user) -> bool:
+    return is_program_admin(user)
+
+
+def can_edit_community(user, community) -> bool:
+    return community_role(user, community) >= Role.COORDINATOR
+
+
+def can_change_stage(user, community) -> bool:
+    return is_program_admin(user)
+
+
+def can_manage_members(user, community) -> bool:
+    return community_role(user, community) >= Role.COORDINATOR
+
+
+def can_join(user, community) -> bool:
+    from communities.choices import Stage
+
+    return (
+        user.is_authenticated
+        and membership_of(user, community) is None
+        and community.is_open
+        and community.stage != Stage.CLOSED
+    )
+
+
+def can_leave(user, community) -> bool:
+    return membership_of(user, community) is not None
+
+
+def community_flags(user, community) -> dict:
+    """Everything a community page needs to know about what this user may do."""
+    role = community_role(user, community)
+    return {
+        "role": role,
+        "role_label": role.name.replace("_", " ").capitalize() if role else "",
+        "is_member": membership_of(user, community) is not None,
+        "edit": can_edit_community(user, community),
+        "change_stage": can_change_stage(user, community),
+        "manage_members": can_manage_members(user, community),
+        "join": can_join(user, community),
+        "leave": can_leave(user, community),
+    }
+
+
+def get_community_for_user(user, slug, *, require=None):
+    """Fetch a community in the user's scope (404 outside it), then check `require` (403)."""
+    from communities.models import Community
+
+    community = Community.objects.filter(slug=slug).first()
+    if community is None or not can_view_community(user, community):
+        raise Http404("No such community.")
+    if require is not None and not require(user, community):
+        raise PermissionDenied
+    return community
+
+
+def require_program_admin(user) -> None:
+    if not is_program_admin(user):
+        raise PermissionDenied
+
+
+def public(view):
+    """Mark a view as open to anonymous visitors (the only way out of default deny)."""
+    from django.contrib.auth.decorators import login_not_required
+
+    return login_not_required(view)

@@ -1,0 +1,35 @@
+"""Template helpers: sanitised Markdown, stage badges, querystring-preserving links."""
+
+import markdown as md
+import nh3
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+_ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "code", "pre",
+    "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+
+
+@register.filter
+def markdown(text):
+    """Render Markdown, then keep only an allow-list of tags (nh3)."""
+    if not text:
+        return ""
+    html = md.markdown(str(text), extensions=["extra", "sane_lists"])
+    return mark_safe(nh3.clean(html, tags=_ALLOWED_TAGS, link_rel="noopener noreferrer"))  # noqa: S308
+
+
+@register.inclusion_tag("includes/stage_badge.html")
+def stage_badge(stage, label=None):
+    return {"stage": stage, "label": label or str(stage).capitalize()}
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, page_number):
+    request = context["request"]
+    params = request.GET.copy()
+    params["page"] = page_number
+    return "?" + params.urlencode()

@@ -1,0 +1,38 @@
+"""Small helpers shared by every app's views."""
+
+import csv
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def paginate(request, queryset, per_page=None):
+    """A page of the queryset; bad or out-of-range page numbers fall back gracefully."""
+    paginator = Paginator(queryset, per_page or settings.CHILDCOP_PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def safe_cell(value) -> str:
+    """Neutralise spreadsheet formulas in exported cells."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
+
+
+def csv_response(filename: str, header, rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(cell) for cell in row])
+    return response
+
+
+def querystring_without(request, *keys) -> str:
+    params = request.GET.copy()
+    for key in keys:
+        params.pop(key, None)
+    return params.urlencode()

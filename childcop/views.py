@@ -1,0 +1,77 @@
+"""Project-level pages: the home page and the health endpoint."""
+
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from childcop import permissions
+from childcop.accounts.models import User
+from communities.choices import Stage
+from communities.models import Community, Membership, StageChange
+
+
+def home(request):
+    user = request.user
+    memberships = (
+        Membership.objects.filter(user=user)
+        .select_related("community")
+        .annotate(member_count=Count("community__memberships", distinct=True))
+        .order_by("-is_coordinator", "community__name")
+    )
+    context = {"memberships": memberships}
+    if permissions.is_program_admin(user):
+        by_stage = dict(Community.objects.values_list("stage").annotate(n=Count("id")).order_by())
+        context["program"] = {
+            "stages": [(value, label, by_stage.get(value, 0)) for value, label in Stage.choices],
+            "communities": sum(by_stage.values()),
+            "people": User.objects.filter(is_active=True).count(),
+            "memberships": Membership.objects.count(),
+            "without_coordinator": Community.objects.exclude(stage=Stage.CLOSED)
+            .exclude(
+                Exists(Membership.objects.filter(community=OuterRef("pk"), is_coordinator=True))
+            )
+            .order_by("name")[:10],
+            "recent_changes": StageChange.objects.exclude(from_stage="").select_related(
+                "community", "changed_by"
+            )[:6],
+        }
+    else:
+        context["suggestions"] = (
+            Community.objects.for_user(user)
+            .filter(is_open=True)
+            .exclude(Q(stage=Stage.CLOSED) | Q(memberships__user=user))
+            .annotate(member_count=Count("memberships"))
+            .order_by("-member_count", "name")[:5]
+        )
+    return render(request, "home.html", context)
+
+
+@require_GET
+@never_cache
+@permissions.public
+def healthz(request):
+    """Database and broker reachability, as JSON: 200 when both answer, 503 otherwise."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception as error:  # noqa: BLE001 — any failure means "not reachable"
+        checks["database"] = f"error: {error.__class__.__name__}"
+    try:
+        from childcop.celery import app
+
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+            conn.default_channel  # noqa: B018 — opening the channel proves the broker answers
+        checks["broker"] = "ok"
+    except Exception as error:  # noqa: BLE001
+        checks["broker"] = f"error: {error.__class__.__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )

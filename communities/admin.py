@@ -1,0 +1,61 @@
+from django.contrib import admin
+
+from .models import Community, LeadershipAssignment, Membership, Objective, StageChange
+
+
+class ObjectiveInline(admin.TabularInline):
+    model = Objective
+    extra = 0
+
+
+class StageChangeInline(admin.TabularInline):
+    model = StageChange
+    extra = 0
+    readonly_fields = ["from_stage", "to_stage", "changed_by", "changed_at", "note"]
+    can_delete = False
+
+
+@admin.register(Community)
+class CommunityAdmin(admin.ModelAdmin):
+    list_display = ["name", "domain", "stage", "is_open", "created_at"]
+    list_filter = ["stage", "is_open"]
+    search_fields = ["name", "domain", "purpose"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ObjectiveInline, StageChangeInline]
+
+
+class LeadershipInline(admin.TabularInline):
+    model = LeadershipAssignment
+    extra = 0
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "community", "level", "is_coordinator", "joined_on"]
+    list_filter = ["level", "is_coordinator", "community"]
+    search_fields = ["user__email", "user__display_name", "community__name"]
+    raw_id_fields = ["user", "added_by"]
+    list_select_related = ["user", "community"]
+    inlines = [LeadershipInline]
+
+
+@admin.register(StageChange)
+class StageChangeAdmin(admin.ModelAdmin):
+    list_display = ["community", "from_stage", "to_stage", "changed_by", "changed_at"]
+    list_filter = ["to_stage"]
+    search_fields = ["community__name", "note"]
+    list_select_related = ["community", "changed_by"]
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(admin.ModelAdmin):
+    list_display = ["title", "community", "status"]
+    list_filter = ["status"]
+    search_fields = ["title", "community__name"]
+
+
+@admin.register(LeadershipAssignment)
+class LeadershipAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["membership", "role", "assigned_at"]
+    list_filter = ["role"]
+    search_fields = ["membership__user__display_name", "membership__community__name"]

@@ -1,0 +1,110 @@
+from django import forms
+from django.contrib.auth import get_user_model
+
+from .choices import STAGE_HELP, LeadershipRole, Level, Stage
+from .models import Community, Membership, Objective
+
+PROFILE_FIELDS = ["domain", "purpose", "vision", "strategy", "value_proposition"]
+
+
+class CommunityCreateForm(forms.ModelForm):
+    """The program admin launches a community record: name, domain, why, and its stage."""
+
+    class Meta:
+        model = Community
+        fields = ["name", "domain", "stage", "is_open", *PROFILE_FIELDS[1:]]
+        widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in PROFILE_FIELDS[1:]}
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if Community.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("A community with this name already exists.")
+        return name
+
+
+class CommunityAdminEditForm(CommunityCreateForm):
+    class Meta(CommunityCreateForm.Meta):
+        fields = ["name", "domain", "is_open", *PROFILE_FIELDS[1:]]
+
+
+class CommunityCoordinatorEditForm(forms.ModelForm):
+    """Coordinators shape their community's direction, not its name or lifecycle stage."""
+
+    class Meta:
+        model = Community
+        fields = ["vision", "strategy", "value_proposition"]
+        widgets = {f: forms.Textarea(attrs={"rows": 4}) for f in fields}
+
+
+class ObjectiveForm(forms.ModelForm):
+    class Meta:
+        model = Objective
+        fields = ["title", "status"]
+
+
+ObjectiveFormSet = forms.inlineformset_factory(
+    Community, Objective, form=ObjectiveForm, extra=2, can_delete=True, max_num=30,
+    validate_max=True,
+)  # fmt: skip
+
+
+class StageChangeForm(forms.Form):
+    to_stage = forms.ChoiceField(label="New lifecycle stage", choices=Stage.choices)
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why now? What the plan–do–check–act review showed. Kept in the stage history.",
+    )
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.community = community
+        self.fields["to_stage"].choices = [
+            (value, f"{label} — {STAGE_HELP[value]}")
+            for value, label in Stage.choices
+            if value != community.stage
+        ]
+
+
+class MembershipForm(forms.ModelForm):
+    roles = forms.MultipleChoiceField(
+        label="Internal leadership roles",
+        choices=LeadershipRole.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Several people may share a role, and one person may hold several. "
+        "Distributed leadership is a success factor.",
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["level", "is_coordinator"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["roles"].initial = [r.role for r in self.instance.leadership_roles.all()]
+
+
+class AddMemberForm(MembershipForm):
+    email = forms.EmailField(
+        label="Person's email",
+        help_text="Someone who already has an account, found in the people directory.",
+    )
+
+    class Meta(MembershipForm.Meta):
+        fields = ["email", "level", "is_coordinator"]
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.community = community
+        self.fields["level"].initial = Level.PERIPHERAL
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        user = get_user_model().objects.filter(email=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError("Nobody with this email has an account yet.")
+        if self.community.memberships.filter(user=user).exists():
+            raise forms.ValidationError(f"{user} is already a member of this community.")
+        self.user = user
+        return email

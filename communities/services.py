@@ -1,0 +1,123 @@
+"""Workflows that touch several rows: each runs in one transaction."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from .choices import Level
+from .models import Community, LeadershipAssignment, Membership, StageChange
+
+
+class MembershipError(Exception):
+    """A membership change that the community's rules do not allow."""
+
+
+def unique_slug(name: str, exclude_pk=None) -> str:
+    base = slugify(name)[:150] or "community"
+    slug, n = base, 2
+    others = Community.objects.exclude(pk=exclude_pk)
+    while others.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def create_community(*, by, objectives=(), **fields) -> Community:
+    community = Community(**fields)
+    community.slug = unique_slug(community.name)
+    community.save()
+    StageChange.objects.create(
+        community=community, from_stage="", to_stage=community.stage, changed_by=by,
+        note="Community created.",
+    )  # fmt: skip
+    for position, objective in enumerate(objectives):
+        objective.community = community
+        objective.position = position
+        objective.save()
+    return community
+
+
+@transaction.atomic
+def change_stage(community: Community, *, to_stage: str, by, note: str = "") -> StageChange:
+    locked = Community.objects.select_for_update().get(pk=community.pk)
+    if locked.stage == to_stage:
+        raise ValueError("The community is already in that stage.")
+    change = StageChange.objects.create(
+        community=locked, from_stage=locked.stage, to_stage=to_stage, changed_by=by, note=note
+    )
+    locked.stage = to_stage
+    locked.save(update_fields=["stage", "updated_at"])
+    community.stage = to_stage
+    return change
+
+
+def _notify_added(membership: Membership) -> None:
+    from .tasks import notify_added_to_community
+
+    transaction.on_commit(lambda: notify_added_to_community.delay(membership.pk))
+
+
+@transaction.atomic
+def join(community: Community, user) -> Membership:
+    try:
+        with transaction.atomic():
+            return Membership.objects.create(community=community, user=user, level=Level.PERIPHERAL)
+    except IntegrityError:
+        raise MembershipError("You are already a member of this community.") from None
+
+
+@transaction.atomic
+def add_member(
+    community: Community, user, *, by, level=Level.PERIPHERAL, is_coordinator=False, roles=()
+) -> Membership:
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                community=community, user=user, level=level, is_coordinator=is_coordinator,
+                added_by=by,
+            )  # fmt: skip
+    except IntegrityError:
+        raise MembershipError(f"{user} is already a member of this community.") from None
+    set_leadership_roles(membership, roles)
+    if user != by:
+        _notify_added(membership)
+    return membership
+
+
+def _would_leave_without_coordinator(membership: Membership, *, still_coordinator: bool) -> bool:
+    if not membership.is_coordinator or still_coordinator:
+        return False
+    others = membership.community.memberships.coordinators().exclude(pk=membership.pk)
+    return not others.exists()
+
+
+@transaction.atomic
+def update_membership(membership: Membership, *, level, is_coordinator, roles) -> Membership:
+    if _would_leave_without_coordinator(membership, still_coordinator=is_coordinator):
+        raise MembershipError(
+            "This is the community's only coordinator: appoint another coordinator first."
+        )
+    membership.level = level
+    membership.is_coordinator = is_coordinator
+    membership.save(update_fields=["level", "is_coordinator"])
+    set_leadership_roles(membership, roles)
+    return membership
+
+
+def set_leadership_roles(membership: Membership, roles) -> None:
+    roles = set(roles)
+    membership.leadership_roles.exclude(role__in=roles).delete()
+    existing = set(membership.leadership_roles.values_list("role", flat=True))
+    LeadershipAssignment.objects.bulk_create(
+        LeadershipAssignment(membership=membership, role=role) for role in roles - existing
+    )
+
+
+@transaction.atomic
+def remove_membership(membership: Membership) -> None:
+    if _would_leave_without_coordinator(membership, still_coordinator=False):
+        raise MembershipError(
+            "This is the community's only coordinator: appoint another coordinator first."
+        )
+    membership.delete()

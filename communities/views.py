@@ -1,0 +1,330 @@
+"""Community views: function-based, one scoped fetch at the top, permissions from one module."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from childcop import permissions
+from childcop.permissions import get_community_for_user
+from childcop.utils import csv_response, paginate, querystring_without
+
+from . import services
+from .choices import STAGE_HELP, Level
+from .filters import CommunityFilter, MemberFilter
+from .forms import (
+    AddMemberForm,
+    CommunityAdminEditForm,
+    CommunityCoordinatorEditForm,
+    CommunityCreateForm,
+    MembershipForm,
+    ObjectiveFormSet,
+    StageChangeForm,
+)
+from .models import Community, Membership
+
+
+def _coordinators_prefetch():
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.coordinators().select_related("user"),
+        to_attr="coordinator_memberships",
+    )
+
+
+def community_list(request):
+    user = request.user
+    queryset = (
+        Community.objects.for_user(user)
+        .annotate(
+            member_count=Count("memberships", distinct=True),
+            viewer_is_member=Exists(
+                Membership.objects.filter(community=OuterRef("pk"), user_id=user.pk)
+            ),
+        )
+        .prefetch_related(_coordinators_prefetch())
+        .order_by("name")
+    )
+    filterset = CommunityFilter(request.GET, queryset=queryset)
+    page = paginate(request, filterset.qs)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "querystring": querystring_without(request, "page"),
+        "can_create": permissions.can_create_community(user),
+    }
+    template = "communities/_community_table.html" if request.htmx else "communities/list.html"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def community_create(request):
+    permissions.require_program_admin(request.user)
+    form = CommunityCreateForm(request.POST or None)
+    formset = ObjectiveFormSet(request.POST or None, prefix="objectives")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        objectives = [
+            f.save(commit=False)
+            for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        community = services.create_community(
+            by=request.user, objectives=objectives, **form.cleaned_data
+        )
+        messages.success(request, f"{community.name} was created.")
+        return redirect(community)
+    return render(
+        request, "communities/form.html", {"form": form, "formset": formset, "creating": True}
+    )
+
+
+def community_detail(request, slug):
+    community = get_community_for_user(request.user, slug)
+    flags = permissions.community_flags(request.user, community)
+    level_counts = dict(
+        community.memberships.filter(is_coordinator=False)
+        .values_list("level")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    coordinators = list(community.memberships.coordinators().select_related("user"))
+    levels = [("Coordinator", len(coordinators))] + [
+        (label, level_counts.get(value, 0)) for value, label in Level.choices
+    ]
+    leaders = (
+        community.memberships.filter(leadership_roles__isnull=False)
+        .select_related("user")
+        .prefetch_related("leadership_roles")
+        .distinct()
+    )
+    context = {
+        "community": community,
+        "can": flags,
+        "membership": permissions.membership_of(request.user, community),
+        "objectives": community.objectives.all(),
+        "coordinators": coordinators,
+        "levels": levels,
+        "member_total": sum(n for _, n in levels),
+        "leaders": leaders,
+        "recent_members": community.memberships.select_related("user").order_by(
+            "-joined_on", "-id"
+        )[:8],
+        "stage_changes": community.stage_changes.select_related("changed_by")[:10],
+        "stage_help": STAGE_HELP.get(community.stage, ""),
+    }
+    return render(request, "communities/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def community_edit(request, slug):
+    community = get_community_for_user(request.user, slug, require=permissions.can_edit_community)
+    form_class = (
+        CommunityAdminEditForm
+        if permissions.is_program_admin(request.user)
+        else CommunityCoordinatorEditForm
+    )
+    form = form_class(request.POST or None, instance=community)
+    formset = ObjectiveFormSet(request.POST or None, instance=community, prefix="objectives")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        from django.db import transaction
+
+        with transaction.atomic():
+            form.save()
+            formset.save()
+        messages.success(request, "The community profile was saved.")
+        return redirect(community)
+    return render(
+        request,
+        "communities/form.html",
+        {"form": form, "formset": formset, "community": community, "creating": False},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def community_stage(request, slug):
+    community = get_community_for_user(request.user, slug, require=permissions.can_change_stage)
+    form = StageChangeForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        change = services.change_stage(
+            community,
+            to_stage=form.cleaned_data["to_stage"],
+            by=request.user,
+            note=form.cleaned_data["note"],
+        )
+        messages.success(
+            request, f"{community.name} moved to the {change.get_to_stage_display()} stage."
+        )
+        return redirect(community)
+    history = community.stage_changes.select_related("changed_by")
+    return render(
+        request,
+        "communities/stage.html",
+        {"form": form, "community": community, "history": history, "stage_help": STAGE_HELP},
+    )
+
+
+def _member_queryset(request, community):
+    queryset = community.memberships.select_related("user").prefetch_related("leadership_roles")
+    return MemberFilter(request.GET, queryset=queryset)
+
+
+def member_list(request, slug):
+    community = get_community_for_user(request.user, slug)
+    filterset = _member_queryset(request, community)
+    page = paginate(request, filterset.qs)
+    context = {
+        "community": community,
+        "can": permissions.community_flags(request.user, community),
+        "filter": filterset,
+        "page": page,
+        "querystring": querystring_without(request, "page"),
+        "export_querystring": querystring_without(request, "page"),
+    }
+    template = "communities/_member_table.html" if request.htmx else "communities/members.html"
+    return render(request, template, context)
+
+
+def member_export(request, slug):
+    community = get_community_for_user(request.user, slug, require=permissions.can_manage_members)
+    filterset = _member_queryset(request, community)
+    rows = (
+        (
+            m.user.display_name,
+            m.user.email,
+            m.user.job_title,
+            m.user.department,
+            m.level_label,
+            "; ".join(r.get_role_display() for r in m.leadership_roles.all()),
+            m.joined_on.isoformat(),
+        )
+        for m in filterset.qs
+    )
+    header = [
+        "Name",
+        "Email",
+        "Job title",
+        "Department",
+        "Participation level",
+        "Leadership roles",
+        "Joined",
+    ]
+    return csv_response(f"{community.slug}-members.csv", header, rows)
+
+
+@require_POST
+def community_join(request, slug):
+    community = get_community_for_user(request.user, slug)
+    if not permissions.can_join(request.user, community):
+        if permissions.membership_of(request.user, community) is not None:
+            messages.info(request, "You are already a member of this community.")
+            return redirect(community)
+        raise PermissionDenied
+    try:
+        services.join(community, request.user)
+    except services.MembershipError as error:
+        messages.info(request, str(error))
+    else:
+        messages.success(request, f"Welcome to {community.name}!")
+    return redirect(community)
+
+
+@require_http_methods(["GET", "POST"])
+def community_leave(request, slug):
+    community = get_community_for_user(request.user, slug, require=permissions.can_leave)
+    membership = permissions.membership_of(request.user, community)
+    if request.method == "POST":
+        try:
+            services.remove_membership(membership)
+        except services.MembershipError as error:
+            messages.error(request, str(error))
+            return redirect(community)
+        messages.success(request, f"You have left {community.name}.")
+        if permissions.can_view_community(request.user, Community.objects.get(pk=community.pk)):
+            return redirect(community)
+        return redirect("communities:list")
+    return render(
+        request,
+        "communities/confirm.html",
+        {
+            "community": community,
+            "title": f"Leave {community.name}?",
+            "question": "You will no longer be a member. Your past contributions stay with the community.",
+            "action_label": "Leave the community",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def member_add(request, slug):
+    community = get_community_for_user(request.user, slug, require=permissions.can_manage_members)
+    form = AddMemberForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.add_member(
+                community,
+                form.user,
+                by=request.user,
+                level=form.cleaned_data["level"],
+                is_coordinator=form.cleaned_data["is_coordinator"],
+                roles=form.cleaned_data["roles"],
+            )
+        except services.MembershipError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(request, f"{membership.user} was added to {community.name}.")
+            return redirect("communities:members", slug=community.slug)
+    return render(request, "communities/member_form.html", {"form": form, "community": community})
+
+
+def _membership_for(request, slug, pk):
+    community = get_community_for_user(request.user, slug, require=permissions.can_manage_members)
+    membership = get_object_or_404(community.memberships.select_related("user"), pk=pk)
+    return community, membership
+
+
+@require_http_methods(["GET", "POST"])
+def membership_edit(request, slug, pk):
+    community, membership = _membership_for(request, slug, pk)
+    form = MembershipForm(request.POST or None, instance=membership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_membership(
+                membership,
+                level=form.cleaned_data["level"],
+                is_coordinator=form.cleaned_data["is_coordinator"],
+                roles=form.cleaned_data["roles"],
+            )
+        except services.MembershipError as error:
+            form.add_error("is_coordinator", str(error))
+        else:
+            messages.success(request, f"{membership.user}'s membership was saved.")
+            return redirect("communities:members", slug=community.slug)
+    return render(
+        request,
+        "communities/member_form.html",
+        {"form": form, "community": community, "membership": membership},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def membership_remove(request, slug, pk):
+    community, membership = _membership_for(request, slug, pk)
+    if request.method == "POST":
+        try:
+            services.remove_membership(membership)
+        except services.MembershipError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{membership.user} was removed from {community.name}.")
+        return redirect("communities:members", slug=community.slug)
+    return render(
+        request,
+        "communities/confirm.html",
+        {
+            "community": community,
+            "title": f"Remove {membership.user} from {community.name}?",
+            "question": "They will no longer be a member. Their past contributions stay with the community.",
+            "action_label": "Remove from the community",
+        },
+    )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PracticeGroupsConfig(AppConfig):
+    name = "practice_groups"
+    verbose_name = "Practice groups"

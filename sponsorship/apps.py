@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SponsorshipConfig(AppConfig):
+    name = "sponsorship"
+    verbose_name = "Sponsorship"
