@@ -6,3 +6,6 @@ class ChildcopConfig(AppConfig):
 
     name = "childcop"
     verbose_name = "childcop"
+
+    def ready(self):
+        from . import converters  # noqa: F401 — registers the bounded "id" URL converter

@@ -6,6 +6,7 @@ from childcop.accounts import views as account_views
 
 admin.site.site_header = "childcop administration"
 admin.site.site_title = "childcop"
+admin.site.login = views.admin_login
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,7 +19,7 @@ urlpatterns = [
             (
                 [
                     path("", account_views.people_list, name="list"),
-                    path("<int:pk>/", account_views.person_detail, name="detail"),
+                    path("<id:pk>/", account_views.person_detail, name="detail"),
                 ],
                 "people",
             )

@@ -36,3 +36,8 @@ def querystring_without(request, *keys) -> str:
     for key in keys:
         params.pop(key, None)
     return params.urlencode()
+
+
+def posted(request):
+    """The POST data when the request is a POST (even an empty one), else None for an unbound form."""
+    return request.POST if request.method == "POST" else None

@@ -1,9 +1,12 @@
 """Project-level pages: the home page and the health endpoint."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -75,3 +78,14 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
+
+
+@permissions.public
+def admin_login(request, extra_context=None):
+    """The admin signs people in through the product's own login page, never a second form."""
+    if request.user.is_authenticated:
+        if request.user.is_active and request.user.is_staff:
+            return redirect(request.GET.get("next") or "admin:index")
+        raise PermissionDenied
+    next_url = request.GET.get("next") or reverse("admin:index")
+    return redirect(reverse("account_login") + "?" + urlencode({"next": next_url}))

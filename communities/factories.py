@@ -13,6 +13,7 @@ class CommunityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Community
         django_get_or_create = ("slug",)
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Community of practice {n}")
     slug = factory.LazyAttribute(lambda o: slugify(o.name))

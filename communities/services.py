@@ -86,10 +86,15 @@ def add_member(
 
 
 def _would_leave_without_coordinator(membership: Membership, *, still_coordinator: bool) -> bool:
-    if not membership.is_coordinator or still_coordinator:
+    """True when this change takes away the community's last coordinator (read from the database,
+    since a bound form may already have changed the instance in memory)."""
+    if still_coordinator:
         return False
-    others = membership.community.memberships.coordinators().exclude(pk=membership.pk)
-    return not others.exists()
+    coordinators = Membership.objects.select_for_update().filter(
+        community_id=membership.community_id, is_coordinator=True
+    )
+    ids = set(coordinators.values_list("pk", flat=True))
+    return ids == {membership.pk}
 
 
 @transaction.atomic

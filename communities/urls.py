@@ -15,6 +15,6 @@ urlpatterns = [
     path("<slug:slug>/members/", views.member_list, name="members"),
     path("<slug:slug>/members/export.csv", views.member_export, name="members_export"),
     path("<slug:slug>/members/add/", views.member_add, name="member_add"),
-    path("<slug:slug>/members/<int:pk>/", views.membership_edit, name="membership_edit"),
-    path("<slug:slug>/members/<int:pk>/remove/", views.membership_remove, name="membership_remove"),
+    path("<slug:slug>/members/<id:pk>/", views.membership_edit, name="membership_edit"),
+    path("<slug:slug>/members/<id:pk>/remove/", views.membership_remove, name="membership_remove"),
 ]

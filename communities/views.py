@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from childcop import permissions
 from childcop.permissions import get_community_for_user
-from childcop.utils import csv_response, paginate, querystring_without
+from childcop.utils import csv_response, paginate, posted, querystring_without
 
 from . import services
 from .choices import STAGE_HELP, Level
@@ -61,8 +61,8 @@ def community_list(request):
 @require_http_methods(["GET", "POST"])
 def community_create(request):
     permissions.require_program_admin(request.user)
-    form = CommunityCreateForm(request.POST or None)
-    formset = ObjectiveFormSet(request.POST or None, prefix="objectives")
+    form = CommunityCreateForm(posted(request))
+    formset = ObjectiveFormSet(posted(request), prefix="objectives")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         objectives = [
             f.save(commit=False)
@@ -124,8 +124,8 @@ def community_edit(request, slug):
         if permissions.is_program_admin(request.user)
         else CommunityCoordinatorEditForm
     )
-    form = form_class(request.POST or None, instance=community)
-    formset = ObjectiveFormSet(request.POST or None, instance=community, prefix="objectives")
+    form = form_class(posted(request), instance=community)
+    formset = ObjectiveFormSet(posted(request), instance=community, prefix="objectives")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         from django.db import transaction
 
@@ -144,7 +144,7 @@ def community_edit(request, slug):
 @require_http_methods(["GET", "POST"])
 def community_stage(request, slug):
     community = get_community_for_user(request.user, slug, require=permissions.can_change_stage)
-    form = StageChangeForm(request.POST or None, community=community)
+    form = StageChangeForm(posted(request), community=community)
     if request.method == "POST" and form.is_valid():
         change = services.change_stage(
             community,
@@ -258,7 +258,7 @@ def community_leave(request, slug):
 @require_http_methods(["GET", "POST"])
 def member_add(request, slug):
     community = get_community_for_user(request.user, slug, require=permissions.can_manage_members)
-    form = AddMemberForm(request.POST or None, community=community)
+    form = AddMemberForm(posted(request), community=community)
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.add_member(
@@ -286,7 +286,7 @@ def _membership_for(request, slug, pk):
 @require_http_methods(["GET", "POST"])
 def membership_edit(request, slug, pk):
     community, membership = _membership_for(request, slug, pk)
-    form = MembershipForm(request.POST or None, instance=membership)
+    form = MembershipForm(posted(request), instance=membership)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_membership(

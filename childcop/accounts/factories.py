@@ -42,5 +42,6 @@ class UserFactory(factory.django.DjangoModelFactory):
 class ProgramAdminFactory(UserFactory):
     is_program_admin = True
     is_staff = True
+    is_superuser = True  # the social learning team runs the whole program, admin included
     job_title = "Social learning advisor"
     department = "Social Learning Team"

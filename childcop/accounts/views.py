@@ -3,7 +3,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from childcop.utils import paginate, querystring_without
+from childcop.utils import paginate, posted, querystring_without
 from communities.models import Community, Membership
 
 from .filters import PersonFilter
@@ -42,7 +42,7 @@ def person_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def profile_edit(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    form = ProfileForm(posted(request), instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Your profile and notification preferences were saved.")

@@ -181,9 +181,7 @@ class Command(BaseCommand):
         MembershipFactory(community=fs, user=demo["member@example.org"], level=Level.OCCASIONAL)
 
     def _print_logins(self):
-        self.stdout.write(
-            f"\nDemo logins (password for all: {DEMO_PASSWORD} — development only):"
-        )
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD} — development only):")
         for email, _, _, _, what in DEMO_USERS:
             if User.objects.filter(email=email).exists():
                 self.stdout.write(f"  {email:<26} {what}")

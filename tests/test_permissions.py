@@ -1,0 +1,202 @@
+"""The permission matrix: every URL pattern × every role has an explicit expectation.
+
+A new URL without a row here fails `test_every_url_pattern_has_a_rule`, so nothing
+slips in unprotected. Expectations: an HTTP status, LOGIN (redirect to the login
+page), ADMIN_LOGIN (redirect to the admin's login) or AWAY (a redirect elsewhere).
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from communities.factories import CommunityFactory
+
+from .conftest import ROLES
+
+LOGIN, ADMIN_LOGIN, AWAY = "login", "admin-login", "away"
+
+
+def walk(patterns=None, namespace=None):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace
+            full = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
+            yield from walk(pattern.url_patterns, full)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield name, pattern
+
+
+def everyone(code):
+    return dict.fromkeys(ROLES, code)
+
+
+def signed_in(code, **overrides):
+    return {**everyone(code), "anonymous": LOGIN, **overrides}
+
+
+def only(allowed, *, granted=200, denied=403):
+    """Signed-in roles in `allowed` get `granted`, the other signed-in roles `denied`."""
+    return {
+        role: (LOGIN if role == "anonymous" else granted if role in allowed else denied)
+        for role in ROLES
+    }
+
+
+MANAGERS = {"coordinator", "admin"}
+MEMBERS = {"member", "core", "coordinator"}
+
+# For pages of allauth that signed-in people are sent away from, and vice versa.
+PUBLIC_ENTRANCE = {**everyone(AWAY), "anonymous": 200}
+
+# Every other admin page: everyone but program admins is sent to sign in (the admin's
+# login sends anonymous people to ours and refuses signed-in non-staff with 403).
+ADMIN_RULE = {**everyone(ADMIN_LOGIN), "admin": 200}
+
+RULES = {
+    "home": signed_in(200),
+    "healthz": everyone(200),
+    "profile": signed_in(200),
+    "people:list": signed_in(200),
+    "people:detail": signed_in(200),
+    "communities:list": signed_in(200),
+    "communities:create": only({"admin"}),
+    "communities:detail": signed_in(200),
+    "communities:edit": only(MANAGERS),
+    "communities:stage": only({"admin"}),
+    "communities:join": signed_in(405),  # POST only
+    "communities:leave": only(MEMBERS),
+    "communities:members": signed_in(200),
+    "communities:members_export": only(MANAGERS),
+    "communities:member_add": only(MANAGERS),
+    "communities:membership_edit": only(MANAGERS),
+    "communities:membership_remove": only(MANAGERS),
+    # allauth
+    "account_login": PUBLIC_ENTRANCE,
+    "account_signup": PUBLIC_ENTRANCE,
+    "account_logout": signed_in(200),
+    "account_inactive": everyone(200),
+    "account_reauthenticate": signed_in(200),
+    "account_email": signed_in(200),
+    "account_email_verification_sent": everyone(200),
+    "account_change_password": signed_in(200),
+    "account_set_password": signed_in(AWAY),  # everyone here has a password already
+    "account_reset_password": everyone(200),
+    "account_reset_password_done": everyone(200),
+    "account_reset_password_from_key": everyone(200),  # shows "bad token" for a made-up key
+    "account_reset_password_from_key_done": everyone(200),
+    "account_confirm_email": everyone(200),  # shows "invalid link" for a made-up key
+    "account_confirm_login_code": {**everyone(AWAY), "anonymous": LOGIN},
+    # The admin signs in through our login page; its logout takes POST only.
+    "admin:login": {**everyone(403), "anonymous": LOGIN, "admin": AWAY},
+    "admin:logout": {**everyone(AWAY), "anonymous": ADMIN_LOGIN, "admin": 405},
+    "admin:autocomplete": {**ADMIN_RULE, "admin": 403},  # needs a model field to complete
+    "admin:view_on_site": {**ADMIN_RULE, "admin": 404},  # for a made-up object
+}
+
+
+def rule_for(name):
+    if name in RULES:
+        return RULES[name]
+    if name and name.startswith("admin:"):
+        return ADMIN_RULE
+    return RULES.get(name)
+
+
+def kwargs_for(pattern, objects):
+    kwargs = {}
+    for key in pattern.pattern.converters if hasattr(pattern.pattern, "converters") else {}:
+        kwargs[key] = objects.get(key, "1")
+    for key in pattern.pattern.regex.groupindex:
+        kwargs.setdefault(key, objects.get(key, "1"))
+    return kwargs
+
+
+def test_every_url_pattern_has_a_rule():
+    missing = [name or str(p.pattern) for name, p in walk() if rule_for(name) is None]
+    assert not missing, f"URL patterns without a permission rule: {missing}"
+
+
+def test_rules_name_only_existing_patterns():
+    names = {name for name, _ in walk()}
+    assert set(RULES) - names == set()
+
+
+def check(response, expected, role):
+    location = response.headers.get("Location", "")
+    if expected == LOGIN:
+        assert response.status_code == 302 and location.startswith(reverse("account_login")), (
+            f"{role}: expected a redirect to login, got {response.status_code} {location}"
+        )
+    elif expected == ADMIN_LOGIN:
+        signs_in = "/admin/login/" in location or location.startswith(reverse("account_login"))
+        assert response.status_code == 302 and signs_in, (
+            f"{role}: expected the admin login, got {response.status_code} {location}"
+        )
+    elif expected == AWAY:
+        assert response.status_code == 302 and not location.startswith(reverse("account_login")), (
+            f"{role}: expected a redirect away, got {response.status_code} {location}"
+        )
+    elif expected == 200 and role == "admin" and response.status_code == 302:
+        # The admin redirects from made-up object ids to its index; never to a login.
+        assert "/login/" not in location
+    else:
+        assert response.status_code == expected, (
+            f"{role}: expected {expected}, got {response.status_code} {location}"
+        )
+
+
+@pytest.mark.django_db
+def test_permission_matrix(users, clients, community):
+    membership = community.memberships.get(user=users["member"])
+    objects = {
+        "slug": community.slug,
+        "pk": str(membership.pk),
+        "key": "made-up-key",
+        "uidb36": "1",
+        "object_id": "999999",
+        "content_type_id": "1",
+        "app_label": "communities",
+    }
+    failures = []
+    for name, pattern in walk():
+        rule = rule_for(name)
+        kwargs = kwargs_for(pattern, objects)
+        if name == "people:detail":
+            kwargs["pk"] = str(users["member"].pk)
+        try:
+            url = reverse(name, kwargs=kwargs) if name else None
+        except Exception:  # noqa: BLE001 — e.g. the admin's catch-all pattern
+            url = "/admin/" + "communities/community/999999/change/"
+        for role in ROLES:
+            response = clients[role].get(url)
+            try:
+                check(response, rule[role], role)
+            except AssertionError as error:
+                failures.append(f"{name} {url}: {error}")
+    assert not failures, "\n".join(failures)
+
+
+COMMUNITY_SCOPED = [
+    "communities:detail",
+    "communities:edit",
+    "communities:stage",
+    "communities:leave",
+    "communities:members",
+    "communities:members_export",
+    "communities:member_add",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("is_open,stage", [(False, "maturing"), (True, "potential")])
+@pytest.mark.parametrize("name", COMMUNITY_SCOPED)
+def test_outsiders_get_404_outside_their_scope(clients, users, name, is_open, stage):
+    """A closed community, or one still in its potential stage, does not exist for outsiders."""
+    hidden = CommunityFactory(name="Hidden", slug="hidden", is_open=is_open, stage=stage)
+    url = reverse(name, kwargs={"slug": hidden.slug})
+    assert clients["outsider"].get(url).status_code == 404
+    assert clients["member"].get(url).status_code == 404  # a member of another community
+    # Program admins see everything (leaving is for members only).
+    assert clients["admin"].get(url).status_code == (403 if name == "communities:leave" else 200)
+    join = reverse("communities:join", kwargs={"slug": hidden.slug})
+    assert clients["outsider"].post(join).status_code == 404
