@@ -1,0 +1,111 @@
+"""End-to-end fixtures: Debian's chromium driven by Playwright against pytest-django's live server.
+
+One browser for the whole session, a fresh context (cookies, storage) for every person in
+every test. People sign in through the real allauth form; every page a journey visits can
+be checked with axe (`assert_accessible`).
+"""
+
+import os
+import re
+
+import pytest
+
+# Playwright's sync API runs an event loop in the main thread; the ORM calls that the
+# fixtures and assertions make from that thread are still synchronous and safe.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+from childcop.accounts.factories import ProgramAdminFactory, UserFactory  # noqa: E402
+from tests.conftest import PASSWORD  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 10_000  # fail fast: every page here is server-rendered and local
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+_axe = Axe()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """A factory of pages, each in its own browser context (a separate person's session)."""
+    contexts = []
+
+    def make() -> Page:
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": 1280, "height": 900}
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page) -> Page:
+    return new_page()
+
+
+@pytest.fixture
+def program_admin(transactional_db):
+    return ProgramAdminFactory(
+        email="ada.admin@example.org", display_name="Ada Admin", password=PASSWORD
+    )
+
+
+@pytest.fixture
+def joiner(transactional_db):
+    """A signed-up person who belongs to no community yet."""
+    return UserFactory(email="jo.joiner@example.org", display_name="Jo Joiner", password=PASSWORD)
+
+
+def login(page: Page, email: str, password: str = PASSWORD, *, expect_success: bool = True):
+    """Sign in through the real login form at /accounts/login/."""
+    page.goto("/accounts/login/")
+    form = page.locator("form[action='/accounts/login/']")
+    form.locator("input[name=login]").fill(email)
+    form.locator("input[name=password]").fill(password)
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    if expect_success:
+        expect(page.get_by_role("button", name="Sign out")).to_be_attached()
+        expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+
+
+def assert_accessible(page: Page, label: str = "") -> None:
+    """Run axe on the current page; fail on any serious or critical violation."""
+    page.wait_for_load_state("load")
+    results = _axe.run(page)
+    blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    if blocking:
+        lines = [f"axe found {len(blocking)} serious/critical violation(s) on {label or page.url}:"]
+        for violation in blocking:
+            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+            lines.append(f"  {violation.get('helpUrl', '')}")
+            for node in violation["nodes"]:
+                lines.append(f"    at {node['target']}: {node.get('failureSummary', '')!r}")
+        message = "\n".join(lines)
+        print(message)
+        pytest.fail(message, pytrace=False)
