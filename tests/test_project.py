@@ -1,0 +1,99 @@
+"""The project's own checks: migrations committed, lint clean, production settings safe, demo seed."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from childcop.accounts.models import User
+from communities.choices import Level, Stage
+from communities.models import Community, LeadershipAssignment, Membership
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def run(*args, env=None):
+    return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, env=env, timeout=120)
+
+
+@pytest.mark.django_db
+def test_migrations_are_committed():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_ruff_check_and_format_are_clean():
+    check = run(str(BIN / "ruff"), "check", ".")
+    assert check.returncode == 0, check.stdout + check.stderr
+    fmt = run(str(BIN / "ruff"), "format", "--check", ".")
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+def production_env(**extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CHILDCOP_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="childcop.settings",
+        DJANGO_SECRET_KEY="a-long-random-production-secret-" + "x7Qp" * 10,
+        DJANGO_ALLOWED_HOSTS="cop.example.org",
+        **extra,
+    )
+    return env
+
+
+def test_check_deploy_is_clean_in_production():
+    result = run(
+        sys.executable,
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env=production_env(),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_the_development_secret():
+    env = production_env()
+    del env["DJANGO_SECRET_KEY"]
+    result = run(sys.executable, "manage.py", "check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_bad_environment_values_fail_loudly():
+    result = run(sys.executable, "manage.py", "check", env=production_env(DJANGO_DEBUG="maybe"))
+    assert result.returncode != 0 and "DJANGO_DEBUG must be one of" in result.stderr
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_a_believable_program_and_is_idempotent(capsys):
+    call_command("seed_demo", people=150)
+    out = capsys.readouterr().out
+    for email in (
+        "admin@example.org",
+        "coordinator@example.org",
+        "core@example.org",
+        "member@example.org",
+        "newcomer@example.org",
+    ):
+        assert email in out
+        assert User.objects.get(email=email).check_password("childcop-demo")
+    assert Community.objects.count() >= 8
+    assert set(Community.objects.values_list("stage", flat=True)) == set(Stage.values)
+    assert User.objects.count() >= 150
+    assert set(Membership.objects.values_list("level", flat=True)) == set(Level.values)
+    assert LeadershipAssignment.objects.exists()
+    dp = Community.objects.get(slug="data-protection-in-practice")
+    assert dp.memberships.get(user__email="coordinator@example.org").is_coordinator
+    assert dp.memberships.get(user__email="core@example.org").level == Level.CORE
+    assert not Membership.objects.filter(user__email="newcomer@example.org").exists()
+    assert User.objects.get(email="admin@example.org").is_program_admin
+    counts = (User.objects.count(), Community.objects.count(), Membership.objects.count())
+    call_command("seed_demo")
+    assert "already seeded" in capsys.readouterr().out
+    assert (User.objects.count(), Community.objects.count(), Membership.objects.count()) == counts
