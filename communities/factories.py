@@ -27,7 +27,7 @@ class CommunityFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def history(self, create, extracted, **kwargs):
-        if create and not self.stage_changes.exists():
+        if create and extracted is not False and not self.stage_changes.exists():
             StageChange.objects.create(community=self, from_stage="", to_stage=self.stage)
 
 

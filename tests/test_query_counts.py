@@ -56,7 +56,10 @@ def test_community_list(clients, users, size):
     grow_communities(size, users["member"])
     for role in ("member", "admin"):
         assert count(clients[role], reverse("communities:list")) == COMMUNITY_LIST
-    assert count(clients["member"], reverse("communities:list"), q="Community", sort="-members") == COMMUNITY_LIST
+    assert (
+        count(clients["member"], reverse("communities:list"), q="Community", sort="-members")
+        == COMMUNITY_LIST
+    )
 
 
 @pytest.mark.parametrize("size", [5, 200])

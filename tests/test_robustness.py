@@ -23,7 +23,9 @@ BAD_QUERIES = [
 
 @pytest.mark.parametrize("query", BAD_QUERIES)
 def test_list_pages_survive_malformed_query_strings(clients, community, query):
-    urls = [reverse(name) for name in LIST_PAGES] + [reverse("communities:members", args=[community.slug])]
+    urls = [reverse(name) for name in LIST_PAGES] + [
+        reverse("communities:members", args=[community.slug])
+    ]
     for url in urls:
         response = clients["coordinator"].get(url, query)
         assert response.status_code == 200, (url, query)

@@ -22,13 +22,17 @@ SIGNUP = {
 
 
 def test_login_with_email_and_password(client, member):
-    response = client.post(reverse("account_login"), {"login": "member@example.org", "password": PASSWORD})
+    response = client.post(
+        reverse("account_login"), {"login": "member@example.org", "password": PASSWORD}
+    )
     assert response.status_code == 302 and response["Location"] == "/"
     assert client.get("/").status_code == 200
 
 
 def test_wrong_password_shows_an_error(client, member):
-    response = client.post(reverse("account_login"), {"login": "member@example.org", "password": "nope"})
+    response = client.post(
+        reverse("account_login"), {"login": "member@example.org", "password": "nope"}
+    )
     assert response.status_code == 200
     assert "not correct" in response.content.decode()
 
@@ -37,7 +41,11 @@ def test_signup_creates_a_user_with_profile(client):
     response = client.post(reverse("account_signup"), SIGNUP)
     assert response.status_code == 302
     user = User.objects.get(email="new.person@example.org")
-    assert (user.display_name, user.job_title, user.department) == ("New Person", "Analyst", "Finance")
+    assert (user.display_name, user.job_title, user.department) == (
+        "New Person",
+        "Analyst",
+        "Finance",
+    )
     assert not user.is_program_admin
 
 
@@ -61,7 +69,9 @@ def test_signup_can_be_closed(client, settings):
 
 
 def test_signup_invalid_input_writes_nothing(client):
-    response = client.post(reverse("account_signup"), {**SIGNUP, "password2": "different", "display_name": ""})
+    response = client.post(
+        reverse("account_signup"), {**SIGNUP, "password2": "different", "display_name": ""}
+    )
     assert response.status_code == 200 and "is-invalid" in response.content.decode()
     assert User.objects.count() == 0
 
@@ -70,10 +80,14 @@ def test_password_reset_sends_an_email_with_a_working_link(client, member):
     response = client.post(reverse("account_reset_password"), {"email": "member@example.org"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["member@example.org"]
-    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", mail.outbox[0].body).group(1)
+    link = re.search(
+        r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", mail.outbox[0].body
+    ).group(1)
     form_page = client.get(link, follow=True)
     action = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link
-    response = client.post(action, {"password1": "brand-new-secret-77", "password2": "brand-new-secret-77"})
+    response = client.post(
+        action, {"password1": "brand-new-secret-77", "password2": "brand-new-secret-77"}
+    )
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.check_password("brand-new-secret-77")
@@ -83,7 +97,11 @@ def test_password_change(client, member):
     client.force_login(member)
     response = client.post(
         reverse("account_change_password"),
-        {"oldpassword": PASSWORD, "password1": "another-secret-55", "password2": "another-secret-55"},
+        {
+            "oldpassword": PASSWORD,
+            "password1": "another-secret-55",
+            "password2": "another-secret-55",
+        },
     )
     assert response.status_code == 302
     member.refresh_from_db()
@@ -93,11 +111,21 @@ def test_password_change(client, member):
 def test_profile_and_notification_preferences(client, member):
     client.force_login(member)
     response = client.post(
-        reverse("profile"), {"display_name": "Mei T.", "job_title": "Lead", "department": "Ops", "notify_digests": "on"}
+        reverse("profile"),
+        {
+            "display_name": "Mei T.",
+            "job_title": "Lead",
+            "department": "Ops",
+            "notify_digests": "on",
+        },
     )
     assert response.status_code == 302
     member.refresh_from_db()
-    assert member.display_name == "Mei T." and member.notify_digests and not member.notify_rhythm_reminders
+    assert (
+        member.display_name == "Mei T."
+        and member.notify_digests
+        and not member.notify_rhythm_reminders
+    )
 
 
 def test_profile_invalid_input(client, member):

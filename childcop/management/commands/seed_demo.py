@@ -48,6 +48,26 @@ COMMUNITIES = [
      "Cut the carbon footprint of our sites and travel, learning from each other's pilots."),
 ]  # fmt: skip
 
+VISION = (
+    "A place where everyone working on {domain} can bring a real challenge and leave "
+    "with advice from peers who have faced it, and where what we learn becomes shared practice."
+)
+STRATEGY = (
+    "- A monthly online case clinic on a challenge raised by a member\n"
+    "- A quarterly face-to-face meeting hosted by a different site each time\n"
+    "- A core group that keeps the learning agenda and follows up on advice given"
+)
+VALUE_PROPOSITION = (
+    "**For people:** faster answers, peers to call on, and recognition for expertise in {domain}.\n\n"
+    "**For the organisation:** fewer repeated mistakes, good practice spread across sites, "
+    "and a voice from practice in decisions."
+)
+OBJECTIVES = [
+    "Agree the community's learning agenda with members",
+    "Run a case clinic every month with at least 12 participants",
+    "Publish a shared FAQ from the questions answered in the clinics",
+]
+
 STAGE_PATHS = {
     Stage.POTENTIAL: [Stage.POTENTIAL],
     Stage.COALESCING: [Stage.POTENTIAL, Stage.COALESCING],
@@ -123,6 +143,9 @@ class Command(BaseCommand):
                 stage=stage,
                 is_open=is_open,
                 purpose=purpose,
+                vision=VISION.format(domain=domain.lower()),
+                strategy=STRATEGY,
+                value_proposition=VALUE_PROPOSITION.format(domain=domain.lower()),
                 history=False,
             )
             path = STAGE_PATHS[stage]
@@ -135,10 +158,13 @@ class Command(BaseCommand):
                     note="Community created." if not previous else f"Moved to {to_stage} after the PDCA review.",
                 )  # fmt: skip
                 previous = to_stage
-            for n, status in enumerate(
-                [ObjectiveStatus.ACHIEVED, ObjectiveStatus.IN_PROGRESS, ObjectiveStatus.PLANNED]
-            ):
-                ObjectiveFactory(community=community, status=status, position=n)
+            statuses = [
+                ObjectiveStatus.ACHIEVED,
+                ObjectiveStatus.IN_PROGRESS,
+                ObjectiveStatus.PLANNED,
+            ]
+            for n, (title, status) in enumerate(zip(OBJECTIVES, statuses, strict=True)):
+                ObjectiveFactory(community=community, title=title, status=status, position=n)
             self._members(community, people, rng, start)
         self._demo_memberships(demo)
 
@@ -151,7 +177,7 @@ class Command(BaseCommand):
             level = Level.CORE if i < 3 else rng.choices(levels, weights)[0]
             membership = MembershipFactory(
                 community=community, user=person, level=level, is_coordinator=(i == 0),
-                joined_on=(start + timedelta(days=rng.randint(0, 400))).date(),
+                joined_on=min(start + timedelta(days=rng.randint(0, 400)), timezone.now()).date(),
             )  # fmt: skip
             if i < 4:
                 LeadershipAssignment.objects.bulk_create(
