@@ -36,6 +36,7 @@ setup: $(VENV)/.deps node_modules/.deps | var
 
 run: setup
 	$(MANAGE) seed_demo
+	@echo; echo "childcop starts on http://127.0.0.1:8000 (web, worker and beat; Ctrl-C stops all three)"; echo
 	$(BIN)/honcho --no-colour -f Procfile start
 
 # The browser tests drive Debian's chromium; install it when it is missing and we may.

@@ -46,3 +46,71 @@ class ObjectiveStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     ACHIEVED = "achieved", "Achieved"
     DROPPED = "dropped", "Dropped"
+
+
+class ActivityType(models.TextChoices):
+    """The seven types of learning activities."""
+
+    EXCHANGES = "exchanges", "Exchanges"
+    PRODUCTIVE_INQUIRIES = "productive_inquiries", "Productive inquiries"
+    SHARED_UNDERSTANDING = "shared_understanding", "Building shared understanding"
+    SHARED_MEMORY = "shared_memory", "Shared memory"
+    CREATING_STANDARDS = "creating_standards", "Creating standards"
+    FORMAL_ACCESS = "formal_access", "Formal access to knowledge"
+    VISITS = "visits", "Visits"
+
+
+ACTIVITY_TYPE_EXAMPLES = {
+    ActivityType.EXCHANGES: "tips, stories, broadcast inquiry, pointers to resources, news, demos, document sharing",
+    ActivityType.PRODUCTIVE_INQUIRIES: "hot-topic discussions, polls, debates, exploring ideas, case clinics, after-action reviews, reading groups",
+    ActivityType.SHARED_UNDERSTANDING: "challenge case studies, help desk, mutual and external benchmark, joint events, joint response",
+    ActivityType.SHARED_MEMORY: "documenting practice, collections, Q&A, FAQs, summaries",
+    ActivityType.CREATING_STANDARDS: "models of practice, problem solving, warranting",
+    ActivityType.FORMAL_ACCESS: "training and workshops, invited speakers, guests",
+    ActivityType.VISITS: "field trips, practice fairs, peer assist, following a practitioner",
+}
+
+
+class Format(models.TextChoices):
+    """How an activity engages people."""
+
+    ONE_TO_MANY = "one_to_many", "One-to-many"
+    MANY_TO_MANY = "many_to_many", "Many-to-many"
+    SMALL_GROUPS = "small_groups", "Small groups"
+    ONE_TO_ONE = "one_to_one", "One-to-one"
+
+
+FORMAT_EXAMPLES = {
+    Format.ONE_TO_MANY: "presentations and Q&A, TED-style and Ignite talks, brown-bag lunches",
+    Format.MANY_TO_MANY: "world café, fishbowl, panel, debate, fair/booths, gallery walk, open space",
+    Format.SMALL_GROUPS: "discussion and working groups, leadership groups",
+    Format.ONE_TO_ONE: "peer mentoring, buddying, apprenticeship, speed dating",
+}
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", "Online"
+    FACE_TO_FACE = "face_to_face", "Face-to-face"
+    HYBRID = "hybrid", "Hybrid"
+
+
+class Recurrence(models.TextChoices):
+    WEEKLY = "weekly", "Weekly"
+    FORTNIGHTLY = "fortnightly", "Fortnightly"
+    MONTHLY = "monthly", "Monthly, on the same weekday of the month (e.g. 2nd Tuesday)"
+    QUARTERLY = "quarterly", "Quarterly, on the same weekday of the month"
+    CUSTOM = "custom", "Custom rule (RFC 5545)"
+
+
+class SessionStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class OutputKind(models.TextChoices):
+    FAQ = "faq", "FAQ"
+    SUMMARY = "summary", "Summary"
+    INSIGHT = "insight", "Insight"
+    DOCUMENT = "document", "Document"
+    CASE_STORY = "case_story", "Case story"
+    OTHER = "other", "Other"

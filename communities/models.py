@@ -7,7 +7,24 @@ from django.utils import timezone
 
 from childcop import permissions
 
-from .choices import LeadershipRole, Level, ObjectiveStatus, Stage
+from .choices import (
+    ActivityType,
+    Channel,
+    Format,
+    LeadershipRole,
+    Level,
+    ObjectiveStatus,
+    OutputKind,
+    Recurrence,
+    SessionStatus,
+    Stage,
+)
+
+
+def new_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(24)
 
 
 class CommunityQuerySet(models.QuerySet):
@@ -48,6 +65,18 @@ class Community(models.Model):
         help_text="Open: anyone in the organisation can find and join it. "
         "Closed: only its members see it; the coordinator adds people.",
     )
+    reminder_days_before = models.PositiveSmallIntegerField(
+        "remind members (days before)",
+        default=2,
+        help_text="Members are emailed this many days before each rhythm session.",
+    )
+    heartbeat_grace_days = models.PositiveSmallIntegerField(
+        "missed heartbeat after (days)",
+        default=3,
+        help_text="Coordinators are warned when no activity was logged for a session "
+        "this many days after it.",
+    )
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -117,6 +146,12 @@ class Membership(models.Model):
         help_text="Coordinators run the community: its rhythm, agenda, members and health checks.",
     )
     joined_on = models.DateField(default=timezone.localdate)
+    level_is_manual = models.BooleanField(
+        "level set by hand",
+        default=False,
+        help_text="A level set by a coordinator sticks until cleared; otherwise it is "
+        "computed nightly from attendance and contributions.",
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -164,3 +199,171 @@ class LeadershipAssignment(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()}: {self.membership.user}"
+
+
+class Rhythm(models.Model):
+    """A recurring session series: the community's heartbeat."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="rhythms")
+    title = models.CharField(max_length=200, help_text="e.g. “Monthly case clinic”.")
+    activity_type = models.CharField(max_length=30, choices=ActivityType.choices)
+    format = models.CharField(max_length=20, choices=Format.choices)
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.ONLINE)
+    duration_minutes = models.PositiveIntegerField(default=60)
+    location = models.CharField(max_length=200, blank=True, help_text="Room or site, if any.")
+    meeting_link = models.URLField(blank=True, max_length=500)
+    recurrence = models.CharField(max_length=20, choices=Recurrence.choices)
+    rrule = models.CharField(
+        "custom rule",
+        max_length=300,
+        blank=True,
+        help_text="Only for a custom recurrence, e.g. FREQ=MONTHLY;BYDAY=-1FR (last Friday).",
+    )
+    starts_at = models.DateTimeField(help_text="Date and time of the first session.")
+    until = models.DateField(null=True, blank=True, help_text="Last possible date (optional).")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class Session(models.Model):
+    """One occurrence: from a rhythm, or a one-off. Times are stored in UTC."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="sessions")
+    rhythm = models.ForeignKey(
+        Rhythm, null=True, blank=True, on_delete=models.CASCADE, related_name="sessions"
+    )
+    occurrence = models.DateTimeField(
+        null=True, blank=True, help_text="The rhythm's original date and time for this occurrence."
+    )
+    title = models.CharField(max_length=200)
+    activity_type = models.CharField(max_length=30, choices=ActivityType.choices)
+    format = models.CharField(max_length=20, choices=Format.choices)
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.ONLINE)
+    starts_at = models.DateTimeField(db_index=True)
+    duration_minutes = models.PositiveIntegerField(default=60)
+    location = models.CharField(max_length=200, blank=True)
+    meeting_link = models.URLField(blank=True, max_length=500)
+    status = models.CharField(
+        max_length=20, choices=SessionStatus.choices, default=SessionStatus.PLANNED
+    )
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rhythm", "occurrence"], name="session_once_per_occurrence"
+            )
+        ]
+        indexes = [models.Index(fields=["community", "starts_at"])]
+
+    def __str__(self):
+        return f"{self.title} ({self.starts_at:%Y-%m-%d})"
+
+    @property
+    def ends_at(self):
+        from datetime import timedelta
+
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def is_moved(self):
+        return self.occurrence is not None and self.occurrence != self.starts_at
+
+    @property
+    def is_cancelled(self):
+        return self.status == SessionStatus.CANCELLED
+
+
+class Activity(models.Model):
+    """What happened: a learning activity logged by a coordinator or core group member."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="activities")
+    session = models.OneToOneField(
+        Session,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activity",
+        help_text="The rhythm session this activity was, if any.",
+    )
+    date = models.DateField(db_index=True)
+    title = models.CharField(max_length=200)
+    activity_type = models.CharField(max_length=30, choices=ActivityType.choices)
+    format = models.CharField(max_length=20, choices=Format.choices)
+    summary = models.TextField(blank=True, help_text="What happened and what was learnt. Markdown.")
+    guest_count = models.PositiveIntegerField(
+        "guests", default=0, help_text="People who attended but are not members."
+    )
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Attendance", related_name="attended_activities"
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name_plural = "activities"
+        indexes = [models.Index(fields=["community", "date"])]
+
+    def __str__(self):
+        return f"{self.title} ({self.date})"
+
+    def get_absolute_url(self):
+        return reverse("communities:activity_detail", args=[self.community.slug, self.pk])
+
+
+class ActivityOutput(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="outputs")
+    kind = models.CharField(max_length=20, choices=OutputKind.choices)
+    title = models.CharField(max_length=200)
+    link = models.URLField(blank=True, max_length=500)
+
+    def __str__(self):
+        return self.title
+
+
+class Attendance(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendance")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendance"
+    )
+    imported = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["activity", "user"], name="attendance_once")]
+
+    def __str__(self):
+        return f"{self.user} at {self.activity}"
+
+
+class LevelChange(models.Model):
+    """Every change of a member's participation level: their trajectory."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="level_changes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="level_changes"
+    )
+    from_level = models.CharField(max_length=20, choices=Level.choices, blank=True)
+    to_level = models.CharField(max_length=20, choices=Level.choices)
+    is_manual = models.BooleanField(default=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["community", "changed_at"])]
+
+    def __str__(self):
+        return f"{self.user}: {self.from_level or '—'} → {self.to_level}"

@@ -71,6 +71,11 @@ class User(AbstractUser):
         help_text="Email me a digest of help requests and practice-group reports.",
     )
 
+    calendar_token = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False,
+        help_text="Secret part of the personal calendar feed's address; revocable.",
+    )  # fmt: skip
+
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = []
