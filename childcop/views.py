@@ -66,9 +66,11 @@ def healthz(request):
     except Exception as error:  # noqa: BLE001 — any failure means "not reachable"
         checks["database"] = f"error: {error.__class__.__name__}"
     try:
+        from django.conf import settings
+
         from childcop.celery import app
 
-        with app.connection_for_write() as conn:
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
             conn.default_channel  # noqa: B018 — opening the channel proves the broker answers
         checks["broker"] = "ok"

@@ -154,6 +154,7 @@ def test_permission_matrix(users, clients, community):
         "key": "made-up-key",
         "uidb36": "1",
         "object_id": "999999",
+        "id": str(users["member"].pk),  # the admin's password change for a user
         "content_type_id": "1",
         "app_label": "communities",
     }
