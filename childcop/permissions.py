@@ -94,6 +94,15 @@ def can_manage_members(user, community) -> bool:
     return community_role(user, community) >= Role.COORDINATOR
 
 
+def can_log_activities(user, community) -> bool:
+    """Coordinators and the core group log activities and attendance."""
+    return community_role(user, community) >= Role.CORE
+
+
+def can_manage_rhythm(user, community) -> bool:
+    return community_role(user, community) >= Role.COORDINATOR
+
+
 def can_join(user, community) -> bool:
     from communities.choices import Stage
 
@@ -119,6 +128,8 @@ def community_flags(user, community) -> dict:
         "edit": can_edit_community(user, community),
         "change_stage": can_change_stage(user, community),
         "manage_members": can_manage_members(user, community),
+        "log_activities": can_log_activities(user, community),
+        "manage_rhythm": can_manage_rhythm(user, community),
         "join": can_join(user, community),
         "leave": can_leave(user, community),
     }

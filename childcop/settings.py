@@ -230,6 +230,13 @@ DJANGO_CELERY_BEAT_TZ_AWARE = True
 
 # --- Product settings
 CHILDCOP_PAGE_SIZE = env.int("CHILDCOP_PAGE_SIZE", default=25)
+# Participation levels from behaviour (see communities/participation.py).
+CHILDCOP_PARTICIPATION_WINDOW_DAYS = env.int("CHILDCOP_PARTICIPATION_WINDOW_DAYS", default=90)
+# Shares (percent) of the community's activities a member took part in, per level.
+CHILDCOP_PARTICIPATION_CORE = env.int("CHILDCOP_PARTICIPATION_CORE", default=75)
+CHILDCOP_PARTICIPATION_ACTIVE = env.int("CHILDCOP_PARTICIPATION_ACTIVE", default=50)
+CHILDCOP_PARTICIPATION_OCCASIONAL = env.int("CHILDCOP_PARTICIPATION_OCCASIONAL", default=25)
+CHILDCOP_PARTICIPATION_PERIPHERAL = env.int("CHILDCOP_PARTICIPATION_PERIPHERAL", default=1)
 
 LOGGING = {
     "version": 1,
@@ -240,3 +247,4 @@ LOGGING = {
 }
 
 FORM_RENDERER = "childcop.forms.BootstrapRenderer"
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour: links typed without a scheme get https

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from childcop import views
 from childcop.accounts import views as account_views
+from communities import calendar, reminders
 
 admin.site.site_header = "childcop administration"
 admin.site.site_title = "childcop"
@@ -13,6 +14,11 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("account/profile/", account_views.profile_edit, name="profile"),
+    # Calendar feeds (secret-token addresses, public) and revoking them; one-click unsubscribe.
+    path("calendar/community/<slug:token>.ics", calendar.community_feed, name="calendar_community"),
+    path("calendar/me/<slug:token>.ics", calendar.personal_feed, name="calendar_mine"),
+    path("account/calendar/rotate/", calendar.rotate_personal_token, name="calendar_rotate_mine"),
+    path("unsubscribe/<str:token>/", reminders.unsubscribe, name="unsubscribe"),
     path(
         "people/",
         include(

@@ -1,12 +1,23 @@
 """factory-boy factories for communities; the tests and the demo seed share them."""
 
 import factory
+from django.utils import timezone
 from django.utils.text import slugify
 
 from childcop.accounts.factories import UserFactory
 
-from .choices import Level, ObjectiveStatus, Stage
-from .models import Community, LeadershipAssignment, Membership, Objective, StageChange
+from .choices import ActivityType, Channel, Format, Level, ObjectiveStatus, Recurrence, Stage
+from .models import (
+    Activity,
+    Attendance,
+    Community,
+    LeadershipAssignment,
+    Membership,
+    Objective,
+    Rhythm,
+    Session,
+    StageChange,
+)
 
 
 class CommunityFactory(factory.django.DjangoModelFactory):
@@ -61,3 +72,50 @@ class LeadershipAssignmentFactory(factory.django.DjangoModelFactory):
 
     membership = factory.SubFactory(MembershipFactory)
     role = "community_keeper"
+
+
+class RhythmFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Rhythm
+
+    community = factory.SubFactory(CommunityFactory)
+    title = "Monthly case clinic"
+    activity_type = ActivityType.PRODUCTIVE_INQUIRIES
+    format = Format.MANY_TO_MANY
+    channel = Channel.ONLINE
+    recurrence = Recurrence.MONTHLY
+    starts_at = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0))
+    duration_minutes = 60
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    community = factory.SubFactory(CommunityFactory)
+    title = "Case clinic"
+    activity_type = ActivityType.PRODUCTIVE_INQUIRIES
+    format = Format.MANY_TO_MANY
+    starts_at = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0))
+    occurrence = factory.LazyAttribute(lambda o: o.starts_at if o.rhythm else None)
+    rhythm = None
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    community = factory.SubFactory(CommunityFactory)
+    date = factory.LazyFunction(timezone.localdate)
+    title = factory.Faker("sentence", nb_words=4)
+    activity_type = ActivityType.EXCHANGES
+    format = Format.MANY_TO_MANY
+    summary = factory.Faker("paragraph", nb_sentences=2)
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    activity = factory.SubFactory(ActivityFactory)
+    user = factory.SubFactory(UserFactory)

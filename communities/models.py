@@ -282,6 +282,11 @@ class Session(models.Model):
         return self.status == SessionStatus.CANCELLED
 
 
+class ActivityQuerySet(models.QuerySet):
+    def annotate_attendance(self):
+        return self.annotate(attendee_count=models.Count("attendance", distinct=True))
+
+
 class Activity(models.Model):
     """What happened: a learning activity logged by a coordinator or core group member."""
 
@@ -309,6 +314,8 @@ class Activity(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ActivityQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -367,3 +374,45 @@ class LevelChange(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.from_level or '—'} → {self.to_level}"
+
+
+# --- Attendance import (communities/attendance_import.py) ---------------------------
+
+
+class AttendanceImport(models.Model):
+    """An uploaded attendance file between its preview and its confirmation.
+
+    `rows` holds the parsed report (who matched, who is unknown, which rows are
+    malformed); nothing else is written until a coordinator confirms it.
+    """
+
+    class UnknownAction(models.TextChoices):
+        SKIP = "skip", "Skip them"
+        INVITE = "invite", "Invite them"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPLIED = "applied", "Applied"
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="imports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=255, blank=True)
+    rows = models.JSONField(default=dict, blank=True, help_text="The parsed report.")
+    unknown_action = models.CharField(
+        "unknown emails", max_length=10, choices=UnknownAction.choices, default=UnknownAction.SKIP
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.filename or 'Attendance file'} for {self.activity}"
+
+    @property
+    def is_applied(self):
+        return self.status == self.Status.APPLIED

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+from . import participation
 from .choices import Level
 from .models import Community, LeadershipAssignment, Membership, StageChange
 
@@ -62,9 +63,13 @@ def _notify_added(membership: Membership) -> None:
 def join(community: Community, user) -> Membership:
     try:
         with transaction.atomic():
-            return Membership.objects.create(community=community, user=user, level=Level.PERIPHERAL)
+            membership = Membership.objects.create(
+                community=community, user=user, level=Level.PERIPHERAL
+            )
     except IntegrityError:
         raise MembershipError("You are already a member of this community.") from None
+    participation.record_level(membership)
+    return membership
 
 
 @transaction.atomic
@@ -79,6 +84,7 @@ def add_member(
             )  # fmt: skip
     except IntegrityError:
         raise MembershipError(f"{user} is already a member of this community.") from None
+    participation.record_level(membership, by=by)
     set_leadership_roles(membership, roles)
     if user != by:
         _notify_added(membership)
@@ -98,15 +104,26 @@ def _would_leave_without_coordinator(membership: Membership, *, still_coordinato
 
 
 @transaction.atomic
-def update_membership(membership: Membership, *, level, is_coordinator, roles) -> Membership:
+def update_membership(
+    membership: Membership, *, level, is_coordinator, roles, by=None, compute_level=False
+) -> Membership:
     if _would_leave_without_coordinator(membership, still_coordinator=is_coordinator):
         raise MembershipError(
             "This is the community's only coordinator: appoint another coordinator first."
         )
+    previous = Membership.objects.values_list("level", flat=True).get(pk=membership.pk)
     membership.level = level
     membership.is_coordinator = is_coordinator
-    membership.save(update_fields=["level", "is_coordinator"])
+    if compute_level:
+        membership.level_is_manual = False
+    elif level != previous:
+        membership.level_is_manual = True  # a level set by hand sticks until cleared
+    membership.save(update_fields=["level", "is_coordinator", "level_is_manual"])
+    if level != previous:
+        participation.record_level(membership, from_level=previous, by=by, manual=True)
     set_leadership_roles(membership, roles)
+    if compute_level:
+        participation.recompute_member(membership)
     return membership
 
 
@@ -126,3 +143,25 @@ def remove_membership(membership: Membership) -> None:
             "This is the community's only coordinator: appoint another coordinator first."
         )
     membership.delete()
+
+
+@transaction.atomic
+def save_activity(form, outputs_formset, *, community, by):
+    """Create or update an activity with its outputs and attendees, in one transaction."""
+    from .models import Attendance
+
+    activity = form.save(commit=False)
+    activity.community = community
+    if activity.logged_by_id is None:
+        activity.logged_by = by
+    activity.save()
+    outputs_formset.instance = activity
+    outputs_formset.save()
+    wanted = {user.pk for user in form.cleaned_data["attendees"]}
+    current = set(activity.attendance.values_list("user_id", flat=True))
+    activity.attendance.filter(user_id__in=current - wanted, imported=False).delete()
+    Attendance.objects.bulk_create(
+        [Attendance(activity=activity, user_id=pk) for pk in wanted - current],
+        ignore_conflicts=True,
+    )
+    return activity

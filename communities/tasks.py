@@ -8,3 +8,44 @@ from . import notifications
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
 def notify_added_to_community(membership_id: int) -> bool:
     return notifications.send_added_to_community(membership_id)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_attendance_import_invitations(import_id: int) -> int:
+    """Invitations for the accounts an attendance import created (each email claimed once)."""
+    from .attendance_import import send_invitations
+
+    return send_invitations(import_id)
+
+
+# --- The community rhythm, driven by beat (schedules: migration `rhythm_schedules`).
+# Each is idempotent: emails are claimed in the database before they are sent.
+# OSError covers SMTP and socket failures (the next beat tick would also resume).
+_RHYTHM_RETRY = {
+    "autoretry_for": (OSError,),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 5,
+}
+
+
+@shared_task(**_RHYTHM_RETRY)
+def send_rhythm_reminders() -> int:
+    from .reminders import send_due_reminders
+
+    return send_due_reminders()
+
+
+@shared_task(**_RHYTHM_RETRY)
+def check_heartbeats() -> int:
+    from .reminders import warn_missed_heartbeats
+
+    return warn_missed_heartbeats()
+
+
+@shared_task(**_RHYTHM_RETRY)
+def recompute_participation() -> dict:
+    from .participation import recompute_levels
+    from .rhythm import extend_all_sessions
+
+    return {"sessions_created": extend_all_sessions(), "levels_changed": recompute_levels()}

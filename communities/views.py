@@ -10,7 +10,7 @@ from childcop import permissions
 from childcop.permissions import get_community_for_user
 from childcop.utils import csv_response, paginate, posted, querystring_without
 
-from . import services
+from . import participation, rhythm, services
 from .choices import STAGE_HELP, Level
 from .filters import CommunityFilter, MemberFilter
 from .forms import (
@@ -23,6 +23,17 @@ from .forms import (
     StageChangeForm,
 )
 from .models import Community, Membership
+
+
+def confirm_page(request, community, *, title, question, action_label):
+    """The confirmation page every destructive action shows before its POST."""
+    context = {
+        "community": community,
+        "title": title,
+        "question": question,
+        "action_label": action_label,
+    }
+    return render(request, "communities/confirm.html", context)
 
 
 def _coordinators_prefetch():
@@ -112,6 +123,15 @@ def community_detail(request, slug):
         )[:8],
         "stage_changes": community.stage_changes.select_related("changed_by")[:10],
         "stage_help": STAGE_HELP.get(community.stage, ""),
+        "next_sessions": rhythm.upcoming_sessions(community, limit=3),
+        "heartbeat": rhythm.heartbeat_chart(rhythm.heartbeat(community)),
+        "movements": participation.movements(community),
+        "recent_activities": community.activities.annotate_attendance().order_by("-date", "-id")[
+            :5
+        ],
+        "trajectory": community.level_changes.filter(user_id=request.user.pk)[:12]
+        if flags["is_member"]
+        else [],
     }
     return render(request, "communities/detail.html", context)
 
@@ -243,15 +263,12 @@ def community_leave(request, slug):
         if permissions.can_view_community(request.user, Community.objects.get(pk=community.pk)):
             return redirect(community)
         return redirect("communities:list")
-    return render(
+    return confirm_page(
         request,
-        "communities/confirm.html",
-        {
-            "community": community,
-            "title": f"Leave {community.name}?",
-            "question": "You will no longer be a member. Your past contributions stay with the community.",
-            "action_label": "Leave the community",
-        },
+        community,
+        title=f"Leave {community.name}?",
+        question="You will no longer be a member. Your past contributions stay with the community.",
+        action_label="Leave the community",
     )
 
 
@@ -294,6 +311,8 @@ def membership_edit(request, slug, pk):
                 level=form.cleaned_data["level"],
                 is_coordinator=form.cleaned_data["is_coordinator"],
                 roles=form.cleaned_data["roles"],
+                by=request.user,
+                compute_level=form.cleaned_data.get("compute_level", False),
             )
         except services.MembershipError as error:
             form.add_error("is_coordinator", str(error))
@@ -318,13 +337,10 @@ def membership_remove(request, slug, pk):
         else:
             messages.success(request, f"{membership.user} was removed from {community.name}.")
         return redirect("communities:members", slug=community.slug)
-    return render(
+    return confirm_page(
         request,
-        "communities/confirm.html",
-        {
-            "community": community,
-            "title": f"Remove {membership.user} from {community.name}?",
-            "question": "They will no longer be a member. Their past contributions stay with the community.",
-            "action_label": "Remove from the community",
-        },
+        community,
+        title=f"Remove {membership.user} from {community.name}?",
+        question="They will no longer be a member. Their past contributions stay with the community.",
+        action_label="Remove from the community",
     )

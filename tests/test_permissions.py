@@ -8,7 +8,8 @@ page), ADMIN_LOGIN (redirect to the admin's login) or AWAY (a redirect elsewhere
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from communities.factories import CommunityFactory
+from communities.factories import ActivityFactory, CommunityFactory, RhythmFactory, SessionFactory
+from communities.models import AttendanceImport
 
 from .conftest import ROLES
 
@@ -44,6 +45,7 @@ def only(allowed, *, granted=200, denied=403):
 
 MANAGERS = {"coordinator", "admin"}
 MEMBERS = {"member", "core", "coordinator"}
+LOGGERS = {"core", "coordinator", "admin"}  # who log activities and attendance
 
 # For pages of allauth that signed-in people are sent away from, and vice versa.
 PUBLIC_ENTRANCE = {**everyone(AWAY), "anonymous": 200}
@@ -56,6 +58,16 @@ RULES = {
     "home": signed_in(200),
     "healthz": everyone(200),
     "profile": signed_in(200),
+    # Calendar feeds are public (the secret token in the address is the credential): the
+    # matrix passes a made-up token, so everyone, signed in or not, gets 404.
+    "calendar_community": everyone(404),
+    "calendar_mine": everyone(404),
+    # One-click unsubscribe is public too (signed token); a made-up token is 404 for everyone.
+    "unsubscribe": everyone(404),
+    # Revoking a feed's address is POST only: GET is 405 for every signed-in role (who may
+    # POST is tested in tests/communities/test_calendar.py).
+    "calendar_rotate_mine": signed_in(405),
+    "communities:calendar_rotate": signed_in(405),
     "people:list": signed_in(200),
     "people:detail": signed_in(200),
     "communities:list": signed_in(200),
@@ -70,6 +82,22 @@ RULES = {
     "communities:member_add": only(MANAGERS),
     "communities:membership_edit": only(MANAGERS),
     "communities:membership_remove": only(MANAGERS),
+    "communities:rhythm": signed_in(200),
+    "communities:rhythm_create": only(MANAGERS),
+    "communities:rhythm_edit": only(MANAGERS),
+    "communities:rhythm_delete": only(MANAGERS),
+    "communities:session_create": only(MANAGERS),
+    "communities:session_edit": only(MANAGERS),
+    "communities:session_cancel": only(MANAGERS),
+    "communities:activities": signed_in(200),
+    "communities:activity_create": only(LOGGERS),
+    "communities:activity_detail": signed_in(200),
+    "communities:activity_edit": only(LOGGERS),
+    "communities:activity_delete": only(MANAGERS),
+    "communities:attendance_import": only({"core", "coordinator", "admin"}),
+    "communities:attendance_import_confirm": only({"core", "coordinator", "admin"}),
+    # Attendance imports are created by uploading a file, never in the admin.
+    "admin:communities_attendanceimport_add": {**ADMIN_RULE, "admin": 403},
     # allauth
     "account_login": PUBLIC_ENTRANCE,
     "account_signup": PUBLIC_ENTRANCE,
@@ -145,9 +173,29 @@ def check(response, expected, role):
         )
 
 
+# Routes whose <pk> is not a membership: which object of the community it names.
+PK_OF = {
+    "communities:rhythm_edit": "rhythm",
+    "communities:rhythm_delete": "rhythm",
+    "communities:session_edit": "session",
+    "communities:session_cancel": "session",
+    "communities:activity_detail": "activity",
+    "communities:activity_edit": "activity",
+    "communities:activity_delete": "activity",
+    "communities:attendance_import": "activity",
+    "communities:attendance_import_confirm": "activity",
+}
+
+
 @pytest.mark.django_db
 def test_permission_matrix(users, clients, community):
     membership = community.memberships.get(user=users["member"])
+    rhythm = RhythmFactory(community=community)
+    rhythm_objects = {
+        "rhythm": rhythm,
+        "session": SessionFactory(community=community, rhythm=rhythm),
+        "activity": ActivityFactory(community=community),
+    }
     objects = {
         "slug": community.slug,
         "pk": str(membership.pk),
@@ -157,6 +205,8 @@ def test_permission_matrix(users, clients, community):
         "id": str(users["member"].pk),  # the admin's password change for a user
         "content_type_id": "1",
         "app_label": "communities",
+        # a pending attendance import of the activity above
+        "import_id": str(AttendanceImport.objects.create(activity=rhythm_objects["activity"]).pk),
     }
     failures = []
     for name, pattern in walk():
@@ -164,6 +214,8 @@ def test_permission_matrix(users, clients, community):
         kwargs = kwargs_for(pattern, objects)
         if name == "people:detail":
             kwargs["pk"] = str(users["member"].pk)
+        if name in PK_OF:
+            kwargs["pk"] = str(rhythm_objects[PK_OF[name]].pk)
         try:
             url = reverse(name, kwargs=kwargs) if name else None
         except Exception:  # noqa: BLE001 — e.g. the admin's catch-all pattern

@@ -47,8 +47,9 @@ PEOPLE = 4
 # session + user, my memberships (non-admin home), suggestions
 HOME_MEMBER = 4
 # session + user, the community, membership (visibility), level counts, coordinators,
-# objectives, leaders, leaders' roles, newest members, stage history
-COMMUNITY_PAGE = 11
+# objectives, leaders, leaders' roles, newest members, stage history, next sessions,
+# heartbeat sessions, heartbeat activities, movements, recent activities, own trajectory
+COMMUNITY_PAGE = 17
 
 
 @pytest.mark.parametrize("size", [5, 200])

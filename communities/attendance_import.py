@@ -1,0 +1,671 @@
+"""Attendance import: upload a CSV file (e.g. a meeting tool's export), preview it, confirm it.
+
+Upload → every row is parsed and validated, and the report is stored as a *pending*
+`AttendanceImport` (no attendance, no membership is written) → preview: who matched,
+who is unknown, which rows are malformed or duplicated → confirm: one transaction
+adds the missing memberships and attendance, all or nothing, once.
+
+Query counts do not depend on the number of rows: one lookup for all the emails of a
+file, bulk inserts (which SQLite splits into statements of at most 999 variables).
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import io
+import itertools
+import re
+from dataclasses import asdict, dataclass, field
+from email.utils import parseaddr
+from functools import partial
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from childcop import permissions
+from childcop.accounts.adapter import email_domain_allowed
+from childcop.permissions import get_community_for_user
+from childcop.utils import posted
+
+from .choices import Level
+from .models import Attendance, AttendanceImport, Membership
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 10_000
+HEADER_SEARCH_ROWS = 20  # a meeting report may put a summary above its table of people
+SHOWN = 200  # entries of each list shown on the preview page
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
+# Header names of an email column, compared without case, spaces or punctuation.
+EMAIL_HEADERS = {
+    "email", "emailaddress", "mail", "mailaddress", "useremail", "useremailaddress",
+    "workemail", "attendeeemail", "participantemail", "emailid",
+}  # fmt: skip
+NOT_UTF8 = "The file is not UTF-8 text; save it as CSV UTF-8"
+INVITE_KIND = "attendance_import_invite"
+
+Action = AttendanceImport.UnknownAction
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported; the message says why, for the person uploading."""
+
+
+# --- Parsing: bytes → emails with their line numbers, malformed rows and duplicates -------
+
+
+@dataclass
+class ParsedFile:
+    encoding: str
+    delimiter: str
+    email_column: str  # the header's text, or "" for a file without a header row
+    header_line: int  # 0 without a header row
+    data_rows: int = 0
+    entries: list = field(default_factory=list)  # [(line, email)], first occurrences
+    malformed: list = field(default_factory=list)  # [{"line", "value", "reason"}]
+    duplicates: list = field(default_factory=list)  # [{"line", "email", "first_line"}]
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text of the file and the name of its encoding; never a silent guess."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Teams' exports
+        try:
+            text, encoding = data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            raise ImportFileError(f"The file is damaged UTF-16 text. {NOT_UTF8}.") from None
+    elif data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise ImportFileError(
+            "This is a spreadsheet workbook (or another packed file), not a CSV file. "
+            "In Excel, choose File › Save as › “CSV UTF-8 (comma delimited)”."
+        )
+    elif b"\x00" in data[:8192]:
+        raise ImportFileError(
+            "This is not a CSV file: it contains binary data. Export the attendance as CSV "
+            "(“CSV UTF-8”) and upload that file."
+        )
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ImportFileError(
+                f"{NOT_UTF8} (the first unreadable byte is at position {error.start + 1})."
+            ) from None
+        encoding = "UTF-8 with BOM" if data.startswith(codecs.BOM_UTF8) else "UTF-8"
+    if "\x00" in text:
+        raise ImportFileError("This is not a CSV file: it contains binary data.")
+    return text, encoding
+
+
+def _email_column(row) -> tuple[int | None, bool]:
+    """The index of the email column in a header row, and whether its name is a known one."""
+    for index, cell in enumerate(row):
+        if re.sub(r"[^a-z0-9]", "", cell.casefold()) in EMAIL_HEADERS:
+            return index, True
+    for index, cell in enumerate(row):  # e.g. “Work e-mail”, “Guest email address”
+        words = re.findall(r"[a-z0-9]+", cell.casefold())
+        if words[-1:] == ["address"]:
+            words = words[:-1]
+        if "@" not in cell and 0 < len(words) <= 4 and words[-1] in ("email", "mail"):
+            return index, False
+    return None, False
+
+
+def _email_cell(row) -> int | None:
+    """For a file without a header row: the index of the cell holding a valid email."""
+    for index, cell in enumerate(row):
+        try:
+            validate_email(_address(cell))
+        except ValidationError:
+            continue
+        return index
+    return None
+
+
+def _find_header(text: str) -> tuple[str, int, int, bool]:
+    """(delimiter, index of the header record, email column, has_header).
+
+    Each delimiter is tried; the one that finds an email column earliest wins, then a
+    known column name, then the one that splits the header into most cells.
+    """
+    best = None
+    for delimiter in DELIMITERS:
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        records = []
+        with contextlib.suppress(csv.Error):  # rows before an unreadable one still count
+            records.extend(itertools.islice(reader, HEADER_SEARCH_ROWS))
+        for index, row in enumerate(records):
+            column, known = _email_column(row)
+            if column is not None:
+                rank = (index, not known, -len(row))
+                if best is None or rank < best[0]:
+                    best = (rank, delimiter, index, column, True)
+                break
+        else:
+            # No header: a plain list of addresses (checked on the first non-empty row).
+            first = next(((i, r) for i, r in enumerate(records) if any(c.strip() for c in r)), None)
+            column = _email_cell(first[1]) if first else None
+            if column is not None:
+                rank = (first[0], True, -len(first[1]))
+                if best is None or rank < best[0]:
+                    best = (rank, delimiter, first[0], column, False)
+    if best is None:
+        raise ImportFileError(_no_email_column(text))
+    return best[1:]
+
+
+def _no_email_column(text: str) -> str:
+    sample = text[:65536]
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters="".join(DELIMITERS)).delimiter
+    except csv.Error:
+        delimiter = ","
+    try:
+        rows = csv.reader(io.StringIO(sample), delimiter=delimiter)
+        header = next((r for r in rows if any(c.strip() for c in r)), [])
+    except csv.Error:
+        header = []
+    cells = [c.strip()[:40] or "(empty)" for c in header[:15]]
+    shown = ", ".join(f"“{c}”" for c in cells) + (", …" if len(header) > 15 else "")
+    return (
+        f"No email column found; the header row has: {shown or 'nothing'}. "
+        "Name the column of email addresses “Email” (or “E-mail”, “Email address”)."
+    )
+
+
+def _address(cell: str) -> str:
+    """The address in a cell: also accepts “Name <address>” and “mailto:address”."""
+    value = cell.strip()
+    if value.casefold().startswith("mailto:"):
+        value = value[7:].strip()
+    if "<" in value and value.endswith(">"):
+        value = parseaddr(value)[1] or value
+    return value
+
+
+def _shorten(text: str, size: int = 100) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def parse_csv(data: bytes) -> ParsedFile:
+    """Parse and validate every row of an attendance file; raise ImportFileError if unusable."""
+    if len(data) > MAX_BYTES:
+        raise ImportFileError(
+            "The file is larger than 2 MB. Upload only the list of attendees, or split it."
+        )
+    text, encoding = decode(data)
+    if not text.strip():
+        raise ImportFileError("The file is empty.")
+    delimiter, header_index, column, has_header = _find_header(text)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    parsed = ParsedFile(
+        encoding=encoding, delimiter=DELIMITERS[delimiter], email_column="", header_line=0
+    )
+    first_seen = {}
+    try:
+        for _ in range(header_index + (1 if has_header else 0)):
+            header = next(reader)
+        if has_header:
+            parsed.email_column = header[column].strip()
+            parsed.header_line = reader.line_num
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            parsed.data_rows += 1
+            if parsed.data_rows > MAX_ROWS:
+                raise ImportFileError(
+                    f"The file has more than {MAX_ROWS:,} rows of people. "
+                    "Split it into files of at most 10,000 rows and import each."
+                )
+            line = reader.line_num
+            cell = row[column].strip() if column < len(row) else ""
+            if not cell:
+                where = f"the “{parsed.email_column}” column" if has_header else "this row"
+                parsed.malformed.append(
+                    {
+                        "line": line,
+                        "value": _shorten(" | ".join(c.strip() for c in row)),
+                        "reason": f"No email address in {where}.",
+                    }
+                )
+                continue
+            address = _address(cell)
+            try:
+                validate_email(address)
+                if len(address) > 254:
+                    raise ValidationError("too long")
+            except ValidationError:
+                parsed.malformed.append(
+                    {"line": line, "value": _shorten(cell), "reason": "Not a valid email address."}
+                )
+                continue
+            email = address.lower()
+            if email in first_seen:
+                parsed.duplicates.append(
+                    {"line": line, "email": email, "first_line": first_seen[email]}
+                )
+                continue
+            first_seen[email] = line
+            parsed.entries.append((line, email))
+    except csv.Error as error:
+        raise ImportFileError(
+            f"The file could not be read as CSV near line {reader.line_num}: {error}."
+        ) from None
+    if parsed.data_rows == 0:
+        raise ImportFileError("The file has a header row but no rows of people.")
+    return parsed
+
+
+# --- Matching: one query for all the emails of the file ------------------------------------
+
+CATEGORIES = ("members", "non_members", "already", "unknown", "deactivated")
+
+
+def build_report(activity, parsed: ParsedFile) -> dict:
+    """Sort the file's people into categories; the result is what the preview shows."""
+    User = get_user_model()
+    emails = [email for _, email in parsed.entries]
+    # Emails are stored in lower case (User.save), so this is a case-insensitive match
+    # that still uses the unique index.
+    found = {
+        user["email"]: user
+        for user in User.objects.filter(email__in=emails)
+        .annotate(
+            is_member=Exists(
+                Membership.objects.filter(community_id=activity.community_id, user=OuterRef("pk"))
+            ),
+            attended=Exists(Attendance.objects.filter(activity=activity, user=OuterRef("pk"))),
+        )
+        .values("pk", "email", "display_name", "is_active", "is_member", "attended")
+    }
+    report = {
+        "encoding": parsed.encoding,
+        "delimiter": parsed.delimiter,
+        "email_column": parsed.email_column,
+        "header_line": parsed.header_line,
+        "data_rows": parsed.data_rows,
+        **{name: [] for name in CATEGORIES},
+        "malformed": parsed.malformed,
+        "duplicates": parsed.duplicates,
+    }
+    for line, email in parsed.entries:
+        user = found.get(email)
+        if user is None:
+            report["unknown"].append(
+                {"line": line, "email": email, "invitable": email_domain_allowed(email)}
+            )
+        elif not user["is_active"]:
+            report["deactivated"].append({"line": line, "email": email})
+        else:
+            category = (
+                "already" if user["attended"] else "members" if user["is_member"] else "non_members"
+            )
+            report[category].append(
+                {"line": line, "email": email, "user": user["pk"], "name": user["display_name"]}
+            )
+    return report
+
+
+# --- Confirming: one transaction, all or nothing, once -------------------------------------
+
+
+@dataclass
+class ImportResult:
+    attended: int = 0  # attendance recorded by this import
+    already: int = 0  # were already recorded as attendees
+    joined: int = 0  # added to the community as peripheral members
+    invited: int = 0  # accounts created and invited
+    skipped: int = 0  # emails without an account, not invited
+
+    def message(self) -> str:
+        people = "person" if self.attended == 1 else "people"
+        text = f"Attendance imported: {self.attended} {people} marked as attended"
+        details = []
+        if self.joined:
+            details.append(f"{self.joined} added to the community as peripheral members")
+        if self.invited:
+            details.append(f"{self.invited} invited to create their account")
+        if details:
+            text += f" ({', '.join(details)})"
+        text += "."
+        if self.already:
+            text += f" {self.already} already recorded."
+        if self.skipped:
+            text += f" {self.skipped} without an account skipped."
+        return text
+
+
+def _invited_user(email: str):
+    User = get_user_model()
+    # bulk_create skips User.save: do what it does (lower-case email, a display name).
+    return User(
+        email=email.lower(),
+        display_name=email.split("@")[0],
+        password=make_password(None),  # unusable until they set one from the invitation
+    )
+
+
+def apply_import(upload: AttendanceImport, *, unknown_action: str, by) -> ImportResult | None:
+    """Write the import's memberships and attendance; None when it was already applied."""
+    User = get_user_model()
+    activity = upload.activity
+    with transaction.atomic():
+        locked = (
+            AttendanceImport.objects.select_for_update()
+            .filter(pk=upload.pk, status=AttendanceImport.Status.PENDING)
+            .first()
+        )
+        if locked is None:
+            return None
+        report = locked.rows
+        matched = [e["user"] for name in ("members", "non_members", "already") for e in report.get(name, [])]  # fmt: skip
+        # Accounts may have been deactivated or deleted since the preview.
+        user_ids = set(User.objects.filter(pk__in=matched, is_active=True).values_list("pk", flat=True))  # fmt: skip
+        unknown = report.get("unknown", [])
+        to_invite = [e["email"] for e in unknown if e.get("invitable")]
+        if unknown_action != Action.INVITE:
+            to_invite = []
+        invited_ids = []
+        if to_invite:
+            existing = {
+                email: (pk, active)
+                for email, pk, active in User.objects.filter(email__in=to_invite).values_list(
+                    "email", "pk", "is_active"
+                )
+            }
+            # Someone who signed up since the preview is matched, not invited.
+            user_ids |= {pk for pk, active in existing.values() if active}
+            new_emails = [email for email in to_invite if email not in existing]
+            if new_emails:
+                User.objects.bulk_create([_invited_user(email) for email in new_emails])
+                invited_ids = list(
+                    User.objects.filter(email__in=new_emails).values_list("pk", flat=True)
+                )
+                user_ids |= set(invited_ids)
+        members = set(
+            Membership.objects.filter(
+                community_id=activity.community_id, user_id__in=user_ids
+            ).values_list("user_id", flat=True)
+        )
+        joining = sorted(user_ids - members)
+        Membership.objects.bulk_create(
+            [
+                Membership(
+                    community_id=activity.community_id,
+                    user_id=pk,
+                    level=Level.PERIPHERAL,
+                    added_by=by,
+                )
+                for pk in joining
+            ],
+            ignore_conflicts=True,
+        )
+        present = set(
+            Attendance.objects.filter(activity=activity, user_id__in=user_ids).values_list(
+                "user_id", flat=True
+            )
+        )
+        new_attendance = sorted(user_ids - present)
+        Attendance.objects.bulk_create(
+            [Attendance(activity=activity, user_id=pk, imported=True) for pk in new_attendance],
+            ignore_conflicts=True,
+        )
+        result = ImportResult(
+            attended=len(new_attendance),
+            already=len(present),
+            joined=len(joining),
+            invited=len(invited_ids),
+            skipped=len(unknown) - len(to_invite),
+        )
+        locked.status = AttendanceImport.Status.APPLIED
+        locked.unknown_action = unknown_action
+        locked.applied_at = timezone.now()
+        locked.rows = {**report, "result": {**asdict(result), "invited_ids": invited_ids}}
+        locked.save(update_fields=["status", "unknown_action", "applied_at", "rows"])
+        if invited_ids:
+            transaction.on_commit(partial(_enqueue_invitations, locked.pk))
+    upload.status, upload.unknown_action = locked.status, locked.unknown_action
+    upload.applied_at, upload.rows = locked.applied_at, locked.rows
+    return result
+
+
+def _enqueue_invitations(import_id: int) -> None:
+    from .tasks import send_attendance_import_invitations
+
+    send_attendance_import_invitations.delay(import_id)
+
+
+def send_invitations(import_id: int) -> int:
+    """Email each person this import created an account for a link to set their password.
+
+    Each email is claimed first (SentEmail), so a retried job sends nobody twice.
+    """
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+
+    from .notifications import claim
+
+    upload = (
+        AttendanceImport.objects.select_related("activity__community", "created_by")
+        .filter(pk=import_id)
+        .first()
+    )
+    if upload is None:
+        return 0
+    activity, community = upload.activity, upload.activity.community
+    ids = upload.rows.get("result", {}).get("invited_ids", [])
+    sent = 0
+    for user in get_user_model().objects.filter(pk__in=ids, is_active=True):
+        if user.has_usable_password():  # they have set a password some other way
+            continue
+        with transaction.atomic():
+            if not claim(user, INVITE_KIND, str(upload.pk)):
+                continue
+            path = reverse(
+                "account_reset_password_from_key",
+                kwargs={
+                    "uidb36": user_pk_to_url_str(user),
+                    "key": default_token_generator.make_token(user),
+                },
+            )
+            context = {
+                "user": user,
+                "community": community,
+                "activity": activity,
+                "invited_by": upload.created_by,
+                "url": settings.SITE_URL + path,
+                "community_url": settings.SITE_URL + community.get_absolute_url(),
+            }
+            message = EmailMultiAlternatives(
+                subject=f"You are invited to {community.name} on childcop",
+                body=render_to_string("communities/email/import_invite.txt", context),
+                to=[user.email],
+            )
+            message.attach_alternative(
+                render_to_string("communities/email/import_invite.html", context), "text/html"
+            )
+            message.send()
+            sent += 1
+    return sent
+
+
+# --- Forms and views -----------------------------------------------------------------------
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Attendance file (CSV)",
+        widget=forms.FileInput(attrs={"accept": ".csv,.txt,text/csv,text/plain"}),
+        help_text="One row per person with an email column, e.g. a meeting tool's attendance "
+        f"report. Up to 2 MB and {MAX_ROWS:,} rows; UTF-8 (or UTF-16, as Teams exports); "
+        "separated by commas, semicolons or tabs.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise ValidationError(
+                "The file is larger than 2 MB. Upload only the list of attendees, or split it."
+            )
+        try:
+            self.parsed = parse_csv(upload.read(MAX_BYTES + 1))
+        except ImportFileError as error:
+            raise ValidationError(str(error)) from None
+        return upload
+
+
+class ConfirmForm(forms.Form):
+    unknown_action = forms.ChoiceField(
+        label="People without an account",
+        choices=Action.choices,
+        initial=Action.SKIP,
+        widget=forms.RadioSelect,
+        help_text="Invite: an account is created for each of them, they are added to the "
+        "community as peripheral members, marked as attended, and emailed a link to set "
+        "their password.",
+    )
+
+    def __init__(self, *args, report, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not any(e.get("invitable") for e in report.get("unknown", [])):
+            del self.fields["unknown_action"]
+
+
+def _entries(report, name):
+    """(line, who, detail) rows for one list of the preview."""
+    for e in report.get(name, [])[:SHOWN]:
+        if name == "malformed":
+            yield e["line"], e["value"] or "(empty)", e["reason"]
+        elif name == "duplicates":
+            yield e["line"], e["email"], f"Same as line {e['first_line']}; counted once."
+        elif name == "unknown":
+            yield (
+                e["line"],
+                e["email"],
+                ""
+                if e.get("invitable")
+                else "Outside the organisation's email domains: cannot be invited.",
+            )
+        else:
+            yield e["line"], e["email"], e.get("name", "")
+
+
+SECTIONS = [
+    ("members", "Members", "success", "Will be marked as attended."),
+    (
+        "non_members",
+        "Registered, not members",
+        "info",
+        "Will be added to the community as peripheral members and marked as attended.",
+    ),
+    ("already", "Already recorded", "secondary", "Already attendees: nothing changes."),
+    (
+        "unknown",
+        "Unknown emails",
+        "warning",
+        "Nobody has an account with these addresses: skipped, or invited if you choose so.",
+    ),
+    ("deactivated", "Deactivated accounts", "secondary", "Skipped."),
+    ("duplicates", "Duplicates", "secondary", "Repeated addresses, counted once."),
+    ("malformed", "Malformed rows", "danger", "Skipped: fix them in the file and upload it again."),
+]
+
+
+def preview_sections(report):
+    sections = []
+    for key, title, tone, explanation in SECTIONS:
+        count = len(report.get(key, []))
+        if count:
+            sections.append(
+                {
+                    "key": key,
+                    "title": title,
+                    "tone": tone,
+                    "explanation": explanation,
+                    "count": count,
+                    "entries": list(_entries(report, key)),
+                    "more": max(0, count - SHOWN),
+                }
+            )
+    return sections
+
+
+def _activity_for(request, slug, pk):
+    community = get_community_for_user(request.user, slug, require=permissions.can_log_activities)
+    activity = get_object_or_404(community.activities, pk=pk)
+    return community, activity
+
+
+TEMPLATE = "communities/attendance_import.html"
+
+
+@require_http_methods(["GET", "POST"])
+def import_upload(request, slug, pk):
+    community, activity = _activity_for(request, slug, pk)
+    form = UploadForm(posted(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        upload = AttendanceImport.objects.create(
+            activity=activity,
+            created_by=request.user,
+            filename=form.cleaned_data["file"].name[:255],
+            rows=build_report(activity, form.parsed),
+        )
+        return redirect(
+            "communities:attendance_import_confirm",
+            slug=community.slug,
+            pk=activity.pk,
+            import_id=upload.pk,
+        )
+    return render(
+        request,
+        TEMPLATE,
+        {"step": "upload", "community": community, "activity": activity, "upload_form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def import_confirm(request, slug, pk, import_id):
+    community, activity = _activity_for(request, slug, pk)
+    upload = get_object_or_404(activity.imports.select_related("created_by"), pk=import_id)
+    if upload.is_applied and request.method == "POST":
+        messages.info(request, "This file was already imported; nothing was changed.")
+        return redirect(activity)
+    report = upload.rows
+    form = ConfirmForm(posted(request), report=report)
+    if request.method == "POST" and form.is_valid():
+        action = form.cleaned_data.get("unknown_action") or Action.SKIP
+        result = apply_import(upload, unknown_action=action, by=request.user)
+        if result is None:  # applied by someone else in the meantime
+            messages.info(request, "This file was already imported; nothing was changed.")
+        else:
+            messages.success(request, result.message())
+        return redirect(activity)
+    ready = len(report.get("members", [])) + len(report.get("non_members", []))
+    invitable = sum(1 for e in report.get("unknown", []) if e.get("invitable"))
+    context = {
+        "step": "preview",
+        "community": community,
+        "activity": activity,
+        "upload": upload,
+        "report": report,
+        "result": report.get("result"),
+        "sections": preview_sections(report),
+        "ready": ready,
+        "invitable": invitable,
+        "form": form,
+        "shown": SHOWN,
+    }
+    return render(request, TEMPLATE, context)

@@ -1,0 +1,300 @@
+"""The community rhythm's emails: session reminders and missed-heartbeat warnings.
+
+Both jobs are run by beat (see the ``rhythm_schedules`` migration) and by management
+commands, and both are idempotent: every email is *claimed* first by inserting a
+``SentEmail`` row under its unique constraint, in the same transaction as the send.
+A retry, a duplicate beat tick or two workers at once find the claim and send
+nothing; a send that fails rolls its claim back, and a run that dies half-way leaves
+the rest unclaimed for the next run (hourly for reminders, daily for heartbeats).
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from childcop import permissions
+from childcop.accounts.models import SentEmail, User
+
+from .calendar import build_calendar, duration_label
+from .choices import SessionStatus, Stage
+from .models import Community, Membership, Session
+from .notifications import claim
+
+logger = logging.getLogger(__name__)
+
+REMINDER = "session_reminder"
+MISSED_HEARTBEAT = "missed_heartbeat"
+HEARTBEAT_LOOKBACK_DAYS = 30  # a first run (or a long outage) does not flood coordinators
+UNSUBSCRIBE_SALT = "childcop.unsubscribe.rhythm_reminders"
+
+# Refusals of one message (a bad address, a rejected body): skip that recipient and go on.
+# Anything else (the server is down) stops the run; the task retries and the next run resumes.
+_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
+
+
+def _days_q(field: str, lookup: str, now, *, sign: int) -> Q:
+    """Sessions whose `starts_at` is within each community's own number of days of `now`.
+
+    One condition per distinct setting, so the database does the filtering.
+    """
+    days_values = (
+        Community.objects.exclude(stage=Stage.CLOSED)
+        .values_list(field, flat=True)
+        .distinct()
+        .order_by()
+    )
+    q = Q(pk__in=[])
+    for days in days_values:
+        bound = now + sign * timedelta(days=days)
+        q |= Q(**{f"community__{field}": days, f"starts_at__{lookup}": bound})
+    return q
+
+
+def _local(dt):
+    return dt.astimezone(ZoneInfo(settings.TIME_ZONE))
+
+
+def _send_claimed(user, kind: str, key: str, build) -> bool:
+    """Claim (user, kind, key) and send `build()` in one transaction; False if claimed already.
+
+    The claim row is held (uncommitted) while sending, so a concurrent attempt waits on
+    the unique index and then finds it; if sending fails, the claim is rolled back.
+    """
+    try:
+        with transaction.atomic():
+            if not claim(user, kind, key):
+                return False
+            build().send()
+    except _REFUSED:
+        logger.exception("%s %s to %s was refused; the next run tries again", kind, key, user)
+        return False
+    return True
+
+
+# --- Rhythm reminders --------------------------------------------------------------
+
+
+def due_reminder_sessions(now):
+    """Planned sessions starting within their community's `reminder_days_before` of now."""
+    return (
+        Session.objects.filter(status=SessionStatus.PLANNED, starts_at__gte=now)
+        .filter(_days_q("reminder_days_before", "lte", now, sign=1))
+        .exclude(community__stage=Stage.CLOSED)
+        .select_related("community")
+        .order_by("starts_at", "pk")
+    )
+
+
+def reminder_recipients(session):
+    """Active members who want reminders and have not been reminded of this session yet."""
+    memberships = (
+        Membership.objects.filter(
+            community_id=session.community_id,
+            user__is_active=True,
+            user__notify_rhythm_reminders=True,
+        )
+        .exclude(
+            Exists(
+                SentEmail.objects.filter(
+                    recipient=OuterRef("user"), kind=REMINDER, key=str(session.pk)
+                )
+            )
+        )
+        .select_related("user")
+        .order_by("user_id")
+    )
+    return [membership.user for membership in memberships]
+
+
+def unsubscribe_token(user) -> str:
+    return signing.dumps({"u": user.pk}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_url(user) -> str:
+    return settings.SITE_URL + reverse("unsubscribe", args=[unsubscribe_token(user)])
+
+
+def reminder_message(session, user) -> EmailMultiAlternatives:
+    community = session.community
+    starts = _local(session.starts_at)
+    ends = _local(session.ends_at)
+    unsubscribe = unsubscribe_url(user)
+    context = {
+        "user": user,
+        "session": session,
+        "community": community,
+        "when": dateformat.format(starts, "l j F Y, H:i"),
+        "until": dateformat.format(ends, "H:i"),
+        "time_zone": settings.TIME_ZONE,
+        "duration": duration_label(session.duration_minutes),
+        "channel": session.get_channel_display(),
+        "url": settings.SITE_URL + community.get_absolute_url(),
+        "unsubscribe_url": unsubscribe,
+        "preferences_url": settings.SITE_URL + reverse("profile"),
+    }
+    message = EmailMultiAlternatives(
+        subject=(
+            f"Reminder: {session.title}, {dateformat.format(starts, 'D j M, H:i')} "
+            f"({community.name})"
+        ),
+        body=render_to_string("communities/email/session_reminder.txt", context),
+        to=[user.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(
+        render_to_string("communities/email/session_reminder.html", context), "text/html"
+    )
+    ics = build_calendar([session], name=community.name)
+    message.attach(f"{slugify(session.title) or 'session'}.ics", ics.decode(), "text/calendar")
+    return message
+
+
+def send_due_reminders(now=None) -> int:
+    """Email every member about the sessions due soon; returns the number of emails sent."""
+    now = now or timezone.now()
+    sent = 0
+    for session in due_reminder_sessions(now):
+        for user in reminder_recipients(session):
+            if _send_claimed(
+                user, REMINDER, str(session.pk), lambda s=session, u=user: reminder_message(s, u)
+            ):
+                sent += 1
+    if sent:
+        logger.info("Sent %d session reminder(s)", sent)
+    return sent
+
+
+# --- Missed heartbeats ---------------------------------------------------------------
+
+
+def missed_heartbeat_sessions(now):
+    """Planned sessions past their community's grace period with no activity logged."""
+    return (
+        Session.objects.filter(
+            status=SessionStatus.PLANNED,
+            activity__isnull=True,
+            starts_at__gte=now - timedelta(days=HEARTBEAT_LOOKBACK_DAYS),
+        )
+        .filter(_days_q("heartbeat_grace_days", "lt", now, sign=-1))
+        .exclude(community__stage=Stage.CLOSED)
+        .select_related("community")
+        .order_by("starts_at", "pk")
+    )
+
+
+def heartbeat_recipients(session):
+    memberships = (
+        Membership.objects.filter(
+            community_id=session.community_id, is_coordinator=True, user__is_active=True
+        )
+        .exclude(
+            Exists(
+                SentEmail.objects.filter(
+                    recipient=OuterRef("user"), kind=MISSED_HEARTBEAT, key=str(session.pk)
+                )
+            )
+        )
+        .select_related("user")
+        .order_by("user_id")
+    )
+    return [membership.user for membership in memberships]
+
+
+def log_activity_url(session) -> str:
+    path = reverse("communities:activity_create", args=[session.community.slug])
+    return f"{settings.SITE_URL}{path}?session={session.pk}"
+
+
+def missed_heartbeat_message(session, user) -> EmailMultiAlternatives:
+    community = session.community
+    context = {
+        "user": user,
+        "session": session,
+        "community": community,
+        "when": dateformat.format(_local(session.starts_at), "l j F Y, H:i"),
+        "time_zone": settings.TIME_ZONE,
+        "log_url": log_activity_url(session),
+        "url": settings.SITE_URL + community.get_absolute_url(),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"No activity logged for “{session.title}” ({community.name})",
+        body=render_to_string("communities/email/missed_heartbeat.txt", context),
+        to=[user.email],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(
+        render_to_string("communities/email/missed_heartbeat.html", context), "text/html"
+    )
+    return message
+
+
+def warn_missed_heartbeats(now=None) -> int:
+    """Warn coordinators, once per session each, about sessions nobody logged."""
+    now = now or timezone.now()
+    sent = 0
+    for session in missed_heartbeat_sessions(now):
+        for user in heartbeat_recipients(session):
+            if _send_claimed(
+                user,
+                MISSED_HEARTBEAT,
+                str(session.pk),
+                lambda s=session, u=user: missed_heartbeat_message(s, u),
+            ):
+                sent += 1
+    if sent:
+        logger.info("Sent %d missed-heartbeat warning(s)", sent)
+    return sent
+
+
+# --- One-click unsubscribe (RFC 8058) -----------------------------------------------
+
+
+@csrf_exempt  # one-click unsubscribe: mail providers POST without a CSRF token
+@require_http_methods(["GET", "POST"])
+@never_cache
+@permissions.public
+def unsubscribe(request, token):
+    """GET asks for confirmation (link scanners only GET); POST turns reminders off.
+
+    The signed token is the only credential: no sign-in is needed. A made-up or
+    tampered token answers 404.
+    """
+    try:
+        payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        user_id = int(payload["u"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise Http404("This unsubscribe link is not valid.") from None
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise Http404("This unsubscribe link is not valid.")
+    done = False
+    if request.method == "POST":
+        User.objects.filter(pk=user.pk).update(notify_rhythm_reminders=False)
+        done = True
+    return render(
+        request,
+        "communities/unsubscribe.html",
+        {"person": user, "done": done, "is_subscribed": user.notify_rhythm_reminders},
+    )

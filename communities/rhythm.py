@@ -1,0 +1,225 @@
+"""The rhythm: recurrence rules, session occurrences, and the heartbeat picture.
+
+Recurrence is computed in the program's time zone (settings.TIME_ZONE) on naive local
+times, so a session at 18:00 stays at 18:00 across daylight-saving changes; each
+occurrence is then made aware and stored in UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from dateutil import rrule as du_rrule
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from .choices import Recurrence, SessionStatus
+from .models import Activity, Rhythm, Session
+
+WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+HORIZON_DAYS = 180  # sessions are materialised this far ahead
+BACKFILL_DAYS = 400  # and this far back, for a rhythm that started earlier
+MAX_OCCURRENCES = 1000
+FORBIDDEN_FREQUENCIES = ("SECONDLY", "MINUTELY", "HOURLY")
+# What a session copies from its rhythm (and follows when the rhythm is edited).
+SESSION_DETAILS = (
+    "title", "activity_type", "format", "channel", "duration_minutes", "location", "meeting_link",
+)  # fmt: skip
+
+
+class RecurrenceError(ValueError):
+    pass
+
+
+def nth_weekday(local: datetime) -> str:
+    """'2TU' for the second Tuesday; '-1FR' for a fifth (so: last) Friday."""
+    n = (local.day - 1) // 7 + 1
+    return f"{-1 if n == 5 else n}{WEEKDAYS[local.weekday()]}"
+
+
+def rule_text(recurrence: str, starts_at: datetime, custom: str = "") -> str:
+    local = timezone.localtime(starts_at)
+    if recurrence == Recurrence.WEEKLY:
+        return "FREQ=WEEKLY"
+    if recurrence == Recurrence.FORTNIGHTLY:
+        return "FREQ=WEEKLY;INTERVAL=2"
+    if recurrence == Recurrence.MONTHLY:
+        return f"FREQ=MONTHLY;BYDAY={nth_weekday(local)}"
+    if recurrence == Recurrence.QUARTERLY:
+        return f"FREQ=MONTHLY;INTERVAL=3;BYDAY={nth_weekday(local)}"
+    return custom.strip().removeprefix("RRULE:")
+
+
+def parse_rule(text: str, local_start: datetime):
+    """A dateutil rule from RFC 5545 text, refusing what cannot be a community's rhythm."""
+    cleaned = text.strip().upper().removeprefix("RRULE:")
+    if not cleaned:
+        raise RecurrenceError("Enter a rule, e.g. FREQ=MONTHLY;BYDAY=-1FR.")
+    if "DTSTART" in cleaned or "\n" in cleaned:
+        raise RecurrenceError("Give only the RRULE part; the first session sets the start.")
+    if any(f"FREQ={freq}" in cleaned for freq in FORBIDDEN_FREQUENCIES):
+        raise RecurrenceError("A rhythm repeats at most daily.")
+    try:
+        return du_rrule.rrulestr(cleaned, dtstart=local_start, ignoretz=True)
+    except (ValueError, TypeError) as error:
+        raise RecurrenceError(f"This is not a valid RFC 5545 rule: {error}") from None
+
+
+def occurrences(rhythm: Rhythm, start: datetime, end: datetime) -> list[datetime]:
+    """The rhythm's occurrences in [start, end], as aware UTC datetimes."""
+    tz = timezone.get_current_timezone()
+    # Sessions start on the minute: dateutil drops sub-second precision from dtstart.
+    first = rhythm.starts_at.replace(second=0, microsecond=0)
+    local_start = timezone.localtime(first, tz).replace(tzinfo=None)
+    rule = parse_rule(rule_text(rhythm.recurrence, first, rhythm.rrule), local_start)
+    window_start = timezone.localtime(max(start, first), tz).replace(tzinfo=None)
+    window_end = timezone.localtime(end, tz).replace(tzinfo=None)
+    if rhythm.until:
+        window_end = min(window_end, datetime.combine(rhythm.until, time.max))
+    found = []
+    for local in rule.xafter(window_start, count=MAX_OCCURRENCES, inc=True):
+        if local > window_end:
+            break
+        found.append(timezone.make_aware(local, tz).astimezone(UTC))
+    return found
+
+
+@transaction.atomic
+def sync_sessions(rhythm: Rhythm, *, now: datetime | None = None) -> int:
+    """Materialise the rhythm's sessions; returns how many were added.
+
+    Idempotent and stable: existing sessions keep their ids (reminders are keyed on them).
+    Future sessions nobody touched follow the rule and details of an edited rhythm; moved,
+    cancelled and logged sessions are left as they are.
+    """
+    now = now or timezone.now()
+    wanted = occurrences(
+        rhythm, now - timedelta(days=BACKFILL_DAYS), now + timedelta(days=HORIZON_DAYS)
+    )
+    untouched_future = rhythm.sessions.filter(
+        starts_at__gt=now,
+        status=SessionStatus.PLANNED,
+        activity__isnull=True,
+        occurrence=F("starts_at"),
+    )
+    untouched_future.exclude(occurrence__in=wanted).delete()
+    details = {name: getattr(rhythm, name) for name in SESSION_DETAILS}
+    untouched_future.update(**details)
+    existing = set(rhythm.sessions.values_list("occurrence", flat=True))
+    missing = [when for when in wanted if when not in existing]
+    Session.objects.bulk_create(
+        [
+            Session(
+                community_id=rhythm.community_id,
+                rhythm=rhythm,
+                occurrence=when,
+                starts_at=when,
+                **details,
+            )
+            for when in missing
+        ],
+        ignore_conflicts=True,
+    )
+    return len(missing)
+
+
+def extend_all_sessions(*, now: datetime | None = None) -> int:
+    """Nightly: keep every rhythm's sessions materialised up to the horizon."""
+    total = 0
+    today = (now or timezone.now()).date()
+    for rhythm in Rhythm.objects.filter(Q(until__isnull=True) | Q(until__gte=today)):
+        total += sync_sessions(rhythm, now=now)
+    return total
+
+
+def upcoming_sessions(community, *, limit=5, now=None):
+    now = now or timezone.now()
+    return community.sessions.filter(starts_at__gte=now - timedelta(hours=2)).order_by("starts_at")[
+        :limit
+    ]
+
+
+def heartbeat(community, *, months=12, now=None):
+    """Sessions planned vs held, and activities logged, per month over the last 12 months.
+
+    Two aggregate queries, whatever the number of sessions and activities.
+    """
+    now = now or timezone.now()
+    tz = timezone.get_current_timezone()
+    local_now = timezone.localtime(now, tz)
+    first = local_now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    for _ in range(months - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    month_starts = []
+    cursor = first
+    for _ in range(months):
+        month_starts.append(cursor.date())
+        cursor = (cursor + timedelta(days=32)).replace(day=1)
+    sessions = (
+        Session.objects.filter(community=community, starts_at__gte=first, starts_at__lte=now)
+        .exclude(status=SessionStatus.CANCELLED)
+        .annotate(month=TruncMonth("starts_at", tzinfo=tz))
+        .values("month")
+        .annotate(planned=Count("id"), held=Count("id", filter=Q(activity__isnull=False)))
+        .order_by()
+    )
+    by_month = {
+        row["month"].date() if hasattr(row["month"], "date") else row["month"]: row
+        for row in sessions
+    }
+    activities = (
+        Activity.objects.filter(
+            community=community, date__gte=first.date(), date__lte=local_now.date()
+        )
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    activity_counts = {row["month"]: row["n"] for row in activities}
+    rows = []
+    for month in month_starts:
+        row = by_month.get(month, {})
+        rows.append(
+            {
+                "month": month,
+                "planned": row.get("planned", 0),
+                "held": row.get("held", 0),
+                "activities": activity_counts.get(month, 0),
+            }
+        )
+    return rows
+
+
+def heartbeat_chart(rows, *, width=600, height=150):
+    """Geometry for the SVG heartbeat, per month: sessions planned (outline bar) beside
+    activities logged (filled bar: held rhythm sessions, then other activities on top)."""
+    top = max([1] + [max(r["planned"], r["activities"], r["held"]) for r in rows])
+    slot = width / len(rows)
+    bar = slot * 0.32
+    plot = height - 22
+    scale = plot / top
+    bars = []
+    for i, r in enumerate(rows):
+        x = i * slot + slot * 0.15
+        held_h = r["held"] * scale
+        extra_h = max(r["activities"] - r["held"], 0) * scale
+        bars.append(
+            {
+                **r,
+                "x_planned": round(x, 1),
+                "x_held": round(x + bar + 2, 1),
+                "w": round(bar, 1),
+                "y_planned": round(plot - r["planned"] * scale, 1),
+                "h_planned": round(r["planned"] * scale, 1),
+                "y_held": round(plot - held_h, 1),
+                "h_held": round(held_h, 1),
+                "y_extra": round(plot - held_h - extra_h, 1),
+                "h_extra": round(extra_h, 1),
+                "x_label": round(i * slot + slot / 2, 1),
+                "missed": r["planned"] > r["held"],
+            }
+        )
+    return {"width": width, "height": height, "bars": bars, "label_y": height - 6, "base": plot}

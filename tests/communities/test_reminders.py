@@ -1,0 +1,496 @@
+"""Rhythm jobs: session reminders, missed heartbeats, the nightly recomputation, schedules.
+
+Unit tests run the services (and the tasks, eagerly); the `worker` tests run a real
+Celery worker on the configured broker and prove that duplicates cannot happen.
+"""
+
+import importlib
+import os
+import smtplib
+import threading
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from io import StringIO
+from unittest import mock
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.apps import apps as django_apps
+from django.conf import settings
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+from icalendar import Calendar
+
+from childcop.accounts.factories import UserFactory
+from childcop.accounts.models import SentEmail
+from childcop.celery import app
+from communities import reminders
+from communities.choices import ActivityType, Channel, Format, SessionStatus
+from communities.factories import CommunityFactory, CoordinatorFactory, MembershipFactory
+from communities.models import Activity, Session
+from communities.tasks import check_heartbeats, recompute_participation, send_rhythm_reminders
+
+NOW = datetime(2031, 3, 3, 9, 0, tzinfo=UTC)  # a Monday
+MEMBERS = {"coordinator@example.org", "core@example.org", "member@example.org"}
+
+
+def make_session(community, starts_at, **fields):
+    values = {
+        "title": "Case clinic",
+        "activity_type": ActivityType.PRODUCTIVE_INQUIRIES,
+        "format": Format.MANY_TO_MANY,
+        "channel": Channel.ONLINE,
+        "duration_minutes": 60,
+    }
+    values.update(fields)
+    return Session.objects.create(community=community, starts_at=starts_at, **values)
+
+
+def log_activity(session):
+    return Activity.objects.create(
+        community=session.community,
+        session=session,
+        date=session.starts_at.date(),
+        title=session.title,
+        activity_type=session.activity_type,
+        format=session.format,
+    )
+
+
+def recipients(outbox=None):
+    return {message.to[0] for message in (mail.outbox if outbox is None else outbox)}
+
+
+def ics_of(message):
+    (attachment,) = [a for a in message.attachments if a[2] == "text/calendar"]
+    return Calendar.from_ical(attachment[1])
+
+
+@pytest.fixture
+def session(users, community):
+    """A hybrid session tomorrow afternoon (Tuesday 4 March 2031, 13:00 UTC)."""
+    return make_session(
+        community,
+        NOW + timedelta(days=1, hours=4),
+        title="Monthly case clinic",
+        channel=Channel.HYBRID,
+        duration_minutes=90,
+        location="Room 4.12, Main building",
+        meeting_link="https://meet.example.org/case-clinic",
+    )
+
+
+@pytest.mark.django_db
+class TestReminders:
+    def test_every_member_gets_one_reminder_with_the_session_details(self, settings, session):
+        settings.TIME_ZONE = "Europe/Paris"
+        assert reminders.send_due_reminders(now=NOW) == 3
+        assert recipients() == MEMBERS  # not the outsider, not the (non-member) admin
+        message = next(m for m in mail.outbox if m.to == ["member@example.org"])
+        assert message.subject == (
+            "Reminder: Monthly case clinic, Tue 4 Mar, 14:00 (Data protection in practice)"
+        )
+        html = message.alternatives[0][0]
+        for text in (message.body, html):
+            assert "Monthly case clinic" in text
+            assert "Tuesday 4 March 2031, 14:00 to 15:30 (Europe/Paris)" in text  # local time
+            assert "1 h 30 min" in text
+            assert "Hybrid" in text
+            assert "Room 4.12, Main building" in text
+            assert "https://meet.example.org/case-clinic" in text
+        assert message.alternatives[0][1] == "text/html"
+        assert SentEmail.objects.filter(kind="session_reminder", key=str(session.pk)).count() == 3
+
+    def test_the_ics_attachment_has_the_session_in_utc_with_a_stable_uid(self, session):
+        reminders.send_due_reminders(now=NOW)
+        (event,) = ics_of(mail.outbox[0]).walk("VEVENT")
+        assert event["DTSTART"].dt == datetime(2031, 3, 4, 13, 0, tzinfo=UTC)
+        assert event["DTSTART"].dt.utcoffset() == timedelta(0)
+        assert event["DTEND"].dt == datetime(2031, 3, 4, 14, 30, tzinfo=UTC)
+        assert str(event["UID"]) == f"session-{session.pk}@childcop"
+        assert str(event["SUMMARY"]) == "Monthly case clinic"
+        assert str(event["LOCATION"]) == "Room 4.12, Main building"
+        assert str(event["STATUS"]) == "CONFIRMED"
+
+    def test_the_plain_text_is_not_html_escaped(self, users, community):
+        make_session(community, NOW + timedelta(hours=5), title="Q&A <live>")
+        reminders.send_due_reminders(now=NOW)
+        assert "Q&A <live>" in mail.outbox[0].body
+        assert "Q&amp;A &lt;live&gt;" in mail.outbox[0].alternatives[0][0]
+
+    def test_one_click_unsubscribe_headers_and_link(self, session, users):
+        reminders.send_due_reminders(now=NOW)
+        message = next(m for m in mail.outbox if m.to == ["member@example.org"])
+        header = message.extra_headers["List-Unsubscribe"]
+        assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        url = header.strip("<>")
+        assert url.startswith(settings.SITE_URL + "/unsubscribe/")
+        assert url in message.body and url in message.alternatives[0][0]
+        path = url.removeprefix(settings.SITE_URL)
+
+        anonymous = Client(enforce_csrf_checks=True)
+        page = anonymous.get(path)  # a link scanner's GET changes nothing
+        assert page.status_code == 200
+        assert b"Stop session reminders" in page.content
+        users["member"].refresh_from_db()
+        assert users["member"].notify_rhythm_reminders
+
+        # The mail provider's one-click POST: no sign-in, no CSRF token.
+        done = anonymous.post(
+            path, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+        )
+        assert done.status_code == 200
+        users["member"].refresh_from_db()
+        assert not users["member"].notify_rhythm_reminders
+        assert users["core"].notify_rhythm_reminders  # only that person
+
+        # No more reminders for them.
+        mail.outbox.clear()
+        make_session(session.community, NOW + timedelta(days=1, hours=6), title="Next one")
+        reminders.send_due_reminders(now=NOW)
+        assert recipients() == MEMBERS - {"member@example.org"}
+
+    def test_a_tampered_or_foreign_token_is_404(self, users):
+        good = reminders.unsubscribe_token(users["member"])
+        client = Client()
+        assert client.post(f"/unsubscribe/{good[:-2]}xx/").status_code == 404
+        from django.core import signing
+
+        other_salt = signing.dumps({"u": users["member"].pk}, salt="something-else")
+        assert client.post(f"/unsubscribe/{other_salt}/").status_code == 404
+        users["member"].refresh_from_db()
+        assert users["member"].notify_rhythm_reminders
+
+    def test_unsubscribe_only_takes_get_and_post(self, users):
+        path = f"/unsubscribe/{reminders.unsubscribe_token(users['member'])}/"
+        assert Client().put(path).status_code == 405
+
+    def test_members_who_turned_reminders_off_or_are_inactive_get_nothing(self, session, users):
+        users["member"].notify_rhythm_reminders = False
+        users["member"].save()
+        users["core"].is_active = False
+        users["core"].save()
+        assert reminders.send_due_reminders(now=NOW) == 1
+        assert recipients() == {"coordinator@example.org"}
+
+    def test_only_planned_sessions_within_the_communitys_window(self, users, community):
+        make_session(community, NOW + timedelta(hours=3), status=SessionStatus.CANCELLED)
+        make_session(community, NOW + timedelta(days=2, hours=1))  # beyond 2 days
+        make_session(community, NOW - timedelta(hours=1))  # started already
+        assert reminders.send_due_reminders(now=NOW) == 0
+        assert mail.outbox == []
+
+        community.reminder_days_before = 3
+        community.save()
+        assert reminders.send_due_reminders(now=NOW) == 3
+
+    def test_non_members_get_nothing_and_each_community_has_its_own_window(self, users, community):
+        other = CommunityFactory(name="Green operations", slug="green-ops", reminder_days_before=7)
+        stranger = MembershipFactory(
+            community=other, user=UserFactory(email="stranger@example.org")
+        ).user
+        make_session(community, NOW + timedelta(days=5))  # too far for a 2-day window
+        make_session(other, NOW + timedelta(days=5), title="Site visit")
+        assert reminders.send_due_reminders(now=NOW) == 1
+        assert recipients() == {stranger.email}
+        assert "Site visit" in mail.outbox[0].subject
+
+    def test_running_again_sends_nothing_new(self, session):
+        assert reminders.send_due_reminders(now=NOW) == 3
+        assert reminders.send_due_reminders(now=NOW) == 0
+        assert reminders.send_due_reminders(now=NOW + timedelta(hours=1)) == 0
+        assert len(mail.outbox) == 3
+
+    def test_a_run_that_dies_half_way_loses_nothing(self, session):
+        real_send = reminders.EmailMultiAlternatives.send
+        calls = []
+
+        def flaky(message, *args, **kwargs):
+            calls.append(message.to)
+            if len(calls) == 2:
+                raise ConnectionError("SMTP server went away")
+            return real_send(message, *args, **kwargs)
+
+        with (
+            mock.patch.object(reminders.EmailMultiAlternatives, "send", flaky),
+            pytest.raises(ConnectionError),
+        ):
+            reminders.send_due_reminders(now=NOW)
+        assert len(mail.outbox) == 1
+        # The failed email's claim was rolled back with it; the next run completes the work.
+        assert SentEmail.objects.filter(kind="session_reminder").count() == 1
+        assert reminders.send_due_reminders(now=NOW) == 2
+        assert Counter(m.to[0] for m in mail.outbox) == dict.fromkeys(MEMBERS, 1)
+
+    def test_a_refused_recipient_does_not_block_the_others(self, session):
+        real_send = reminders.EmailMultiAlternatives.send
+
+        def refuse_member(message, *args, **kwargs):
+            if message.to == ["member@example.org"]:
+                raise smtplib.SMTPRecipientsRefused({"member@example.org": (550, b"No such user")})
+            return real_send(message, *args, **kwargs)
+
+        with mock.patch.object(reminders.EmailMultiAlternatives, "send", refuse_member):
+            assert reminders.send_due_reminders(now=NOW) == 2
+        assert recipients() == MEMBERS - {"member@example.org"}
+        assert reminders.send_due_reminders(now=NOW) == 1  # tried again on the next run
+
+    def test_the_task_and_the_command_run_the_same_service(self, users, community):
+        make_session(community, timezone.now() + timedelta(hours=2))
+        send_rhythm_reminders.delay()
+        assert len(mail.outbox) == 3
+        out = StringIO()
+        call_command("send_rhythm_reminders", stdout=out)
+        assert "Sent 0 session reminder(s)." in out.getvalue()
+        make_session(community, timezone.now() + timedelta(hours=3), title="Another")
+        call_command("send_rhythm_reminders", stdout=out)
+        assert "Sent 3 session reminder(s)." in out.getvalue()
+        assert len(mail.outbox) == 6
+
+    def test_closed_communities_send_no_reminders(self, users, community):
+        community.stage = "closed"
+        community.save()
+        make_session(community, NOW + timedelta(hours=3))
+        assert reminders.send_due_reminders(now=NOW) == 0
+
+
+@pytest.mark.django_db
+class TestMissedHeartbeat:
+    def test_coordinators_only_are_warned_once_with_a_link_to_log_it(self, users, community):
+        second = CoordinatorFactory(
+            community=community, user=UserFactory(email="co2@example.org")
+        ).user
+        missed = make_session(community, NOW - timedelta(days=4), title="Lunch and learn")
+        assert reminders.warn_missed_heartbeats(now=NOW) == 2
+        assert recipients() == {"coordinator@example.org", second.email}
+        message = mail.outbox[0]
+        assert "Lunch and learn" in message.subject
+        link = (
+            f"{settings.SITE_URL}/communities/data-protection/activities/new/?session={missed.pk}"
+        )
+        assert link in message.body
+        assert link in message.alternatives[0][0]
+        # A second run, a day later: nothing new.
+        assert reminders.warn_missed_heartbeats(now=NOW + timedelta(days=1)) == 0
+        assert len(mail.outbox) == 2
+
+    def test_no_warning_when_an_activity_is_linked(self, users, community):
+        log_activity(make_session(community, NOW - timedelta(days=4)))
+        assert reminders.warn_missed_heartbeats(now=NOW) == 0
+
+    def test_only_planned_sessions_past_the_grace_period_and_within_30_days(self, users, community):
+        make_session(community, NOW - timedelta(days=2))  # within the 3-day grace
+        make_session(community, NOW - timedelta(days=31))  # too old: no flood on a first run
+        make_session(community, NOW - timedelta(days=5), status=SessionStatus.CANCELLED)
+        make_session(community, NOW + timedelta(days=1))
+        assert reminders.warn_missed_heartbeats(now=NOW) == 0
+        community.heartbeat_grace_days = 1
+        community.save()
+        assert reminders.warn_missed_heartbeats(now=NOW) == 1
+
+    def test_the_task_and_the_command(self, users, community):
+        make_session(community, timezone.now() - timedelta(days=4))
+        check_heartbeats.delay()
+        assert recipients() == {"coordinator@example.org"}
+        out = StringIO()
+        call_command("check_heartbeats", stdout=out)
+        assert "Sent 0 missed-heartbeat warning(s)." in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_nightly_task_and_command_extend_sessions_and_recompute_levels(monkeypatch):
+    calls = []
+    monkeypatch.setattr(
+        "communities.rhythm.extend_all_sessions", lambda: calls.append("sessions") or 4
+    )
+    monkeypatch.setattr(
+        "communities.participation.recompute_levels", lambda: calls.append("levels") or 2
+    )
+    recompute_participation.delay()
+    assert calls == ["sessions", "levels"]
+    out = StringIO()
+    call_command("recompute_participation", stdout=out)
+    assert calls == ["sessions", "levels"] * 2
+    assert "4 session(s) created; 2 participation level(s) changed." in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_beat_schedules_migration_is_idempotent_and_reversible():
+    migration = importlib.import_module("communities.migrations.0002_rhythm_schedules")
+    PeriodicTask = django_apps.get_model("django_celery_beat", "PeriodicTask")
+    CrontabSchedule = django_apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask.objects.all().delete()
+    CrontabSchedule.objects.all().delete()
+    migration.create_schedules(django_apps, None)
+    migration.create_schedules(django_apps, None)
+    tasks = {t.task: t for t in PeriodicTask.objects.select_related("crontab")}
+    assert len(tasks) == PeriodicTask.objects.count() == 3
+    crontabs = {task: (t.crontab.minute, t.crontab.hour) for task, t in tasks.items()}
+    assert crontabs == {
+        "communities.tasks.send_rhythm_reminders": ("5", "*"),
+        "communities.tasks.check_heartbeats": ("0", "7"),
+        "communities.tasks.recompute_participation": ("30", "2"),
+    }
+    assert all(t.enabled for t in tasks.values())
+    for task in tasks:
+        assert app.tasks[task]  # the schedule names a registered task
+    migration.delete_schedules(django_apps, None)
+    assert PeriodicTask.objects.count() == 0
+    assert CrontabSchedule.objects.count() == 0
+
+
+# --- On a real worker -------------------------------------------------------------------
+
+
+class SlowBackend(EmailBackend):
+    """The in-memory backend, slowed down so that concurrent runs overlap."""
+
+    def send_messages(self, messages):
+        time.sleep(0.05)
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def worker():
+    """A real worker with two threads (two deliveries of a task can run at the same time).
+
+    It consumes a queue of its own, so that another test run sharing the broker (another
+    checkout's worker, or its purge of the default queue) cannot take or drop our tasks.
+    Yields a function that enqueues a task on that queue.
+    """
+    queue = f"test-rhythm-{os.getpid()}"
+    app.conf.task_always_eager = False
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(queue)
+    try:
+        with start_worker(
+            app,
+            pool="threads",
+            concurrency=2,
+            queues=[queue],
+            perform_ping_check=False,
+            shutdown_timeout=10,
+        ):
+            yield lambda task: task.apply_async(queue=queue)
+    finally:
+        app.amqp.queues.select([app.conf.task_default_queue])
+        app.conf.task_always_eager = True
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_purge(queue)
+
+
+def wait_for(predicate, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return predicate()
+
+
+def soon_sessions(community, n=2):
+    now = timezone.now()
+    return [
+        make_session(community, now + timedelta(hours=2 + i), title=f"Session {i}")
+        for i in range(n)
+    ]
+
+
+def assert_once_per_member_per_session(sessions, members):
+    keys = Counter((m.to[0], m.subject) for m in mail.outbox)
+    assert all(n == 1 for n in keys.values()), f"duplicates: {keys}"
+    assert len(mail.outbox) == len(sessions) * len(members)
+    assert recipients() == members
+    assert SentEmail.objects.filter(kind="session_reminder").count() == len(mail.outbox)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_worker_reminds_each_member_once_per_session_even_when_run_again(worker, users, community):
+    sessions = soon_sessions(community)
+    worker(send_rhythm_reminders)
+    assert wait_for(lambda: len(mail.outbox) == 6), f"the worker sent {len(mail.outbox)}"
+    # A duplicate beat tick, a retry: found claimed, nothing new.
+    worker(send_rhythm_reminders)
+    worker(send_rhythm_reminders)
+    time.sleep(2)
+    assert_once_per_member_per_session(sessions, MEMBERS)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_deliveries_on_two_worker_threads_send_once(
+    worker, users, community, settings, monkeypatch
+):
+    settings.EMAIL_BACKEND = "tests.communities.test_reminders.SlowBackend"
+    # Both deliveries start the job at the same moment, one on each worker thread.
+    real_service, barrier = reminders.send_due_reminders, threading.Barrier(2, timeout=20)
+
+    def together(now=None):
+        barrier.wait()
+        return real_service(now)
+
+    monkeypatch.setattr(reminders, "send_due_reminders", together)
+    for i in range(4):
+        MembershipFactory(community=community, user=UserFactory(email=f"extra{i}@example.org"))
+    sessions = soon_sessions(community, 3)
+    members = MEMBERS | {f"extra{i}@example.org" for i in range(4)}
+    expected = len(sessions) * len(members)
+    worker(send_rhythm_reminders)
+    worker(send_rhythm_reminders)
+    assert wait_for(lambda: len(mail.outbox) >= expected)
+    time.sleep(2)  # let the slower of the two runs finish
+    assert not barrier.broken and barrier.n_waiting == 0  # both runs did start together
+    assert_once_per_member_per_session(sessions, members)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_runs_in_threads_send_once(users, community, settings):
+    # The test database is a WAL file on SQLite (see test_settings), like production's
+    # embedded default, so concurrent writers wait for each other instead of failing.
+    assert not (connection.vendor == "sqlite" and connection.is_in_memory_db())
+    settings.EMAIL_BACKEND = "tests.communities.test_reminders.SlowBackend"
+    for i in range(4):
+        MembershipFactory(community=community, user=UserFactory(email=f"extra{i}@example.org"))
+    sessions = soon_sessions(community, 2)
+    members = MEMBERS | {f"extra{i}@example.org" for i in range(4)}
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(reminders.send_due_reminders())
+        except Exception as error:  # noqa: BLE001 — reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors
+    assert sum(results) == len(sessions) * len(members)
+    assert_once_per_member_per_session(sessions, members)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_worker_warns_coordinators_only_about_a_missed_heartbeat(worker, users, community):
+    missed = make_session(community, timezone.now() - timedelta(days=5), title="Missed one")
+    make_session(community, timezone.now() - timedelta(days=6), title="Logged one")
+    log_activity(Session.objects.get(title="Logged one"))
+    worker(check_heartbeats)
+    worker(check_heartbeats)
+    assert wait_for(lambda: len(mail.outbox) >= 1)
+    time.sleep(2)
+    assert [m.to for m in mail.outbox] == [["coordinator@example.org"]]
+    assert f"?session={missed.pk}" in mail.outbox[0].body
