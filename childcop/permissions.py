@@ -35,6 +35,19 @@ def is_program_admin(user) -> bool:
     )
 
 
+def sponsored_communities_q(user) -> Q:
+    """Communities this user currently sponsors (a program-wide sponsor: all of them)."""
+    from sponsorship.choices import AppointmentRole, Scope
+    from sponsorship.models import Appointment
+
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    appointments = Appointment.objects.current().filter(person=user, role=AppointmentRole.SPONSOR)
+    program_wide = appointments.filter(scope=Scope.PROGRAM)
+    named = appointments.filter(scope=Scope.COMMUNITIES, communities=OuterRef("pk"))
+    return Q(Exists(program_wide)) | Q(Exists(named))
+
+
 def visible_communities_q(user) -> Q:
     from communities.choices import Stage
     from communities.models import Membership
@@ -44,7 +57,53 @@ def visible_communities_q(user) -> Q:
     if not user.is_authenticated:
         return Q(pk__in=[])
     is_member = Exists(Membership.objects.filter(community=OuterRef("pk"), user=user))
-    return (Q(is_open=True) & ~Q(stage=Stage.POTENTIAL)) | Q(is_member)
+    return (
+        (Q(is_open=True) & ~Q(stage=Stage.POTENTIAL)) | Q(is_member) | sponsored_communities_q(user)
+    )
+
+
+def is_sponsor_of(user, community) -> bool:
+    """Cached on the community object, like the membership."""
+    cache = community.__dict__.setdefault("_sponsor_cache", {})
+    if user.pk not in cache:
+        from communities.models import Community
+
+        cache[user.pk] = (
+            user.is_authenticated
+            and Community.objects.filter(pk=community.pk)
+            .filter(sponsored_communities_q(user))
+            .exists()
+        )
+    return cache[user.pk]
+
+
+def is_sponsor(user) -> bool:
+    from sponsorship.choices import AppointmentRole
+    from sponsorship.models import Appointment
+
+    return bool(
+        user.is_authenticated
+        and Appointment.objects.current().filter(person=user, role=AppointmentRole.SPONSOR).exists()
+    )
+
+
+def can_view_sponsor_dashboard(user, community) -> bool:
+    return is_program_admin(user) or is_sponsor_of(user, community)
+
+
+def can_manage_business_case(user, community) -> bool:
+    """Coordinators draft and submit the business case; the social learning team helps."""
+    return community_role(user, community) >= Role.COORDINATOR
+
+
+def can_respond_to_business_case(user, community) -> bool:
+    """Only the community's sponsors comment on or endorse its business case."""
+    return is_sponsor_of(user, community)
+
+
+def can_manage_support_structure(user) -> bool:
+    """Appointments, councils, mentoring pairs, agreements: the social learning team."""
+    return is_program_admin(user)
 
 
 def membership_of(user, community):
@@ -75,7 +134,9 @@ def can_view_community(user, community) -> bool:
 
     if community_role(user, community) >= Role.MEMBER:
         return True
-    return user.is_authenticated and community.is_open and community.stage != Stage.POTENTIAL
+    if user.is_authenticated and community.is_open and community.stage != Stage.POTENTIAL:
+        return True
+    return is_sponsor_of(user, community)
 
 
 def can_create_community(user) -> bool:

@@ -32,5 +32,6 @@ urlpatterns = [
         ),
     ),  # fmt: skip
     path("communities/", include("communities.urls")),
+    path("sponsorship/", include("sponsorship.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,7 +9,7 @@ from communities.factories import CommunityFactory, CoordinatorFactory, Membersh
 
 PASSWORD = "a-test-password-42"  # noqa: S105
 
-ROLES = ["anonymous", "outsider", "member", "core", "coordinator", "admin"]
+ROLES = ["anonymous", "outsider", "member", "core", "coordinator", "admin", "sponsor"]
 
 
 @pytest.fixture
@@ -53,7 +53,22 @@ def outsider(db):
 
 
 @pytest.fixture
-def users(admin_user, coordinator, core_member, member, outsider):
+def sponsor(community, admin_user):
+    """A local sponsor officially appointed for the `community` fixture (not a member)."""
+    from sponsorship.factories import SponsorAppointmentFactory
+
+    appointment = SponsorAppointmentFactory(
+        person=UserFactory(
+            email="sponsor@example.org", display_name="Sam Sponsor", password=PASSWORD
+        ),
+        appointed_by=admin_user,
+        communities=[community],
+    )
+    return appointment.person
+
+
+@pytest.fixture
+def users(admin_user, coordinator, core_member, member, outsider, sponsor):
     """Every role around the `community` fixture; `anonymous` is None."""
     return {
         "anonymous": None,
@@ -62,6 +77,7 @@ def users(admin_user, coordinator, core_member, member, outsider):
         "core": core_member,
         "coordinator": coordinator,
         "admin": admin_user,
+        "sponsor": sponsor,
     }
 
 

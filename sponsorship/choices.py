@@ -1,0 +1,79 @@
+"""The vocabularies of sponsorship and the support structure (see the domain guide)."""
+
+from django.db import models
+
+
+class AppointmentRole(models.TextChoices):
+    SPONSOR = "sponsor", "Sponsor"
+    SME = "sme", "SME (subject-matter expert)"
+    MENTOR = "mentor", "Mentor"
+    YOUNG_LEADER = "young_leader", "Young leader"
+
+
+class SponsorKind(models.TextChoices):
+    PORTFOLIO = "portfolio", "Portfolio sponsor"
+    LOCAL = "local", "Local sponsor"
+    DOMAIN = "domain", "Domain sponsor"
+    INDIVIDUAL = "individual", "Individual sponsor"
+
+
+class AppointmentStatus(models.TextChoices):
+    IDENTIFIED = "identified", "Identified"
+    APPOINTED = "appointed", "Appointed"
+    ENDED = "ended", "Ended"
+
+
+class Scope(models.TextChoices):
+    PROGRAM = "program", "The whole program"
+    COMMUNITIES = "communities", "Named communities"
+
+
+class PairStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    STOPPED = "stopped", "Stopped"
+
+
+class CaseStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted to the sponsor"
+    ENDORSED = "endorsed", "Endorsed"
+
+
+class ResponseKind(models.TextChoices):
+    COMMENT = "comment", "Comment"
+    ENDORSE = "endorse", "Endorse"
+
+
+class Side(models.TextChoices):
+    COMMUNITY = "community", "The community"
+    SPONSOR = "sponsor", "The sponsor"
+    TEAM = "team", "The social learning team"
+
+
+class CommitmentStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+class CouncilKind(models.TextChoices):
+    ADVISORY = "advisory", "Advisory council"
+    COORDINATOR = "coordinator", "Coordinator council"
+
+
+# The sponsor's business case questions, in the guide's words: (field, question).
+BUSINESS_CASE_QUESTIONS = [
+    ("why_care", "Why should I care?"),
+    (
+        "strategy",
+        "How will the community contribute to the strategy or mission of my organisation?",
+    ),
+    ("capabilities", "What capabilities will it develop?"),
+    ("connections", "What new connections will it enable?"),
+    ("boundaries", "What boundaries or silos will it cross?"),
+    ("success", "What will success look like and how will you know?"),
+    ("operation", "How will you operate?"),
+    ("resources", "What resources will you need?"),
+    ("sponsor_role", "What do you expect from me — what role do you want me to play?"),
+]

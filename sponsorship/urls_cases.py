@@ -1,0 +1,3 @@
+"""URLs of business cases and agreements (expectations and accountability)."""
+
+urlpatterns = []

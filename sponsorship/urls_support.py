@@ -1,0 +1,3 @@
+"""URLs of appointments, mentoring and councils (the support structure)."""
+
+urlpatterns = []
