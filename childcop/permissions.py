@@ -101,9 +101,51 @@ def can_respond_to_business_case(user, community) -> bool:
     return is_sponsor_of(user, community)
 
 
+def can_view_sponsorship(user, community) -> bool:
+    """The business case and the agreement: the community's members, its sponsors, admins.
+
+    Anyone else (also a signed-in outsider of an open community) is out of scope: 404.
+    """
+    return community_role(user, community) >= Role.MEMBER or is_sponsor_of(user, community)
+
+
+def can_view_case_drafts(user, community) -> bool:
+    """Draft business cases are the coordinators' (and the social learning team's) work."""
+    return can_manage_business_case(user, community)
+
+
+def can_manage_agreement(user, community) -> bool:
+    """Expectations and accountability: the social learning team negotiates, coordinators edit."""
+    return community_role(user, community) >= Role.COORDINATOR
+
+
+def get_sponsorship_community_for_user(user, slug, *, require=None):
+    """A community whose business case and agreement the user may read (else 404), then 403."""
+    community = get_community_for_user(user, slug)
+    if not can_view_sponsorship(user, community):
+        raise Http404("No such community.")
+    if require is not None and not require(user, community):
+        raise PermissionDenied
+    return community
+
+
 def can_manage_support_structure(user) -> bool:
     """Appointments, councils, mentoring pairs, agreements: the social learning team."""
     return is_program_admin(user)
+
+
+def mentor_pairs_q(user) -> Q:
+    """Mentoring pairs a user may see: their own (as mentor or mentee); admins see all."""
+    if is_program_admin(user):
+        return Q()
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return Q(mentor=user) | Q(mentee=user)
+
+
+def can_write_check_in(user, pair) -> bool:
+    """The mentor and the mentee keep check-in notes; the social learning team may too."""
+    return is_program_admin(user) or user.pk in (pair.mentor_id, pair.mentee_id)
 
 
 def membership_of(user, community):
@@ -193,6 +235,8 @@ def community_flags(user, community) -> dict:
         "manage_rhythm": can_manage_rhythm(user, community),
         "join": can_join(user, community),
         "leave": can_leave(user, community),
+        # members and admins: no query; others: one (are they a sponsor of it?)
+        "view_sponsorship": can_view_sponsorship(user, community),
     }
 
 

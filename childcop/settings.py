@@ -233,7 +233,6 @@ CHILDCOP_PAGE_SIZE = env.int("CHILDCOP_PAGE_SIZE", default=25)
 # Participation levels from behaviour (see communities/participation.py).
 CHILDCOP_PARTICIPATION_WINDOW_DAYS = env.int("CHILDCOP_PARTICIPATION_WINDOW_DAYS", default=90)
 # Shares (percent) of the community's activities a member took part in, per level.
-CHILDCOP_PARTICIPATION_CORE = env.int("CHILDCOP_PARTICIPATION_CORE", default=75)
 CHILDCOP_PARTICIPATION_ACTIVE = env.int("CHILDCOP_PARTICIPATION_ACTIVE", default=50)
 CHILDCOP_PARTICIPATION_OCCASIONAL = env.int("CHILDCOP_PARTICIPATION_OCCASIONAL", default=25)
 CHILDCOP_PARTICIPATION_PERIPHERAL = env.int("CHILDCOP_PARTICIPATION_PERIPHERAL", default=1)

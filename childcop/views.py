@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -26,17 +26,17 @@ def home(request):
     )
     context = {"memberships": memberships}
     if permissions.is_program_admin(user):
+        without_coordinator = Community.objects.exclude(stage=Stage.CLOSED).exclude(
+            Exists(Membership.objects.filter(community=OuterRef("pk"), is_coordinator=True))
+        )
         by_stage = dict(Community.objects.values_list("stage").annotate(n=Count("id")).order_by())
         context["program"] = {
             "stages": [(value, label, by_stage.get(value, 0)) for value, label in Stage.choices],
             "communities": sum(by_stage.values()),
             "people": User.objects.filter(is_active=True).count(),
             "memberships": Membership.objects.count(),
-            "without_coordinator": Community.objects.exclude(stage=Stage.CLOSED)
-            .exclude(
-                Exists(Membership.objects.filter(community=OuterRef("pk"), is_coordinator=True))
-            )
-            .order_by("name")[:10],
+            "without_coordinator": without_coordinator.order_by("name")[:10],
+            "without_coordinator_count": without_coordinator.count(),
             "recent_changes": StageChange.objects.exclude(from_stage="").select_related(
                 "community", "changed_by"
             )[:6],
@@ -87,7 +87,11 @@ def admin_login(request, extra_context=None):
     """The admin signs people in through the product's own login page, never a second form."""
     if request.user.is_authenticated:
         if request.user.is_active and request.user.is_staff:
-            return redirect(request.GET.get("next") or "admin:index")
+            next_url = request.GET.get("next", "")
+            safe = url_has_allowed_host_and_scheme(
+                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            )
+            return redirect(next_url if safe else "admin:index")
         raise PermissionDenied
     next_url = request.GET.get("next") or reverse("admin:index")
     return redirect(reverse("account_login") + "?" + urlencode({"next": next_url}))

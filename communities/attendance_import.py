@@ -358,8 +358,14 @@ def _invited_user(email: str):
     )
 
 
-def apply_import(upload: AttendanceImport, *, unknown_action: str, by) -> ImportResult | None:
-    """Write the import's memberships and attendance; None when it was already applied."""
+def apply_import(
+    upload: AttendanceImport, *, unknown_action: str, by, add_members: bool = True
+) -> ImportResult | None:
+    """Write the import's memberships and attendance; None when it was already applied.
+
+    Without `add_members` (the core group imports), only existing members are marked as
+    attended: adding people to the community and inviting them is for coordinators.
+    """
     User = get_user_model()
     activity = upload.activity
     with transaction.atomic():
@@ -376,7 +382,7 @@ def apply_import(upload: AttendanceImport, *, unknown_action: str, by) -> Import
         user_ids = set(User.objects.filter(pk__in=matched, is_active=True).values_list("pk", flat=True))  # fmt: skip
         unknown = report.get("unknown", [])
         to_invite = [e["email"] for e in unknown if e.get("invitable")]
-        if unknown_action != Action.INVITE:
+        if unknown_action != Action.INVITE or not add_members:
             to_invite = []
         invited_ids = []
         if to_invite:
@@ -400,6 +406,8 @@ def apply_import(upload: AttendanceImport, *, unknown_action: str, by) -> Import
                 community_id=activity.community_id, user_id__in=user_ids
             ).values_list("user_id", flat=True)
         )
+        if not add_members:
+            user_ids &= members
         joining = sorted(user_ids - members)
         Membership.objects.bulk_create(
             [
@@ -644,10 +652,22 @@ def import_confirm(request, slug, pk, import_id):
         messages.info(request, "This file was already imported; nothing was changed.")
         return redirect(activity)
     report = upload.rows
-    form = ConfirmForm(posted(request), report=report)
+    # Adding people to the community (and inviting new ones) is the coordinators' call;
+    # invitations also need sign-up to be open.
+    can_add_members = permissions.can_manage_members(request.user, community)
+    if not settings.CHILDCOP_SIGNUP_OPEN:
+        report = {
+            **report,
+            "unknown": [{**e, "invitable": False} for e in report.get("unknown", [])],
+        }
+    form = ConfirmForm(
+        posted(request), report=report if can_add_members else {**report, "unknown": []}
+    )
     if request.method == "POST" and form.is_valid():
         action = form.cleaned_data.get("unknown_action") or Action.SKIP
-        result = apply_import(upload, unknown_action=action, by=request.user)
+        result = apply_import(
+            upload, unknown_action=action, by=request.user, add_members=can_add_members
+        )
         if result is None:  # applied by someone else in the meantime
             messages.info(request, "This file was already imported; nothing was changed.")
         else:
@@ -667,5 +687,6 @@ def import_confirm(request, slug, pk, import_id):
         "invitable": invitable,
         "form": form,
         "shown": SHOWN,
+        "can_add_members": can_add_members,
     }
     return render(request, TEMPLATE, context)

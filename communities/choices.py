@@ -113,4 +113,5 @@ class OutputKind(models.TextChoices):
     INSIGHT = "insight", "Insight"
     DOCUMENT = "document", "Document"
     CASE_STORY = "case_story", "Case story"
+    REFLECTION = "reflection", "Reflection on failure"
     OTHER = "other", "Other"

@@ -29,7 +29,10 @@ class CommunityCreateForm(forms.ModelForm):
 
 class CommunityAdminEditForm(CommunityCreateForm):
     class Meta(CommunityCreateForm.Meta):
-        fields = ["name", "domain", "is_open", *PROFILE_FIELDS[1:]]
+        fields = [
+            "name", "domain", "is_open", *PROFILE_FIELDS[1:], "reminder_days_before",
+            "heartbeat_grace_days",
+        ]  # fmt: skip
 
 
 class CommunityCoordinatorEditForm(forms.ModelForm):
@@ -37,8 +40,14 @@ class CommunityCoordinatorEditForm(forms.ModelForm):
 
     class Meta:
         model = Community
-        fields = ["vision", "strategy", "value_proposition"]
-        widgets = {f: forms.Textarea(attrs={"rows": 4}) for f in fields}
+        fields = [
+            "vision", "strategy", "value_proposition", "reminder_days_before",
+            "heartbeat_grace_days",
+        ]  # fmt: skip
+        widgets = {
+            f: forms.Textarea(attrs={"rows": 4})
+            for f in ["vision", "strategy", "value_proposition"]
+        }
 
 
 class ObjectiveForm(forms.ModelForm):
@@ -126,6 +135,8 @@ class AddMemberForm(MembershipForm):
 
 # --- Rhythm, sessions and activities -------------------------------------------------
 
+MAX_SESSIONS_IN_TWO_YEARS = 750
+
 
 class LocalDateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
@@ -170,9 +181,17 @@ class RhythmForm(forms.ModelForm):
         elif starts_at and recurrence:
             text = rule_text(recurrence, starts_at, data.get("rrule", ""))
             try:
-                parse_rule(text, timezone.localtime(starts_at).replace(tzinfo=None))
+                rule = parse_rule(text, timezone.localtime(starts_at).replace(tzinfo=None))
             except RecurrenceError as error:
                 self.add_error("rrule", str(error))
+            else:
+                count = sum(
+                    1 for _ in zip(rule, range(MAX_SESSIONS_IN_TWO_YEARS + 1), strict=False)
+                )
+                if count == 0:
+                    self.add_error("rrule", "This rule never happens in the next two years.")
+                elif count > MAX_SESSIONS_IN_TWO_YEARS:
+                    self.add_error("rrule", "Too many sessions: a rhythm meets at most daily.")
             if recurrence != Recurrence.CUSTOM:
                 data["rrule"] = ""
         return data

@@ -1,6 +1,7 @@
 """Communities of practice, their lifecycle, objectives, memberships and leadership roles."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -63,16 +64,18 @@ class Community(models.Model):
         "open to everyone",
         default=True,
         help_text="Open: anyone in the organisation can find and join it. "
-        "Closed: only its members see it; the coordinator adds people.",
+        "Members only: only its members see it; the coordinator adds people.",
     )
     reminder_days_before = models.PositiveSmallIntegerField(
         "remind members (days before)",
         default=2,
+        validators=[MaxValueValidator(30)],
         help_text="Members are emailed this many days before each rhythm session.",
     )
     heartbeat_grace_days = models.PositiveSmallIntegerField(
         "missed heartbeat after (days)",
         default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
         help_text="Coordinators are warned when no activity was logged for a session "
         "this many days after it.",
     )

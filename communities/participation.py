@@ -6,12 +6,14 @@ between a community that meets weekly and one that meets monthly. Thresholds are
 program settings, in percent:
 
     CHILDCOP_PARTICIPATION_WINDOW_DAYS = 90   the rolling window
-    CHILDCOP_PARTICIPATION_CORE = 75          share for core group
     CHILDCOP_PARTICIPATION_ACTIVE = 50        share for active
     CHILDCOP_PARTICIPATION_OCCASIONAL = 25    share for occasional
     CHILDCOP_PARTICIPATION_PERIPHERAL = 1     share for peripheral; below: transactional
 
 A community with no activity in the window leaves its members' levels as they are.
+The core group is not computed: it is a role that coordinators give (it lets people log
+activities), so behaviour moves members between active and transactional only, and
+core-group members keep their place until a coordinator changes it.
 
 Members who joined within the window keep at least *peripheral* while they find their
 way in. Coordinators and levels set by hand are left alone until the manual level is
@@ -35,7 +37,6 @@ from .models import Activity, Attendance, LevelChange, Membership
 def thresholds() -> dict:
     return {
         "window_days": settings.CHILDCOP_PARTICIPATION_WINDOW_DAYS,
-        Level.CORE: settings.CHILDCOP_PARTICIPATION_CORE,
         Level.ACTIVE: settings.CHILDCOP_PARTICIPATION_ACTIVE,
         Level.OCCASIONAL: settings.CHILDCOP_PARTICIPATION_OCCASIONAL,
         Level.PERIPHERAL: settings.CHILDCOP_PARTICIPATION_PERIPHERAL,
@@ -45,7 +46,7 @@ def thresholds() -> dict:
 def level_for(share: float, *, newcomer: bool, limits: dict | None = None) -> str:
     """The level for a share (0–100) of the community's activities taken part in."""
     limits = limits or thresholds()
-    for level in (Level.CORE, Level.ACTIVE, Level.OCCASIONAL, Level.PERIPHERAL):
+    for level in (Level.ACTIVE, Level.OCCASIONAL, Level.PERIPHERAL):
         if share >= limits[level]:
             return level
     return Level.PERIPHERAL if newcomer else Level.TRANSACTIONAL
@@ -84,7 +85,9 @@ def recompute_levels(community_id: int | None = None, *, now=None, membership_id
     now = now or timezone.now()
     limits = thresholds()
     since = (now - timedelta(days=limits["window_days"])).date()
-    memberships = Membership.objects.filter(level_is_manual=False, is_coordinator=False)
+    memberships = Membership.objects.filter(level_is_manual=False, is_coordinator=False).exclude(
+        level=Level.CORE
+    )
     if community_id is not None:
         memberships = memberships.filter(community_id=community_id)
     if membership_id is not None:

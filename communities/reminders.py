@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from datetime import timedelta
+from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -103,6 +103,11 @@ def due_reminder_sessions(now):
     )
 
 
+def reminder_key(session) -> str:
+    """A session moved to another time is a new reminder: the key holds the start time."""
+    return f"{session.pk}@{session.starts_at.astimezone(UTC):%Y%m%dT%H%MZ}"
+
+
 def reminder_recipients(session):
     """Active members who want reminders and have not been reminded of this session yet."""
     memberships = (
@@ -114,7 +119,7 @@ def reminder_recipients(session):
         .exclude(
             Exists(
                 SentEmail.objects.filter(
-                    recipient=OuterRef("user"), kind=REMINDER, key=str(session.pk)
+                    recipient=OuterRef("user"), kind=REMINDER, key=reminder_key(session)
                 )
             )
         )
@@ -178,7 +183,10 @@ def send_due_reminders(now=None) -> int:
     for session in due_reminder_sessions(now):
         for user in reminder_recipients(session):
             if _send_claimed(
-                user, REMINDER, str(session.pk), lambda s=session, u=user: reminder_message(s, u)
+                user,
+                REMINDER,
+                reminder_key(session),
+                lambda s=session, u=user: reminder_message(s, u),
             ):
                 sent += 1
     if sent:

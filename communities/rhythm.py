@@ -59,12 +59,24 @@ def parse_rule(text: str, local_start: datetime):
         raise RecurrenceError("Enter a rule, e.g. FREQ=MONTHLY;BYDAY=-1FR.")
     if "DTSTART" in cleaned or "\n" in cleaned:
         raise RecurrenceError("Give only the RRULE part; the first session sets the start.")
-    if any(f"FREQ={freq}" in cleaned for freq in FORBIDDEN_FREQUENCIES):
-        raise RecurrenceError("A rhythm repeats at most daily.")
+    parts = dict(part.partition("=")[::2] for part in cleaned.split(";") if part)
+    if parts.get("FREQ") in FORBIDDEN_FREQUENCIES or {"BYHOUR", "BYMINUTE", "BYSECOND"} & set(
+        parts
+    ):
+        raise RecurrenceError("A rhythm repeats at most daily, at the time of the first session.")
+    if not parts.get("INTERVAL", "1").isdigit() or int(parts.get("INTERVAL", "1")) < 1:
+        raise RecurrenceError("INTERVAL must be a whole number of at least 1.")
     try:
-        return du_rrule.rrulestr(cleaned, dtstart=local_start, ignoretz=True)
+        rule = du_rrule.rrulestr(cleaned, dtstart=local_start, ignoretz=True)
     except (ValueError, TypeError) as error:
         raise RecurrenceError(f"This is not a valid RFC 5545 rule: {error}") from None
+    if not isinstance(rule, du_rrule.rrule):
+        raise RecurrenceError("Give one rule.")
+    if rule._count is None:  # noqa: SLF001 — bound the search, so an impossible rule ends fast
+        limit = local_start + timedelta(days=366 * 2)
+        until = rule._until  # noqa: SLF001
+        rule = rule.replace(until=min(until, limit) if until else limit)
+    return rule
 
 
 def occurrences(rhythm: Rhythm, start: datetime, end: datetime) -> list[datetime]:
@@ -87,7 +99,18 @@ def occurrences(rhythm: Rhythm, start: datetime, end: datetime) -> list[datetime
 
 
 @transaction.atomic
-def sync_sessions(rhythm: Rhythm, *, now: datetime | None = None) -> int:
+def save_rhythm(form, *, community, by):
+    """Save a rhythm from its form and plan its sessions, in one transaction."""
+    rhythm = form.save(commit=False)
+    rhythm.community = community
+    if rhythm.created_by_id is None:
+        rhythm.created_by = by
+    rhythm.save()
+    return rhythm, sync_sessions(rhythm)
+
+
+@transaction.atomic
+def sync_sessions(rhythm: Rhythm, *, now: datetime | None = None, backfill: bool = False) -> int:
     """Materialise the rhythm's sessions; returns how many were added.
 
     Idempotent and stable: existing sessions keep their ids (reminders are keyed on them).
@@ -95,9 +118,10 @@ def sync_sessions(rhythm: Rhythm, *, now: datetime | None = None) -> int:
     cancelled and logged sessions are left as they are.
     """
     now = now or timezone.now()
-    wanted = occurrences(
-        rhythm, now - timedelta(days=BACKFILL_DAYS), now + timedelta(days=HORIZON_DAYS)
-    )
+    # Past occurrences are only created on request (the demo's history): a rhythm that is
+    # created or edited today does not invent sessions that nobody planned at the time.
+    since = now - timedelta(days=BACKFILL_DAYS) if backfill else now
+    wanted = occurrences(rhythm, since, now + timedelta(days=HORIZON_DAYS))
     untouched_future = rhythm.sessions.filter(
         starts_at__gt=now,
         status=SessionStatus.PLANNED,

@@ -9,6 +9,8 @@ from . import participation
 from .choices import Level
 from .models import Community, LeadershipAssignment, Membership, StageChange
 
+RESERVED_SLUGS = {"new"}
+
 
 class MembershipError(Exception):
     """A membership change that the community's rules do not allow."""
@@ -16,6 +18,8 @@ class MembershipError(Exception):
 
 def unique_slug(name: str, exclude_pk=None) -> str:
     base = slugify(name)[:150] or "community"
+    if base in RESERVED_SLUGS:  # would be shadowed by a page of the communities section
+        base = f"{base}-community"
     slug, n = base, 2
     others = Community.objects.exclude(pk=exclude_pk)
     while others.filter(slug=slug).exists():
@@ -159,7 +163,10 @@ def save_activity(form, outputs_formset, *, community, by):
     outputs_formset.save()
     wanted = {user.pk for user in form.cleaned_data["attendees"]}
     current = set(activity.attendance.values_list("user_id", flat=True))
-    activity.attendance.filter(user_id__in=current - wanted, imported=False).delete()
+    # Only people the form offered (today's members) can be unticked: the attendance of
+    # someone who has since left the community stays on record.
+    offered = form.fields["attendees"].queryset.filter(pk__in=current - wanted)
+    activity.attendance.filter(user__in=offered).delete()
     Attendance.objects.bulk_create(
         [Attendance(activity=activity, user_id=pk) for pk in wanted - current],
         ignore_conflicts=True,

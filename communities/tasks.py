@@ -5,7 +5,7 @@ from celery import shared_task
 from . import notifications
 
 
-@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=5)
 def notify_added_to_community(membership_id: int) -> bool:
     return notifications.send_added_to_community(membership_id)
 

@@ -1,5 +1,7 @@
 """Rhythm, sessions and the activity log."""
 
+import re
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,10 +27,10 @@ def rhythm_overview(request, slug):
         "can": permissions.community_flags(request.user, community),
         "rhythms": community.rhythms.all(),
         "sessions": community.sessions.filter(starts_at__gte=timezone.now())
-        .select_related("rhythm", "activity")
+        .select_related("rhythm", "activity__community")
         .order_by("starts_at")[:12],
         "past_sessions": community.sessions.filter(starts_at__lt=timezone.now())
-        .select_related("activity")
+        .select_related("activity__community")
         .order_by("-starts_at")[:8],
         "heartbeat": rhythm_service.heartbeat_chart(rows),
     }
@@ -41,12 +43,7 @@ def rhythm_form(request, slug, pk=None):
     instance = get_object_or_404(community.rhythms, pk=pk) if pk else None
     form = RhythmForm(posted(request), instance=instance)
     if request.method == "POST" and form.is_valid():
-        rhythm = form.save(commit=False)
-        rhythm.community = community
-        if rhythm.created_by_id is None:
-            rhythm.created_by = request.user
-        rhythm.save()
-        created = rhythm_service.sync_sessions(rhythm)
+        rhythm, created = rhythm_service.save_rhythm(form, community=community, by=request.user)
         messages.success(
             request, f"The rhythm “{rhythm.title}” was saved ({created} sessions planned)."
         )
@@ -162,7 +159,7 @@ def activity_form(request, slug, pk=None):
     instance = get_object_or_404(community.activities, pk=pk) if pk else None
     initial = {}
     session_id = request.GET.get("session", "")
-    if instance is None and session_id.isdigit():
+    if instance is None and re.fullmatch(r"[1-9][0-9]{0,17}", session_id):
         session = community.sessions.filter(pk=session_id, activity__isnull=True).first()
         if session:
             initial = {

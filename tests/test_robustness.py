@@ -67,3 +67,27 @@ def test_healthz_answers_503_when_the_broker_is_unreachable(client, settings):
     assert response.status_code == 503
     assert response.json()["broker"].startswith("error")
     assert response.json()["database"] == "ok"
+
+
+def test_odd_digits_in_the_session_parameter_do_not_crash(clients, community):
+    url = reverse("communities:activity_create", args=[community.slug])
+    for value in ("²", "0", "-1", "99999999999999999999", "abc"):
+        assert clients["coordinator"].get(url, {"session": value}).status_code == 200
+
+
+def test_admin_login_never_redirects_off_site(clients):
+    response = clients["admin"].get("/admin/login/", {"next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    response = clients["admin"].get("/admin/login/", {"next": "/admin/communities/"})
+    assert response["Location"] == "/admin/communities/"
+
+
+def test_people_directory_does_not_count_hidden_communities(clients, users):
+    from communities.factories import CommunityFactory, MembershipFactory
+
+    hidden = CommunityFactory(name="Leadership circle", slug="leadership-circle", is_open=False)
+    MembershipFactory(community=hidden, user=users["core"])
+    response = clients["outsider"].get(reverse("people:list"), {"q": users["core"].email})
+    assert [p.community_count for p in response.context["page"].object_list] == [1]
+    response = clients["admin"].get(reverse("people:list"), {"q": users["core"].email})
+    assert [p.community_count for p in response.context["page"].object_list] == [2]

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -12,8 +12,12 @@ from .models import User
 
 
 def people_list(request):
+    visible = Community.objects.for_user(request.user)
     queryset = User.objects.filter(is_active=True).annotate(
-        community_count=Count("memberships", distinct=True)
+        # Only the communities this viewer may see: hidden ones are not even counted.
+        community_count=Count(
+            "memberships", filter=Q(memberships__community__in=visible), distinct=True
+        )
     )
     filterset = PersonFilter(request.GET, queryset=queryset.order_by("display_name"))
     page = paginate(request, filterset.qs)

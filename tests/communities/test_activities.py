@@ -198,7 +198,7 @@ class TestLevels:
     def test_old_attendance_falls_out_of_the_window(self, users, community):
         member = community.memberships.get(user=users["member"])
         member.joined_on = timezone.localdate() - timedelta(days=400)
-        member.level = Level.CORE
+        member.level = Level.ACTIVE
         member.save()
         self.attend(community, users["member"], 10, days_ago=200)
         ActivityFactory(community=community)  # the community is active, the member is not
@@ -206,7 +206,7 @@ class TestLevels:
         member.refresh_from_db()
         assert member.level == Level.TRANSACTIONAL
         movement = participation.movements(community)
-        assert {"from": "Core group", "to": "Transactional", "n": 1, "inwards": False} in movement
+        assert {"from": "Active", "to": "Transactional", "n": 1, "inwards": False} in movement
 
     def test_newcomers_stay_peripheral(self, community):
         newcomer = MembershipFactory(community=community, level=Level.PERIPHERAL)
@@ -216,7 +216,9 @@ class TestLevels:
         assert newcomer.level == Level.PERIPHERAL
 
     def test_shares_are_fair_between_weekly_and_monthly_communities(self, users, community):
-        assert participation.level_for(100, newcomer=False) == Level.CORE
+        assert (
+            participation.level_for(100, newcomer=False) == Level.ACTIVE
+        )  # core: a role, not a score
         assert participation.level_for(60, newcomer=False) == Level.ACTIVE
         assert participation.level_for(30, newcomer=False) == Level.OCCASIONAL
         assert participation.level_for(5, newcomer=False) == Level.PERIPHERAL
@@ -231,10 +233,20 @@ class TestLevels:
         assert member.level == Level.ACTIVE
 
     def test_logging_an_activity_counts_as_taking_part(self, users, community):
+        member = community.memberships.get(user=users["member"])
+        member.joined_on = timezone.localdate() - timedelta(days=400)
+        member.level = Level.TRANSACTIONAL
+        member.save()
+        ActivityFactory.create_batch(2, community=community, logged_by=users["member"])
+        participation.recompute_levels()
+        member.refresh_from_db()
+        assert member.level == Level.ACTIVE
+
+    def test_the_core_group_is_never_computed(self, users, community):
         core = community.memberships.get(user=users["core"])
         core.joined_on = timezone.localdate() - timedelta(days=400)
         core.save()
-        ActivityFactory.create_batch(2, community=community, logged_by=users["core"])
+        ActivityFactory.create_batch(3, community=community)  # the core member attended none
         participation.recompute_levels()
         core.refresh_from_db()
         assert core.level == Level.CORE
@@ -253,7 +265,7 @@ class TestLevels:
         manual = LevelChange.objects.get(user=users["member"], is_manual=True)
         assert manual.changed_by == users["coordinator"]
         ActivityFactory(community=community)  # something to judge by
-        clients["coordinator"].post(url, {"level": "core", "compute_level": "on"})
+        clients["coordinator"].post(url, {"level": "active", "compute_level": "on"})
         member.refresh_from_db()
         assert not member.level_is_manual and member.level == Level.TRANSACTIONAL
 

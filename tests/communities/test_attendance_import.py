@@ -595,3 +595,23 @@ class TestAccess:
         response = clients["anonymous"].get(upload_url(activity))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_the_core_group_imports_attendance_of_members_only(clients, users, community):
+    from communities.factories import ActivityFactory
+    from communities.models import Attendance, Membership
+
+    activity = ActivityFactory(community=community)
+    body = "email\nmember@example.org\noutsider@example.org\nstranger@example.org\n"
+    upload = SimpleUploadedFile("attendance.csv", body.encode(), content_type="text/csv")
+    url = reverse("communities:attendance_import", args=[community.slug, activity.pk])
+    response = clients["core"].post(url, {"file": upload})
+    assert response.status_code == 302
+    preview = clients["core"].get(response["Location"]).content.decode()
+    assert "Only coordinators add people to the community" in preview
+    clients["core"].post(response["Location"], {"unknown_action": "invite"})
+    assert set(
+        Attendance.objects.filter(activity=activity).values_list("user__email", flat=True)
+    ) == {"member@example.org"}
+    assert not Membership.objects.filter(community=community, user=users["outsider"]).exists()
+    assert not User.objects.filter(email="stranger@example.org").exists()

@@ -104,7 +104,12 @@ class TestReminders:
             assert "Room 4.12, Main building" in text
             assert "https://meet.example.org/case-clinic" in text
         assert message.alternatives[0][1] == "text/html"
-        assert SentEmail.objects.filter(kind="session_reminder", key=str(session.pk)).count() == 3
+        assert (
+            SentEmail.objects.filter(
+                kind="session_reminder", key=reminders.reminder_key(session)
+            ).count()
+            == 3
+        )
 
     def test_the_ics_attachment_has_the_session_in_utc_with_a_stable_uid(self, session):
         reminders.send_due_reminders(now=NOW)
@@ -494,3 +499,20 @@ def test_worker_warns_coordinators_only_about_a_missed_heartbeat(worker, users, 
     time.sleep(2)
     assert [m.to for m in mail.outbox] == [["coordinator@example.org"]]
     assert f"?session={missed.pk}" in mail.outbox[0].body
+
+
+def test_a_moved_session_is_reminded_again_at_its_new_time(users, community):
+    from datetime import timedelta
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from communities.factories import SessionFactory
+
+    session = SessionFactory(community=community, starts_at=timezone.now() + timedelta(days=1))
+    first = reminders.send_due_reminders()
+    assert first > 0 and reminders.send_due_reminders() == 0
+    session.starts_at += timedelta(hours=3)
+    session.save()
+    assert reminders.send_due_reminders() == first
+    assert len(mail.outbox) == 2 * first

@@ -242,3 +242,48 @@ def test_invalid_rhythm_input_writes_nothing(clients, community):
     )
     assert response.status_code == 200 and "is-invalid" in response.content.decode()
     assert not Rhythm.objects.exists() and not Session.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=DAILY;BYHOUR=0,1,2,3",
+        "FREQ=DAILY;BYMINUTE=0,30",
+        "FREQ=WEEKLY;INTERVAL=0",
+        "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
+    ],
+)
+def test_rules_that_flood_or_never_happen_are_refused(community, rule):
+    form = RhythmForm(
+        data={
+            "title": "Clinic",
+            "activity_type": "exchanges",
+            "format": "one_to_many",
+            "channel": "online",
+            "recurrence": "custom",
+            "rrule": rule,
+            "starts_at": "2026-12-01T10:00",
+            "duration_minutes": "60",
+        }  # fmt: skip
+    )
+    assert not form.is_valid() and "rrule" in form.errors
+
+
+def test_a_new_rhythm_starting_in_the_past_invents_no_past_sessions(community):
+    now = timezone.now()
+    rhythm = RhythmFactory(
+        community=community, recurrence=Recurrence.WEEKLY, starts_at=now - timedelta(days=60)
+    )
+    rhythm_service.sync_sessions(rhythm, now=now)
+    assert not rhythm.sessions.filter(starts_at__lt=now).exists()
+    assert rhythm.sessions.filter(starts_at__gte=now).exists()
+
+
+def test_a_community_named_new_gets_a_slug_that_works(clients):
+    response = clients["admin"].post(
+        reverse("communities:create"),
+        {"name": "New", "domain": "Newcomers", "stage": "coalescing", "is_open": "on",
+         "objectives-TOTAL_FORMS": "0", "objectives-INITIAL_FORMS": "0"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert clients["admin"].get(response["Location"]).context["community"].name == "New"

@@ -85,6 +85,8 @@ class TestEdit:
             "vision": "Privacy by design in every project.",
             "strategy": "Case clinics every month.",
             "value_proposition": "Fewer rework cycles.",
+            "reminder_days_before": "3",
+            "heartbeat_grace_days": "5",
             "name": "Renamed",
             "stage": "closed",
             "objectives-TOTAL_FORMS": "1",
@@ -96,6 +98,7 @@ class TestEdit:
         assert response.status_code == 302
         community.refresh_from_db()
         assert community.vision == "Privacy by design in every project."
+        assert (community.reminder_days_before, community.heartbeat_grace_days) == (3, 5)
         assert community.name == "Data protection in practice"
         assert community.stage == Stage.MATURING
         assert community.objectives.get().title == "Run 10 case clinics"

@@ -71,6 +71,6 @@ def test_coordinator_keeps_the_rhythm_and_a_member_sees_it(new_page):
     other.get_by_role("link", name="Monthly safety clinic").click()
     expect(other.get_by_text("Near-miss FAQ")).to_be_visible()
     other.goto(f"/communities/{community.slug}/")
-    expect(other.get_by_text("Your level:")).to_contain_text("Core group")
-    expect(other.get_by_text("Peripheral → Core group")).to_be_visible()
+    expect(other.get_by_text("Your level:")).to_contain_text("Active")
+    expect(other.get_by_text("Peripheral → Active")).to_be_visible()
     assert_accessible(other, "community page with heartbeat")

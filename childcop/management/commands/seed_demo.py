@@ -256,7 +256,7 @@ class Command(BaseCommand):
                 channel=Channel.ONLINE, duration_minutes=60, recurrence=recurrence, starts_at=first,
                 meeting_link="https://meet.example.org/" + community.slug,
             )  # fmt: skip
-            rhythm_service.sync_sessions(rhythm, now=now)
+            rhythm_service.sync_sessions(rhythm, now=now, backfill=True)
             past = list(rhythm.sessions.filter(starts_at__lt=now - timedelta(days=1)))
             attendance = []
             for session in past:
