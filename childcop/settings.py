@@ -247,3 +247,4 @@ LOGGING = {
 
 FORM_RENDERER = "childcop.forms.BootstrapRenderer"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour: links typed without a scheme get https
+FORMAT_MODULE_PATH = ["childcop.formats"]

@@ -24,7 +24,7 @@ def home(request):
         .annotate(member_count=Count("community__memberships", distinct=True))
         .order_by("-is_coordinator", "community__name")
     )
-    context = {"memberships": memberships}
+    context = {"memberships": memberships, "is_sponsor": permissions.is_sponsor(user)}
     if permissions.is_program_admin(user):
         without_coordinator = Community.objects.exclude(stage=Stage.CLOSED).exclude(
             Exists(Membership.objects.filter(community=OuterRef("pk"), is_coordinator=True))

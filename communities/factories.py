@@ -1,5 +1,7 @@
 """factory-boy factories for communities; the tests and the demo seed share them."""
 
+from datetime import timedelta
+
 import factory
 from django.utils import timezone
 from django.utils.text import slugify
@@ -99,6 +101,9 @@ class SessionFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0))
     occurrence = factory.LazyAttribute(lambda o: o.starts_at if o.rhythm else None)
     rhythm = None
+    created_at = factory.LazyAttribute(
+        lambda o: min(o.starts_at - timedelta(days=7), timezone.now())
+    )
 
 
 class ActivityFactory(factory.django.DjangoModelFactory):

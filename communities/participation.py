@@ -62,16 +62,20 @@ def _count(queryset):
     )
 
 
-def scored_memberships(queryset, *, since):
-    """Annotate memberships with attendance and contributions since a date (two subqueries)."""
+def scored_memberships(queryset, *, since, until):
+    """Annotate memberships with attendance and contributions in [since, until] (two subqueries)."""
     attended = Attendance.objects.filter(
         user_id=OuterRef("user_id"),
         activity__community_id=OuterRef("community_id"),
         activity__date__gte=since,
+        activity__date__lte=until,
     ).annotate(_k=Value(1))
     logged = (
         Activity.objects.filter(
-            logged_by_id=OuterRef("user_id"), community_id=OuterRef("community_id"), date__gte=since
+            logged_by_id=OuterRef("user_id"),
+            community_id=OuterRef("community_id"),
+            date__gte=since,
+            date__lte=until,
         )
         .exclude(attendance__user_id=OuterRef("user_id"))  # attended and logged: counted once
         .annotate(_k=Value(1))
@@ -99,7 +103,7 @@ def recompute_levels(community_id: int | None = None, *, now=None, membership_id
         .order_by()
     )
     changed, history = [], []
-    for m in scored_memberships(memberships.select_for_update(), since=since):
+    for m in scored_memberships(memberships.select_for_update(), since=since, until=now.date()):
         if not offered.get(m.community_id):
             continue  # no activity in the window: nothing to judge by
         share = (

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -204,6 +204,9 @@ def missed_heartbeat_sessions(now):
             status=SessionStatus.PLANNED,
             activity__isnull=True,
             starts_at__gte=now - timedelta(days=HEARTBEAT_LOOKBACK_DAYS),
+            # A session recorded after it happened (a rhythm entered late) was not a
+            # heartbeat anyone was waiting for: no warning.
+            created_at__lt=F("starts_at"),
         )
         .filter(_days_q("heartbeat_grace_days", "lt", now, sign=-1))
         .exclude(community__stage=Stage.CLOSED)

@@ -103,10 +103,13 @@ def save_rhythm(form, *, community, by):
     """Save a rhythm from its form and plan its sessions, in one transaction."""
     rhythm = form.save(commit=False)
     rhythm.community = community
-    if rhythm.created_by_id is None:
+    is_new = rhythm.pk is None
+    if is_new:
         rhythm.created_by = by
     rhythm.save()
-    return rhythm, sync_sessions(rhythm)
+    # A new rhythm that started earlier gets its past sessions, so that they can be logged;
+    # an edited one only replans its future.
+    return rhythm, sync_sessions(rhythm, backfill=is_new)
 
 
 @transaction.atomic
@@ -118,8 +121,8 @@ def sync_sessions(rhythm: Rhythm, *, now: datetime | None = None, backfill: bool
     cancelled and logged sessions are left as they are.
     """
     now = now or timezone.now()
-    # Past occurrences are only created on request (the demo's history): a rhythm that is
-    # created or edited today does not invent sessions that nobody planned at the time.
+    # Past occurrences are only created on request (a new rhythm entered after it started):
+    # an edited rhythm does not recreate its past beside the sessions it already has.
     since = now - timedelta(days=BACKFILL_DAYS) if backfill else now
     wanted = occurrences(rhythm, since, now + timedelta(days=HORIZON_DAYS))
     untouched_future = rhythm.sessions.filter(

@@ -10,6 +10,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from communities.factories import ActivityFactory, CommunityFactory, RhythmFactory, SessionFactory
 from communities.models import AttendanceImport
+from sponsorship.factories import AppointmentFactory, CouncilFactory, MentorPairFactory
+from sponsorship.models import BusinessCaseVersion
 
 from .conftest import ROLES
 
@@ -55,6 +57,9 @@ PUBLIC_ENTRANCE = {**everyone(AWAY), "anonymous": 200}
 ADMIN_RULE = {**everyone(ADMIN_LOGIN), "admin": 200}
 
 RULES = {
+    "sponsorship:dashboard": only({"admin", "sponsor"}),
+    # Another community's sponsor view does not exist for anyone but its sponsors: 404.
+    "sponsorship:community_dashboard": only({"admin", "sponsor"}, denied=404),
     "home": signed_in(200),
     "healthz": everyone(200),
     "profile": signed_in(200),
@@ -119,6 +124,35 @@ RULES = {
     "admin:logout": {**everyone(AWAY), "anonymous": ADMIN_LOGIN, "admin": 405},
     "admin:autocomplete": {**ADMIN_RULE, "admin": 403},  # needs a model field to complete
     "admin:view_on_site": {**ADMIN_RULE, "admin": 404},  # for a made-up object
+    # Support structure (sponsorship): appointments, the sponsor map and councils' edits are
+    # the social learning team's; the matrix's mentoring pair is member (mentor) + core (mentee).
+    "sponsorship:appointment_list": only({"admin"}),
+    "sponsorship:appointment_export": only({"admin"}),
+    "sponsorship:appointment_identify": only({"admin"}),
+    "sponsorship:appointment_detail": only({"admin"}),
+    "sponsorship:appointment_appoint": only({"admin"}),
+    "sponsorship:appointment_end": only({"admin"}),
+    "sponsorship:appointment_edit": only({"admin"}),
+    "sponsorship:communities_without_sponsor": only({"admin"}),
+    "sponsorship:sponsor_map": only({"admin"}),
+    "sponsorship:my_mentoring": signed_in(200),
+    "sponsorship:pair_list": only({"admin"}),
+    "sponsorship:pair_create": only({"admin"}),
+    "sponsorship:pair_detail": only({"member", "core", "admin"}, denied=404),
+    "sponsorship:pair_edit": {**only({"admin"}, denied=404), "member": 403, "core": 403},
+    "sponsorship:check_in_add": signed_in(405),  # POST only
+    "sponsorship:council_list": signed_in(200),
+    "sponsorship:council_create": only({"admin"}),
+    "sponsorship:council_edit": only({"admin"}),
+    # Business case and agreement: members and the community's sponsors read (outsiders of
+    # an open community: 404); coordinators and the social learning team write (others 403).
+    "sponsorship:business_case": only(MEMBERS | {"admin", "sponsor"}, denied=404),
+    "sponsorship:business_case_version": only(MEMBERS | {"admin", "sponsor"}, denied=404),
+    "sponsorship:business_case_edit": {**only(MANAGERS), "outsider": 404},
+    "sponsorship:business_case_submit": {**only(MANAGERS), "outsider": 404},  # a draft exists
+    "sponsorship:business_case_respond": signed_in(405),  # POST only
+    "sponsorship:agreement": only(MEMBERS | {"admin", "sponsor"}, denied=404),
+    "sponsorship:agreement_edit": {**only(MANAGERS), "outsider": 404},
 }
 
 
@@ -184,6 +218,15 @@ PK_OF = {
     "communities:activity_delete": "activity",
     "communities:attendance_import": "activity",
     "communities:attendance_import_confirm": "activity",
+    "sponsorship:appointment_detail": "appointment",
+    "sponsorship:appointment_appoint": "appointment",
+    "sponsorship:appointment_end": "appointment",
+    "sponsorship:appointment_edit": "appointment",
+    "sponsorship:pair_detail": "pair",
+    "sponsorship:pair_edit": "pair",
+    "sponsorship:check_in_add": "pair",
+    "sponsorship:council_edit": "council",
+    "sponsorship:business_case_version": "case_version",
 }
 
 
@@ -196,6 +239,15 @@ def test_permission_matrix(users, clients, community):
         "session": SessionFactory(community=community, rhythm=rhythm),
         "activity": ActivityFactory(community=community),
     }
+    # the support structure: an identified SME, a mentoring pair, a council
+    rhythm_objects["appointment"] = AppointmentFactory()
+    rhythm_objects["pair"] = MentorPairFactory(mentor=users["member"], mentee=users["core"])
+    rhythm_objects["council"] = CouncilFactory()
+    # the business case: version 1 submitted (the pk routes name it), version 2 a draft
+    rhythm_objects["case_version"] = BusinessCaseVersion.objects.create(
+        community=community, number=1, status="submitted", why_care="Costly mistakes."
+    )
+    BusinessCaseVersion.objects.create(community=community, number=2, why_care="Better.")
     objects = {
         "slug": community.slug,
         "pk": str(membership.pk),

@@ -44,8 +44,8 @@ COMMUNITY_LIST = 5
 MEMBER_DIRECTORY = 7
 # session + user, count, page of people
 PEOPLE = 4
-# session + user, my memberships (non-admin home), suggestions
-HOME_MEMBER = 4
+# session + user, my memberships (non-admin home), am I a sponsor, suggestions
+HOME_MEMBER = 5
 # session + user, the community, membership (visibility), level counts, coordinators,
 # objectives, leaders, leaders' roles, newest members, stage history, next sessions,
 # heartbeat sessions, heartbeat activities, movements, recent activities, own trajectory
@@ -88,6 +88,6 @@ def test_home_and_community_page(clients, users, community, size):
 @pytest.mark.parametrize("size", [5, 200])
 def test_admin_home(clients, users, size):
     grow_communities(size // 5, users["member"])
-    # session + user, my memberships, communities by stage, people, memberships,
-    # without coordinator (count and first ten), recent stage changes
-    assert count(clients["admin"], "/") == 9
+    # session + user, my memberships, am I a sponsor, communities by stage, people,
+    # memberships, without coordinator (count and first ten), recent stage changes
+    assert count(clients["admin"], "/") == 10

@@ -287,3 +287,30 @@ def test_a_community_named_new_gets_a_slug_that_works(clients):
     )  # fmt: skip
     assert response.status_code == 302
     assert clients["admin"].get(response["Location"]).context["community"].name == "New"
+
+
+def test_a_rhythm_entered_late_gets_its_past_sessions_but_no_heartbeat_warnings(clients, community):
+    from django.core import mail
+
+    from communities import reminders
+
+    first = timezone.localtime() - timedelta(days=20)
+    response = clients["coordinator"].post(
+        reverse("communities:rhythm_create", args=[community.slug]),
+        {"title": "Weekly exchange", "activity_type": "exchanges", "format": "many_to_many",
+         "channel": "online", "recurrence": "weekly", "starts_at": first.strftime("%Y-%m-%dT%H:%M"),
+         "duration_minutes": "60"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    rhythm = Rhythm.objects.get()
+    past = rhythm.sessions.filter(starts_at__lt=timezone.now()).count()
+    assert past >= 2  # loggable after the fact
+    assert reminders.warn_missed_heartbeats() == 0 and not mail.outbox
+    # Editing the rhythm (another time of day) replans the future only: no past duplicates.
+    clients["coordinator"].post(
+        reverse("communities:rhythm_edit", args=[community.slug, rhythm.pk]),
+        {"title": "Weekly exchange", "activity_type": "exchanges", "format": "many_to_many",
+         "channel": "online", "recurrence": "weekly",
+         "starts_at": (first + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"), "duration_minutes": "60"},
+    )  # fmt: skip
+    assert rhythm.sessions.filter(starts_at__lt=timezone.now() - timedelta(hours=3)).count() <= past

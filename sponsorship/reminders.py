@@ -1,0 +1,136 @@
+"""Agreement review reminders: 14 days before the review date, and when it is overdue.
+
+Run daily by beat (migration ``review_reminder_schedule``), by the task
+``sponsorship.tasks.send_review_reminders`` and by the command ``send_review_reminders``.
+Each email goes to the community's current sponsors, its coordinators and the program
+admins (the social learning team), once each: it is *claimed* first by inserting a
+``SentEmail`` row under its unique constraint, keyed by the agreement, its review date
+and the kind of reminder, in the same transaction as the send. A second run, a retry or
+two runs at once send nothing new; a new review date brings new reminders.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import dateformat, timezone
+
+from childcop.accounts.models import User
+from communities.choices import Stage
+from communities.models import Membership
+from communities.notifications import claim
+
+from .business_case import current_sponsors
+from .choices import CommitmentStatus
+from .models import Agreement
+
+logger = logging.getLogger(__name__)
+
+KIND = "agreement_review"
+DAYS_BEFORE = 14
+DUE_SOON, OVERDUE = "due-soon", "overdue"
+
+# A refused recipient is skipped (and retried next run); anything else stops the run.
+_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
+
+
+def reminder_key(agreement, which: str) -> str:
+    return f"{agreement.id}:{agreement.review_date.isoformat()}:{which}"
+
+
+def due_agreements(today):
+    """(agreement, which) for every agreement whose review is due soon or overdue."""
+    agreements = (
+        Agreement.objects.filter(review_date__lte=today + timedelta(days=DAYS_BEFORE))
+        .exclude(community__stage=Stage.CLOSED)
+        .select_related("community")
+        .order_by("review_date", "pk")
+    )
+    for agreement in agreements:
+        yield agreement, (OVERDUE if agreement.review_date < today else DUE_SOON)
+
+
+def recipients(agreement):
+    """Sponsors, coordinators and program admins of the agreement's community, once each."""
+    community = agreement.community
+    coordinators = Membership.objects.coordinators().filter(community=community).values("user_id")
+    return list(
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(pk__in=current_sponsors(community).values("pk"))
+            | Q(pk__in=coordinators)
+            | Q(is_program_admin=True)
+        )
+        .order_by("pk")
+    )
+
+
+def reminder_message(agreement, which: str, user, today) -> EmailMultiAlternatives:
+    community = agreement.community
+    days = (agreement.review_date - today).days
+    when = dateformat.format(agreement.review_date, "l j F Y")
+    context = {
+        "user": user,
+        "agreement": agreement,
+        "community": community,
+        "overdue": which == OVERDUE,
+        "when": when,
+        "days": abs(days),
+        "open_commitments": list(
+            agreement.commitments.filter(status=CommitmentStatus.OPEN).select_related("owner")
+        ),
+        "url": settings.SITE_URL + reverse("sponsorship:agreement", args=[community.slug]),
+    }
+    if which == OVERDUE:
+        subject = f"Overdue: the review of {community.name}'s sponsorship agreement ({when})"
+    else:
+        subject = f"Review of {community.name}'s sponsorship agreement due on {when}"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("sponsorship/email/review_reminder.txt", context),
+        to=[user.email],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(
+        render_to_string("sponsorship/email/review_reminder.html", context), "text/html"
+    )
+    return message
+
+
+def _send_claimed(user, key: str, build) -> bool:
+    """Claim and send in one transaction: a concurrent run waits on the claim, then skips."""
+    try:
+        with transaction.atomic():
+            if not claim(user, KIND, key):
+                return False
+            build().send()
+    except _REFUSED:
+        logger.exception("Review reminder %s to %s was refused; the next run retries", key, user)
+        return False
+    return True
+
+
+def send_review_reminders(now=None) -> int:
+    """Send the agreement review reminders that are due; returns the number of emails sent."""
+    today = timezone.localdate(now or timezone.now())
+    sent = 0
+    for agreement, which in due_agreements(today):
+        key = reminder_key(agreement, which)
+        for user in recipients(agreement):
+            if _send_claimed(
+                user,
+                key,
+                lambda a=agreement, w=which, u=user: reminder_message(a, w, u, today),
+            ):
+                sent += 1
+    if sent:
+        logger.info("Sent %d agreement review reminder(s)", sent)
+    return sent

@@ -1,0 +1,113 @@
+"""The sponsor dashboard: only sponsored communities, pictures with numbers, constant queries."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from childcop.accounts.factories import UserFactory
+from communities.choices import Level
+from communities.factories import (
+    ActivityFactory,
+    CommunityFactory,
+    MembershipFactory,
+    SessionFactory,
+)
+from communities.models import LevelChange
+from sponsorship.choices import CaseStatus, Scope
+from sponsorship.factories import (
+    AgreementFactory,
+    BusinessCaseVersionFactory,
+    CommitmentFactory,
+    SponsorAppointmentFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def grow_portfolio(sponsor, n):
+    communities = []
+    for i in range(n):
+        community = CommunityFactory(name=f"Sponsored {i:02d}", slug=f"sponsored-{i:02d}")
+        MembershipFactory(community=community, is_coordinator=True, level=Level.CORE)
+        MembershipFactory.create_batch(3, community=community, level=Level.ACTIVE)
+        held = SessionFactory(community=community, starts_at=timezone.now() - timedelta(days=20))
+        ActivityFactory(community=community, session=held)
+        SessionFactory(community=community, starts_at=timezone.now() - timedelta(days=5))
+        SessionFactory(community=community, starts_at=timezone.now() + timedelta(days=5))
+        BusinessCaseVersionFactory(community=community, status=CaseStatus.SUBMITTED)
+        agreement = AgreementFactory(community=community)
+        CommitmentFactory(agreement=agreement, due=timezone.localdate() + timedelta(days=7))
+        LevelChange.objects.create(
+            community=community, user=UserFactory(), from_level="peripheral", to_level="active"
+        )
+        communities.append(community)
+    SponsorAppointmentFactory(person=sponsor, communities=communities)
+    return communities
+
+
+def test_a_sponsor_sees_their_communities_with_charts(clients, users, community):
+    mine = grow_portfolio(users["sponsor"], 2)
+    other = CommunityFactory(name="Not sponsored", slug="not-sponsored")
+    response = clients["sponsor"].get(reverse("sponsorship:dashboard"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    for c in [community, *mine]:
+        assert c.name in html
+    assert other.name not in html
+    assert "<svg" in html and "Members by level" in html  # pictures and their numbers
+    assert "1 of 2 planned sessions held" in html
+    assert "Submitted to the sponsor" in html
+    assert "1 moved towards the core" in html
+    cards = {card["community"].pk: card for card in response.context["cards"]}
+    assert cards[mine[0].pk]["held"] == 1 and cards[mine[0].pk]["planned"] == 2
+    assert cards[mine[0].pk]["member_total"] == 4
+    assert len(cards[mine[0].pk]["commitments"]) == 1
+
+
+def test_a_sponsor_gets_404_for_a_community_they_do_not_sponsor(clients):
+    other = CommunityFactory(name="Not sponsored", slug="not-sponsored")
+    url = reverse("sponsorship:community_dashboard", args=[other.slug])
+    assert clients["sponsor"].get(url).status_code == 404
+
+
+def test_a_sponsor_cannot_write_to_their_community(clients, community):
+    writes = [
+        reverse("communities:edit", args=[community.slug]),
+        reverse("communities:stage", args=[community.slug]),
+        reverse("communities:member_add", args=[community.slug]),
+        reverse("communities:rhythm_create", args=[community.slug]),
+        reverse("communities:activity_create", args=[community.slug]),
+    ]
+    for url in writes:
+        assert clients["sponsor"].post(url, {"name": "x"}).status_code == 403, url
+
+
+def test_a_program_wide_sponsor_sees_every_community(clients, community):
+    wide = UserFactory()
+    SponsorAppointmentFactory(person=wide, scope=Scope.PROGRAM)
+    other = CommunityFactory(name="Members only", slug="members-only", is_open=False)
+    from django.test import Client
+
+    client = Client()
+    client.force_login(wide)
+    html = client.get(reverse("sponsorship:dashboard")).content.decode()
+    assert community.name in html and other.name in html
+
+
+def test_an_ended_appointment_no_longer_opens_the_dashboard(clients, users):
+    users["sponsor"].appointments.update(status="ended")
+    assert clients["sponsor"].get(reverse("sponsorship:dashboard")).status_code == 403
+
+
+@pytest.mark.parametrize("size", [2, 40])
+def test_dashboard_queries_are_constant(clients, users, size):
+    grow_portfolio(users["sponsor"], size)
+    with CaptureQueriesContext(connection) as ctx:
+        assert clients["sponsor"].get(reverse("sponsorship:dashboard")).status_code == 200
+    # session + user, admin check (none), am I a sponsor, communities with case status,
+    # levels, rhythm, monthly rhythm, movements, commitments due
+    assert len(ctx) == 9
