@@ -33,5 +33,6 @@ urlpatterns = [
     ),  # fmt: skip
     path("communities/", include("communities.urls")),
     path("sponsorship/", include("sponsorship.urls")),
+    path("stories/", include("value_stories.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,8 @@ from django.utils import timezone
 from childcop import permissions
 from communities.choices import Level, SessionStatus, Stage
 from communities.models import Community, LevelChange, Membership, Session
+from value_stories.choices import Cycle
+from value_stories.services import stories_by_cycle
 
 from .choices import CaseStatus, CommitmentStatus
 from .models import BusinessCaseVersion, Commitment
@@ -45,7 +47,7 @@ def _months(now, count=12):
     return first, months
 
 
-def portfolio(communities, *, now=None):
+def portfolio(communities, *, user, now=None):
     """The dashboard's data for a queryset of communities: a fixed number of queries."""
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -129,8 +131,11 @@ def portfolio(communities, *, now=None):
     ):
         commitments.setdefault(commitment.agreement.community_id, []).append(commitment)
 
+    stories = stories_by_cycle(ids, user)
+    cycle_labels = dict(Cycle.choices)
+
     cards, totals = [], dict.fromkeys([key for key, _ in LEVELS], 0)
-    summary = {"planned": 0, "held": 0, "inwards": 0, "outwards": 0, "endorsed": 0}
+    summary = {"planned": 0, "held": 0, "inwards": 0, "outwards": 0, "endorsed": 0, "stories": 0}
     for community in rows:
         counts = levels.get(community.pk, {})
         for key, _ in LEVELS:
@@ -142,6 +147,7 @@ def portfolio(communities, *, now=None):
         summary["inwards"] += moved["inwards"]
         summary["outwards"] += moved["outwards"]
         summary["endorsed"] += community.case_status == CaseStatus.ENDORSED
+        summary["stories"] += stories[community.pk]["total"]
         agreement = getattr(community, "agreement", None)
         cards.append(
             {
@@ -163,7 +169,12 @@ def portfolio(communities, *, now=None):
                 "review_date": agreement.review_date if agreement else None,
                 "review_overdue": bool(agreement and agreement.review_date < today),
                 "commitments": commitments.get(community.pk, []),
-                "stories": 0,  # value-creation stories arrive with their own capability
+                "stories": stories[community.pk]["total"],
+                "cycles": [
+                    (cycle_labels[cycle], n)
+                    for cycle, n in stories[community.pk].items()
+                    if cycle != "total" and n
+                ],
             }
         )
     summary["members"] = level_bar(totals)
@@ -215,7 +226,7 @@ def dashboard(request):
         heading = "Your communities"
     else:
         raise PermissionDenied
-    context = {"heading": heading, **portfolio(communities)}
+    context = {"heading": heading, **portfolio(communities, user=user)}
     return render(request, "sponsorship/dashboard.html", context)
 
 
@@ -224,6 +235,6 @@ def community_dashboard(request, slug):
     community = Community.objects.filter(slug=slug).first()
     if community is None or not permissions.can_view_sponsor_dashboard(request.user, community):
         raise Http404("No such community.")
-    data = portfolio(Community.objects.filter(pk=community.pk))
+    data = portfolio(Community.objects.filter(pk=community.pk), user=request.user)
     context = {"heading": community.name, "community": community, **data}
     return render(request, "sponsorship/dashboard.html", context)

@@ -12,6 +12,7 @@ from communities.factories import ActivityFactory, CommunityFactory, RhythmFacto
 from communities.models import AttendanceImport
 from sponsorship.factories import AppointmentFactory, CouncilFactory, MentorPairFactory
 from sponsorship.models import BusinessCaseVersion
+from value_stories.factories import ValueStoryFactory
 
 from .conftest import ROLES
 
@@ -153,6 +154,28 @@ RULES = {
     "sponsorship:business_case_respond": signed_in(405),  # POST only
     "sponsorship:agreement": only(MEMBERS | {"admin", "sponsor"}, denied=404),
     "sponsorship:agreement_edit": {**only(MANAGERS), "outsider": 404},
+    # Value-creation stories (value_stories): the matrix's stories are the member's. Lists,
+    # matrices and exports are scoped to what each person may read, so open to everyone signed
+    # in; members write stories; the submitted story (detail, review, withdraw) exists for its
+    # author, the coordinators and admins only; the draft (edit) for its author and admins; the
+    # approved community-only story (print) for members and admins, not outsiders or sponsors.
+    "value_stories:list": signed_in(200),
+    "value_stories:export": signed_in(200),
+    "value_stories:indicators_export": signed_in(200),
+    "value_stories:matrix": signed_in(200),
+    "value_stories:community_matrix": signed_in(200),
+    "value_stories:create": only(MEMBERS | {"admin"}),
+    "value_stories:autosave": signed_in(405),  # POST only (htmx)
+    "value_stories:submit": signed_in(405),  # POST only
+    "value_stories:detail": only({"member", "coordinator", "admin"}, denied=404),
+    "value_stories:edit": {**only({"member"}, denied=404), "admin": 403},
+    "value_stories:review": {**only({"coordinator", "admin"}, denied=404), "member": 403},
+    "value_stories:withdraw": {
+        **only({"member"}, denied=404),
+        "coordinator": 403,
+        "admin": 403,
+    },  # fmt: skip
+    "value_stories:print": only(MEMBERS | {"admin"}, denied=404),
 }
 
 
@@ -227,6 +250,12 @@ PK_OF = {
     "sponsorship:check_in_add": "pair",
     "sponsorship:council_edit": "council",
     "sponsorship:business_case_version": "case_version",
+    "value_stories:detail": "story_submitted",
+    "value_stories:edit": "story_draft",
+    "value_stories:submit": "story_draft",
+    "value_stories:review": "story_submitted",
+    "value_stories:withdraw": "story_submitted",
+    "value_stories:print": "story_approved",
 }
 
 
@@ -248,6 +277,11 @@ def test_permission_matrix(users, clients, community):
         community=community, number=1, status="submitted", why_care="Costly mistakes."
     )
     BusinessCaseVersion.objects.create(community=community, number=2, why_care="Better.")
+    # value-creation stories by the member, in three states
+    for state, status in [("draft", "draft"), ("submitted", "submitted"), ("approved", "approved")]:
+        rhythm_objects[f"story_{state}"] = ValueStoryFactory(
+            community=community, author=users["member"], status=status, visibility="community"
+        )
     objects = {
         "slug": community.slug,
         "pk": str(membership.pk),

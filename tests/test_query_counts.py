@@ -48,8 +48,9 @@ PEOPLE = 4
 HOME_MEMBER = 5
 # session + user, the community, membership (visibility), level counts, coordinators,
 # objectives, leaders, leaders' roles, newest members, stage history, next sessions,
-# heartbeat sessions, heartbeat activities, movements, recent activities, own trajectory
-COMMUNITY_PAGE = 17
+# heartbeat sessions, heartbeat activities, movements, recent activities, own trajectory,
+# latest value-creation stories visible to the viewer ("Value created", value_stories)
+COMMUNITY_PAGE = 18
 
 
 @pytest.mark.parametrize("size", [5, 200])

@@ -109,5 +109,19 @@ def test_dashboard_queries_are_constant(clients, users, size):
     with CaptureQueriesContext(connection) as ctx:
         assert clients["sponsor"].get(reverse("sponsorship:dashboard")).status_code == 200
     # session + user, admin check (none), am I a sponsor, communities with case status,
-    # levels, rhythm, monthly rhythm, movements, commitments due
-    assert len(ctx) == 9
+    # levels, rhythm, monthly rhythm, movements, commitments due, stories by cycle
+    assert len(ctx) == 10
+
+
+def test_the_dashboard_counts_only_stories_shared_with_sponsors(clients, users, community):
+    from value_stories.factories import ValueStoryFactory
+
+    ValueStoryFactory(community=community, author=users["member"], status="approved",
+                      visibility="sponsors", claims_potential=False, claims_applied=True)  # fmt: skip
+    ValueStoryFactory(community=community, author=users["member"], status="approved",
+                      visibility="community", claims_realized=True)  # fmt: skip
+    response = clients["sponsor"].get(reverse("sponsorship:dashboard"))
+    card = next(c for c in response.context["cards"] if c["community"] == community)
+    assert card["stories"] == 1
+    assert dict(card["cycles"]) == {"Immediate value": 1, "Applied value": 1}
+    assert "1 approved value-creation story" in response.content.decode()

@@ -37,6 +37,7 @@ from communities.models import (
     Rhythm,
     StageChange,
 )
+from value_stories import demo as value_stories_demo
 
 DEMO_PASSWORD = "childcop-demo"  # noqa: S105 — development-only, documented in the README
 
@@ -208,6 +209,7 @@ class Command(BaseCommand):
         self._demo_memberships(demo)
         self._rhythm_and_activities(rng, now)
         self._support_structure(demo, people, rng, now)
+        value_stories_demo.seed(rng, now)
 
     def _members(self, community, people, rng, start):
         size = 6 if community.stage == Stage.POTENTIAL else rng.randint(18, 45)

@@ -1,0 +1,117 @@
+"""A member tells a value-creation story; the coordinator returns it, then approves it; the
+community's sponsor reads it."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from childcop.accounts.factories import ProgramAdminFactory, UserFactory
+from communities.factories import (
+    ActivityFactory,
+    CommunityFactory,
+    CoordinatorFactory,
+    MembershipFactory,
+)
+from sponsorship.factories import SponsorAppointmentFactory
+from tests.conftest import PASSWORD
+
+from .conftest import assert_accessible, login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_story_from_submission_to_the_sponsor(new_page):
+    community = CommunityFactory(name="Contract management", slug="contracts")
+    coordinator = UserFactory(
+        email="cora@example.org", display_name="Cora Coordinator", password=PASSWORD
+    )
+    CoordinatorFactory(community=community, user=coordinator)
+    member = UserFactory(email="mei@example.org", display_name="Mei Member", password=PASSWORD)
+    MembershipFactory(community=community, user=member)
+    admin = ProgramAdminFactory(email="ada@example.org", password=PASSWORD)
+    sponsor = UserFactory(email="sal@example.org", display_name="Sal Sponsor", password=PASSWORD)
+    SponsorAppointmentFactory(person=sponsor, appointed_by=admin, communities=[community])
+    activity = ActivityFactory(community=community, title="Case clinic on penalty clauses")
+
+    # The member writes the story, linked to the activity; the draft autosaves.
+    writer = new_page()
+    login(writer, member.email)
+    writer.goto(f"/communities/{community.slug}/")
+    writer.get_by_role("link", name="Tell a value-creation story").click()
+    writer.get_by_label("Title").fill("The clinic that saved a tender")
+    writer.get_by_label("Your role").fill("Contract manager")
+    expect(writer.locator("#autosave-status")).to_contain_text("Draft saved at")
+    writer.get_by_label("Linked activity").select_option(
+        label=f"{activity.date:%d %b %Y} — {activity.title}"
+    )
+    writer.get_by_label("What meaningful activity did you take part in?").fill("A case clinic.")
+    writer.get_by_label("What was your experience of it?").fill("Practical and generous.")
+    writer.get_by_label("What skills, insights, information or material did you gain?").fill(
+        "A checklist of red flags."
+    )
+    writer.get_by_label("How did it influence your practice?").fill("I used it on two tenders.")
+    writer.get_by_label("What difference did it make to your performance?").fill(
+        "A penalty avoided."
+    )
+    writer.locator("input[name=indicators-0-name]").fill("Penalties avoided")
+    writer.locator("input[name=indicators-0-after]").fill("40000")
+    for cycle in ("Immediate", "Potential", "Applied", "Realized"):
+        writer.get_by_label(re.compile(f"^{cycle} value")).check()
+    writer.get_by_label(re.compile("community's sponsors")).check()
+    assert_accessible(writer, "story form")
+    writer.get_by_role("button", name="Submit for review").click()
+    expect(writer.get_by_text("Your story was submitted")).to_be_visible()
+    expect(writer.get_by_text("Submitted for review").first).to_be_visible()
+
+    # The coordinator returns it with a comment.
+    reviewer = new_page()
+    login(reviewer, coordinator.email)
+    reviewer.goto("/stories/")
+    reviewer.get_by_role("region", name="Waiting for your review").get_by_role(
+        "link", name="The clinic that saved a tender"
+    ).click()
+    reviewer.get_by_label("Return it with comments").check()
+    reviewer.get_by_label("Comment", exact=True).fill(
+        "Lovely. Can you say how much the penalty was?"
+    )
+    reviewer.get_by_role("button", name="Record the decision").click()
+    expect(reviewer.get_by_text("was returned to its author")).to_be_visible()
+
+    # The member reads the comment, edits and resubmits.
+    writer.reload()
+    expect(writer.get_by_text("Can you say how much the penalty was?")).to_be_visible()
+    writer.get_by_role("link", name="Edit").click()
+    writer.get_by_label("What difference did it make to your performance?").fill(
+        "A penalty of €40,000 avoided."
+    )
+    writer.get_by_role("button", name="Submit for review").click()
+    expect(writer.get_by_text("Your story was submitted")).to_be_visible()
+
+    # The coordinator approves it.
+    reviewer.goto("/stories/")
+    reviewer.get_by_role("region", name="Waiting for your review").get_by_role(
+        "link", name="The clinic that saved a tender"
+    ).click()
+    reviewer.get_by_label("Approve the story").check()
+    reviewer.get_by_role("button", name="Record the decision").click()
+    expect(reviewer.get_by_text("was approved")).to_be_visible()
+
+    # The community's sponsor sees it on the story list and on the community page.
+    reader = new_page()
+    login(reader, sponsor.email)
+    reader.goto("/stories/")
+    reader.get_by_role("link", name="The clinic that saved a tender").click()
+    expect(reader.get_by_text("A penalty of €40,000 avoided.")).to_be_visible()
+    expect(reader.get_by_text("Lovely. Can you say")).to_have_count(
+        0
+    )  # review history is not theirs
+    reader.goto(f"/communities/{community.slug}/")
+    expect(
+        reader.get_by_role("region", name="Value created").get_by_role(
+            "link", name="The clinic that saved a tender"
+        )
+    ).to_be_visible()
+    reader.goto("/stories/matrix/")
+    expect(reader.get_by_role("img", name="Chain of attribution")).to_be_visible()
+    assert_accessible(reader, "value matrix")

@@ -1,0 +1,150 @@
+"""The value matrix: database aggregation, constant queries at 10 and 5,000 stories."""
+
+import random
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from communities.factories import ActivityFactory, CommunityFactory
+from value_stories.choices import Cycle, Narrative, Status, Visibility, cycle_field
+from value_stories.factories import StoryIndicatorFactory
+from value_stories.models import StoryIndicator, ValueStory
+
+pytestmark = pytest.mark.django_db
+
+
+def grow_stories(n, community, author, activities):
+    rng = random.Random(n)
+    stories = ValueStory.objects.bulk_create(
+        ValueStory(
+            community=community, author=author, title=f"Story {i}",
+            activity=activities[i % len(activities)] if i % 3 else None,
+            happened_on=date(2025, 1, 1) + timedelta(days=i % 300),
+            narrative=Narrative.GROUND if i % 4 else Narrative.ASPIRATIONAL,
+            visibility=list(Visibility)[i % 3],
+            status=Status.APPROVED if i % 5 else Status.SUBMITTED,
+            **{cycle_field(c): rng.random() < 0.5 for c in Cycle},
+        )
+        for i in range(n)
+    )  # fmt: skip
+    StoryIndicator.objects.bulk_create(
+        StoryIndicator(story=s, name=f"Indicator {i % 7}", unit="h", before=10, after=i % 20)
+        for i, s in enumerate(stories)
+        if i % 2
+    )
+
+
+def count(client, url, **params):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(ctx), response
+
+
+# session + user, the filter's communities (community dropdown), totals per cycle and chain,
+# rows per community, indicators summary
+PROGRAM_MATRIX = 6
+# session + user, the community, membership (visibility), totals, indicators
+COMMUNITY_MATRIX = 6
+# session + user, count, page of stories, the filter's communities, stories to review
+STORY_LIST = 6
+
+
+@pytest.mark.parametrize("size", [10, 5000])
+def test_queries_are_constant(clients, users, community, size):
+    activities = [ActivityFactory(community=community, activity_type=t) for t in
+                  ("exchanges", "visits", "shared_memory")]  # fmt: skip
+    grow_stories(size, community, users["core"], activities)
+    matrix_url = reverse("value_stories:matrix")
+    for role in ("member", "sponsor", "admin"):
+        n, response = count(clients[role], matrix_url)
+        assert n == PROGRAM_MATRIX, role
+    n, response = count(
+        clients["member"], matrix_url, community=community.pk, cycle="realized",
+        activity_type="visits", narrative="ground", date_from="2025-02-01", date_to="2025-09-30",
+    )  # fmt: skip
+    assert n == PROGRAM_MATRIX + 1  # + the chosen community, looked up to validate the filter
+    n, _ = count(
+        clients["sponsor"], reverse("value_stories:community_matrix", args=[community.slug])
+    )
+    assert n == COMMUNITY_MATRIX
+    n, _ = count(clients["member"], reverse("value_stories:list"), q="Story", sort="-date")
+    assert n == STORY_LIST
+
+
+def test_counts_chain_and_indicators(clients, users, community):
+    a = ActivityFactory(community=community, activity_type="visits")
+    b = ActivityFactory(community=community, activity_type="exchanges")
+
+    def story(activity=None, cycles=(), **kw):
+        return ValueStory.objects.create(
+            community=community, author=users["member"], title="s", activity=activity,
+            status=kw.pop("status", Status.APPROVED), visibility=Visibility.SPONSORS,
+            **{cycle_field(c): True for c in cycles}, **kw,
+        )  # fmt: skip
+
+    full = story(a, ["immediate", "potential", "applied", "realized"])
+    story(a, ["potential", "applied"])
+    story(b, ["potential"], narrative=Narrative.ASPIRATIONAL)
+    story(None, ["potential", "applied", "realized", "reframing"])  # not linked to an activity
+    story(a, ["realized"])  # realized, but not through potential and applied
+    story(a, ["potential", "applied", "realized"], status=Status.SUBMITTED)  # not approved
+    StoryIndicatorFactory(story=full, name="Rework", unit="%", before=20, after=10)
+    StoryIndicatorFactory(
+        story=story(b, ["realized"]), name="Rework", unit="%", before=30, after=20
+    )
+    matrix = clients["admin"].get(reverse("value_stories:matrix")).context["matrix"]
+    by_cycle = {c["cycle"].value: c["n"] for c in matrix["cycles"]}
+    assert matrix["total"] == 6 and matrix["ground"] == 5 and matrix["aspirational"] == 1
+    assert by_cycle["potential"] == 4 and by_cycle["realized"] == 4 and by_cycle["reframing"] == 1
+    assert [c["n"] for c in matrix["chain"]] == [5, 3, 2, 1]
+    rework = matrix["indicators"][0]
+    assert (rework["name"], rework["n"], rework["avg_before"], rework["avg_after"]) == (
+        "Rework",
+        2,
+        25,
+        15,
+    )
+    assert rework["avg_change"] == -10
+    assert matrix["communities"][0]["total"] == 6
+    # filters: activity type, cycle, narrative, community, dates
+    url = reverse("value_stories:matrix")
+    assert clients["admin"].get(url, {"activity_type": "visits"}).context["matrix"]["total"] == 3
+    assert clients["admin"].get(url, {"cycle": "applied"}).context["matrix"]["total"] == 3
+    assert clients["admin"].get(url, {"narrative": "aspirational"}).context["matrix"]["total"] == 1
+    other = CommunityFactory()
+    assert clients["admin"].get(url, {"community": other.pk}).context["matrix"]["total"] == 0
+    assert clients["admin"].get(url, {"date_to": "2000-01-01"}).context["matrix"]["total"] == 0
+    # the chart is SVG with the numbers in tables beside it
+    html = clients["admin"].get(url).content.decode()
+    assert "<svg" in html and "Chain of attribution" in html and "<table" in html
+    # htmx asks for the partial only
+    partial = clients["admin"].get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<svg" in partial and "<nav" not in partial
+
+
+def test_list_filters_and_htmx_partial(clients, users, community, make_story):
+    make_story(title="Mine and drafted")
+    make_story(title="Core's approved", author=users["core"], status=Status.APPROVED)
+    url = reverse("value_stories:list")
+    mine = clients["member"].get(url, {"author": "me"}).content.decode()
+    assert "Mine and drafted" in mine and "Core&#x27;s approved" not in mine
+    approved = clients["member"].get(url, {"status": "approved"}, HTTP_HX_REQUEST="true")
+    html = approved.content.decode()
+    assert "Core&#x27;s approved" in html and "Mine and drafted" not in html and "<nav" not in html
+
+
+@pytest.mark.parametrize("size", [10, 500])
+def test_community_page_has_one_query_for_its_stories(clients, users, community, size):
+    """The "Value created" section adds one query, whatever the number of stories."""
+    grow_stories(size, community, users["core"], [ActivityFactory(community=community)])
+    # pinned per role (what differs: the member's trajectory, the sponsor check); the
+    # community page's own baseline is pinned in tests/test_query_counts.py
+    counts = {}
+    for role in ("member", "sponsor", "admin"):
+        counts[role], response = count(clients[role], community.get_absolute_url())
+        assert "Value created" in response.content.decode()
+    assert counts == {"member": 17, "sponsor": 17, "admin": 16}

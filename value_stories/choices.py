@@ -1,0 +1,61 @@
+"""The vocabularies of value creation (see the domain guide: value creation, the story template)."""
+
+from django.db import models
+
+
+class Cycle(models.TextChoices):
+    """The value-creation cycles, in the order a story walks them."""
+
+    IMMEDIATE = "immediate", "Immediate value"
+    POTENTIAL = "potential", "Potential value"
+    APPLIED = "applied", "Applied value"
+    REALIZED = "realized", "Realized value"
+    REFRAMING = "reframing", "Reframing value"
+    ENABLING = "enabling", "Enabling value"
+    STRATEGIC = "strategic", "Strategic value"
+    ORIENTING = "orienting", "Orienting value"
+    TRANSFORMATIVE = "transformative", "Transformative value"
+
+
+CYCLE_HELP = {
+    Cycle.IMMEDIATE: "the activity itself: a good meeting, a useful case clinic, a challenging inquiry",
+    Cycle.POTENTIAL: "what was gained for later: an insight, a document, a relationship, advice",
+    Cycle.APPLIED: "a change in practice: a new practice, a different approach, a collaboration",
+    Cycle.REALIZED: "a difference in performance: an improved outcome, a measure (or a failure)",
+    Cycle.REFRAMING: "rethinking criteria, strategy or what success means",
+    Cycle.ENABLING: "the conditions that made it possible: sponsorship, technology, leadership",
+    Cycle.STRATEGIC: "alignment and strategic conversations with stakeholders",
+    Cycle.ORIENTING: "orientation in the wider landscape of practices",
+    Cycle.TRANSFORMATIVE: "change in identity or in the institution",
+}
+
+# The chain of attribution: from an activity through potential and applied to realized value.
+CHAIN = [Cycle.POTENTIAL, Cycle.APPLIED, Cycle.REALIZED]
+
+
+def cycle_field(cycle) -> str:
+    """The boolean column on ValueStory that tags a claimed cycle."""
+    return f"claims_{cycle}"
+
+
+class Narrative(models.TextChoices):
+    GROUND = "ground", "Ground narrative (it happened)"
+    ASPIRATIONAL = "aspirational", "Aspirational narrative (hoped-for value)"
+
+
+class Visibility(models.TextChoices):
+    COMMUNITY = "community", "My community only"
+    PROGRAM = "program", "The whole program (not sponsors)"
+    SPONSORS = "sponsors", "The whole program and the community's sponsors"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for review"
+    RETURNED = "returned", "Returned with comments"
+    APPROVED = "approved", "Approved"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+EDITABLE = (Status.DRAFT, Status.RETURNED)
+WITHDRAWABLE = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.APPROVED)

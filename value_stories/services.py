@@ -1,0 +1,217 @@
+"""Story workflows (each one transaction) and the value matrix (database aggregation only)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Avg, Count, F, Q
+from django.utils import timezone
+
+from childcop import permissions
+
+from .choices import CHAIN, EDITABLE, WITHDRAWABLE, Cycle, Narrative, Status, cycle_field
+from .models import StoryIndicator, StoryTransition, ValueStory
+
+
+class StoryError(Exception):
+    """A workflow step that is not possible now (shown to the user as a message)."""
+
+
+# --- workflow -------------------------------------------------------------------------
+
+
+def _transition(story, to_status, *, by, comment="") -> StoryTransition:
+    from . import tasks
+
+    now = timezone.now()
+    change = StoryTransition.objects.create(
+        story=story, from_status=story.status if story.pk else "", to_status=to_status,
+        by=by, at=now, comment=comment,
+    )  # fmt: skip
+    story.status = to_status
+    fields = ["status", "updated_at"]
+    if to_status == Status.SUBMITTED:
+        story.submitted_at = now
+        fields.append("submitted_at")
+    if to_status == Status.APPROVED:
+        story.approved_at = now
+        fields.append("approved_at")
+    story.save(update_fields=fields)
+    if to_status in (Status.SUBMITTED, Status.RETURNED, Status.APPROVED):
+        transaction.on_commit(lambda: tasks.notify_story_transition.delay(change.pk))
+    return change
+
+
+@transaction.atomic
+def save_story(form, indicators=None, *, community, author) -> ValueStory:
+    """Create or update a draft (or returned story) with its indicators."""
+    story = form.save(commit=False)
+    created = story.pk is None
+    if created:
+        story.community = community
+        story.author = author
+        story.status = Status.DRAFT
+    elif story.status not in EDITABLE:
+        raise StoryError("This story is no longer editable.")
+    story.save()
+    if indicators is not None:
+        indicators.instance = story
+        indicators.save()
+    if created:
+        StoryTransition.objects.create(
+            story=story, from_status="", to_status=Status.DRAFT, by=author
+        )
+    return story
+
+
+@transaction.atomic
+def submit(story, *, by) -> StoryTransition:
+    story = ValueStory.objects.select_for_update().get(pk=story.pk)
+    if story.status not in EDITABLE:
+        raise StoryError("Only a draft or a returned story can be submitted.")
+    missing = story.missing_for_submission()
+    if missing:
+        raise StoryError("Before submitting, add " + "; ".join(missing) + ".")
+    return _transition(story, Status.SUBMITTED, by=by)
+
+
+@transaction.atomic
+def review(story, *, by, approve: bool, comment="") -> StoryTransition:
+    story = ValueStory.objects.select_for_update().select_related("community").get(pk=story.pk)
+    if not permissions.can_review_story(by, story):
+        raise StoryError("This story is not waiting for your review.")
+    if not approve and not comment.strip():
+        raise StoryError("A returned story needs a comment.")
+    return _transition(
+        story, Status.APPROVED if approve else Status.RETURNED, by=by, comment=comment
+    )
+
+
+@transaction.atomic
+def withdraw(story, *, by, comment="") -> StoryTransition:
+    story = ValueStory.objects.select_for_update().get(pk=story.pk)
+    if story.status not in WITHDRAWABLE:
+        raise StoryError("This story was already withdrawn.")
+    return _transition(story, Status.WITHDRAWN, by=by, comment=comment)
+
+
+# --- the value matrix -----------------------------------------------------------------
+
+
+def _cycle_counts() -> dict:
+    return {c.value: Count("id", filter=Q(**{cycle_field(c): True})) for c in Cycle}
+
+
+def _chain_counts() -> dict:
+    linked = Q(activity__isnull=False)
+    counts = {"linked": Count("id", filter=linked)}
+    for cycle in CHAIN:
+        linked &= Q(**{cycle_field(cycle): True})
+        counts[f"chain_{cycle}"] = Count("id", filter=linked)
+    return counts
+
+
+def value_matrix(stories, *, per_community=True) -> dict:
+    """Counts per cycle, the chain of attribution and indicators of `stories` (approved,
+    visible, filtered). Three aggregate queries (two without the per-community rows),
+    whatever the number of stories."""
+    totals = stories.aggregate(
+        total=Count("id"),
+        ground=Count("id", filter=Q(narrative=Narrative.GROUND)),
+        aspirational=Count("id", filter=Q(narrative=Narrative.ASPIRATIONAL)),
+        **_cycle_counts(),
+        **_chain_counts(),
+    )
+    cycles = [{"cycle": c, "label": c.label, "n": totals[c.value]} for c in Cycle]
+    chain = [{"label": "Linked to an activity", "n": totals["linked"]}] + [
+        {"label": f"… claiming {c.label.lower()}", "n": totals[f"chain_{c}"]} for c in CHAIN
+    ]
+    rows = []
+    if per_community:
+        for row in (
+            stories.values("community_id", "community__name", "community__slug")
+            .annotate(total=Count("id"), **_cycle_counts())
+            .order_by("community__name")
+        ):
+            row["cycles"] = [row[c.value] for c in Cycle]
+            rows.append(row)
+    indicators = list(
+        StoryIndicator.objects.filter(story__in=stories.order_by().values("pk"))
+        .values("name", "unit")
+        .annotate(
+            n=Count("id"),
+            stories=Count("story", distinct=True),
+            avg_before=Avg("before"),
+            avg_after=Avg("after"),
+            avg_change=Avg(F("after") - F("before")),
+        )
+        .order_by("-n", "name", "unit")[:50]
+    )
+    return {
+        "total": totals["total"],
+        "ground": totals["ground"],
+        "aspirational": totals["aspirational"],
+        "cycles": cycles,
+        "chain": chain,
+        "communities": rows,
+        "indicators": indicators,
+        "cycle_chart": bar_chart(cycles),
+        "chain_chart": bar_chart(chain),
+    }
+
+
+def bar_chart(rows, *, width=600, bar=18, gap=8, label_width=230) -> dict:
+    """Geometry for a horizontal SVG bar chart of rows with "label" and "n"."""
+    top = max([1] + [r["n"] for r in rows])
+    plot = width - label_width - 40
+    bars = []
+    for i, r in enumerate(rows):
+        y = i * (bar + gap)
+        length = round(r["n"] / top * plot, 1)
+        bars.append(
+            {**r, "y": y, "text_y": y + bar * 0.72, "w": max(length, 1 if r["n"] else 0),
+             "value_x": round(label_width + length + 6, 1)}
+        )  # fmt: skip
+    return {
+        "width": width,
+        "height": len(rows) * (bar + gap),
+        "bar": bar,
+        "label_width": label_width,
+        "label_x": label_width - 8,
+        "bars": bars,
+    }
+
+
+def stories_by_cycle(community_ids, user) -> dict[int, dict[str, int]]:
+    """Approved stories visible to `user`, per community and cycle, in ONE aggregate query.
+
+    {community_id: {"immediate": n, …, "transformative": n, "total": n}} for every id
+    given (zeros when none). A story claims several cycles, so "total" counts stories.
+    Sponsors (not members) see only the stories their authors opened to sponsors.
+    """
+    ids = list(community_ids)
+    empty = {**{c.value: 0 for c in Cycle}, "total": 0}
+    result = {pk: dict(empty) for pk in ids}
+    if not ids:
+        return result
+    rows = (
+        ValueStory.objects.approved()
+        .filter(community_id__in=ids)
+        .filter(permissions.visible_stories_q(user))
+        .values("community_id")
+        .annotate(total=Count("id"), **_cycle_counts())
+        .order_by()
+    )
+    for row in rows:
+        result[row.pop("community_id")] = row
+    return result
+
+
+def latest_approved(community, user, limit=5):
+    """The community page's "Value created": one query."""
+    return list(
+        ValueStory.objects.approved()
+        .filter(community=community)
+        .filter(permissions.visible_stories_q(user))
+        .select_related("author")
+        .order_by("-approved_at", "-id")[:limit]
+    )

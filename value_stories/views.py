@@ -1,0 +1,280 @@
+"""Value-creation stories: function views, one scoped fetch at the top, rules in permissions."""
+
+import re
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from childcop import permissions
+from childcop.permissions import get_community_for_user, get_story_for_user
+from childcop.utils import csv_response, paginate, posted, querystring_without
+
+from . import services
+from .choices import CYCLE_HELP, EDITABLE, Cycle, Status
+from .filters import MatrixFilter, StoryFilter
+from .forms import IndicatorFormSet, ReviewForm, StoryForm, WithdrawForm
+from .models import StoryIndicator, ValueStory
+
+ID = re.compile(r"[1-9][0-9]{0,17}")
+
+
+def _stories(request):
+    queryset = (
+        ValueStory.objects.for_user(request.user)
+        .select_related("community", "author", "activity")
+        .order_by("-happened_on", "-id")
+    )
+    return StoryFilter(request.GET, queryset=queryset, request=request)
+
+
+def story_list(request):
+    filterset = _stories(request)
+    context = {
+        "filter": filterset,
+        "page": paginate(request, filterset.qs),
+        "querystring": querystring_without(request, "page"),
+        "to_review": ValueStory.objects.for_user(request.user)
+        .filter(status=Status.SUBMITTED)
+        .exclude(author_id=request.user.pk)
+        .select_related("community", "author")
+        .order_by("submitted_at")[:10],
+    }
+    template = "value_stories/_story_table.html" if request.htmx else "value_stories/list.html"
+    return render(request, template, context)
+
+
+def story_export(request):
+    rows = (
+        (
+            s.pk, s.community.name, s.title, s.get_status_display(), s.get_narrative_display(),
+            s.get_visibility_display(), s.happened_on.isoformat(), str(s.author or ""),
+            s.author_role, s.activity.title if s.activity else "",
+            s.activity.get_activity_type_display() if s.activity else "",
+            "; ".join(c.label for c in s.cycles),
+            *(getattr(s, f) for f in ValueStory.TEXT_FIELDS),
+        )
+        for s in _stories(request).qs.iterator(chunk_size=500)
+    )  # fmt: skip
+    header = [
+        "Id", "Community", "Title", "Status", "Narrative", "Visibility", "Date", "Author",
+        "Author's role", "Activity", "Activity type", "Claimed cycles",
+        *(str(ValueStory._meta.get_field(f).verbose_name) for f in ValueStory.TEXT_FIELDS),
+    ]  # fmt: skip
+    return csv_response("value-stories.csv", header, rows)
+
+
+def indicator_export(request):
+    stories = _stories(request).qs
+    indicators = (
+        StoryIndicator.objects.filter(story__in=stories.order_by().values("pk"))
+        .select_related("story__community")
+        .order_by("story__community__name", "story_id", "id")
+    )
+    rows = (
+        (
+            i.story_id, i.story.community.name, i.story.title, i.story.get_status_display(),
+            i.name, i.unit, i.before, i.after, i.change, i.source,
+        )
+        for i in indicators.iterator(chunk_size=500)
+    )  # fmt: skip
+    header = [
+        "Story id", "Community", "Story", "Status", "Indicator", "Unit", "Before", "After",
+        "Change", "Source",
+    ]  # fmt: skip
+    return csv_response("value-indicators.csv", header, rows)
+
+
+def _matrix(request, community=None):
+    queryset = ValueStory.objects.approved().for_user(request.user)
+    if community is not None:
+        queryset = queryset.filter(community=community)
+    filterset = MatrixFilter(
+        request.GET, queryset=queryset, request=request, fixed_community=community
+    )
+    context = {
+        "filter": filterset,
+        "matrix": services.value_matrix(filterset.qs, per_community=community is None),
+        "community": community,
+        "cycle_help": [(c.label, CYCLE_HELP[c]) for c in Cycle],
+        "cycle_labels": [c.label for c in Cycle],
+        "querystring": request.GET.urlencode(),
+    }
+    template = "value_stories/_matrix.html" if request.htmx else "value_stories/matrix.html"
+    return render(request, template, context)
+
+
+def matrix(request):
+    """The program's value matrix: approved stories the viewer may read, by cycle."""
+    return _matrix(request)
+
+
+def community_matrix(request, slug):
+    community = get_community_for_user(request.user, slug)
+    return _matrix(request, community)
+
+
+def _story_form(request, community, story=None):
+    initial = {}
+    activity_id = request.GET.get("activity", "")
+    if story is None and ID.fullmatch(activity_id):
+        activity = community.activities.filter(pk=activity_id).first()
+        if activity:
+            initial = {"activity": activity, "happened_on": activity.date}
+    form = StoryForm(posted(request), instance=story, initial=initial, community=community)
+    indicators = IndicatorFormSet(posted(request), instance=story, prefix="indicators")
+    if request.method == "POST" and form.is_valid() and indicators.is_valid():
+        try:
+            story = services.save_story(form, indicators, community=community, author=request.user)
+        except services.StoryError as error:
+            messages.error(request, str(error))
+            return redirect(story or community)
+        if request.POST.get("action") == "submit":
+            try:
+                services.submit(story, by=request.user)
+            except services.StoryError as error:
+                messages.warning(request, f"Your draft was saved. {error}")
+                return redirect("value_stories:edit", pk=story.pk)
+            messages.success(request, "Your story was submitted; the coordinators will review it.")
+            return redirect(story)
+        messages.success(request, "Your draft was saved.")
+        return redirect(story)
+    return render(
+        request,
+        "value_stories/form.html",
+        {"form": form, "indicators": indicators, "community": community, "story": story},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def story_create(request, slug):
+    community = get_community_for_user(request.user, slug, require=permissions.can_write_story)
+    story = _draft_from_post(request, community)
+    return _story_form(request, community, story)
+
+
+@require_http_methods(["GET", "POST"])
+def story_edit(request, pk):
+    story = get_story_for_user(
+        request.user,
+        pk,
+        require=permissions.can_edit_story,
+        queryset=ValueStory.objects.select_related("community"),
+    )
+    return _story_form(request, story.community, story)
+
+
+def _draft_from_post(request, community):
+    """The draft an autosave already created for this form (the author's own, still editable)."""
+    story_id = request.POST.get("story_id", "") if request.method == "POST" else ""
+    if not ID.fullmatch(story_id):
+        return None
+    return ValueStory.objects.filter(
+        pk=story_id, community=community, author_id=request.user.pk, status__in=EDITABLE
+    ).first()
+
+
+@require_POST
+def story_autosave(request, slug):
+    """htmx: save the draft as it is typed; answer a small "Saved at HH:MM" partial."""
+    community = get_community_for_user(request.user, slug, require=permissions.can_write_story)
+    story = _draft_from_post(request, community)
+    form = StoryForm(request.POST, instance=story, community=community)
+    indicators = IndicatorFormSet(request.POST, instance=story, prefix="indicators")
+    context = {"saved_at": None, "story": story, "created": False}
+    if form.is_valid() and indicators.is_valid():
+        created = story is None
+        story = services.save_story(form, indicators, community=community, author=request.user)
+        context.update(saved_at=timezone.localtime(), story=story, created=created)
+    else:
+        context["errors"] = [
+            f"{form.fields[name].label if name in form.fields else ''}: {' '.join(errs)}".strip(
+                ": "
+            )
+            for name, errs in form.errors.items()
+        ] or ["Check the indicators."]
+    return render(request, "value_stories/_autosave.html", context)
+
+
+def story_detail(request, pk):
+    story = get_story_for_user(
+        request.user,
+        pk,
+        queryset=ValueStory.objects.select_related("community", "author", "activity"),
+    )
+    flags = permissions.story_flags(request.user, story)
+    context = {
+        "story": story,
+        "can": flags,
+        "indicators": story.indicators.all(),
+        "history": story.transitions.select_related("by") if flags["history"] else [],
+        "review_form": ReviewForm() if flags["review"] else None,
+        "cycles": story.cycles,
+    }
+    return render(request, "value_stories/detail.html", context)
+
+
+def story_print(request, pk):
+    story = get_story_for_user(
+        request.user,
+        pk,
+        queryset=ValueStory.objects.select_related("community", "author", "activity"),
+    )
+    context = {"story": story, "indicators": story.indicators.all(), "cycles": story.cycles}
+    return render(request, "value_stories/print.html", context)
+
+
+@require_POST
+def story_submit(request, pk):
+    story = get_story_for_user(request.user, pk, require=permissions.can_submit_story)
+    try:
+        services.submit(story, by=request.user)
+    except services.StoryError as error:
+        messages.error(request, str(error))
+        return redirect("value_stories:edit", pk=story.pk)
+    messages.success(request, "Your story was submitted; the coordinators will review it.")
+    return redirect(story)
+
+
+@require_http_methods(["GET", "POST"])
+def story_review(request, pk):
+    story = get_story_for_user(
+        request.user,
+        pk,
+        require=permissions.can_review_story,
+        queryset=ValueStory.objects.select_related("community", "author", "activity"),
+    )
+    form = ReviewForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        services.review(
+            story, by=request.user, approve=approve, comment=form.cleaned_data["comment"]
+        )
+        if approve:
+            messages.success(request, f"“{story.title}” was approved.")
+            return redirect(story)
+        # A returned story is its author's again: back to the list (the story is out of scope).
+        messages.success(request, f"“{story.title}” was returned to its author.")
+        return redirect("value_stories:list")
+    return render(
+        request,
+        "value_stories/review.html",
+        {
+            "story": story,
+            "form": form,
+            "indicators": story.indicators.all(),
+            "cycles": story.cycles,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def story_withdraw(request, pk):
+    story = get_story_for_user(request.user, pk, require=permissions.can_withdraw_story)
+    form = WithdrawForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        services.withdraw(story, by=request.user, comment=form.cleaned_data["comment"])
+        messages.success(request, f"“{story.title}” was withdrawn.")
+        return redirect(story)
+    return render(request, "value_stories/withdraw.html", {"story": story, "form": form})
