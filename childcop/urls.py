@@ -33,6 +33,7 @@ urlpatterns = [
     ),  # fmt: skip
     path("communities/", include("communities.urls")),
     path("sponsorship/", include("sponsorship.urls")),
+    path("groups/", include("practice_groups.urls")),
     path("stories/", include("value_stories.urls")),
     path("admin/", admin.site.urls),
 ]

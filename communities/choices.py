@@ -115,3 +115,31 @@ class OutputKind(models.TextChoices):
     CASE_STORY = "case_story", "Case story"
     REFLECTION = "reflection", "Reflection on failure"
     OTHER = "other", "Other"
+
+
+class AgendaStatus(models.TextChoices):
+    RAISED = "raised", "Raised"
+    PRIORITISED = "prioritised", "Prioritised"
+    BEING_ADDRESSED = "being_addressed", "Being addressed"
+    ADDRESSED = "addressed", "Addressed"
+    PARKED = "parked", "Parked"
+
+
+class HelpStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ANSWERED = "answered", "Answered"
+    CLOSED = "closed", "Loop closed"
+
+
+class LoopOutcome(models.TextChoices):
+    WORKED = "worked", "It worked"
+    PARTLY = "partly", "It partly worked"
+    DID_NOT_APPLY = "did_not_apply", "It did not apply"
+
+
+class MemoryKind(models.TextChoices):
+    FAQ = "faq", "FAQ"
+    SUMMARY = "summary", "Summary"
+    INSIGHT = "insight", "Insight"
+    CASE_STORY = "case_story", "Case story"
+    REFLECTION = "reflection", "Reflection on failure"

@@ -11,13 +11,17 @@ from childcop.accounts.factories import UserFactory
 from .choices import ActivityType, Channel, Format, Level, ObjectiveStatus, Recurrence, Stage
 from .models import (
     Activity,
+    AgendaItem,
+    Answer,
     Attendance,
     Community,
+    HelpRequest,
     LeadershipAssignment,
     Membership,
     Objective,
     Rhythm,
     Session,
+    SharedMemoryEntry,
     StageChange,
 )
 
@@ -124,3 +128,41 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
 
     activity = factory.SubFactory(ActivityFactory)
     user = factory.SubFactory(UserFactory)
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    community = factory.SubFactory(CommunityFactory)
+    title = factory.Faker("sentence", nb_words=6)
+    description = factory.Faker("paragraph", nb_sentences=2)
+
+
+class HelpRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HelpRequest
+
+    community = factory.SubFactory(CommunityFactory)
+    asker = factory.SubFactory(UserFactory)
+    title = factory.Faker("sentence", nb_words=6)
+    challenge = factory.Faker("paragraph", nb_sentences=3)
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Answer
+
+    request = factory.SubFactory(HelpRequestFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Faker("paragraph", nb_sentences=2)
+
+
+class SharedMemoryEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SharedMemoryEntry
+
+    community = factory.SubFactory(CommunityFactory)
+    kind = "faq"
+    title = factory.Faker("sentence", nb_words=5)
+    body = factory.Faker("paragraph", nb_sentences=3)

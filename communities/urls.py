@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import attendance_import, calendar, views, views_rhythm
+from . import attendance_import, calendar, urls_agenda, urls_loops, views, views_rhythm
 
 app_name = "communities"
 
@@ -48,4 +48,6 @@ urlpatterns = [
         attendance_import.import_confirm,
         name="attendance_import_confirm",
     ),
+    *urls_agenda.urlpatterns,
+    *urls_loops.urlpatterns,
 ]

@@ -1,0 +1,3 @@
+"""URLs of the learning agenda and its voting rounds."""
+
+urlpatterns = []

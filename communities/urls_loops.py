@@ -1,0 +1,3 @@
+"""URLs of help requests, learning loops and shared memory."""
+
+urlpatterns = []

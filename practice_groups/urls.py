@@ -1,0 +1,3 @@
+app_name = "practice_groups"
+
+urlpatterns = []
