@@ -64,6 +64,9 @@ PAGES = [
     ("communities search", f"/communities/?q={SEARCH}&stage=maturing", Target()),
     ("community", "/communities/{slug}/", Target()),
     ("member directory", "/communities/{slug}/members/", Target()),
+    ("activities", "/communities/{slug}/activities/", Target()),
+    ("rhythm", "/communities/{slug}/rhythm/", Target()),
+    ("value matrix", "/stories/matrix/", Target()),
     ("people", "/people/", Target()),
 ]
 ROLES = ["admin", "member"]

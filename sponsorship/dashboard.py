@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from childcop import permissions
+from childcop.utils import paginate
 from communities.choices import Level, SessionStatus, Stage
 from communities.models import Community, LevelChange, Membership, Session
 from value_stories.choices import Cycle
@@ -218,15 +219,18 @@ def sparkline(values, width=240, height=40):
 def dashboard(request):
     """Every community the signed-in sponsor sponsors; the whole program for the team."""
     user = request.user
+    page = None
     if permissions.is_program_admin(user):
-        communities = Community.objects.exclude(stage=Stage.CLOSED)
+        # The whole program: a page of communities at a time.
+        page = paginate(request, Community.objects.exclude(stage=Stage.CLOSED).order_by("name"), 24)
+        communities = Community.objects.filter(pk__in=[c.pk for c in page.object_list])
         heading = "All communities (program view)"
     elif permissions.is_sponsor(user):
         communities = Community.objects.filter(permissions.sponsored_communities_q(user))
         heading = "Your communities"
     else:
         raise PermissionDenied
-    context = {"heading": heading, **portfolio(communities, user=user)}
+    context = {"heading": heading, "page": page, **portfolio(communities, user=user)}
     return render(request, "sponsorship/dashboard.html", context)
 
 

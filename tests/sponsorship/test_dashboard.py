@@ -125,3 +125,13 @@ def test_the_dashboard_counts_only_stories_shared_with_sponsors(clients, users, 
     assert card["stories"] == 1
     assert dict(card["cycles"]) == {"Immediate value": 1, "Applied value": 1}
     assert "1 approved value-creation story" in response.content.decode()
+
+
+def test_the_program_view_pages_through_communities(clients, community):
+    for i in range(30):
+        CommunityFactory(name=f"Program community {i:02d}", slug=f"program-community-{i:02d}")
+    response = clients["admin"].get(reverse("sponsorship:dashboard"))
+    assert len(response.context["cards"]) == 24
+    assert response.context["page"].paginator.count == 31
+    second = clients["admin"].get(reverse("sponsorship:dashboard"), {"page": 2})
+    assert len(second.context["cards"]) == 7
