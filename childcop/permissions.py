@@ -366,3 +366,278 @@ def story_flags(user, story) -> dict:
         "review": can_review_story(user, story),
         "history": can_see_story_history(user, story),
     }
+
+
+# --- learning agenda and practice groups ---------------------------------------------
+# The agenda and the practice groups of a community are seen by whoever sees the community
+# (404 outside it). Members raise challenges, vote, propose groups and respond to reports;
+# coordinators (and program admins) open and close voting rounds, move agenda items along
+# and charter, decline or ask changes of proposed groups. Only a group's members post its
+# progress reports and the group's replies, and ask for support; the social learning team
+# works the support queue.
+
+
+def can_raise_agenda_item(user, community) -> bool:
+    return community_role(user, community) >= Role.MEMBER
+
+
+def can_vote(user, community) -> bool:
+    """Members (and program admins) spread their votes in an open round."""
+    return community_role(user, community) >= Role.MEMBER
+
+
+def can_steer_agenda(user, community) -> bool:
+    """Open and close voting rounds, move items along the agenda."""
+    return community_role(user, community) >= Role.COORDINATOR
+
+
+def can_edit_agenda_item(user, item) -> bool:
+    """Whoever raised it, while it is still only raised; coordinators always."""
+    from communities.choices import AgendaStatus
+
+    if can_steer_agenda(user, item.community):
+        return True
+    return (
+        item.raised_by_id == user.pk
+        and item.status == AgendaStatus.RAISED
+        and community_role(user, item.community) >= Role.MEMBER
+    )
+
+
+def agenda_flags(user, community) -> dict:
+    return {
+        "raise_item": can_raise_agenda_item(user, community),
+        "vote": can_vote(user, community),
+        "steer": can_steer_agenda(user, community),
+    }
+
+
+def get_group_for_user(user, pk, *, require=None, queryset=None):
+    """A practice group of a community the user sees (else 404), then check `require` (403)."""
+    from practice_groups.models import PracticeGroup
+
+    queryset = PracticeGroup.objects.all() if queryset is None else queryset
+    group = queryset.select_related("community").filter(pk=pk).first()
+    if group is None or not can_view_community(user, group.community):
+        raise Http404("No such practice group.")
+    if require is not None and not require(user, group):
+        raise PermissionDenied
+    return group
+
+
+def is_group_member(user, group) -> bool:
+    """Cached on the group object."""
+    cache = group.__dict__.setdefault("_group_member_cache", {})
+    if user.pk not in cache:
+        cache[user.pk] = (
+            user.is_authenticated and group.memberships.filter(user_id=user.pk).exists()
+        )
+    return cache[user.pk]
+
+
+def can_propose_group(user, community) -> bool:
+    return community_role(user, community) >= Role.MEMBER
+
+
+def can_charter_group(user, group) -> bool:
+    """Charter, decline or ask for changes: coordinators and program admins, while proposed."""
+    from practice_groups.choices import GroupStatus
+
+    return (
+        group.status == GroupStatus.PROPOSED
+        and community_role(user, group.community) >= Role.COORDINATOR
+    )
+
+
+def can_edit_group(user, group) -> bool:
+    """The proposer while it is proposed or changes are asked; coordinators while not closed."""
+    from practice_groups.choices import GroupStatus
+
+    if group.status in (GroupStatus.CONCLUDED, GroupStatus.DECLINED):
+        return False
+    if community_role(user, group.community) >= Role.COORDINATOR:
+        return True
+    return group.proposed_by_id == user.pk and group.status in (
+        GroupStatus.PROPOSED,
+        GroupStatus.CHANGES_REQUESTED,
+    )
+
+
+def can_join_group(user, group) -> bool:
+    """Members of the community join an active group they are not in yet."""
+    from practice_groups.choices import GroupStatus
+
+    return (
+        group.status == GroupStatus.ACTIVE
+        and membership_of(user, group.community) is not None
+        and not is_group_member(user, group)
+    )
+
+
+def can_leave_group(user, group) -> bool:
+    from practice_groups.choices import GroupStatus
+
+    return group.status == GroupStatus.ACTIVE and is_group_member(user, group)
+
+
+def can_conclude_group(user, group) -> bool:
+    from practice_groups.choices import GroupStatus
+
+    return group.status == GroupStatus.ACTIVE and (
+        community_role(user, group.community) >= Role.COORDINATOR or is_group_member(user, group)
+    )
+
+
+def can_post_report(user, group) -> bool:
+    """Only the group's members post its progress reports (and the group's replies)."""
+    from practice_groups.choices import GroupStatus
+
+    return group.status in (GroupStatus.ACTIVE, GroupStatus.CONCLUDED) and is_group_member(
+        user, group
+    )
+
+
+def can_respond_to_report(user, group) -> bool:
+    """Members of the community endorse, critique or suggest refinements."""
+    return community_role(user, group.community) >= Role.MEMBER
+
+
+def can_request_support(user, group) -> bool:
+    from practice_groups.choices import GroupStatus
+
+    return group.status == GroupStatus.ACTIVE and is_group_member(user, group)
+
+
+def can_manage_support(user) -> bool:
+    """The support queue is the social learning team's."""
+    return is_program_admin(user)
+
+
+def group_flags(user, group) -> dict:
+    return {
+        "edit": can_edit_group(user, group),
+        "charter": can_charter_group(user, group),
+        "join": can_join_group(user, group),
+        "leave": can_leave_group(user, group),
+        "conclude": can_conclude_group(user, group),
+        "report": can_post_report(user, group),
+        "respond": can_respond_to_report(user, group),
+        "support": can_request_support(user, group),
+        "is_member": is_group_member(user, group),
+    }
+
+
+# --- help requests, learning loops and shared memory ------------------------------------
+# Help requests and the shared memory are the community's own: its members (coordinators
+# and the core group included) and program admins read them. A hidden community does not
+# exist for outsiders (404); a signed-in non-member of an open community, or a sponsor, has
+# too low a role (403).
+#
+# * Members ask for help and answer (until the loop is closed).
+# * Only the asker marks answers helpful and answers the follow-up ("how did it turn out?").
+# * A closed loop is captured in shared memory by its asker, the core group or coordinators.
+# * Members add shared-memory entries; the core group and coordinators edit and remove any,
+#   authors their own.
+
+
+def can_use_loops(user, community) -> bool:
+    """Read help requests and shared memory, ask for help, answer, add memory entries."""
+    return community_role(user, community) >= Role.MEMBER
+
+
+def can_answer_help_request(user, help_request) -> bool:
+    from communities.choices import HelpStatus
+
+    return help_request.status != HelpStatus.CLOSED and can_use_loops(user, help_request.community)
+
+
+def can_mark_helpful(user, help_request) -> bool:
+    from communities.choices import HelpStatus
+
+    return (
+        user.is_authenticated
+        and help_request.asker_id == user.pk
+        and help_request.status != HelpStatus.CLOSED
+    )
+
+
+def can_follow_up(user, help_request) -> bool:
+    """The asker closes the loop once an answer was marked helpful."""
+    from communities.choices import HelpStatus
+
+    return (
+        user.is_authenticated
+        and help_request.asker_id == user.pk
+        and help_request.status == HelpStatus.ANSWERED
+    )
+
+
+def can_capture_loop(user, help_request) -> bool:
+    """Turn a closed loop into a shared-memory entry."""
+    from communities.choices import HelpStatus
+
+    if help_request.status != HelpStatus.CLOSED:
+        return False
+    role = community_role(user, help_request.community)
+    return role >= Role.CORE or (role >= Role.MEMBER and help_request.asker_id == user.pk)
+
+
+def can_edit_memory(user, entry) -> bool:
+    role = community_role(user, entry.community)
+    return role >= Role.CORE or (role >= Role.MEMBER and entry.created_by_id == user.pk)
+
+
+def get_help_request_for_user(user, slug, pk, *, require=None):
+    """(community, help request): 404 outside the scope, 403 for a too-low role or `require`."""
+    community = get_community_for_user(user, slug, require=can_use_loops)
+    help_request = (
+        community.help_requests.select_related("asker", "agenda_item").filter(pk=pk).first()
+    )
+    if help_request is None:
+        raise Http404("No such help request.")
+    help_request.community = community  # the membership cache travels with it
+    if require is not None and not require(user, help_request):
+        raise PermissionDenied
+    return community, help_request
+
+
+def get_memory_entry_for_user(user, slug, pk, *, require=None):
+    community = get_community_for_user(user, slug, require=can_use_loops)
+    entry = (
+        community.memory.select_related("created_by", "activity", "help_request", "practice_group")
+        .filter(pk=pk)
+        .first()
+    )
+    if entry is None:
+        raise Http404("No such entry.")
+    entry.community = community
+    if require is not None and not require(user, entry):
+        raise PermissionDenied
+    return community, entry
+
+
+def help_request_flags(user, help_request) -> dict:
+    return {
+        "answer": can_answer_help_request(user, help_request),
+        "mark_helpful": can_mark_helpful(user, help_request),
+        "follow_up": can_follow_up(user, help_request),
+        "capture": can_capture_loop(user, help_request),
+        "tell_story": can_capture_loop(user, help_request) and help_request.asker_id == user.pk,
+    }
+
+
+def memory_flags(user, entry) -> dict:
+    return {"edit": can_edit_memory(user, entry)}
+
+
+def get_report_for_user(user, pk, *, require=None):
+    """A progress report of a group whose community the user sees (else 404), then 403."""
+    from practice_groups.models import ProgressReport
+
+    report = ProgressReport.objects.select_related("group__community", "author").filter(pk=pk)
+    report = report.first()
+    if report is None or not can_view_community(user, report.group.community):
+        raise Http404("No such report.")
+    if require is not None and not require(user, report.group):
+        raise PermissionDenied
+    return report

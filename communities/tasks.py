@@ -49,3 +49,19 @@ def recompute_participation() -> dict:
     from .rhythm import extend_all_sessions
 
     return {"sessions_created": extend_all_sessions(), "levels_changed": recompute_levels()}
+
+
+# --- Learning loops, driven by beat (schedules: migration `loop_schedules`); idempotent.
+@shared_task(**_RHYTHM_RETRY)
+def check_learning_loops() -> dict:
+    """Hourly: unanswered help requests to the coordinators, follow-ups due to the askers."""
+    from .loops_jobs import send_follow_ups, send_unanswered_notices
+
+    return {"unanswered": send_unanswered_notices(), "follow_ups": send_follow_ups()}
+
+
+@shared_task(**_RHYTHM_RETRY)
+def send_help_digests() -> int:
+    from .loops_jobs import send_digests
+
+    return send_digests()

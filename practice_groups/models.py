@@ -83,6 +83,9 @@ class ProgressReport(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("practice_groups:report", args=[self.pk])
+
 
 class ReportResponse(models.Model):
     """A community member's endorsement, critique or suggested refinement of a report."""

@@ -176,6 +176,50 @@ RULES = {
         "admin": 403,
     },  # fmt: skip
     "value_stories:print": only(MEMBERS | {"admin"}, denied=404),
+    # --- help requests, learning loops and shared memory: the members' (and admins'); a
+    # signed-in non-member of the open community (outsider, sponsor) has too low a role. The
+    # matrix's help request is the member's, answered (so its follow-up is open to the member
+    # only); its memory entry is the core member's (edited by the core group and coordinators).
+    "communities:help_list": only(MEMBERS | {"admin"}),
+    "communities:help_create": only(MEMBERS | {"admin"}),
+    "communities:help_detail": only(MEMBERS | {"admin"}),
+    "communities:help_answer": signed_in(405),  # POST only
+    "communities:help_mark_helpful": signed_in(405),  # POST only
+    "communities:help_follow_up": only({"member"}),
+    "communities:help_capture": signed_in(405),  # POST only
+    "communities:memory_list": only(MEMBERS | {"admin"}),
+    "communities:memory_create": only(MEMBERS | {"admin"}),
+    "communities:memory_detail": only(MEMBERS | {"admin"}),
+    "communities:memory_edit": only({"core", "coordinator", "admin"}),
+    "communities:memory_delete": only({"core", "coordinator", "admin"}),
+    # --- learning agenda and practice groups: whoever sees the community reads; members
+    # raise, vote and propose; coordinators steer the agenda and charter. The matrix's agenda
+    # item and proposed group are the member's; the active group's only member is the member.
+    "communities:agenda": signed_in(200),
+    "communities:agenda_create": only(MEMBERS | {"admin"}),
+    "communities:agenda_detail": signed_in(200),
+    "communities:agenda_edit": only({"member", "coordinator", "admin"}),
+    "communities:agenda_status": only(MANAGERS),
+    "communities:agenda_round_open": only(MANAGERS),
+    "communities:agenda_round": signed_in(200),
+    "communities:agenda_round_results": signed_in(200),
+    "communities:agenda_vote": signed_in(405),  # POST only
+    "communities:agenda_round_close": only(MANAGERS),
+    "practice_groups:list": signed_in(200),
+    "practice_groups:propose": only(MEMBERS | {"admin"}),
+    "practice_groups:detail": signed_in(200),
+    "practice_groups:edit": only({"member", "coordinator", "admin"}),
+    "practice_groups:review": only(MANAGERS),
+    "practice_groups:join": signed_in(405),  # POST only
+    "practice_groups:leave": signed_in(405),  # POST only
+    "practice_groups:conclude": only({"member", "coordinator", "admin"}),
+    "practice_groups:report_create": only({"member"}),
+    "practice_groups:support_create": only({"member"}),
+    "practice_groups:report": signed_in(200),
+    "practice_groups:report_respond": signed_in(405),  # POST only
+    "practice_groups:report_reply": only({"member"}),
+    "practice_groups:support_queue": only({"admin"}),
+    "practice_groups:support_update": only({"admin"}),
 }
 
 
@@ -256,7 +300,77 @@ PK_OF = {
     "value_stories:review": "story_submitted",
     "value_stories:withdraw": "story_submitted",
     "value_stories:print": "story_approved",
+    # help requests, learning loops and shared memory
+    "communities:help_detail": "help_request",
+    "communities:help_answer": "help_request",
+    "communities:help_mark_helpful": "help_request",
+    "communities:help_follow_up": "help_request",
+    "communities:help_capture": "help_request",
+    "communities:memory_detail": "memory_entry",
+    "communities:memory_edit": "memory_entry",
+    "communities:memory_delete": "memory_entry",
+    # learning agenda and practice groups
+    "communities:agenda_detail": "agenda_item",
+    "communities:agenda_edit": "agenda_item",
+    "communities:agenda_status": "agenda_item",
+    "communities:agenda_round": "voting_round",
+    "communities:agenda_round_results": "voting_round",
+    "communities:agenda_vote": "voting_round",
+    "communities:agenda_round_close": "voting_round",
+    "practice_groups:detail": "group",
+    "practice_groups:edit": "group_proposed",
+    "practice_groups:review": "group_proposed",
+    "practice_groups:join": "group",
+    "practice_groups:leave": "group",
+    "practice_groups:conclude": "group",
+    "practice_groups:report_create": "group",
+    "practice_groups:support_create": "group",
+    "practice_groups:report": "report",
+    "practice_groups:report_respond": "report",
+    "practice_groups:report_reply": "report",
+    "practice_groups:support_update": "support",
 }
+
+
+def agenda_and_groups(community, users):
+    """The learning agenda and practice groups of the matrix (see the rules above)."""
+    from communities.factories import AgendaItemFactory
+    from communities.models import VotingRound
+    from practice_groups.factories import (
+        GroupMembershipFactory,
+        PracticeGroupFactory,
+        ProgressReportFactory,
+    )
+    from practice_groups.models import SupportRequest
+
+    group = PracticeGroupFactory(community=community, status="active")
+    GroupMembershipFactory(group=group, user=users["member"])
+    return {
+        "agenda_item": AgendaItemFactory(community=community, raised_by=users["member"]),
+        "voting_round": VotingRound.objects.create(community=community),
+        "group": group,
+        "group_proposed": PracticeGroupFactory(
+            community=community, status="proposed", proposed_by=users["member"]
+        ),
+        "report": ProgressReportFactory(group=group, author=users["member"]),
+        "support": SupportRequest.objects.create(
+            group=group, kind="logistics", description="A room"
+        ),
+    }
+
+
+def learning_loops(community, users):
+    """The member's help request, answered helpfully by the core member; a core member's entry."""
+    from django.utils import timezone
+
+    from communities.factories import AnswerFactory, HelpRequestFactory, SharedMemoryEntryFactory
+
+    help_request = HelpRequestFactory(
+        community=community, asker=users["member"], status="answered", helpful_at=timezone.now()
+    )
+    AnswerFactory(request=help_request, author=users["core"], helpful=True)
+    entry = SharedMemoryEntryFactory(community=community, created_by=users["core"])
+    return {"help_request": help_request, "memory_entry": entry}
 
 
 @pytest.mark.django_db
@@ -282,6 +396,8 @@ def test_permission_matrix(users, clients, community):
         rhythm_objects[f"story_{state}"] = ValueStoryFactory(
             community=community, author=users["member"], status=status, visibility="community"
         )
+    rhythm_objects.update(agenda_and_groups(community, users))
+    rhythm_objects.update(learning_loops(community, users))
     objects = {
         "slug": community.slug,
         "pk": str(membership.pk),
@@ -323,6 +439,15 @@ COMMUNITY_SCOPED = [
     "communities:members",
     "communities:members_export",
     "communities:member_add",
+    "communities:agenda",
+    "communities:agenda_create",
+    "communities:agenda_round_open",
+    "practice_groups:list",
+    "practice_groups:propose",
+    "communities:help_list",
+    "communities:help_create",
+    "communities:memory_list",
+    "communities:memory_create",
 ]
 
 

@@ -92,3 +92,92 @@ def test_admin_home(clients, users, size):
     # session + user, my memberships, am I a sponsor, communities by stage, people,
     # memberships, without coordinator (count and first ten), recent stage changes
     assert count(clients["admin"], "/") == 10
+
+
+# --- learning agenda and practice groups ---------------------------------------------------
+
+
+def grow_agenda(community, n, voter):
+    from communities.factories import AgendaItemFactory
+    from communities.models import Vote, VotingRound
+
+    voting = VotingRound.objects.create(community=community)
+    items = AgendaItemFactory.create_batch(n, community=community, raised_by=voter)
+    Vote.objects.bulk_create(Vote(round=voting, item=i, voter=voter) for i in items)
+
+
+def grow_groups(community, n, member):
+    from practice_groups.factories import (
+        GroupMembershipFactory,
+        PracticeGroupFactory,
+        ProgressReportFactory,
+    )
+
+    for _ in range(n):
+        group = PracticeGroupFactory(community=community)
+        GroupMembershipFactory(group=group, user=member)
+        ProgressReportFactory(group=group)
+
+
+# session + user, the community, viewer's membership (visibility), the latest round,
+# count, page of items (votes of the latest round annotated, raised_by joined)
+AGENDA = 7
+# session + user, the community, viewer's membership (visibility; "may they propose" reuses
+# it), count, page of groups (member and report counts annotated, proposer joined)
+PRACTICE_GROUPS = 6
+
+
+@pytest.mark.parametrize("size", [5, 60])
+def test_agenda_page(clients, users, community, size):
+    grow_agenda(community, size, users["member"])
+    url = reverse("communities:agenda", args=[community.slug])
+    for role in ("member", "coordinator"):
+        assert count(clients[role], url) == AGENDA
+    assert count(clients["member"], url, status="raised", q="a") == AGENDA
+
+
+@pytest.mark.parametrize("size", [5, 60])
+def test_practice_group_list(clients, users, community, size):
+    grow_groups(community, size, users["member"])
+    url = reverse("practice_groups:list", args=[community.slug])
+    assert count(clients["member"], url) == PRACTICE_GROUPS
+    assert count(clients["member"], url, status="active", sort="-members") == PRACTICE_GROUPS
+
+
+# --- help requests and shared memory ------------------------------------------------------
+# session + user, the community, viewer's membership (role), count, page of requests (with
+# asker, agenda item and answer count joined in)
+HELP_REQUESTS = 6
+# session + user, the community, viewer's membership (role), count, page of entries (with
+# author, activity, help request and practice group joined in)
+SHARED_MEMORY = 6
+
+
+def grow_loops(community, n):
+    from communities.factories import (
+        ActivityFactory,
+        AgendaItemFactory,
+        AnswerFactory,
+        HelpRequestFactory,
+        SharedMemoryEntryFactory,
+    )
+
+    item = AgendaItemFactory(community=community)
+    activity = ActivityFactory(community=community)
+    for i in range(n):
+        request = HelpRequestFactory(community=community, agenda_item=item, title=f"Clause {i}")
+        AnswerFactory(request=request)
+        SharedMemoryEntryFactory(
+            community=community, help_request=request, activity=activity, title=f"Clause {i}"
+        )
+
+
+@pytest.mark.parametrize("size", [5, 200])
+def test_help_requests_and_shared_memory(clients, users, community, size):
+    grow_loops(community, size)
+    help_list = reverse("communities:help_list", args=[community.slug])
+    memory_list = reverse("communities:memory_list", args=[community.slug])
+    assert count(clients["member"], help_list) == HELP_REQUESTS
+    assert count(clients["member"], help_list, q="clause", status="open") == HELP_REQUESTS
+    assert count(clients["member"], memory_list) == SHARED_MEMORY
+    assert count(clients["member"], memory_list, q="clause", kind="faq") == SHARED_MEMORY

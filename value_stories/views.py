@@ -122,6 +122,16 @@ def _story_form(request, community, story=None):
         activity = community.activities.filter(pk=activity_id).first()
         if activity:
             initial = {"activity": activity, "happened_on": activity.date}
+    help_request_id = request.GET.get("help_request", "")
+    if story is None and not initial and ID.fullmatch(help_request_id):
+        # A closed learning loop told as a story: only the asker's own request prefills.
+        from communities.loops_services import story_initial
+
+        help_request = community.help_requests.filter(
+            pk=help_request_id, asker_id=request.user.pk
+        ).first()
+        if help_request:
+            initial = story_initial(help_request)
     form = StoryForm(posted(request), instance=story, initial=initial, community=community)
     indicators = IndicatorFormSet(posted(request), instance=story, prefix="indicators")
     if request.method == "POST" and form.is_valid() and indicators.is_valid():

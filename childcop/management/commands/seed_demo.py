@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from childcop.accounts.factories import ProgramAdminFactory, UserFactory
 from childcop.accounts.models import User
-from communities import participation
+from communities import loops, participation
 from communities import rhythm as rhythm_service
 from communities.choices import (
     ActivityType,
@@ -37,6 +37,7 @@ from communities.models import (
     Rhythm,
     StageChange,
 )
+from practice_groups import demo as practice_groups_demo
 from value_stories import demo as value_stories_demo
 
 DEMO_PASSWORD = "childcop-demo"  # noqa: S105 — development-only, documented in the README
@@ -209,6 +210,8 @@ class Command(BaseCommand):
         self._demo_memberships(demo)
         self._rhythm_and_activities(rng, now)
         self._support_structure(demo, people, rng, now)
+        practice_groups_demo.seed(rng, now)  # the learning agenda too
+        loops.seed_demo(rng, now)
         value_stories_demo.seed(rng, now)
 
     def _members(self, community, people, rng, start):

@@ -1,0 +1,42 @@
+import django_filters
+from django.db.models import Q
+
+from .choices import GroupStatus, Reason, SupportKind, SupportStatus
+from .models import PracticeGroup, SupportRequest
+
+
+class GroupFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    status = django_filters.ChoiceFilter(
+        choices=GroupStatus.choices, label="Status", empty_label="Any status"
+    )
+    reason = django_filters.ChoiceFilter(
+        choices=Reason.choices, label="Reason", empty_label="Any reason"
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("created_at", "created"), ("member_count", "members")),
+        field_labels={"name": "Name", "created_at": "Newest", "member_count": "Members"},
+        label="Sort by",
+    )
+
+    class Meta:
+        model = PracticeGroup
+        fields = ["q", "status", "reason"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value) | Q(purpose__icontains=value) | Q(deliverable__icontains=value)
+        )
+
+
+class SupportFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=SupportStatus.choices, label="Status", empty_label="Any status"
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=SupportKind.choices, label="Kind", empty_label="Any kind"
+    )
+
+    class Meta:
+        model = SupportRequest
+        fields = ["status", "kind"]

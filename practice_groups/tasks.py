@@ -1,0 +1,10 @@
+"""Thin Celery wrappers: tasks take ids and call the same functions a command would."""
+
+from celery import shared_task
+
+from . import notifications
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=5)
+def notify_report_posted(report_id: int) -> int:
+    return notifications.send_report_emails(report_id)

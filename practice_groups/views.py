@@ -1,0 +1,342 @@
+"""Practice groups: proposals and charters, membership, progress reports with the
+community's responses, and the support queue of the social learning team."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from childcop import permissions
+from childcop.permissions import get_community_for_user, get_group_for_user, get_report_for_user
+from childcop.utils import paginate, posted, querystring_without
+
+from . import services
+from .choices import REASON_GUIDANCE, GroupStatus, Reason, ResponseKind
+from .filters import GroupFilter, SupportFilter
+from .forms import (
+    ConcludeForm,
+    ProposalForm,
+    ReplyForm,
+    ReportForm,
+    ResponseForm,
+    ReviewForm,
+    SupportRequestForm,
+    SupportUpdateForm,
+)
+from .models import SupportRequest
+
+STATUS_RANK = Case(
+    When(status=GroupStatus.ACTIVE, then=Value(0)),
+    When(status=GroupStatus.PROPOSED, then=Value(1)),
+    When(status=GroupStatus.CHANGES_REQUESTED, then=Value(2)),
+    When(status=GroupStatus.CONCLUDED, then=Value(3)),
+    default=Value(4),
+    output_field=IntegerField(),
+)
+
+
+def reason_guidance():
+    return [(r.label, *REASON_GUIDANCE[r]) for r in Reason]
+
+
+def group_list(request, slug):
+    community = get_community_for_user(request.user, slug)
+    queryset = (
+        community.practice_groups.select_related("proposed_by")
+        .annotate(
+            member_count=Count("memberships", distinct=True),
+            report_count=Count("reports", distinct=True),
+            status_rank=STATUS_RANK,
+        )
+        .order_by("status_rank", "name")
+    )
+    filterset = GroupFilter(request.GET, queryset=queryset)
+    context = {
+        "community": community,
+        "can_propose": permissions.can_propose_group(request.user, community),
+        "filter": filterset,
+        "page": paginate(request, filterset.qs),
+        "querystring": querystring_without(request, "page"),
+    }
+    template = "practice_groups/_group_table.html" if request.htmx else "practice_groups/list.html"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def propose(request, slug):
+    community = get_community_for_user(request.user, slug, require=permissions.can_propose_group)
+    form = ProposalForm(posted(request), community=community)
+    if request.method == "POST" and form.is_valid():
+        group = services.propose(form, community=community, by=request.user)
+        messages.success(request, "Your proposal was sent to the coordinators to charter.")
+        return redirect(group)
+    return render(
+        request,
+        "practice_groups/form.html",
+        {
+            "form": form,
+            "community": community,
+            "title": "Propose a practice group",
+            "guidance": reason_guidance(),
+        },
+    )
+
+
+def group_detail(request, pk):
+    group = get_group_for_user(request.user, pk)
+    can = permissions.group_flags(request.user, group)
+    community = group.community
+    coordinating = (
+        permissions.community_role(request.user, community) >= permissions.Role.COORDINATOR
+    )
+    reports = group.reports.select_related("author").annotate(
+        **{k.value: Count("responses", filter=Q(responses__kind=k)) for k in ResponseKind}
+    )
+    context = {
+        "group": group,
+        "community": community,
+        "can": can,
+        "guidance": REASON_GUIDANCE.get(group.reason),
+        "members": group.memberships.select_related("user").order_by("user__display_name"),
+        "reports": reports,
+        "agenda_items": group.agenda_items.all(),
+        "support_requests": group.support_requests.select_related("requested_by")
+        if can["is_member"] or coordinating
+        else None,
+    }
+    return render(request, "practice_groups/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def group_edit(request, pk):
+    group = get_group_for_user(request.user, pk, require=permissions.can_edit_group)
+    form = ProposalForm(posted(request), instance=group, community=group.community)
+    if request.method == "POST" and form.is_valid():
+        resubmitted = group.status == GroupStatus.CHANGES_REQUESTED
+        group = services.save_proposal(form, by=request.user)
+        if resubmitted and group.status == GroupStatus.PROPOSED:
+            messages.success(request, "The proposal was changed and proposed again.")
+        else:
+            messages.success(request, "The practice group was saved.")
+        return redirect(group)
+    return render(
+        request,
+        "practice_groups/form.html",
+        {
+            "form": form,
+            "community": group.community,
+            "group": group,
+            "title": f"Edit {group.name}",
+            "guidance": reason_guidance(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def group_review(request, pk):
+    group = get_group_for_user(request.user, pk, require=permissions.can_charter_group)
+    form = ReviewForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.review(
+                group,
+                decision=form.cleaned_data["decision"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except services.NotAllowedNow as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{group.name}: {group.get_status_display().lower()}.")
+        return redirect(group)
+    return render(
+        request,
+        "practice_groups/review.html",
+        {"form": form, "group": group, "community": group.community},
+    )
+
+
+@require_POST
+def group_join(request, pk):
+    group = get_group_for_user(request.user, pk, require=permissions.can_join_group)
+    services.join(group, request.user)
+    messages.success(request, f"You joined {group.name}.")
+    return redirect(group)
+
+
+@require_POST
+def group_leave(request, pk):
+    group = get_group_for_user(request.user, pk, require=permissions.can_leave_group)
+    services.leave(group, request.user)
+    messages.success(request, f"You left {group.name}.")
+    return redirect(group)
+
+
+@require_http_methods(["GET", "POST"])
+def group_conclude(request, pk):
+    group = get_group_for_user(request.user, pk, require=permissions.can_conclude_group)
+    form = ConcludeForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.conclude(group, outcome=form.cleaned_data["outcome"])
+        except services.NotAllowedNow as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{group.name} concluded. Thank you!")
+        return redirect(group)
+    return render(
+        request,
+        "practice_groups/simple_form.html",
+        {
+            "form": form,
+            "group": group,
+            "community": group.community,
+            "title": f"Conclude {group.name}",
+            "button": "Conclude the group",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def report_create(request, pk):
+    group = get_group_for_user(request.user, pk, require=permissions.can_post_report)
+    form = ReportForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        report = services.post_report(form, group=group, by=request.user)
+        messages.success(request, "The report was posted; the community can respond to it.")
+        return redirect(report)
+    return render(
+        request,
+        "practice_groups/simple_form.html",
+        {
+            "form": form,
+            "group": group,
+            "community": group.community,
+            "title": "Post a progress report",
+            "button": "Post the report",
+        },
+    )
+
+
+def _report_page(request, report, response_form=None, status=200):
+    group = report.group
+    mine = report.responses.filter(responder_id=request.user.pk).first()
+    can = permissions.group_flags(request.user, group)
+    if response_form is None and can["respond"]:
+        response_form = ResponseForm(instance=mine)
+    responses = list(report.responses.select_related("responder"))
+    tally = [
+        (label, sum(1 for r in responses if r.kind == value))
+        for value, label in ResponseKind.choices
+    ]
+    context = {
+        "report": report,
+        "group": group,
+        "community": group.community,
+        "can": can,
+        "responses": responses,
+        "tally": tally,
+        "mine": mine,
+        "response_form": response_form,
+    }
+    return render(request, "practice_groups/report.html", context, status=status)
+
+
+def report_detail(request, pk):
+    report = get_report_for_user(request.user, pk)
+    return _report_page(request, report)
+
+
+@require_POST
+def report_respond(request, pk):
+    report = get_report_for_user(request.user, pk, require=permissions.can_respond_to_report)
+    mine = report.responses.filter(responder_id=request.user.pk).first()
+    form = ResponseForm(request.POST, instance=mine)
+    if form.is_valid():
+        services.respond(
+            report,
+            by=request.user,
+            kind=form.cleaned_data["kind"],
+            comment=form.cleaned_data["comment"],
+        )
+        messages.success(request, "Your response was saved.")
+        return redirect(report)
+    return _report_page(request, report, response_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def report_reply(request, pk):
+    report = get_report_for_user(request.user, pk, require=permissions.can_post_report)
+    form = ReplyForm(posted(request), instance=report)
+    if request.method == "POST" and form.is_valid():
+        services.save_reply(form)
+        messages.success(request, "The group's reply was saved.")
+        return redirect(report)
+    return render(
+        request,
+        "practice_groups/simple_form.html",
+        {
+            "form": form,
+            "group": report.group,
+            "community": report.group.community,
+            "title": f"The group's reply to “{report.title}”",
+            "button": "Save the reply",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def support_create(request, pk):
+    group = get_group_for_user(request.user, pk, require=permissions.can_request_support)
+    form = SupportRequestForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        services.request_support(form, group=group, by=request.user)
+        messages.success(request, "Your request is in the social learning team's queue.")
+        return redirect(group)
+    return render(
+        request,
+        "practice_groups/simple_form.html",
+        {
+            "form": form,
+            "group": group,
+            "community": group.community,
+            "title": "Ask the social learning team for support",
+            "button": "Send the request",
+        },
+    )
+
+
+def support_queue(request):
+    if not permissions.can_manage_support(request.user):
+        raise PermissionDenied
+    queryset = SupportRequest.objects.select_related(
+        "group__community", "requested_by", "handled_by"
+    ).order_by("status", "-created_at")
+    filterset = SupportFilter(request.GET, queryset=queryset)
+    context = {
+        "filter": filterset,
+        "page": paginate(request, filterset.qs),
+        "querystring": querystring_without(request, "page"),
+    }
+    template = (
+        "practice_groups/_support_table.html" if request.htmx else "practice_groups/support.html"
+    )
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def support_update(request, pk):
+    if not permissions.can_manage_support(request.user):
+        raise PermissionDenied
+    support = get_object_or_404(
+        SupportRequest.objects.select_related("group__community", "requested_by"), pk=pk
+    )
+    form = SupportUpdateForm(posted(request), instance=support)
+    if request.method == "POST" and form.is_valid():
+        services.update_support(form, by=request.user)
+        messages.success(request, "The support request was updated.")
+        return redirect("practice_groups:support_queue")
+    return render(
+        request, "practice_groups/support_update.html", {"form": form, "support": support}
+    )
