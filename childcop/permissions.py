@@ -329,7 +329,11 @@ def can_write_story(user, community) -> bool:
 
 def can_edit_story(user, story) -> bool:
     """Only the author, while the story is a draft or was returned."""
-    return story.author_id == user.pk and story.is_editable
+    return (
+        story.author_id == user.pk
+        and story.is_editable
+        and community_role(user, story.community) >= Role.MEMBER  # not after leaving
+    )
 
 
 def can_submit_story(user, story) -> bool:
@@ -346,11 +350,9 @@ def can_review_story(user, story) -> bool:
     """Coordinators of the story's community (not of their own story) and program admins."""
     from value_stories.choices import Status
 
-    if story.status != Status.SUBMITTED:
+    if story.status != Status.SUBMITTED or story.author_id == user.pk:
         return False
-    if is_program_admin(user):
-        return True
-    return story.author_id != user.pk and community_role(user, story.community) >= Role.COORDINATOR
+    return community_role(user, story.community) >= Role.COORDINATOR  # admins included
 
 
 def can_see_story_history(user, story) -> bool:
@@ -430,7 +432,9 @@ def is_group_member(user, group) -> bool:
     cache = group.__dict__.setdefault("_group_member_cache", {})
     if user.pk not in cache:
         cache[user.pk] = (
-            user.is_authenticated and group.memberships.filter(user_id=user.pk).exists()
+            user.is_authenticated
+            and group.memberships.filter(user_id=user.pk).exists()
+            and membership_of(user, group.community) is not None  # still in the community
         )
     return cache[user.pk]
 

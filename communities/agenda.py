@@ -5,6 +5,7 @@ Views, the voting service (the vote cap is enforced by the database) and the dem
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.contrib import messages
@@ -304,9 +305,10 @@ def vote(request, slug, pk):
     community = get_community_for_user(request.user, slug, require=permissions.can_vote)
     voting_round = get_object_or_404(community.voting_rounds, pk=pk)
     item_id = request.POST.get("item", "")
-    item = community.agenda_items.filter(pk=item_id).first() if item_id.isdigit() else None
+    valid_id = re.fullmatch(r"[1-9][0-9]{0,17}", item_id)
+    item = community.agenda_items.filter(pk=item_id).first() if valid_id else None
     error = None
-    if item is None or len(item_id) > 18:
+    if item is None:
         error = "Choose a challenge of this community."
     else:
         try:

@@ -146,6 +146,12 @@ def remove_membership(membership: Membership) -> None:
         raise MembershipError(
             "This is the community's only coordinator: appoint another coordinator first."
         )
+    from practice_groups.models import GroupMembership
+
+    # Leaving the community is leaving its practice groups too.
+    GroupMembership.objects.filter(
+        user_id=membership.user_id, group__community_id=membership.community_id
+    ).delete()
     membership.delete()
 
 

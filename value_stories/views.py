@@ -258,9 +258,13 @@ def story_review(request, pk):
     form = ReviewForm(posted(request))
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
-        services.review(
-            story, by=request.user, approve=approve, comment=form.cleaned_data["comment"]
-        )
+        try:
+            services.review(
+                story, by=request.user, approve=approve, comment=form.cleaned_data["comment"]
+            )
+        except services.StoryError as error:  # reviewed by someone else meanwhile
+            messages.info(request, str(error))
+            return redirect("value_stories:list")
         if approve:
             messages.success(request, f"“{story.title}” was approved.")
             return redirect(story)
@@ -284,7 +288,11 @@ def story_withdraw(request, pk):
     story = get_story_for_user(request.user, pk, require=permissions.can_withdraw_story)
     form = WithdrawForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        services.withdraw(story, by=request.user, comment=form.cleaned_data["comment"])
+        try:
+            services.withdraw(story, by=request.user, comment=form.cleaned_data["comment"])
+        except services.StoryError as error:  # a second click
+            messages.info(request, str(error))
+            return redirect(story)
         messages.success(request, f"“{story.title}” was withdrawn.")
         return redirect(story)
     return render(request, "value_stories/withdraw.html", {"story": story, "form": form})
