@@ -645,3 +645,260 @@ def get_report_for_user(user, pk, *, require=None):
     if require is not None and not require(user, report.group):
         raise PermissionDenied
     return report
+
+
+# --- launch playbook --------------------------------------------------------------------
+# A launch (or renewal) plan is edited by program admins and the plan's launch lead only.
+# The community's members (coordinators and core group included) read it; anyone else —
+# also a sponsor or a signed-in outsider of an open community — finds nothing (404).
+# Only program admins open plans, see the list of launches, and move a community on from
+# its potential stage (as for every stage change).
+
+
+def is_launch_lead(user, plan) -> bool:
+    return bool(user.is_authenticated and plan.lead_id == user.pk)
+
+
+def can_view_launch(user, plan) -> bool:
+    return is_launch_lead(user, plan) or community_role(user, plan.community) >= Role.MEMBER
+
+
+def can_edit_launch(user, plan) -> bool:
+    """A completed plan (or a closed community's) is kept as it was: readable only."""
+    from communities.choices import Stage
+
+    return (
+        plan.is_open
+        and plan.community.stage != Stage.CLOSED
+        and (is_program_admin(user) or is_launch_lead(user, plan))
+    )
+
+
+def can_open_launch(user, community) -> bool:
+    from communities.choices import Stage
+
+    return is_program_admin(user) and community.stage != Stage.CLOSED
+
+
+def can_see_launches_list(user) -> bool:
+    return is_program_admin(user)
+
+
+def can_complete_launch(user, plan) -> bool:
+    """A launch ends by a stage change (program admins); a renewal by its editors."""
+    from communities.models import LaunchKind
+
+    if not plan.is_open:
+        return False
+    if plan.kind == LaunchKind.LAUNCH:
+        return can_change_stage(user, plan.community)
+    return can_edit_launch(user, plan)
+
+
+def can_view_community_launches(user, community) -> bool:
+    """The community's launch page: its members, admins, and the lead of one of its plans."""
+    if community_role(user, community) >= Role.MEMBER:
+        return True
+    return user.is_authenticated and community.launch_plans.filter(lead_id=user.pk).exists()
+
+
+def get_launch_community_for_user(user, slug, *, require=None):
+    """A community whose launch plans the user may read (else 404), then `require` (403)."""
+    from communities.models import Community
+
+    community = Community.objects.filter(slug=slug).first()
+    if community is None or not can_view_community_launches(user, community):
+        raise Http404("No such community.")
+    if require is not None and not require(user, community):
+        raise PermissionDenied
+    return community
+
+
+def get_launch_for_user(user, slug, pk, *, require=None):
+    """One scoped fetch of a launch plan: 404 outside its readers, then `require` (403)."""
+    from communities.models import LaunchPlan
+
+    plan = (
+        LaunchPlan.objects.select_related("community", "lead", "opened_by")
+        .filter(community__slug=slug, pk=pk)
+        .first()
+    )
+    if plan is None or not can_view_launch(user, plan):
+        raise Http404("No such launch plan.")
+    if require is not None and not require(user, plan):
+        raise PermissionDenied
+    return plan
+
+
+def launch_flags(user, plan) -> dict:
+    return {
+        "edit": can_edit_launch(user, plan),
+        "complete": can_complete_launch(user, plan),
+        "change_stage": can_change_stage(user, plan.community),
+    }
+
+
+# --- PDCA reviews, closure and cultivation ------------------------------------------------
+# A closed community is read-only for everyone: its history, shared memory and stories stay
+# readable to whoever could read them, but every write permission on the community or its
+# content answers False. The guard is applied here, once, by re-binding the write
+# permissions above (callers look them up at call time, so flags, views and templates all
+# see the guarded versions). `can_change_stage` stays unguarded: an admin may reopen.
+#
+# Plan–do–check–act reviews and cultivation checklists: the coordinators and the core group
+# write them for their own community; program admins everything; members read the review
+# history. Coaching sessions: the social learning team logs them; the community's
+# coordinators read them.
+
+CLOSED_MESSAGE = "This community is closed: its history stays readable, but nothing can be changed."
+
+
+def is_read_only(community) -> bool:
+    from communities.choices import Stage
+
+    return community.stage == Stage.CLOSED
+
+
+def _community_of(obj):
+    from communities.models import Community
+
+    return obj if isinstance(obj, Community) else obj.community
+
+
+def _unless_closed(check):
+    import functools
+
+    @functools.wraps(check)
+    def guarded(user, obj, *args, **kwargs):
+        if is_read_only(_community_of(obj)):
+            return False
+        return check(user, obj, *args, **kwargs)
+
+    guarded.guards_closure = True
+    return guarded
+
+
+_READS_BEFORE_GUARD = {"can_view_case_drafts": can_manage_business_case}
+
+
+def can_view_case_drafts(user, community) -> bool:  # noqa: F811 — a read: not guarded
+    return _READS_BEFORE_GUARD["can_view_case_drafts"](user, community)
+
+
+def can_add_to_loops(user, community) -> bool:
+    """Ask for help and add shared-memory entries (reading them is `can_use_loops`)."""
+    return can_use_loops(user, community)
+
+
+def can_write_review(user, community) -> bool:
+    """Plan–do–check–act reviews: the coordinators and core group of the community, admins."""
+    return community_role(user, community) >= Role.CORE
+
+
+def can_read_reviews(user, community) -> bool:
+    """The review history: the community's members, admins (others: 403 in a visible one)."""
+    return community_role(user, community) >= Role.MEMBER
+
+
+def can_keep_checklist(user, community) -> bool:
+    """The cultivation checklist: the coordinators and the core group, admins."""
+    return community_role(user, community) >= Role.CORE
+
+
+def can_read_checklist(user, community) -> bool:
+    """Reading one's own checklist stays possible once the community is closed."""
+    return community_role(user, community) >= Role.CORE
+
+
+def can_close_community(user, community) -> bool:
+    return is_program_admin(user) and not is_read_only(community)
+
+
+def can_log_coaching(user, community) -> bool:
+    return is_program_admin(user)
+
+
+def can_read_coaching(user, community) -> bool:
+    return community_role(user, community) >= Role.COORDINATOR
+
+
+# Every permission that grants a write on a community or its content.
+CLOSURE_GUARDED = [
+    "can_manage_business_case",
+    "can_respond_to_business_case",
+    "can_manage_agreement",
+    "can_edit_community",
+    "can_manage_members",
+    "can_log_activities",
+    "can_manage_rhythm",
+    "can_join",
+    "can_leave",
+    "can_write_story",
+    "can_edit_story",
+    "can_submit_story",
+    "can_withdraw_story",
+    "can_review_story",
+    "can_raise_agenda_item",
+    "can_vote",
+    "can_steer_agenda",
+    "can_edit_agenda_item",
+    "can_propose_group",
+    "can_charter_group",
+    "can_edit_group",
+    "can_join_group",
+    "can_leave_group",
+    "can_conclude_group",
+    "can_post_report",
+    "can_respond_to_report",
+    "can_request_support",
+    "can_add_to_loops",
+    "can_answer_help_request",
+    "can_mark_helpful",
+    "can_follow_up",
+    "can_capture_loop",
+    "can_edit_memory",
+    "can_write_review",
+    "can_keep_checklist",
+    "can_log_coaching",
+]
+for _name in CLOSURE_GUARDED:
+    globals()[_name] = _unless_closed(globals()[_name])
+del _name
+
+
+def _closed_aware(require):
+    """A too-low role stays a plain 403; a closed community's refusal says why."""
+    if require is None:
+        return None
+
+    def check(user, obj):
+        if require(user, obj):
+            return True
+        if getattr(require, "guards_closure", False) and is_read_only(_community_of(obj)):
+            raise PermissionDenied(CLOSED_MESSAGE)
+        return False
+
+    return check
+
+
+def _explaining_closure(fetch):
+    import functools
+
+    @functools.wraps(fetch)
+    def wrapper(*args, require=None, **kwargs):
+        return fetch(*args, require=_closed_aware(require), **kwargs)
+
+    return wrapper
+
+
+for _name in [
+    "get_community_for_user",
+    "get_sponsorship_community_for_user",
+    "get_story_for_user",
+    "get_group_for_user",
+    "get_help_request_for_user",
+    "get_memory_entry_for_user",
+    "get_report_for_user",
+]:
+    globals()[_name] = _explaining_closure(globals()[_name])
+del _name

@@ -24,7 +24,19 @@ def home(request):
         .annotate(member_count=Count("community__memberships", distinct=True))
         .order_by("-is_coordinator", "community__name")
     )
+    memberships = list(memberships)
     context = {"memberships": memberships, "is_sponsor": permissions.is_sponsor(user)}
+    # The coordinator's cultivation checklist: what is still open this quarter (one query,
+    # none for someone who coordinates nothing).
+    from communities.cultivation import current_quarter, open_activities
+
+    open_by_community = open_activities(user, memberships)
+    context["cultivation"] = [
+        (m.community, open_by_community[m.community_id])
+        for m in memberships
+        if m.community_id in open_by_community and open_by_community[m.community_id]
+    ]
+    context["quarter"] = current_quarter()
     if permissions.is_program_admin(user):
         without_coordinator = Community.objects.exclude(stage=Stage.CLOSED).exclude(
             Exists(Membership.objects.filter(community=OuterRef("pk"), is_coordinator=True))

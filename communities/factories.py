@@ -166,3 +166,26 @@ class SharedMemoryEntryFactory(factory.django.DjangoModelFactory):
     kind = "faq"
     title = factory.Faker("sentence", nb_words=5)
     body = factory.Faker("paragraph", nb_sentences=3)
+
+
+# --- PDCA reviews, closure and cultivation
+class PdcaReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "communities.PdcaReview"
+
+    community = factory.SubFactory(CommunityFactory)
+    stage = factory.LazyAttribute(lambda o: o.community.stage)
+    audience = "Case handlers"
+    purpose = "Fewer repeated mistakes"
+    members_needs = "Quick answers"
+    what_ran = "Case clinics"
+    engagement = "A steady core"
+    value_assessed = "Time saved"
+    sustain = "The clinics"
+    change = "Invite newcomers"
+    next_review_on = factory.LazyFunction(
+        lambda: (
+            __import__("django.utils.timezone").utils.timezone.localdate()
+            + __import__("datetime").timedelta(days=90)
+        )
+    )

@@ -117,7 +117,7 @@ def help_list(request, slug):
 
 @require_http_methods(["GET", "POST"])
 def help_create(request, slug):
-    community = get_community_for_user(request.user, slug, require=permissions.can_use_loops)
+    community = get_community_for_user(request.user, slug, require=permissions.can_add_to_loops)
     form = HelpRequestForm(posted(request), community=community)
     if request.method == "POST" and form.is_valid():
         help_request = services.ask(form, community=community, asker=request.user)

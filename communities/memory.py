@@ -110,7 +110,7 @@ def _prefill(request, community) -> dict:
 @require_http_methods(["GET", "POST"])
 def memory_form(request, slug, pk=None):
     if pk is None:
-        community = get_community_for_user(request.user, slug, require=permissions.can_use_loops)
+        community = get_community_for_user(request.user, slug, require=permissions.can_add_to_loops)
         entry, initial = None, _prefill(request, community)
     else:
         community, entry = get_memory_entry_for_user(

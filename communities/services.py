@@ -9,7 +9,7 @@ from . import participation
 from .choices import Level
 from .models import Community, LeadershipAssignment, Membership, StageChange
 
-RESERVED_SLUGS = {"new"}
+RESERVED_SLUGS = {"new", "launch-plans"}
 
 
 class MembershipError(Exception):

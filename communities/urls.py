@@ -1,12 +1,23 @@
 from django.urls import path
 
-from . import attendance_import, calendar, urls_agenda, urls_loops, views, views_rhythm
+from . import (
+    attendance_import,
+    calendar,
+    urls_agenda,
+    urls_launch,
+    urls_loops,
+    urls_pdca,
+    views,
+    views_rhythm,
+)
 
 app_name = "communities"
 
 urlpatterns = [
     path("", views.community_list, name="list"),
     path("new/", views.community_create, name="create"),
+    # the launch playbook (before <slug>/: its "launch-plans/" list is not a community)
+    *urls_launch.urlpatterns,
     path("<slug:slug>/", views.community_detail, name="detail"),
     path("<slug:slug>/edit/", views.community_edit, name="edit"),
     path("<slug:slug>/stage/", views.community_stage, name="stage"),
@@ -50,4 +61,5 @@ urlpatterns = [
     ),
     *urls_agenda.urlpatterns,
     *urls_loops.urlpatterns,
+    *urls_pdca.urlpatterns,
 ]

@@ -220,6 +220,46 @@ RULES = {
     "practice_groups:report_reply": only({"member"}),
     "practice_groups:support_queue": only({"admin"}),
     "practice_groups:support_update": only({"admin"}),
+    # --- launch playbook: the matrix's plan is a renewal of the (maturing) community whose
+    # launch lead is the core member. Admins and the lead edit it; the community's members
+    # read it; anyone else (outsider, sponsor) finds nothing (404). Only admins open plans
+    # and see the launches list; a renewal is completed by whoever edits it.
+    "communities:launch_list": only({"admin"}),
+    "communities:launch": only(MEMBERS | {"admin"}, denied=404),
+    "communities:launch_open": {**only({"admin"}, denied=404), **dict.fromkeys(MEMBERS, 403)},
+    "communities:launch_plan": only(MEMBERS | {"admin"}, denied=404),
+    **{
+        f"communities:{name}": {
+            **only({"core", "admin"}, denied=404),
+            "member": 403,
+            "coordinator": 403,
+        }
+        for name in (
+            "launch_conversation",
+            "launch_value",
+            "launch_leader_add",
+            "launch_leader",
+            "launch_design",
+            "launch_process",
+            "launch_action_add",
+            "launch_action",
+            "launch_complete",
+        )
+    },  # fmt: skip
+    "communities:launch_value_accept": signed_in(405),  # POST only
+    # --- PDCA reviews, closure and cultivation: members read the review history; the core
+    # group and coordinators write reviews and keep checklists; admins close communities and
+    # log coaching, which the community's coordinators read. Outsiders of the open matrix
+    # community have too low a role (403); of a hidden one, 404 (COMMUNITY_SCOPED below).
+    "communities:pdca_due": only({"admin"}),
+    "communities:pdca_reviews": only(MEMBERS | {"admin"}),
+    "communities:pdca_create": only(LOGGERS),
+    "communities:pdca_detail": only(MEMBERS | {"admin"}),
+    "communities:close": only({"admin"}),
+    "communities:legacy": signed_in(404),  # the open matrix community has no legacy
+    "communities:cultivation": only(LOGGERS),
+    "communities:coaching": only(MANAGERS),
+    "communities:coaching_create": only({"admin"}),
 }
 
 
@@ -329,6 +369,24 @@ PK_OF = {
     "practice_groups:report_respond": "report",
     "practice_groups:report_reply": "report",
     "practice_groups:support_update": "support",
+    # the launch playbook: every launch route's <pk> is the plan
+    **dict.fromkeys(
+        [
+            "communities:launch_plan",
+            "communities:launch_conversation",
+            "communities:launch_value",
+            "communities:launch_value_accept",
+            "communities:launch_leader_add",
+            "communities:launch_leader",
+            "communities:launch_design",
+            "communities:launch_process",
+            "communities:launch_action_add",
+            "communities:launch_action",
+            "communities:launch_complete",
+        ],
+        "launch_plan",
+    ),
+    "communities:pdca_detail": "pdca_review",
 }
 
 
@@ -373,6 +431,20 @@ def learning_loops(community, users):
     return {"help_request": help_request, "memory_entry": entry}
 
 
+def launch_playbook(community, users):
+    """A renewal plan led by the core member, with an invited candidate and an action item."""
+    from communities.models import ActionItem, LaunchPlan, LeaderCandidate
+
+    plan = LaunchPlan.objects.create(community=community, kind="renewal", lead=users["core"])
+    return {
+        "plan": plan,
+        "candidate": LeaderCandidate.objects.create(plan=plan, person=users["member"]),
+        "item": ActionItem.objects.create(
+            plan=plan, title="Book a room", owner=users["core"], due_on="2031-01-01"
+        ),
+    }
+
+
 @pytest.mark.django_db
 def test_permission_matrix(users, clients, community):
     membership = community.memberships.get(user=users["member"])
@@ -398,6 +470,11 @@ def test_permission_matrix(users, clients, community):
         )
     rhythm_objects.update(agenda_and_groups(community, users))
     rhythm_objects.update(learning_loops(community, users))
+    launch_objects = launch_playbook(community, users)
+    rhythm_objects["launch_plan"] = launch_objects["plan"]
+    from communities.factories import PdcaReviewFactory
+
+    rhythm_objects["pdca_review"] = PdcaReviewFactory(community=community)
     objects = {
         "slug": community.slug,
         "pk": str(membership.pk),
@@ -409,6 +486,9 @@ def test_permission_matrix(users, clients, community):
         "app_label": "communities",
         # a pending attendance import of the activity above
         "import_id": str(AttendanceImport.objects.create(activity=rhythm_objects["activity"]).pk),
+        # the launch playbook's invited candidate and action item
+        "candidate_id": str(launch_objects["candidate"].pk),
+        "item_id": str(launch_objects["item"].pk),
     }
     failures = []
     for name, pattern in walk():
@@ -432,6 +512,8 @@ def test_permission_matrix(users, clients, community):
 
 
 COMMUNITY_SCOPED = [
+    "communities:launch",
+    "communities:launch_open",
     "communities:detail",
     "communities:edit",
     "communities:stage",
@@ -448,6 +530,10 @@ COMMUNITY_SCOPED = [
     "communities:help_create",
     "communities:memory_list",
     "communities:memory_create",
+    "communities:pdca_reviews",
+    "communities:pdca_create",
+    "communities:cultivation",
+    "communities:coaching",
 ]
 
 

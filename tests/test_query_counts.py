@@ -49,8 +49,9 @@ HOME_MEMBER = 5
 # session + user, the community, membership (visibility), level counts, coordinators,
 # objectives, leaders, leaders' roles, newest members, stage history, next sessions,
 # heartbeat sessions, heartbeat activities, movements, recent activities, own trajectory,
-# latest value-creation stories visible to the viewer ("Value created", value_stories)
-COMMUNITY_PAGE = 18
+# latest value-creation stories visible to the viewer ("Value created", value_stories),
+# does a launch plan exist (the "Launch" pill, launch playbook)
+COMMUNITY_PAGE = 19
 
 
 @pytest.mark.parametrize("size", [5, 200])
@@ -181,3 +182,34 @@ def test_help_requests_and_shared_memory(clients, users, community, size):
     assert count(clients["member"], help_list, q="clause", status="open") == HELP_REQUESTS
     assert count(clients["member"], memory_list) == SHARED_MEMORY
     assert count(clients["member"], memory_list, q="clause", kind="faq") == SHARED_MEMORY
+
+
+# --- launch playbook ------------------------------------------------------------------------
+# session + user, count, page of plans (community and lead joined; conversations, accepted
+# leaders and open/all action items counted by subqueries in the same query)
+LAUNCHES = 4
+
+
+def grow_launches(n):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from communities.models import ActionItem, Conversation, LaunchPlan, LeaderCandidate
+
+    for i in range(n):
+        community = CommunityFactory(name=f"Launching {i:03d}", slug=f"launching-{i:03d}")
+        lead = UserFactory()
+        plan = LaunchPlan.objects.create(community=community, lead=lead)
+        Conversation.objects.create(plan=plan, name="Pat", challenges="Lost feedback.")
+        LeaderCandidate.objects.create(plan=plan, person=lead, status="accepted")
+        ActionItem.objects.create(plan=plan, title="Invite", owner=lead, due_on="2031-01-01")
+    LaunchPlan.objects.update(updated_at=timezone.now() - timedelta(days=30))  # all stalled
+
+
+@pytest.mark.parametrize("size", [5, 60])
+def test_launches_list(clients, size):
+    grow_launches(size)
+    url = reverse("communities:launch_list")
+    assert count(clients["admin"], url) == LAUNCHES
+    assert count(clients["admin"], url, stalled="1", status="all", kind="launch") == LAUNCHES

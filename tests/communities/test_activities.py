@@ -309,8 +309,9 @@ def test_community_page_and_activity_list_queries_are_constant(clients, users, c
     # session + user, the community, viewer's membership, level counts, coordinators, objectives,
     # leaders, leaders' roles, newest members, stage history, next sessions, heartbeat sessions,
     # heartbeat activities, movements, recent activities, the viewer's trajectory, and the
-    # latest value-creation stories visible to the viewer ("Value created", value_stories)
-    assert count_queries(clients["member"], community.get_absolute_url()) == 18
+    # latest value-creation stories visible to the viewer ("Value created", value_stories),
+    # and whether a launch plan exists (the "Launch" pill)
+    assert count_queries(clients["member"], community.get_absolute_url()) == 19
     # session + user, the community, viewer's membership, count, page of activities
     assert (
         count_queries(clients["member"], reverse("communities:activities", args=[community.slug]))

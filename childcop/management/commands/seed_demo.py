@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from childcop.accounts.factories import ProgramAdminFactory, UserFactory
 from childcop.accounts.models import User
-from communities import loops, participation
+from communities import launch, loops, participation, pdca
 from communities import rhythm as rhythm_service
 from communities.choices import (
     ActivityType,
@@ -213,6 +213,8 @@ class Command(BaseCommand):
         practice_groups_demo.seed(rng, now)  # the learning agenda too
         loops.seed_demo(rng, now)
         value_stories_demo.seed(rng, now)
+        launch.seed_demo(rng, now)
+        pdca.seed_demo(rng, now)  # the cultivation checklists and coaching too
 
     def _members(self, community, people, rng, start):
         size = 6 if community.stage == Stage.POTENTIAL else rng.randint(18, 45)

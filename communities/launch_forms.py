@@ -1,0 +1,202 @@
+"""Forms of the launch playbook: each step's form asks the guide's questions."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from .choices import LeadershipRole
+from .models import ActionItem, Conversation, LaunchKind, LaunchPlan, LeaderCandidate
+
+
+class PersonField(forms.EmailField):
+    """Someone with an account, given by their email (as in "Add a member")."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", "Someone who already has an account.")
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        email = super().clean(value)
+        if not email:
+            return None
+        user = get_user_model().objects.filter(email=email.strip().lower(), is_active=True).first()
+        if user is None:
+            raise forms.ValidationError("Nobody with this email has an account yet.")
+        return user
+
+
+class OpenPlanForm(forms.Form):
+    kind = forms.ChoiceField(choices=LaunchKind.choices, label="Kind of plan")
+    lead = PersonField(label="Launch lead's email", required=False)
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.community = community
+        self.fields["kind"].initial = (
+            LaunchKind.LAUNCH if community.stage == "potential" else LaunchKind.RENEWAL
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.community.launch_plans.filter(status="open").exists():
+            raise forms.ValidationError("This community already has a plan in progress.")
+        if data.get("kind") == LaunchKind.LAUNCH and self.community.stage != "potential":
+            raise forms.ValidationError(
+                "Only a community in its potential stage is launched; start a renewal instead."
+            )
+        return data
+
+
+class ConversationForm(forms.ModelForm):
+    person = PersonField(
+        label="Person's email (people directory)",
+        required=False,
+        help_text="Someone with an account — or leave empty and give a name below.",
+    )
+    would_help = forms.NullBooleanField(
+        label="Would they help?",
+        required=False,
+        widget=forms.Select(
+            choices=[("unknown", "Not asked yet"), ("true", "Yes"), ("false", "No")]
+        ),
+    )
+
+    class Meta:
+        model = Conversation
+        fields = [
+            "person", "name", "email", "held_on", "challenges", "talks_to",
+            "existing_community", "would_help",
+        ]  # fmt: skip
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}),
+            "challenges": forms.Textarea(attrs={"rows": 3}),
+            "talks_to": forms.Textarea(attrs={"rows": 2}),
+            "existing_community": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"name": "Name (not in the directory)", "email": "Their email"}
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("person") and not (data.get("name") or "").strip():
+            raise forms.ValidationError(
+                "Say whom you talked to: someone in the directory, or a name."
+            )
+        return data
+
+
+class ValuePropositionForm(forms.ModelForm):
+    class Meta:
+        model = LaunchPlan
+        fields = [
+            "value_to_organisation", "value_to_people", "how_community_helps",
+            "success_looks_like", "why_participate",
+        ]  # fmt: skip
+        widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in fields}
+
+    def clean(self):
+        data = super().clean()
+        if (
+            not (data.get("value_to_organisation") or "").strip()
+            or not (data.get("value_to_people") or "").strip()
+        ):
+            raise forms.ValidationError(
+                "A value proposition says what the community is worth to the organisation "
+                "and to people."
+            )
+        return data
+
+
+class CandidateForm(forms.ModelForm):
+    person = PersonField(label="Candidate's email")
+
+    class Meta:
+        model = LeaderCandidate
+        fields = ["person", "idea", "willing", "meaning", "who_else"]
+        widgets = {f: forms.Textarea(attrs={"rows": 2}) for f in fields[1:]}
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        if self.instance.pk:
+            del self.fields["person"]
+
+    def clean_person(self):
+        person = self.cleaned_data["person"]
+        if person and self.plan.candidates.filter(person=person).exists():
+            raise forms.ValidationError(f"{person} is already a candidate.")
+        return person
+
+
+class CandidateResponseForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Their answer",
+        choices=[("accepted", "Accepted: joins the core group"), ("declined", "Declined")],
+    )
+    roles = forms.MultipleChoiceField(
+        label="Leadership roles (optional)",
+        choices=LeadershipRole.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class LaunchDesignForm(forms.ModelForm):
+    class Meta:
+        model = LaunchPlan
+        fields = ["leaders_prepared", "approach", "launch_activities", "follow_up"]
+        widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in fields[1:]}
+
+    def clean(self):
+        data = super().clean()
+        if not any((data.get(f) or "").strip() for f in self.Meta.fields[1:]):
+            raise forms.ValidationError("Describe at least the approach.")
+        return data
+
+
+PROCESS_FIELDS = {
+    "Discovery and preparation": ["explored_networks", "defined_approach", "located_people"],
+    "Launch workshop design": [
+        "ws_context",
+        "ws_learning",
+        "ws_self_design",
+        "ws_follow_up",
+        "ws_logistics",
+    ],  # fmt: skip
+}
+
+
+class LaunchProcessForm(forms.ModelForm):
+    class Meta:
+        model = LaunchPlan
+        fields = [f for group in PROCESS_FIELDS.values() for f in group] + ["workshop_held_on"]
+        widgets = {"workshop_held_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class ActionItemForm(forms.ModelForm):
+    owner = PersonField(label="Owner's email")
+
+    class Meta:
+        model = ActionItem
+        fields = ["title", "owner", "due_on", "status"]
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.owner_id:
+            self.initial["owner"] = self.instance.owner.email
+
+
+class CompleteLaunchForm(forms.Form):
+    note = forms.CharField(
+        label="Note for the stage history",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(self, *args, complete, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.complete = complete
+        if not complete:
+            self.fields["note"].required = True
+            self.fields[
+                "note"
+            ].help_text = "The launch is not complete yet: say why the community moves on now."
