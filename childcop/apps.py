@@ -8,4 +8,4 @@ class ChildcopConfig(AppConfig):
     verbose_name = "childcop"
 
     def ready(self):
-        from . import converters  # noqa: F401 — registers the bounded "id" URL converter
+        from . import checks, converters  # noqa: F401 — registers the check and the "id" converter

@@ -60,9 +60,24 @@ def test_check_deploy_is_clean_in_production():
 def test_production_refuses_the_development_secret():
     env = production_env()
     del env["DJANGO_SECRET_KEY"]
-    result = run(sys.executable, "manage.py", "check", env=env)
+    result = run(sys.executable, "manage.py", "check", "--deploy", env=env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_the_web_server_refuses_the_development_secret():
+    env = production_env()
+    del env["DJANGO_SECRET_KEY"]
+    result = run(sys.executable, "-c", "import childcop.wsgi", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_offline_commands_run_without_the_production_secret():
+    env = production_env()
+    del env["DJANGO_SECRET_KEY"]
+    result = run(sys.executable, "manage.py", "makemigrations", "--check", "--dry-run", env=env)
+    assert result.returncode == 0, result.stderr
 
 
 def test_bad_environment_values_fail_loudly():
