@@ -822,6 +822,39 @@ def can_read_coaching(user, community) -> bool:
     return community_role(user, community) >= Role.COORDINATOR
 
 
+
+# --- Health checks, indicators, reports, the program overview (communities/health/).
+# A community's health (indicators, flags, health checks, monthly reports) is read by its
+# coordinators and core group, its sponsors and the social learning team; members and
+# visitors get 403. Coordinators open and close health checks; the core group (the
+# coordinators included) answers them. The program overview, program reports and the
+# support-request queue belong to the social learning team (program admins).
+
+
+def can_view_health(user, community) -> bool:
+    return community_role(user, community) >= Role.CORE or is_sponsor_of(user, community)
+
+
+def can_open_health_check(user, community) -> bool:
+    return community_role(user, community) >= Role.COORDINATOR
+
+
+def can_answer_health_check(user, community) -> bool:
+    """Core group members and coordinators rate; admins read but do not rate."""
+    membership = membership_of(user, community)
+    return membership is not None and (membership.is_core or membership.is_coordinator)
+
+
+def can_view_program_overview(user) -> bool:
+    return is_program_admin(user)
+
+
+def can_request_community_support(user, community) -> bool:
+    """Coordinators ask the social learning team for coaching, launch help, technology or
+    logistics (practice groups ask through `can_request_support`)."""
+    return community_role(user, community) >= Role.COORDINATOR
+
+
 # Every permission that grants a write on a community or its content.
 CLOSURE_GUARDED = [
     "can_manage_business_case",
@@ -860,6 +893,9 @@ CLOSURE_GUARDED = [
     "can_write_review",
     "can_keep_checklist",
     "can_log_coaching",
+    "can_open_health_check",
+    "can_answer_health_check",
+    "can_request_community_support",
 ]
 for _name in CLOSURE_GUARDED:
     globals()[_name] = _unless_closed(globals()[_name])

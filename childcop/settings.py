@@ -237,6 +237,26 @@ CHILDCOP_PARTICIPATION_OCCASIONAL = env.int("CHILDCOP_PARTICIPATION_OCCASIONAL",
 CHILDCOP_PARTICIPATION_PERIPHERAL = env.int("CHILDCOP_PARTICIPATION_PERIPHERAL", default=1)
 # A launch with no progress for this many days is flagged as stalled.
 CHILDCOP_LAUNCH_STALLED_DAYS = env.int("CHILDCOP_LAUNCH_STALLED_DAYS", default=14)
+# --- Health checks, indicators and flags (communities/health/).
+# A health check is due this often (months: 3 = quarterly) ...
+CHILDCOP_HEALTH_CHECK_EVERY_MONTHS = env.int("CHILDCOP_HEALTH_CHECK_EVERY_MONTHS", default=3)
+# ... core members have this many days to answer one once it is opened ...
+CHILDCOP_HEALTH_CHECK_ANSWER_DAYS = env.int("CHILDCOP_HEALTH_CHECK_ANSWER_DAYS", default=21)
+# ... and "health check overdue" is flagged when none was opened for this many days.
+CHILDCOP_HEALTH_CHECK_OVERDUE_DAYS = env.int("CHILDCOP_HEALTH_CHECK_OVERDUE_DAYS", default=120)
+# "No value-creation story" is flagged when none was shared for this many days.
+CHILDCOP_FLAG_NO_STORY_DAYS = env.int("CHILDCOP_FLAG_NO_STORY_DAYS", default=90)
+# "Participation falling" is flagged when distinct attendees over the last
+# CHILDCOP_PARTICIPATION_WINDOW_DAYS fell by more than this share (percent) against
+# the window before.
+CHILDCOP_FLAG_PARTICIPATION_DROP = env.int("CHILDCOP_FLAG_PARTICIPATION_DROP", default=25)
+# "Leader neglect" includes a coordinator who has attended nothing for this many days.
+CHILDCOP_FLAG_COORDINATOR_INACTIVE_DAYS = env.int(
+    "CHILDCOP_FLAG_COORDINATOR_INACTIVE_DAYS", default=60
+)
+# The monthly report and the status refresh work through communities in batches of this
+# size: a constant number of queries per batch.
+CHILDCOP_HEALTH_BATCH_SIZE = env.int("CHILDCOP_HEALTH_BATCH_SIZE", default=200)
 
 LOGGING = {
     "version": 1,

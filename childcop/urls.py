@@ -4,6 +4,7 @@ from django.urls import include, path
 from childcop import views
 from childcop.accounts import views as account_views
 from communities import calendar, reminders
+from communities.health import urls_overview, urls_program_reports
 
 admin.site.site_header = "childcop administration"
 admin.site.site_title = "childcop"
@@ -35,5 +36,10 @@ urlpatterns = [
     path("sponsorship/", include("sponsorship.urls")),
     path("groups/", include("practice_groups.urls")),
     path("stories/", include("value_stories.urls")),
+    # the social learning team's program overview, program reports and support queue
+    path(
+        "program/",
+        include(([*urls_overview.urlpatterns, *urls_program_reports.urlpatterns], "program")),
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -966,3 +966,15 @@ class ActionItem(models.Model):
 
 
 # --- end of launch playbook ----------------------------------------------------------
+
+
+# --- health checks, indicators and reports (communities/health/models.py) -----------
+from .health.models import (  # noqa: E402, F401
+    Dimension,
+    HealthCheck,
+    HealthCheckResponse,
+    HealthRating,
+    HealthReport,
+    HealthStatus,
+    ProgramReport,
+)

@@ -10,11 +10,16 @@ from . import (
     views,
     views_rhythm,
 )
+from .health import urls_checks, urls_indicators, urls_reports
 
 app_name = "communities"
 
 urlpatterns = [
     path("", views.community_list, name="list"),
+    # health: indicators and flags, health checks, monthly reports (<slug>/health/...)
+    *urls_indicators.urlpatterns,
+    *urls_checks.urlpatterns,
+    *urls_reports.urlpatterns,
     path("new/", views.community_create, name="create"),
     # the launch playbook (before <slug>/: its "launch-plans/" list is not a community)
     *urls_launch.urlpatterns,

@@ -1,0 +1,3 @@
+"""Community-scoped health URLs (checks), under /communities/<slug>/health/; namespace communities."""
+
+urlpatterns = []

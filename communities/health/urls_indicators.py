@@ -1,0 +1,3 @@
+"""Community-scoped health URLs (indicators), under /communities/<slug>/health/; namespace communities."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Program-wide health URLs (overview), under /program/; namespace program."""
+
+urlpatterns = []

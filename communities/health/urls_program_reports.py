@@ -1,0 +1,3 @@
+"""Program-wide health URLs (program_reports), under /program/; namespace program."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Community-scoped health URLs (reports), under /communities/<slug>/health/; namespace communities."""
+
+urlpatterns = []
