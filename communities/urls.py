@@ -10,7 +10,7 @@ from . import (
     views,
     views_rhythm,
 )
-from .health import urls_checks, urls_indicators, urls_reports
+from .health import urls_checks, urls_indicators, urls_reports, urls_support
 
 app_name = "communities"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     *urls_indicators.urlpatterns,
     *urls_checks.urlpatterns,
     *urls_reports.urlpatterns,
+    *urls_support.urlpatterns,
     path("new/", views.community_create, name="create"),
     # the launch playbook (before <slug>/: its "launch-plans/" list is not a community)
     *urls_launch.urlpatterns,

@@ -1,0 +1,4 @@
+"""Community-scoped support requests (a coordinator asks the social learning team);
+namespace communities."""
+
+urlpatterns = []
