@@ -1,368 +1,352 @@
-"""Benchmark the main pages at program scale: `make bench` (`python -m childcop.bench`).
+"""Benchmark childcop at program scale, in PostgreSQL: `make bench` (`python -m childcop.bench`).
 
-It builds a throwaway SQLite database under var/bench/, seeds a large program with
-bulk inserts (200 communities, 5,000 people, about 40,000 memberships with
-leadership roles, by default), then requests the main pages through Django's test
-client as a program admin and as a member, and prints for each page the median and
-95th-percentile time and the number of SQL queries, against targets. It exits 1
-when a target is missed, 2 when a page does not answer 200.
+One run:
 
-Settings are the normal ones (childcop.settings), in production mode (DEBUG off,
-a random secret), with CHILDCOP_TESTING=1 so that it needs no collected static files,
-no HTTPS and no configured secret. The environment is set before Django starts.
+1. Two PostgreSQL databases: the large program (500 communities, 30,000 people,
+   1,000,000 attendance records, 20,000 value-creation stories and everything around
+   them; childcop.bench_data) and the same program at one tenth. The database is
+   DATABASE_URL when it is a PostgreSQL URL, else postgres://postgres@127.0.0.1:5432/
+   childcop_bench; the small one is the same name with "_small". Each is created when
+   missing and seeded in bulk; a seeded database is reused while its marker (generator
+   version and scale) matches (--rebuild seeds again). A database without the
+   benchmark's marker that holds tables is never touched.
+2. Both served by gunicorn at once (production settings: DEBUG off, a random secret,
+   CHILDCOP_TESTING=1 so that no collected static files or HTTPS are needed), with
+   childcop.bench_settings: a Server-Timing middleware reports the time each request
+   spent in the process, and a trivial signed-in view is the baseline.
+3. A load generator (threads, keep-alive HTTP) sends every page of both sizes, warm-up
+   first, then REQUESTS timed requests each, shuffled together so that both sizes and
+   the baseline see the same conditions. The server time of each page: median and 95th
+   percentile, as a multiple of the trivial view's median (same size), and large/small.
+4. The SQL queries of each page at both sizes (Django's test client, in process), which
+   must be equal; the monthly health report job on the large program for one tenth of
+   the communities and for all of them (time and queries).
 
-    python -m childcop.bench [--requests N] [--scale F] [--reuse]
+Results: var/bench/results.json and a table on stdout. Exit status 1 when a target is
+missed, 2 when a page or a step fails.
+
+    python -m childcop.bench [--requests N] [--concurrency C] [--workers W]
+                             [--rebuild] [--no-job]
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import math
 import os
+import platform
+import queue
 import random
 import secrets
+import shutil
+import socket
 import statistics
+import subprocess
 import sys
+import threading
 import time
-import traceback
-import warnings
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BENCH_DIR = BASE_DIR / "var" / "bench"
-DB_PATH = BENCH_DIR / "bench.sqlite3"
-SEED_MARKER = BENCH_DIR / "seeded"
+RESULTS = BENCH_DIR / "results.json"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/childcop_bench"
+SMALL_SCALE = 0.1
 
-# The program the benchmark builds, at --scale 1.
-COMMUNITIES = 200
-PEOPLE = 5_000
-MEMBERSHIPS = 40_000
-BIGGEST_COMMUNITY = 2_000  # the community whose pages are timed: the worst case
-MEMBER_COMMUNITIES = 12  # how many communities the timed member belongs to
-SEARCH = "data"
+# Targets (issue 8, acceptance 1–3).
+MAX_TRIVIAL_RATIO = 10.0  # a page's median server time, large program, over the trivial view's
+MAX_SCALE_RATIO = 1.5  # a page's median server time, large over small
 
 
 @dataclass(frozen=True)
-class Target:
-    """What a page must meet. The query ceiling catches an N+1 on a page of 25 rows;
-    the tests pin exact counts with django_assert_num_queries."""
-
-    median_ms: float = 150.0
-    p95_ms: float = 300.0
-    max_queries: int = 20
-
-    def __str__(self):
-        return f"<{self.median_ms:g}/{self.p95_ms:g} ms, <={self.max_queries} q"
+class Page:
+    key: str
+    label: str
+    path: str  # {community} is the timed community's slug
+    role: str  # admin, coordinator or sponsor (childcop.bench_data)
+    needs: str = ""  # a path that must resolve for the page to exist yet
 
 
-# (label, path; {slug} is the timed community), with its target.
+TRIVIAL = Page("trivial", "trivial view (baseline)", "/__bench__/trivial/", "admin")
 PAGES = [
-    ("home", "/", Target()),
-    ("communities", "/communities/", Target()),
-    ("communities search", f"/communities/?q={SEARCH}&stage=maturing", Target()),
-    ("community", "/communities/{slug}/", Target()),
-    ("member directory", "/communities/{slug}/members/", Target()),
-    ("activities", "/communities/{slug}/activities/", Target()),
-    ("rhythm", "/communities/{slug}/rhythm/", Target()),
-    ("value matrix", "/stories/matrix/", Target()),
-    ("people", "/people/", Target()),
+    Page("home_admin", "home page", "/", "admin"),
+    Page("home_member", "home page", "/", "coordinator"),
+    Page("community", "community page", "/communities/{community}/", "coordinator"),
+    Page("sponsor_dashboard", "sponsor dashboard", "/sponsorship/dashboard/", "sponsor"),
+    Page("program_overview", "program overview", "/program/", "admin", needs="/program/"),
+    Page("value_matrix", "value matrix", "/stories/matrix/", "admin"),
 ]
-ROLES = ["admin", "member"]
 
 
-def configure_environment() -> None:
-    """Point the normal settings at a throwaway database, in production mode."""
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    os.environ.update(
+def say(message: str = "") -> None:
+    print(message, flush=True)
+
+
+# --- databases ----------------------------------------------------------------------------
+
+
+def database_urls() -> tuple[str, str]:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://", "pgsql://")):
+        url = DEFAULT_URL
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") or "childcop_bench"
+    small = urlunsplit(parts._replace(path=f"/{name}_small"))
+    return urlunsplit(parts._replace(path=f"/{name}")), small
+
+
+def shown(url: str) -> str:
+    """A database URL without its password."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
+
+
+def _connect(url: str):
+    import psycopg
+
+    return psycopg.connect(url.replace("pgsql://", "postgres://", 1), autocommit=True)
+
+
+def ensure_database(url: str, scale: float, *, rebuild: bool) -> str:
+    """Create the database when missing, drop a stale or unfinished one; say which."""
+    from childcop.bench_data import VERSION
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    with _connect(maintenance) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    if exists:
+        with _connect(url) as conn:
+            ours = conn.execute("SELECT to_regclass('bench_marker') IS NOT NULL").fetchone()[0]
+            tables = conn.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+            ).fetchone()[0]
+            marker = None
+            if ours:
+                marker = conn.execute("SELECT version, scale FROM bench_marker LIMIT 1").fetchone()
+        if not ours and tables:
+            raise SystemExit(
+                f"{shown(url)} holds tables but is not a benchmark database (no bench_marker "
+                "table): refusing to touch it. Point DATABASE_URL elsewhere."
+            )
+        if not ours:
+            with _connect(url) as conn:
+                _create_marker(conn)
+            return "new"
+        if marker and marker[0] == VERSION and math.isclose(marker[1], scale) and not rebuild:
+            return "reused"
+        why = "--rebuild" if rebuild and marker else "stale or unfinished"
+        say(f"Dropping {shown(url)} ({why}).")
+        with _connect(maintenance) as conn:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    with _connect(maintenance) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    with _connect(url) as conn:
+        _create_marker(conn)
+    return "new"
+
+
+def _create_marker(conn) -> None:
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS bench_marker (version text NOT NULL, "
+        "scale double precision NOT NULL, seeded_at timestamptz NOT NULL, "
+        "seconds double precision, counts jsonb)"
+    )
+
+
+def postgres_version(url: str) -> str:
+    with _connect(url) as conn:
+        return conn.execute("SHOW server_version").fetchone()[0]
+
+
+# --- Django subprocesses ------------------------------------------------------------------
+
+
+def django_env(url: str, secret: str) -> dict:
+    env = dict(os.environ)
+    for name in ("CELERY_BROKER_URL", "CHILDCOP_PAGE_SIZE", "DJANGO_SECURE_SSL_REDIRECT",
+                 "DJANGO_SECURE_COOKIES", "DJANGO_HSTS_SECONDS"):  # fmt: skip
+        env.pop(name, None)
+    env.update(
         {
-            "DJANGO_SETTINGS_MODULE": "childcop.settings",
-            "CHILDCOP_VAR_DIR": str(BENCH_DIR),
-            "DATABASE_URL": f"sqlite:///{DB_PATH}",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_SETTINGS_MODULE": "childcop.bench_settings",
+            "DATABASE_URL": url,
+            "DJANGO_SECRET_KEY": secret,
             "DJANGO_DEBUG": "0",
             "CHILDCOP_TESTING": "1",
-            "DJANGO_ALLOWED_HOSTS": "testserver",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "CHILDCOP_VAR_DIR": str(BENCH_DIR),
             "DJANGO_LOG_LEVEL": "WARNING",
+            "EMAIL_URL": "memorymail://",
+            "PYTHONPATH": str(BASE_DIR),
+            "PYTHONUNBUFFERED": "1",
         }
     )
-    # The embedded broker and console email: nothing outside var/bench/ is touched.
-    for name in ("CELERY_BROKER_URL", "EMAIL_URL", "CHILDCOP_PAGE_SIZE"):
-        os.environ.pop(name, None)
+    return env
 
 
-def fresh_database() -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{DB_PATH}{suffix}").unlink(missing_ok=True)
-    SEED_MARKER.unlink(missing_ok=True)
+def probe(step: str, env: dict, out: Path, *args: str) -> dict:
+    command = [sys.executable, "-m", "childcop.bench_probe", step, "--out", str(out), *args]
+    completed = subprocess.run(command, env=env, cwd=BASE_DIR, check=False)  # noqa: S603
+    if completed.returncode != 0:
+        raise SystemExit(f"The benchmark's {step} step failed (exit {completed.returncode}).")
+    return json.loads(out.read_text())
 
 
-# --- Seeding -----------------------------------------------------------------------
-
-TOPICS = [
-    "data protection", "field safety", "agile delivery", "procurement", "customer voice",
-    "data science", "leadership", "records management", "green operations", "cyber security",
-    "project management", "knowledge management", "user research", "supply chain",
-    "financial planning", "onboarding", "quality assurance", "data engineering",
-    "risk management", "public speaking", "software testing", "logistics",
-    "innovation", "facilities", "health and wellbeing",
-]  # fmt: skip
-KINDS = ["network", "circle", "guild", "forum", "lab", "exchange", "practice", "community"]
-AREAS = [
-    "everyday projects", "field operations", "the head office", "partner organisations",
-    "regional teams", "new services", "audits and reviews", "our daily work",
-]  # fmt: skip
-FIRST = [
-    "Amira", "Kofi", "Mei", "Noah", "Cora", "Sofia", "Liam", "Aisha", "Jonas", "Priya",
-    "Mateo", "Yuki", "Fatima", "Lars", "Chloé", "Tariq", "Ingrid", "Diego", "Zara", "Omar",
-    "Hannah", "Ravi", "Elena", "Kwame", "Sven", "Leila", "Tomás", "Ana", "Felix", "Nadia",
-]  # fmt: skip
-LAST = [
-    "Haddad", "Mensah", "Tanaka", "Fischer", "Lindqvist", "Reyes", "Okafor", "Novak",
-    "Kowalski", "Sato", "Nguyen", "Ibrahim", "Johansson", "Rossi", "Dubois", "Patel",
-    "Schmidt", "Moreau", "Silva", "Costa", "Jensen", "Ahmed", "Müller", "Kim", "Popescu",
-]  # fmt: skip
-LEVEL_WEIGHTS = {"core": 3, "active": 12, "occasional": 25, "peripheral": 45, "transactional": 15}
-STAGE_WEIGHTS = {
-    "potential": 10,
-    "coalescing": 20,
-    "maturing": 30,
-    "sustaining": 25,
-    "transforming": 10,
-    "closed": 5,
-}
-STAGE_PATH = ["potential", "coalescing", "maturing", "sustaining", "transforming", "closed"]
+# --- the server ---------------------------------------------------------------------------
 
 
-def _community_sizes(rng, count, people, total, biggest):
-    """Community sizes: one big community, then a long tail (roughly Zipf), summing to ~total."""
-    biggest = min(biggest, people, total)
-    weights = [1 / (rank + 1) ** 0.6 for rank in range(1, count)]
-    rest = max(total - biggest, 0)
-    scale = rest / sum(weights) if weights else 0
-    sizes = [min(people, max(5, round(w * scale))) for w in weights]
-    rng.shuffle(sizes)
-    return [biggest, *sizes]
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
-def seed(scale: float) -> dict:
-    """Seed a program with bulk inserts; return what the timing needs."""
-    from django.contrib.auth.hashers import make_password
-    from django.db import transaction
-    from django.utils import timezone
-    from django.utils.text import slugify
+class Server:
+    """gunicorn serving the product (bench settings) on a free local port."""
 
-    from childcop.accounts.factories import DEPARTMENTS, JOB_TITLES
-    from childcop.accounts.models import User
-    from communities.models import (
-        Community,
-        LeadershipAssignment,
-        Membership,
-        Objective,
-        StageChange,
-    )
-
-    rng = random.Random(2026)  # noqa: S311 — benchmark data, not security
-    n_communities = max(2, round(COMMUNITIES * scale))
-    n_people = max(50, round(PEOPLE * scale))
-    n_memberships = max(100, round(MEMBERSHIPS * scale))
-    biggest = max(20, round(BIGGEST_COMMUNITY * scale))
-    now = timezone.now()
-    today = timezone.localdate()
-    unusable = make_password(None)
-
-    with transaction.atomic():
-        admins = [
-            User(
-                email=f"admin{n}@bench.example.org",
-                display_name=f"Program Admin {n}",
-                job_title="Social learning advisor",
-                department="Social Learning Team",
-                is_program_admin=True,
-                is_staff=True,
-                password=unusable,
-            )
-            for n in (1, 2)
-        ]
-        people = [
-            User(
-                email=f"person{n:05d}@bench.example.org",
-                display_name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                job_title=rng.choice(JOB_TITLES),
-                department=rng.choice(DEPARTMENTS),
-                password=unusable,
-                date_joined=now - timedelta(days=rng.randint(0, 1500)),
-            )
-            for n in range(n_people)
-        ]
-        User.objects.bulk_create(admins + people, batch_size=2000)
-        user_ids = dict(User.objects.values_list("email", "pk"))
-        admin_id = user_ids["admin1@bench.example.org"]
-        person_ids = [user_ids[p.email] for p in people]
-
-        # Communities: the first is the biggest, maturing and open: the one whose pages are timed.
-        names = [f"{t.capitalize()} {k}" for k in KINDS for t in TOPICS]
-        rng.shuffle(names)
-        stages, stage_weights = zip(*STAGE_WEIGHTS.items(), strict=True)
-        communities = []
-        for index in range(n_communities):
-            name = names[index] if index < len(names) else f"{names[index % len(names)]} {index}"
-            topic = name.rsplit(" ", 1)[0]
-            stage = "maturing" if index == 0 else rng.choices(stages, stage_weights)[0]
-            communities.append(
-                Community(
-                    name=name,
-                    slug=slugify(name),
-                    domain=f"{topic} in {rng.choice(AREAS)}",
-                    purpose=f"Help everyone who works on {topic.lower()} learn from each other "
-                    "and **improve our practice**, one session at a time.",
-                    vision="A place where *everyone* can ask for help and share what works.",
-                    strategy="- Monthly sessions\n- A shared learning agenda\n- Help requests",
-                    value_proposition="Faster answers, fewer repeated mistakes, better careers.",
-                    stage=stage,
-                    is_open=index == 0 or rng.random() < 0.85,
-                )
-            )
-        Community.objects.bulk_create(communities, batch_size=500)
-        community_ids = dict(Community.objects.values_list("slug", "pk"))
-        ordered_ids = [community_ids[c.slug] for c in communities]
-
-        stage_changes, objectives = [], []
-        for community, cid in zip(communities, ordered_ids, strict=True):
-            path = STAGE_PATH[: STAGE_PATH.index(community.stage) + 1]
-            start = now - timedelta(days=120 * len(path) + rng.randint(0, 300))
-            previous = ""
-            for step, to_stage in enumerate(path):
-                stage_changes.append(
-                    StageChange(
-                        community_id=cid,
-                        from_stage=previous,
-                        to_stage=to_stage,
-                        changed_by_id=admin_id,
-                        changed_at=start + timedelta(days=120 * step),
-                        note="Community created." if not previous else "After the PDCA review.",
-                    )
-                )
-                previous = to_stage
-            for position, status in enumerate(["achieved", "in_progress", "planned"]):
-                objectives.append(
-                    Objective(
-                        community_id=cid,
-                        title=f"Objective {position + 1} of {community.name}",
-                        status=status,
-                        position=position,
-                    )
-                )
-        StageChange.objects.bulk_create(stage_changes, batch_size=1000)
-        Objective.objects.bulk_create(objectives, batch_size=1000)
-
-        # Memberships: who is in which community.
-        sizes = _community_sizes(rng, n_communities, n_people, n_memberships, biggest)
-        member_id = person_ids[0]  # the timed member: in the biggest community and a few more
-        levels, level_weights = zip(*LEVEL_WEIGHTS.items(), strict=True)
-        memberships = []
-        for index, (cid, size) in enumerate(zip(ordered_ids, sizes, strict=True)):
-            chosen = rng.sample(person_ids, size)
-            if index < MEMBER_COMMUNITIES and member_id not in chosen:
-                chosen[-1] = member_id
-            if index in (3, 4, 5):  # the admin coordinates a few communities
-                chosen[0] = admin_id
-            has_coordinator = index < 10 or rng.random() < 0.93
-            for position, uid in enumerate(chosen):
-                coordinator = has_coordinator and position < (2 if size > 300 else 1)
-                if coordinator or position < max(3, size // 30):
-                    level = "core"
-                else:
-                    level = rng.choices(levels, level_weights)[0]
-                if uid == member_id:
-                    coordinator, level = False, "active"
-                memberships.append(
-                    Membership(
-                        community_id=cid,
-                        user_id=uid,
-                        level=level,
-                        is_coordinator=coordinator,
-                        joined_on=today - timedelta(days=rng.randint(0, 1100)),
-                        added_by_id=admin_id if position % 3 == 0 else None,
-                    )
-                )
-        Membership.objects.bulk_create(memberships, batch_size=2000)
-
-        # Leadership roles: a few per community, more in big ones; some people hold two.
-        membership_ids = {
-            (cid, uid): pk for pk, cid, uid in Membership.objects.values_list("pk", "community_id", "user_id")
-        }  # fmt: skip
-        roles = [
-            "community_keeper", "social_reporter", "agenda_activist",
-            "external_messenger", "critical_friend", "institutional_broker",
+    def __init__(self, name: str, env: dict, workers: int):
+        self.name, self.port = name, free_port()
+        self.log = BENCH_DIR / f"server-{name}.log"
+        gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+        command = [
+            gunicorn, "childcop.wsgi", f"--bind=127.0.0.1:{self.port}", f"--workers={workers}",
+            "--worker-tmp-dir=/dev/shm" if Path("/dev/shm").is_dir() else "--worker-tmp-dir=/tmp",  # noqa: S108
+            "--timeout=120", "--log-level=warning", "--keep-alive=30",
         ]  # fmt: skip
-        assignments = []
-        by_community: dict[int, list[int]] = {}
-        for m in memberships:
-            by_community.setdefault(m.community_id, []).append(m.user_id)
-        for cid, uids in by_community.items():
-            for uid in uids[: 3 + len(uids) // 40]:
-                for role in rng.sample(roles, rng.choice([1, 1, 2])):
-                    assignments.append(
-                        LeadershipAssignment(membership_id=membership_ids[(cid, uid)], role=role)
-                    )
-        LeadershipAssignment.objects.bulk_create(assignments, batch_size=2000)
+        self.process = subprocess.Popen(  # noqa: S603
+            command,
+            env=env,
+            cwd=BASE_DIR,
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
-    return {
-        "communities": len(communities),
-        "people": len(admins) + len(people),
-        "memberships": len(memberships),
-        "leadership roles": len(assignments),
-        "stage changes": len(stage_changes),
-    }
+    def wait(self, cookie_header: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"The {self.name} server stopped; see {self.log}.")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                conn.request("GET", TRIVIAL.path, headers={"Cookie": cookie_header})
+                response = conn.getresponse()
+                response.read()
+                conn.close()
+                if response.status == 200:
+                    return
+                raise SystemExit(
+                    f"The {self.name} server answered {response.status} to {TRIVIAL.path}."
+                )
+            except OSError:
+                time.sleep(0.3)
+        raise SystemExit(
+            f"The {self.name} server did not answer in {timeout:.0f} s; see {self.log}."
+        )
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
 
 
-def subjects() -> dict:
-    """The users and the community the timing uses (also for --reuse)."""
-    from django.db.models import Count
-
-    from childcop.accounts.models import User
-    from communities.models import Community
-
-    admin = User.objects.get(email="admin1@bench.example.org")
-    member = User.objects.get(email="person00000@bench.example.org")
-    community = (
-        Community.objects.filter(memberships__user=member)
-        .annotate(size=Count("memberships"))
-        .order_by("-size", "pk")
-        .first()
-    )  # the biggest community, which the member belongs to
-    return {"admin": admin, "member": member, "community": community}
-
-
-# --- Timing ------------------------------------------------------------------------
+# --- the load generator -------------------------------------------------------------------
 
 
 @dataclass
-class Result:
-    page: str
+class Target:
+    size: str
+    page: Page
+    port: int
     path: str
-    role: str
-    status: int
-    queries: int
-    median_ms: float
-    p95_ms: float
-    target: Target
-    error: str = ""
+    cookie: str
+    samples: list = field(default_factory=list)  # (server ms, db ms, queries, client ms)
+    errors: list = field(default_factory=list)
 
-    @property
-    def misses(self) -> list[str]:
-        if self.error or self.status != 200:
-            return [self.error or f"HTTP {self.status}"]
-        missed = []
-        if self.median_ms > self.target.median_ms:
-            missed.append("median")
-        if self.p95_ms > self.target.p95_ms:
-            missed.append("p95")
-        if self.queries > self.target.max_queries:
-            missed.append("queries")
-        return missed
+
+def _server_timing(header: str) -> tuple[float, float, int]:
+    app = db = 0.0
+    queries = 0
+    for part in header.split(","):
+        items = [item.strip() for item in part.split(";")]
+        values = dict(item.split("=", 1) for item in items[1:] if "=" in item)
+        if items[0] == "app":
+            app = float(values.get("dur", 0))
+        elif items[0] == "db":
+            db = float(values.get("dur", 0))
+            queries = int(values.get("desc", '"0').strip('"').split()[0])
+    return app, db, queries
+
+
+def load(targets: list[Target], *, requests: int, warmup: int, concurrency: int) -> float:
+    """Warm-up, then `requests` timed requests per target, all shuffled together and sent
+    by `concurrency` threads over keep-alive connections. Returns the timed phase's seconds."""
+    rng = random.Random(8)  # noqa: S311
+
+    def run(jobs, record):
+        work = queue.Queue()
+        for job in jobs:
+            work.put(job)
+
+        def worker():
+            connections = {}
+            while True:
+                try:
+                    target = work.get_nowait()
+                except queue.Empty:
+                    break
+                conn = connections.get(target.port)
+                if conn is None:
+                    conn = connections[target.port] = http.client.HTTPConnection(
+                        "127.0.0.1", target.port, timeout=300
+                    )
+                started = time.perf_counter()
+                try:
+                    conn.request("GET", target.path, headers={"Cookie": target.cookie})
+                    response = conn.getresponse()
+                    response.read()
+                except (OSError, http.client.HTTPException) as error:
+                    conn.close()
+                    connections.pop(target.port, None)
+                    target.errors.append(f"{type(error).__name__}: {error}")
+                    continue
+                client_ms = (time.perf_counter() - started) * 1000
+                if response.status != 200:
+                    target.errors.append(f"HTTP {response.status}")
+                elif record:
+                    app, db, queries = _server_timing(response.getheader("Server-Timing", ""))
+                    target.samples.append((app, db, queries, client_ms))
+            for conn in connections.values():
+                conn.close()
+
+        threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    warm = [t for t in targets for _ in range(warmup)]
+    rng.shuffle(warm)
+    run(warm, record=False)
+    timed = [t for t in targets for _ in range(requests)]
+    rng.shuffle(timed)
+    started = time.perf_counter()
+    run(timed, record=True)
+    return time.perf_counter() - started
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -371,59 +355,95 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
-def time_page(client, label, path, role, target, requests, warmup=2) -> Result:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    try:
-        # Counted apart from the timed requests: capturing queries slows them down.
-        # Read the count at once: every request clears the connection's query log.
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(path)
-        queries = len(captured.captured_queries)
-        if response.status_code != 200:
-            return Result(label, path, role, response.status_code, queries, 0, 0, target)
-        for _ in range(warmup):
-            client.get(path)
-        samples = []
-        for _ in range(requests):
-            started = time.perf_counter()
-            response = client.get(path)
-            samples.append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200:
-                return Result(label, path, role, response.status_code, queries, 0, 0, target)
-    except Exception as error:  # noqa: BLE001 — reported in the table, and the run fails
-        traceback.print_exc()
-        return Result(label, path, role, 0, 0, 0, 0, target, error=type(error).__name__)
-    return Result(
-        label,
-        path,
-        role,
-        200,
-        queries,
-        statistics.median(samples),
-        percentile(samples, 0.95),
-        target,
-    )
+def summary(target: Target) -> dict:
+    if not target.samples:
+        return {"requests": 0, "errors": target.errors[:5]}
+    app = [s[0] for s in target.samples]
+    return {
+        "requests": len(app),
+        "median_ms": round(statistics.median(app), 2),
+        "p95_ms": round(percentile(app, 0.95), 2),
+        "db_median_ms": round(statistics.median(s[1] for s in target.samples), 2),
+        "server_queries": target.samples[0][2],
+        "client_median_ms": round(statistics.median(s[3] for s in target.samples), 2),
+        "errors": target.errors[:5],
+    }
 
 
-def print_table(results: list[Result]) -> None:
-    headers = ["page", "role", "status", "median ms", "p95 ms", "queries", "target", "result"]
-    rows = [
-        [
-            f"{r.page} {r.path}",
-            r.role,
-            str(r.status or "-"),
-            f"{r.median_ms:.1f}",
-            f"{r.p95_ms:.1f}",
-            str(r.queries),
-            str(r.target),
-            "ok" if not r.misses else "MISSED: " + ", ".join(r.misses),
-        ]
-        for r in results
-    ]
-    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers)]
-    numeric = {2, 3, 4, 5}
+# --- the report ---------------------------------------------------------------------------
+
+
+def evaluate(pages, timings, queries, job) -> tuple[list[dict], list[str], list[str]]:
+    """Rows per page with their ratios and checks; the misses; the failures."""
+    rows, misses, failures = [], [], []
+    trivial = {size: timings[size]["trivial"] for size in ("large", "small")}
+    for page in pages:
+        row = {"key": page.key, "page": page.label, "path": page.path, "role": page.role}
+        for size in ("large", "small"):
+            timing = dict(timings[size][page.key])
+            q = queries[size].get(page.key, {})
+            timing["queries"] = q.get("queries")
+            timing["status"] = q.get("status")
+            if timing.get("median_ms") and trivial[size].get("median_ms"):
+                timing["x_trivial"] = round(timing["median_ms"] / trivial[size]["median_ms"], 2)
+            row[size] = timing
+            if q.get("status") != 200:
+                failures.append(
+                    f"{page.label} ({page.role}, {size}): {q.get('error') or 'HTTP ' + str(q.get('status'))}"
+                )
+            elif timing.get("errors") or not timing.get("requests"):
+                errors = "; ".join(timing.get("errors") or ["no answer"])
+                failures.append(f"{page.label} ({page.role}, {size}) under load: {errors}")
+        large, small = row["large"], row["small"]
+        if large.get("median_ms") and small.get("median_ms"):
+            row["scale_ratio"] = round(large["median_ms"] / small["median_ms"], 2)
+        checks = {
+            "x_trivial": large.get("x_trivial") is not None
+            and large["x_trivial"] <= MAX_TRIVIAL_RATIO,
+            "scale_ratio": row.get("scale_ratio") is not None
+            and row["scale_ratio"] <= MAX_SCALE_RATIO,
+            "queries_equal": large.get("queries") is not None
+            and large.get("queries") == small.get("queries"),
+        }
+        row["checks"] = checks
+        row["ok"] = all(checks.values())
+        name = f"{page.label} ({page.role})"
+        if not checks["x_trivial"]:
+            misses.append(
+                f"{name}: median {large.get('x_trivial')}× the trivial view "
+                f"(target ≤ {MAX_TRIVIAL_RATIO:g}×)"
+            )
+        if not checks["scale_ratio"]:
+            misses.append(
+                f"{name}: large/small {row.get('scale_ratio')} (target ≤ {MAX_SCALE_RATIO:g})"
+            )
+        if not checks["queries_equal"]:
+            misses.append(
+                f"{name}: {large.get('queries')} queries large, {small.get('queries')} small"
+            )
+        rows.append(row)
+    if job and job.get("available"):
+        runs = job["runs"]
+        tenth, everything, one = runs["tenth"], runs["all"], runs["all_one_batch"]
+        job["checks"] = {
+            # a batch costs the same queries whether it holds one tenth or every community
+            # (emails aside: one INSERT each, their claim)
+            "queries_constant_per_batch": one["queries_without_emails"]
+            == tenth["queries_without_emails"],
+            # time at most linear in the number of communities
+            "time_linear": everything["seconds"]
+            <= tenth["seconds"] * everything["communities"] / tenth["communities"],
+        }
+        job["time_ratio"] = round(everything["seconds"] / tenth["seconds"], 2)
+        job["communities_ratio"] = round(everything["communities"] / tenth["communities"], 2)
+        for check, ok in job["checks"].items():
+            if not ok:
+                misses.append(f"report job: {check.replace('_', ' ')} missed")
+    return rows, misses, failures
+
+
+def table(headers: list[str], rows: list[list[str]], numeric: set[int]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
 
     def line(cells):
         return "  ".join(
@@ -431,10 +451,65 @@ def print_table(results: list[Result]) -> None:
             for i, (c, w) in enumerate(zip(cells, widths, strict=True))
         ).rstrip()
 
-    print(line(headers))
-    print(line(["-" * w for w in widths]))
-    for row in rows:
-        print(line(row))
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def _ms(value) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def _x(value) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def print_report(result: dict) -> None:
+    timings, rows = result["timings"], result["pages"]
+    trivial = [
+        [TRIVIAL.label, TRIVIAL.role]
+        + [_ms(timings[s]["trivial"].get(k)) for s in ("large", "small") for k in ("median_ms", "p95_ms")]
+        + ["1.00", "1.00", _x(timings["large"]["trivial"].get("median_ms", 0) / timings["small"]["trivial"]["median_ms"]
+           if timings["small"]["trivial"].get("median_ms") else None), "-", "-", ""]
+    ]  # fmt: skip
+    body = []
+    for r in rows:
+        L, S = r["large"], r["small"]
+        body.append(
+            [r["page"], r["role"], _ms(L.get("median_ms")), _ms(L.get("p95_ms")),
+             _ms(S.get("median_ms")), _ms(S.get("p95_ms")), _x(L.get("x_trivial")),
+             _x(S.get("x_trivial")), _x(r.get("scale_ratio")), str(L.get("queries", "-")),
+             str(S.get("queries", "-")), "ok" if r["ok"] else "MISSED"]
+        )  # fmt: skip
+    headers = ["page", "as", "large med ms", "p95", "small med ms", "p95", "×trivial L",
+               "×trivial S", "L/S", "queries L", "S", "result"]  # fmt: skip
+    say(table(headers, trivial + body, set(range(2, 11))))
+    say(
+        f"Targets: large median ≤ {MAX_TRIVIAL_RATIO:g}× the trivial view; large/small ≤ "
+        f"{MAX_SCALE_RATIO:g}; the same queries at both sizes. Server time measured in the "
+        "process (Server-Timing)."
+    )
+    job = result.get("job") or {}
+    if job.get("available"):
+        say()
+        runs = job["runs"]
+        job_rows = [
+            [name, str(run["communities"]), str(run["batches"]), f"{run['seconds']:.2f}",
+             str(run["queries"]), str(run["emails"]), str(run["queries_without_emails"])]
+            for name, run in [("one tenth", runs["tenth"]), ("all (scheduled run)", runs["all"]),
+                              ("all, one batch", runs["all_one_batch"])]
+        ]  # fmt: skip
+        say(f"Monthly health report job, {job['period'][:7]}, large program:")
+        say(table(["run", "communities", "batches", "seconds", "queries", "emails",
+                   "queries less emails"], job_rows, set(range(1, 7))))  # fmt: skip
+        say(
+            f"Time all/tenth: {job['time_ratio']} for {job['communities_ratio']}× the "
+            f"communities. Checks: "
+            + ", ".join(f"{k.replace('_', ' ')} {'ok' if v else 'MISSED'}" for k, v in job["checks"].items())
+        )  # fmt: skip
+    elif job:
+        say(f"\nMonthly report job: not measured ({job.get('reason', 'not available')}).")
+
+
+# --- main ---------------------------------------------------------------------------------
 
 
 def main(argv=None) -> int:
@@ -442,77 +517,150 @@ def main(argv=None) -> int:
         prog="python -m childcop.bench", description=__doc__.split("\n")[0]
     )
     parser.add_argument(
-        "--requests", type=int, default=20, help="timed requests per page and role (default 20)"
+        "--requests", type=int, default=60, help="timed requests per page and size (60)"
     )
     parser.add_argument(
-        "--scale", type=float, default=1.0, help="multiply the program's size (default 1.0)"
+        "--warmup", type=int, default=5, help="warm-up requests per page and size (5)"
     )
+    parser.add_argument("--concurrency", type=int, default=2, help="concurrent clients (2)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server (2)")
     parser.add_argument(
-        "--reuse", action="store_true", help="reuse var/bench/ if it was seeded already"
+        "--reuse",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="reuse seeded databases whose marker matches (default: on)",
     )
-    args = parser.parse_args(argv)
-    if args.requests < 1 or args.scale <= 0:
-        parser.error("--requests must be at least 1 and --scale positive")
-
+    parser.add_argument("--rebuild", action="store_true", help="seed both databases again")
+    parser.add_argument("--no-job", dest="job", action="store_false", help="skip the report job")
+    args = parser.parse_args(argv)  # fmt: skip
+    if args.requests < 1 or args.concurrency < 1 or args.workers < 1:
+        parser.error("--requests, --concurrency and --workers must be at least 1")
+    rebuild = args.rebuild or not args.reuse
     started = time.perf_counter()
-    configure_environment()
-    reuse = args.reuse and SEED_MARKER.exists()
-    if not reuse:
-        fresh_database()
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(50)
+    urls = dict(zip(("large", "small"), database_urls(), strict=True))
+    scales = {"large": 1.0, "small": SMALL_SCALE}
 
-    import django
+    prepared, envs = {}, {}
+    for size in ("large", "small"):
+        state = ensure_database(urls[size], scales[size], rebuild=rebuild)
+        say(f"{size} program: {shown(urls[size])} ({'reused' if state == 'reused' else 'new'})")
+        envs[size] = django_env(urls[size], secret)
+        prepared[size] = probe("prepare", envs[size], BENCH_DIR / f"prepare-{size}.json",
+                               "--scale", str(scales[size]))  # fmt: skip
+        marker = prepared[size]["marker"]
+        counts = marker["counts"]
+        say(
+            f"  {counts.get('communities.Community', 0):,} communities, "
+            f"{counts.get('accounts.User', 0):,} people, "
+            f"{counts.get('communities.Attendance', 0):,} attendance records, "
+            f"{counts.get('value_stories.ValueStory', 0):,} stories; seeded "
+            f"{marker['seeded_at'][:16]} in {marker['seconds']:.0f} s"
+        )
 
-    # Whitenoise warns that staticfiles/ is missing: the benchmark serves no static files.
-    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
+    available = prepared["large"]["subjects"]["available"]
+    pages = [p for p in PAGES if not p.needs or available.get(p.needs)]
+    skipped = [p for p in PAGES if p not in pages]
+    for page in skipped:
+        say(f"Not measured yet: {page.label} ({page.path} does not resolve).")
 
-    print(f"childcop bench: {connection.vendor} database at {DB_PATH.relative_to(BASE_DIR)}")
-    step = time.perf_counter()
-    call_command("migrate", verbosity=0, interactive=False)
-    print(f"Migrated in {time.perf_counter() - step:.1f} s.")
-    if reuse:
-        print("Reusing the seeded program (--reuse).")
-    else:
-        step = time.perf_counter()
-        counts = seed(args.scale)
-        SEED_MARKER.write_text(f"scale={args.scale}\n")
-        summary = ", ".join(f"{n:,} {what}" for what, n in counts.items())
-        print(f"Seeded {summary} in {time.perf_counter() - step:.1f} s.")
+    servers = {}
+    timings = {"large": {}, "small": {}}
+    try:
+        for size in ("large", "small"):
+            servers[size] = Server(size, envs[size], args.workers)
+        targets = []
+        for size, server in servers.items():
+            sessions = prepared[size]["sessions"]
+            cookies = {r: f"{sessions['cookie_name']}={c}" for r, c in sessions["cookies"].items()}
+            server.wait(cookies["admin"])
+            slug = prepared[size]["subjects"]["community"]["slug"]
+            for page in [TRIVIAL, *pages]:
+                targets.append(Target(size, page, server.port, page.path.format(community=slug),
+                                      cookies[page.role]))  # fmt: skip
+        say(
+            f"Load: {args.requests} timed requests per page and size after {args.warmup} "
+            f"warm-up, {args.concurrency} concurrent clients, {args.workers} gunicorn workers "
+            f"per size ({len(targets) * (args.requests + args.warmup)} requests)…"
+        )
+        seconds = load(targets, requests=args.requests, warmup=args.warmup,
+                       concurrency=args.concurrency)  # fmt: skip
+        for target in targets:
+            timings[target.size][target.page.key] = summary(target)
+    finally:
+        for server in servers.values():
+            server.stop()
+    say(f"Timed phase: {seconds:.0f} s, {len(targets) * args.requests / seconds:.0f} requests/s.")
 
-    who = subjects()
-    community = who["community"]
-    print(
-        f"Timing {args.requests} requests per page (after 2 warm-up requests) as a program admin "
-        f"and as a member; <slug> is {community.slug} "
-        f"({community.memberships.count():,} members)."
+    queries = {}
+    for size in ("large", "small"):
+        users = {r: u["id"] for r, u in prepared[size]["subjects"]["users"].items()}
+        slug = prepared[size]["subjects"]["community"]["slug"]
+        page_specs = [{"key": p.key, "path": p.path.format(community=slug), "role": p.role}
+                      for p in pages]  # fmt: skip
+        queries[size] = probe("queries", envs[size], BENCH_DIR / f"queries-{size}.json",
+                              "--pages", json.dumps(page_specs), "--users", json.dumps(users))  # fmt: skip
+
+    job = None
+    if args.job:
+        job = probe("job", envs["large"], BENCH_DIR / "job.json")
+
+    rows, misses, failures = evaluate(pages, timings, queries, job)
+    result = {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "postgresql": postgres_version(urls["large"]),
+            "platform": platform.platform(),
+        },
+        "settings": {
+            "requests": args.requests,
+            "warmup": args.warmup,
+            "concurrency": args.concurrency,
+            "workers": args.workers,
+        },
+        "targets": {"max_trivial_ratio": MAX_TRIVIAL_RATIO, "max_scale_ratio": MAX_SCALE_RATIO},
+        "data": {
+            size: {
+                "database": shown(urls[size]),
+                "scale": scales[size],
+                "seeded_at": prepared[size]["marker"]["seeded_at"],
+                "seed_seconds": prepared[size]["marker"]["seconds"],
+                "seeded_now": prepared[size]["seeded_now"],
+                "counts": prepared[size]["marker"]["counts"],
+                "timed_community": prepared[size]["subjects"]["community"],
+                "sponsor_portfolio": prepared[size]["subjects"]["portfolio"],
+                "status_refresh": prepared[size].get("status_refresh"),
+            }
+            for size in ("large", "small")
+        },
+        "timings": timings,
+        "pages": rows,
+        "not_measured": [asdict(p) for p in skipped],
+        "job": job,
+        "misses": misses,
+        "failures": failures,
+    }
+    RESULTS.write_text(json.dumps(result, indent=2, default=str))
+    say()
+    print_report(result)
+    say()
+    say(
+        f"Results: {RESULTS.relative_to(BASE_DIR)}. Total time: {time.perf_counter() - started:.0f} s."
     )
-    print()
-
-    results = []
-    for role in ROLES:
-        client = Client()
-        client.force_login(who[role])
-        for label, path, target in PAGES:
-            url = path.format(slug=community.slug)
-            result = time_page(client, label, url, role, target, args.requests)
-            result.path = path.replace("{slug}", "<slug>")
-            results.append(result)
-    print_table(results)
-
-    errors = [r for r in results if r.error or r.status != 200]
-    missed = [r for r in results if r.misses]
-    print()
-    print(f"Total time: {time.perf_counter() - started:.1f} s.")
-    if errors:
-        print(f"FAILED: {len(errors)} page(s) did not answer 200.")
+    if failures:
+        say(f"FAILED: {len(failures)} failure(s):")
+        for failure in failures:
+            say(f"  - {failure}")
         return 2
-    if missed:
-        print(f"FAILED: {len(missed)} of {len(results)} page timings missed their targets.")
+    if misses:
+        say(f"FAILED: {len(misses)} target(s) missed:")
+        for miss in misses:
+            say(f"  - {miss}")
         return 1
-    print(f"All {len(results)} page timings met their targets.")
+    say("All targets met.")
     return 0
 
 

@@ -237,6 +237,11 @@ def community_flags(user, community) -> dict:
         "leave": can_leave(user, community),
         # members and admins: no query; others: one (are they a sponsor of it?)
         "view_sponsorship": can_view_sponsorship(user, community),
+        # The "Health" link: the core group and up without a query; a sponsor who is not a
+        # member was just looked up by view_sponsorship (cached). A member who also sponsors
+        # the community is not looked up here (no extra query): they open the page directly.
+        "view_health": role >= Role.CORE
+        or (role == Role.OUTSIDER and is_sponsor_of(user, community)),
     }
 
 

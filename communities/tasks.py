@@ -88,3 +88,32 @@ def send_stalled_launches() -> int:
     from .launch_jobs import send_stalled_launches as send
 
     return send()
+
+
+# --- Monthly health reports, driven by beat (schedule: migration 0014_health_defaults).
+# Idempotent: reports are inserted under their unique (community, period) and never
+# overwritten; every email is claimed first. A long program gets a longer time limit.
+@shared_task(**_RHYTHM_RETRY, time_limit=1800, soft_time_limit=1700)
+def generate_health_reports(period: str | None = None) -> dict:
+    """The previous month's reports (or `period`, "YYYY-MM"), emailed once each."""
+    from .health.reports import generate_reports, parse_period
+
+    return generate_reports(parse_period(period) if period else None)
+
+
+# --- Health check reminders, driven by beat (schedule: migration 0014_health_defaults), daily.
+# Idempotent: each core group member's reminder is claimed once per health check.
+@shared_task(**_RHYTHM_RETRY)
+def send_health_check_reminders() -> int:
+    from .health.check_reminders import send_reminders
+
+    return send_reminders()
+
+
+# --- The program overview's health status rows, driven by beat (migration
+# 0014_health_defaults), hourly. Idempotent: each run rewrites the same rows.
+@shared_task(**_RHYTHM_RETRY, time_limit=1800, soft_time_limit=1700)
+def refresh_health_status(community_ids: list[int] | None = None) -> int:
+    from .health.status import refresh
+
+    return refresh(community_ids)

@@ -37,8 +37,16 @@ class ProgressReportAdmin(admin.ModelAdmin):
 
 @admin.register(SupportRequest)
 class SupportRequestAdmin(admin.ModelAdmin):
-    list_display = ["group", "kind", "status", "requested_by", "created_at"]
+    list_display = [
+        "community",
+        "group",
+        "kind",
+        "status",
+        "handled_by",
+        "requested_by",
+        "created_at",
+    ]
     list_filter = ["status", "kind"]
-    search_fields = ["group__name", "description"]
-    raw_id_fields = ["group", "requested_by", "handled_by"]
-    list_select_related = ["group", "requested_by"]
+    search_fields = ["community__name", "group__name", "description"]
+    raw_id_fields = ["community", "group", "requested_by", "handled_by"]
+    list_select_related = ["community", "group", "requested_by", "handled_by"]

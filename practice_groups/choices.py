@@ -41,9 +41,13 @@ class ResponseKind(models.TextChoices):
 
 
 class SupportKind(models.TextChoices):
-    LOGISTICS = "logistics", "Logistics"
+    """What a coordinator or a practice group asks the social learning team for."""
+
+    COACHING = "coaching", "Coaching"
+    LAUNCH_HELP = "launch_help", "Launch help"
     FACILITATION = "facilitation", "Facilitation"
     TECHNOLOGY = "technology", "Technology"
+    LOGISTICS = "logistics", "Logistics"
 
 
 class SupportStatus(models.TextChoices):

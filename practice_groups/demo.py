@@ -2,8 +2,8 @@
 
 `seed(rng, now)` is called by `seed_demo` once communities, members and activities exist.
 It seeds the learning agenda first (communities.agenda.seed_demo), then practice groups in
-every status with members, progress reports, responses and a support request. It writes
-directly: no emails are sent.
+every status with members, progress reports, responses and support requests (from a group
+and from the coordinators). It writes directly: no emails are sent.
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ COMMENTS = {
 def seed(rng, now) -> None:
     seed_agenda(rng, now)
     communities = Community.objects.exclude(stage=Stage.POTENTIAL).order_by("pk")[:3]
+    _community_requests([c for c in communities if c.stage != Stage.CLOSED], now)
     for community in communities:
         members = [m.user for m in community.memberships.select_related("user")]
         if len(members) < 6:
@@ -99,16 +100,44 @@ def seed(rng, now) -> None:
             group.save()
             if n == 0:
                 SupportRequest.objects.create(
-                    group=group, kind=SupportKind.FACILITATION, requested_by=proposer,
+                    community=community, group=group, kind=SupportKind.FACILITATION,
+                    requested_by=proposer,
                     description="A facilitator for a half-day design session next month.",
                     created_at=now - timedelta(days=4),
                 )  # fmt: skip
                 SupportRequest.objects.create(
-                    group=group, kind=SupportKind.TECHNOLOGY, requested_by=proposer,
+                    community=community, group=group, kind=SupportKind.TECHNOLOGY,
+                    requested_by=proposer,
                     description="A shared workspace for the drafts.", status=SupportStatus.DONE,
                     note="Created a team site; the group's members have access.",
                     created_at=now - timedelta(days=40),
                 )  # fmt: skip
+
+
+def _community_requests(communities, now):
+    """Coordinators' own requests: one waiting in the queue, one taken on by the team."""
+    from .forms import program_admins
+
+    admin = program_admins().first()
+    for n, community in enumerate(communities[:2]):
+        coordinator = community.memberships.filter(is_coordinator=True).first()
+        if coordinator is None:
+            continue
+        if n == 0:
+            SupportRequest.objects.create(
+                community=community, kind=SupportKind.COACHING, requested_by=coordinator.user,
+                description="Coaching for our two new core members on facilitating a case "
+                "clinic, before the next quarterly meeting.",
+                created_at=now - timedelta(days=2),
+            )  # fmt: skip
+        else:
+            SupportRequest.objects.create(
+                community=community, kind=SupportKind.LOGISTICS, requested_by=coordinator.user,
+                description="A room for 30 people for the face-to-face day in the spring.",
+                status=SupportStatus.IN_PROGRESS, handled_by=admin,
+                note="Two rooms on hold; we confirm once you have the date.",
+                created_at=now - timedelta(days=12),
+            )  # fmt: skip
 
 
 def _reports(rng, group, crew, members, now):

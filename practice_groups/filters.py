@@ -1,8 +1,8 @@
 import django_filters
 from django.db.models import Q
 
-from .choices import GroupStatus, Reason, SupportKind, SupportStatus
-from .models import PracticeGroup, SupportRequest
+from .choices import GroupStatus, Reason
+from .models import PracticeGroup
 
 
 class GroupFilter(django_filters.FilterSet):
@@ -27,16 +27,3 @@ class GroupFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(name__icontains=value) | Q(purpose__icontains=value) | Q(deliverable__icontains=value)
         )
-
-
-class SupportFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(
-        choices=SupportStatus.choices, label="Status", empty_label="Any status"
-    )
-    kind = django_filters.ChoiceFilter(
-        choices=SupportKind.choices, label="Kind", empty_label="Any kind"
-    )
-
-    class Meta:
-        model = SupportRequest
-        fields = ["status", "kind"]

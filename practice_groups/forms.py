@@ -1,8 +1,9 @@
 from django import forms
+from django.db.models import Q
 
 from communities.models import AgendaItem
 
-from .choices import REASON_GUIDANCE, Reason, ResponseKind, SupportStatus
+from .choices import REASON_GUIDANCE, Reason, ResponseKind, SupportKind, SupportStatus
 from .models import PracticeGroup, ProgressReport, ReportResponse, SupportRequest
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -124,19 +125,54 @@ class ResponseForm(forms.ModelForm):
 
 
 class SupportRequestForm(forms.ModelForm):
+    """What coordinators and practice groups ask the social learning team for."""
+
     class Meta:
         model = SupportRequest
         fields = ["kind", "description"]
         widgets = {"kind": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 4})}
         labels = {"kind": "Support needed", "description": "What you need, and by when"}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = SupportKind.choices  # radio buttons: no blank choice
 
-class SupportUpdateForm(forms.ModelForm):
+
+def program_admins():
+    """Who may be assigned a support request: the social learning team."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_program_admin=True) | Q(is_superuser=True))
+        .order_by("display_name", "email")
+    )
+
+
+class SupportAssignForm(forms.ModelForm):
+    """The queue's quick edit: assign to a member of the social learning team, move the status."""
+
     class Meta:
         model = SupportRequest
-        fields = ["status", "note"]
-        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        fields = ["handled_by", "status"]
+        labels = {"handled_by": "Assignee"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["handled_by"].queryset = program_admins()
+        self.fields["handled_by"].empty_label = "Nobody yet"
+        self.fields[
+            "handled_by"
+        ].help_text = (
+            "A member of the social learning team. Left empty when the work starts, it is yours."
+        )
         self.fields["status"].choices = SupportStatus.choices
+
+
+class SupportUpdateForm(SupportAssignForm):
+    """The full edit: also the note the requester reads."""
+
+    class Meta(SupportAssignForm.Meta):
+        fields = ["handled_by", "status", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}

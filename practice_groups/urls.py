@@ -18,6 +18,4 @@ urlpatterns = [
     path("reports/<id:pk>/", views.report_detail, name="report"),
     path("reports/<id:pk>/respond/", views.report_respond, name="report_respond"),
     path("reports/<id:pk>/reply/", views.report_reply, name="report_reply"),
-    path("support/", views.support_queue, name="support_queue"),
-    path("support/<id:pk>/", views.support_update, name="support_update"),
 ]

@@ -1,10 +1,10 @@
 """Practice groups: proposals and charters, membership, progress reports with the
-community's responses, and the support queue of the social learning team."""
+community's responses, and support requests to the social learning team (whose queue is
+under /program/support/, communities.health.support)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from childcop import permissions
@@ -13,7 +13,7 @@ from childcop.utils import paginate, posted, querystring_without
 
 from . import services
 from .choices import REASON_GUIDANCE, GroupStatus, Reason, ResponseKind
-from .filters import GroupFilter, SupportFilter
+from .filters import GroupFilter
 from .forms import (
     ConcludeForm,
     ProposalForm,
@@ -22,9 +22,7 @@ from .forms import (
     ResponseForm,
     ReviewForm,
     SupportRequestForm,
-    SupportUpdateForm,
 )
-from .models import SupportRequest
 
 STATUS_RANK = Case(
     When(status=GroupStatus.ACTIVE, then=Value(0)),
@@ -101,7 +99,7 @@ def group_detail(request, pk):
         "members": group.memberships.select_related("user").order_by("user__display_name"),
         "reports": reports,
         "agenda_items": group.agenda_items.all(),
-        "support_requests": group.support_requests.select_related("requested_by")
+        "support_requests": group.support_requests.select_related("requested_by", "handled_by")
         if can["is_member"] or coordinating
         else None,
     }
@@ -291,7 +289,7 @@ def support_create(request, pk):
     group = get_group_for_user(request.user, pk, require=permissions.can_request_support)
     form = SupportRequestForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        services.request_support(form, group=group, by=request.user)
+        services.request_support(form, community=group.community, group=group, by=request.user)
         messages.success(request, "Your request is in the social learning team's queue.")
         return redirect(group)
     return render(
@@ -304,39 +302,4 @@ def support_create(request, pk):
             "title": "Ask the social learning team for support",
             "button": "Send the request",
         },
-    )
-
-
-def support_queue(request):
-    if not permissions.can_manage_support(request.user):
-        raise PermissionDenied
-    queryset = SupportRequest.objects.select_related(
-        "group__community", "requested_by", "handled_by"
-    ).order_by("status", "-created_at")
-    filterset = SupportFilter(request.GET, queryset=queryset)
-    context = {
-        "filter": filterset,
-        "page": paginate(request, filterset.qs),
-        "querystring": querystring_without(request, "page"),
-    }
-    template = (
-        "practice_groups/_support_table.html" if request.htmx else "practice_groups/support.html"
-    )
-    return render(request, template, context)
-
-
-@require_http_methods(["GET", "POST"])
-def support_update(request, pk):
-    if not permissions.can_manage_support(request.user):
-        raise PermissionDenied
-    support = get_object_or_404(
-        SupportRequest.objects.select_related("group__community", "requested_by"), pk=pk
-    )
-    form = SupportUpdateForm(posted(request), instance=support)
-    if request.method == "POST" and form.is_valid():
-        services.update_support(form, by=request.user)
-        messages.success(request, "The support request was updated.")
-        return redirect("practice_groups:support_queue")
-    return render(
-        request, "practice_groups/support_update.html", {"form": form, "support": support}
     )

@@ -218,8 +218,6 @@ RULES = {
     "practice_groups:report": signed_in(200),
     "practice_groups:report_respond": signed_in(405),  # POST only
     "practice_groups:report_reply": only({"member"}),
-    "practice_groups:support_queue": only({"admin"}),
-    "practice_groups:support_update": only({"admin"}),
     # --- launch playbook: the matrix's plan is a renewal of the (maturing) community whose
     # launch lead is the core member. Admins and the lead edit it; the community's members
     # read it; anyone else (outsider, sponsor) finds nothing (404). Only admins open plans
@@ -260,6 +258,35 @@ RULES = {
     "communities:cultivation": only(LOGGERS),
     "communities:coaching": only(MANAGERS),
     "communities:coaching_create": only({"admin"}),
+    # --- monthly health reports: read like health checks (core group, coordinators, admins
+    # and the community's sponsors); program reports are the social learning team's.
+    "communities:health_reports": only({"core", "coordinator", "admin", "sponsor"}),
+    "communities:health_report": only({"core", "coordinator", "admin", "sponsor"}),
+    "communities:health_report_print": only({"core", "coordinator", "admin", "sponsor"}),
+    "program:reports": only({"admin"}),
+    "program:report": only({"admin"}),
+    "program:report_print": only({"admin"}),
+    # --- the program overview and the support-request queue (the social learning team's, at
+    # /program/); coordinators (and admins) ask for support from their community. Recompute
+    # is POST only.
+    "program:overview": only({"admin"}),
+    "program:overview_export": only({"admin"}),
+    "program:overview_refresh": signed_in(405),  # POST only
+    "program:support_queue": only({"admin"}),
+    "program:support_update": only({"admin"}),
+    "communities:support_request": only(MANAGERS),
+    # --- health checks: the core group, coordinators, admins and the community's sponsors
+    # read them (members and signed-in visitors of the open matrix community: 403; of a hidden
+    # one: 404, COMMUNITY_SCOPED below); coordinators and admins open and close them; the core
+    # group (coordinators included, not admins) answers. The matrix's check is open.
+    "communities:health_checks": only({"core", "coordinator", "admin", "sponsor"}),
+    "communities:health_check_open": only(MANAGERS),
+    "communities:health_check": only({"core", "coordinator", "admin", "sponsor"}),
+    "communities:health_check_answer": only({"core", "coordinator"}),
+    "communities:health_check_close": only(MANAGERS),
+    # --- the community health page (indicators and flags): read like health checks (members
+    # and signed-in visitors of the open matrix community: 403; of a hidden one: 404).
+    "communities:health": only({"core", "coordinator", "admin", "sponsor"}),
 }
 
 
@@ -368,7 +395,6 @@ PK_OF = {
     "practice_groups:report": "report",
     "practice_groups:report_respond": "report",
     "practice_groups:report_reply": "report",
-    "practice_groups:support_update": "support",
     # the launch playbook: every launch route's <pk> is the plan
     **dict.fromkeys(
         [
@@ -387,6 +413,17 @@ PK_OF = {
         "launch_plan",
     ),
     "communities:pdca_detail": "pdca_review",
+    # monthly health reports: the matrix community's report and the month's program report
+    "communities:health_report": "health_report",
+    "communities:health_report_print": "health_report",
+    "program:report": "program_report",
+    "program:report_print": "program_report",
+    # the support queue: the matrix group's request
+    "program:support_update": "support",
+    # health checks: the open check of the matrix community
+    "communities:health_check": "health_check",
+    "communities:health_check_answer": "health_check",
+    "communities:health_check_close": "health_check",
 }
 
 
@@ -475,6 +512,19 @@ def test_permission_matrix(users, clients, community):
     from communities.factories import PdcaReviewFactory
 
     rhythm_objects["pdca_review"] = PdcaReviewFactory(community=community)
+    from communities.health.models import HealthReport, ProgramReport
+
+    rhythm_objects["health_report"] = HealthReport.objects.create(
+        community=community, period="2031-01-01",
+        data={"community_id": community.pk, "periods": [], "indicators": [], "flags": []},
+    )  # fmt: skip
+    rhythm_objects["program_report"] = ProgramReport.objects.create(period="2031-01-01")
+    from communities.health.models import HealthCheck
+
+    rhythm_objects["health_check"] = HealthCheck.objects.create(
+        community=community, period_start="2031-01-01", period_end="2031-03-31",
+        answer_by="2031-04-21",
+    )  # fmt: skip
     objects = {
         "slug": community.slug,
         "pk": str(membership.pk),
@@ -534,6 +584,11 @@ COMMUNITY_SCOPED = [
     "communities:pdca_create",
     "communities:cultivation",
     "communities:coaching",
+    "communities:health_reports",
+    "communities:support_request",
+    "communities:health_checks",
+    "communities:health_check_open",
+    "communities:health",
 ]
 
 

@@ -110,13 +110,15 @@ def test_support_request_lands_in_the_admin_queue(clients, users, group):
     clients["member"].post(create, {"kind": "facilitation", "description": "A facilitator"})
     support = SupportRequest.objects.get()
     assert support.requested_by == users["member"] and support.status == "open"
+    assert support.group == group and support.community == group.community
+    queue = reverse("program:support_queue")  # the social learning team's queue
     for role in ("member", "coordinator", "sponsor"):
-        assert clients[role].get(pg("support_queue")).status_code == 403
-    html = clients["admin"].get(pg("support_queue"), {"status": "open"}).content.decode()
+        assert clients[role].get(queue).status_code == 403
+    html = clients["admin"].get(queue, {"status": "open"}).content.decode()
     assert "A facilitator" in html
-    html = clients["admin"].get(pg("support_queue"), {"status": "done"}).content.decode()
+    html = clients["admin"].get(queue, {"status": "done"}).content.decode()
     assert "A facilitator" not in html
-    update = pg("support_update", support.pk)
+    update = reverse("program:support_update", args=[support.pk])
     assert clients["coordinator"].post(update, {"status": "done"}).status_code == 403
     assert clients["admin"].post(update, {"status": "bogus"}).status_code == 200
     clients["admin"].post(update, {"status": "in_progress", "note": "Booked Anna."})
@@ -145,8 +147,11 @@ def test_stored_xss_in_groups_reports_and_responses_renders_inert(
         (clients["member"], pg("list", community.slug)),
         (clients["member"], pg("report_reply", report.pk)),
         (clients["coordinator"], pg("edit", group.pk)),
-        (clients["admin"], pg("support_queue")),
-        (clients["admin"], pg("support_update", SupportRequest.objects.get().pk)),
+        (clients["admin"], reverse("program:support_queue")),
+        (
+            clients["admin"],
+            reverse("program:support_update", args=[SupportRequest.objects.get().pk]),
+        ),
     ]
     for client, address in pages:
         response = client.get(address)

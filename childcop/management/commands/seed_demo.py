@@ -27,6 +27,8 @@ from communities.choices import (
     Stage,
 )
 from communities.factories import CommunityFactory, MembershipFactory, ObjectiveFactory
+from communities.health import demo as health_checks_demo
+from communities.health import reports as health_reports
 from communities.models import (
     Activity,
     ActivityOutput,
@@ -152,6 +154,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._seed(people)
             self.stdout.write(self.style.SUCCESS("Seeded the demo program."))
+        health_reports.seed_demo()  # the last two months' health reports (idempotent, no email)
         self._print_logins()
 
     def _seed(self, people_count):
@@ -215,6 +218,7 @@ class Command(BaseCommand):
         value_stories_demo.seed(rng, now)
         launch.seed_demo(rng, now)
         pdca.seed_demo(rng, now)  # the cultivation checklists and coaching too
+        health_checks_demo.seed(rng, now)  # last quarter's and this quarter's health checks
 
     def _members(self, community, people, rng, start):
         size = 6 if community.stage == Stage.POTENTIAL else rng.randint(18, 45)

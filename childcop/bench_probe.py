@@ -1,0 +1,335 @@
+"""The benchmark's steps that run inside Django, against one benchmark database.
+
+childcop.bench runs each in a subprocess whose environment points DATABASE_URL at the
+database and DJANGO_SETTINGS_MODULE at childcop.bench_settings (production mode):
+
+    python -m childcop.bench_probe prepare --scale 1 --out var/bench/prepare-large.json
+    python -m childcop.bench_probe queries --pages '<json>' --subjects '<json>' --out …
+    python -m childcop.bench_probe job --out var/bench/job.json
+
+- prepare: migrate; seed the program unless the database's marker says it is seeded
+  (childcop.bench_data); refresh the health status rows when that job exists; sign the
+  timed people in (sessions in the database, for the load generator's cookies).
+- queries: the SQL queries each page runs, through Django's test client in this process.
+- job: the monthly health report job for one tenth of the communities and for all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+import traceback
+from pathlib import Path
+
+
+def _setup():
+    import warnings
+
+    import django
+
+    # Whitenoise warns that staticfiles/ is missing: the benchmark serves no static files.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+    django.setup()
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+class QueryCounter:
+    """Counts the queries run on the default connection (cheaper than capturing them)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+# --- prepare ----------------------------------------------------------------------------
+
+
+def _marker(cursor):
+    cursor.execute("SELECT version, scale, seeded_at, seconds, counts FROM bench_marker LIMIT 1")
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    version, scale, seeded_at, seconds, counts = row
+    if isinstance(counts, str):
+        counts = json.loads(counts)
+    return {
+        "version": version,
+        "scale": scale,
+        "seeded_at": seeded_at.isoformat(),
+        "seconds": seconds,
+        "counts": counts,
+    }
+
+
+def refresh_status() -> dict:
+    """HealthStatus rows for every community, by the product's own job, when it exists."""
+    try:
+        from communities.health import status
+    except ImportError:
+        return {"available": False}
+    refresh = getattr(status, "refresh", None)
+    if refresh is None:
+        return {"available": False}
+    from django.db import connection
+
+    counter = QueryCounter()
+    started = time.perf_counter()
+    with connection.execute_wrapper(counter):
+        written = refresh()
+    return {
+        "available": True,
+        "rows": written,
+        "seconds": round(time.perf_counter() - started, 2),
+        "queries": counter.count,
+    }
+
+
+def subjects() -> dict:
+    """The timed people, the community whose page is timed, and what exists to time."""
+    from django.db.models import Count
+    from django.urls import Resolver404, resolve
+
+    from childcop.accounts.models import User
+    from childcop.bench_data import ADMIN_EMAIL, COORDINATOR_EMAIL, SPONSOR_EMAIL
+    from communities.models import Community, Membership
+
+    users = {
+        "admin": User.objects.get(email=ADMIN_EMAIL),
+        "coordinator": User.objects.get(email=COORDINATOR_EMAIL),
+        "sponsor": User.objects.get(email=SPONSOR_EMAIL),
+    }
+    coordinated = Membership.objects.filter(user=users["coordinator"], is_coordinator=True).values(
+        "community_id"
+    )
+    community = (
+        Community.objects.filter(pk__in=coordinated)
+        .annotate(size=Count("memberships"))
+        .order_by("-size", "pk")
+        .first()
+    )
+    from communities.models import Attendance
+    from sponsorship.models import Appointment
+
+    portfolio = (
+        Appointment.objects.filter(person=users["sponsor"], role="sponsor")
+        .values_list("communities", flat=True)
+        .count()
+    )
+    available = {}
+    for path in ("/program/",):
+        try:
+            resolve(path)
+            available[path] = True
+        except Resolver404:
+            available[path] = False
+    return {
+        "users": {role: {"id": u.pk, "email": u.email} for role, u in users.items()},
+        "community": {
+            "slug": community.slug,
+            "name": community.name,
+            "members": community.size,
+            "attendance": Attendance.objects.filter(activity__community=community).count(),
+        },
+        "portfolio": portfolio,
+        "available": available,
+    }
+
+
+def sign_in(user_ids: dict) -> dict:
+    """A session per timed person, as a browser would hold after signing in."""
+    from django.conf import settings
+    from django.test import Client
+
+    from childcop.accounts.models import User
+
+    cookies = {}
+    for role, user_id in user_ids.items():
+        client = Client()
+        client.force_login(User.objects.get(pk=user_id))
+        cookies[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return {"cookie_name": settings.SESSION_COOKIE_NAME, "cookies": cookies}
+
+
+def prepare(scale: float) -> dict:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from childcop import bench_data
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    migrated = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        marker = _marker(cursor)
+    result = {"migrate_seconds": round(migrated, 1)}
+    if marker is None:
+        _say(f"Seeding the program at scale {scale:g} (generated in bulk, then COPY):")
+        started = time.perf_counter()
+        counts = bench_data.seed(scale, log=_say)
+        seconds = time.perf_counter() - started
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO bench_marker (version, scale, seeded_at, seconds, counts) "
+                "VALUES (%s, %s, now(), %s, %s)",
+                [bench_data.VERSION, scale, seconds, json.dumps(counts)],
+            )
+            marker = _marker(cursor)
+        _say(f"Seeded in {seconds:.0f} s.")
+        result["seeded_now"] = True
+    else:
+        result["seeded_now"] = False
+    result["marker"] = marker
+
+    from communities.models import HealthStatus
+
+    if result["seeded_now"] or not HealthStatus.objects.exists():
+        status = refresh_status()
+        if status["available"]:
+            _say(
+                f"Health status refreshed: {status['rows']} communities in "
+                f"{status['seconds']} s, {status['queries']} queries."
+            )
+        result["status_refresh"] = status
+    result["subjects"] = subjects()
+    ids = {role: u["id"] for role, u in result["subjects"]["users"].items()}
+    result["sessions"] = sign_in(ids)
+    return result
+
+
+# --- queries ----------------------------------------------------------------------------
+
+
+def count_queries(pages: list[dict], user_ids: dict) -> dict:
+    """Each page's SQL queries, for its viewer, after one warm-up request."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from childcop.accounts.models import User
+
+    results = {}
+    clients = {}
+    for page in pages:
+        role = page["role"]
+        if role not in clients:
+            clients[role] = Client()
+            clients[role].force_login(User.objects.get(pk=user_ids[role]))
+        client = clients[role]
+        try:
+            client.get(page["path"])
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(page["path"])
+            results[page["key"]] = {
+                "status": response.status_code,
+                "queries": len(captured.captured_queries),
+                "sql": [q["sql"] for q in captured.captured_queries],
+                "bytes": len(response.content),
+            }
+        except Exception as error:  # noqa: BLE001 — reported, and the run fails
+            traceback.print_exc()
+            results[page["key"]] = {"status": 0, "error": f"{type(error).__name__}: {error}"}
+    return results
+
+
+# --- the monthly report job -------------------------------------------------------------
+
+
+def _clear_period(period) -> None:
+    from childcop.accounts.models import SentEmail
+    from communities.health.reports import KIND, PROGRAM_KIND
+    from communities.models import HealthReport, ProgramReport
+
+    HealthReport.objects.filter(period=period).delete()
+    ProgramReport.objects.filter(period=period).delete()
+    SentEmail.objects.filter(kind__in=[KIND, PROGRAM_KIND]).delete()
+
+
+def _run_job(period, community_ids, *, batch_size=None) -> dict:
+    from django.conf import settings
+    from django.core import mail
+    from django.db import connection
+    from django.test import override_settings
+
+    from communities.health.reports import generate_reports
+
+    _clear_period(period)
+    mail.outbox = []
+    batch_size = batch_size or settings.CHILDCOP_HEALTH_BATCH_SIZE
+    counter = QueryCounter()
+    with override_settings(CHILDCOP_HEALTH_BATCH_SIZE=batch_size):
+        started = time.perf_counter()
+        with connection.execute_wrapper(counter):
+            result = generate_reports(period, community_ids=community_ids, send_emails=True)
+        seconds = time.perf_counter() - started
+    emails = result.get("emails", 0) + result.get("program_emails", 0)
+    return {
+        "communities": result["communities"],
+        "batch_size": batch_size,
+        "batches": math.ceil(result["communities"] / batch_size),
+        "seconds": round(seconds, 3),
+        "queries": counter.count,
+        "emails": emails,
+        # each email costs one INSERT (its claim in SentEmail): the rest is the job's own
+        "queries_without_emails": counter.count - emails,
+        "program_report": result.get("program_report") is not None,
+    }
+
+
+def job() -> dict:
+    try:
+        from communities.health.reports import default_period, reportable_communities
+    except ImportError as error:
+        return {"available": False, "reason": str(error)}
+    from django.core import mail
+
+    period = default_period()
+    ids = list(reportable_communities(period).order_by("pk").values_list("pk", flat=True))
+    tenth = ids[: max(1, len(ids) // 10)]
+    mail.outbox = []
+    _say(f"Monthly report job for {period:%B %Y}: {len(tenth)} communities, then all {len(ids)}…")
+    _run_job(period, tenth)  # warm-up: templates compiled, caches filled
+    runs = {
+        # one tenth of the communities
+        "tenth": _run_job(period, tenth),
+        # the job as the monthly schedule runs it: every community, and the program report
+        "all": _run_job(period, None),
+        # every community in ONE batch: a batch's queries must not depend on its size
+        "all_one_batch": _run_job(period, ids, batch_size=len(ids)),
+    }
+    _clear_period(period)
+    return {"available": True, "period": period.isoformat(), "runs": runs}
+
+
+# --- command line -------------------------------------------------------------------------
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m childcop.bench_probe")
+    parser.add_argument("step", choices=["prepare", "queries", "job"])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--pages", default="[]", help="JSON: [{key, path, role}]")
+    parser.add_argument("--users", default="{}", help="JSON: {role: user id}")
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args(argv)
+    _setup()
+    if args.step == "prepare":
+        result = prepare(args.scale)
+    elif args.step == "queries":
+        result = count_queries(json.loads(args.pages), json.loads(args.users))
+    else:
+        result = job()
+    Path(args.out).write_text(json.dumps(result, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

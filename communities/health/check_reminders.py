@@ -1,0 +1,115 @@
+"""The health-check reminder: one email to each core group member (coordinators included)
+who has not answered an open health check (not closed, its answer date not passed).
+
+Run daily by beat (migration `0014_health_defaults`) through the thin task
+`communities.tasks.send_health_check_reminders`, and by the management command
+`send_health_check_reminders`. Idempotent like every job here: each email is claimed first
+in `SentEmail` (recipient, kind "health_check_reminder", key the check's id) inside the
+transaction that sends it (`communities.reminders._send_claimed`), so a second run, a retry
+or two workers at once send nothing more.
+
+Batched: whatever the number of open checks, finding who to remind takes four queries (the
+open checks, their core groups, the answers, the claims already made); each email sent then
+costs its claim.
+
+It is a role notice, like the coordinators' PDCA and unanswered-help notices: the
+"session reminders" preference (and its one-click unsubscribe) is about rhythm sessions, so it
+does not silence this once-per-check reminder; the email says why it was sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from childcop.accounts.models import SentEmail
+
+from ..choices import Stage
+from ..reminders import _send_claimed
+from .checks import core_group
+from .models import HealthCheck, HealthCheckResponse
+
+logger = logging.getLogger(__name__)
+
+REMINDER = "health_check_reminder"
+
+
+def open_checks(today):
+    """Health checks still open for answers: not closed, answer date not passed, and their
+    community not closed."""
+    return (
+        HealthCheck.objects.filter(closed_at__isnull=True, answer_by__gte=today)
+        .exclude(community__stage=Stage.CLOSED)
+        .select_related("community")
+        .order_by("answer_by", "pk")
+    )
+
+
+def due_reminders(today) -> list[tuple[HealthCheck, object]]:
+    """(check, user) pairs to remind: core group members without an answer or a claim."""
+    checks = list(open_checks(today))  # (1)
+    if not checks:
+        return []
+    keys = {str(check.pk) for check in checks}
+    members = defaultdict(list)
+    for membership in (  # (2)
+        core_group({check.community_id for check in checks})
+        .select_related("user")
+        .order_by("user_id")
+    ):
+        members[membership.community_id].append(membership.user)
+    answered = set(  # (3)
+        HealthCheckResponse.objects.filter(health_check__in=checks).values_list(
+            "health_check_id", "respondent_id"
+        )
+    )
+    claimed = set(  # (4)
+        SentEmail.objects.filter(kind=REMINDER, key__in=keys).values_list("key", "recipient_id")
+    )
+    return [
+        (check, user)
+        for check in checks
+        for user in members[check.community_id]
+        if (check.pk, user.pk) not in answered and (str(check.pk), user.pk) not in claimed
+    ]
+
+
+def reminder_message(check, user) -> EmailMultiAlternatives:
+    community = check.community
+    context = {
+        "user": user,
+        "check": check,
+        "community": community,
+        "url": settings.SITE_URL
+        + reverse("communities:health_check_answer", args=[community.slug, check.pk]),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"Health check {check.period_label}: your answer for {community.name}",
+        body=render_to_string("communities/email/health_check_reminder.txt", context),
+        to=[user.email],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(
+        render_to_string("communities/email/health_check_reminder.html", context), "text/html"
+    )
+    return message
+
+
+def send_reminders(today=None) -> int:
+    """Remind each core group member, once per open health check they have not answered."""
+    today = today or timezone.localdate()
+    sent = 0
+    for check, user in due_reminders(today):
+        if _send_claimed(
+            user, REMINDER, str(check.pk), lambda c=check, u=user: reminder_message(c, u)
+        ):
+            sent += 1
+    if sent:
+        logger.info("Sent %d health check reminder(s)", sent)
+    return sent

@@ -1,0 +1,156 @@
+"""Filters of the program overview and of the support-request queue (django-filter)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, F, OuterRef
+from django.forms import HiddenInput
+
+from childcop import permissions
+from communities.choices import Stage
+from communities.models import Community
+from practice_groups.choices import SupportKind, SupportStatus
+from practice_groups.forms import program_admins
+from practice_groups.models import SupportRequest
+
+from .choices import Flag
+
+NOT_CLOSED = "current"
+ANY_FLAG, NO_FLAG = "any", "none"
+
+# The overview's sort keys (a leading "-" reverses): what each orders by. Figures that were
+# not computed yet (no HealthStatus row) come last in both directions; ties go by name.
+SORTS = {
+    "name": ("Community", None),
+    "stage": ("Stage", "stage_rank"),
+    "activity": ("Last activity", "health_status__last_activity_on"),
+    "participation": ("Participants", "health_status__participants"),
+    "change": ("Change", "participation_change"),
+    "stories": ("Stories", "health_status__stories"),
+    "flags": ("Flags", "health_status__flag_count"),
+}
+SORT_CHOICES = [
+    choice for key, (label, _) in SORTS.items() for choice in ((key, label), (f"-{key}", label))
+]
+
+
+def current_sponsors():
+    """People holding a current sponsor appointment (program-wide or for named communities)."""
+    from sponsorship.models import Appointment
+
+    appointments = Appointment.objects.current().sponsors().filter(person=OuterRef("pk"))
+    return get_user_model().objects.filter(Exists(appointments)).order_by("display_name", "email")
+
+
+def order_overview(queryset, sort):
+    """Order the overview's queryset (see `overview.overview_queryset`) by a SORTS key."""
+    key = sort.removeprefix("-")
+    if key not in SORTS:
+        key, sort = "name", "name"
+    field = SORTS[key][1]
+    if field is None:
+        return queryset.order_by("-name" if sort.startswith("-") else "name", "pk")
+    expression = (
+        F(field).desc(nulls_last=True) if sort.startswith("-") else F(field).asc(nulls_last=True)
+    )
+    return queryset.order_by(expression, "name", "pk")
+
+
+class OverviewFilter(django_filters.FilterSet):
+    """Every community of the program (closed ones included unless filtered out)."""
+
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Name")
+    stage = django_filters.ChoiceFilter(
+        choices=[(NOT_CLOSED, "Every stage but closed"), *Stage.choices],
+        method="filter_stage",
+        label="Lifecycle stage",
+        empty_label="Any stage",
+    )
+    domain = django_filters.CharFilter(field_name="domain", lookup_expr="icontains", label="Domain")
+    sponsor = django_filters.ModelChoiceFilter(
+        queryset=lambda request: current_sponsors(), method="filter_sponsor", label="Sponsor",
+        empty_label="Any sponsor",
+    )  # fmt: skip
+    flag = django_filters.ChoiceFilter(
+        choices=[(ANY_FLAG, "Any flag"), (NO_FLAG, "No flag"), *Flag.choices],
+        method="filter_flag",
+        label="Flag",
+        empty_label="Flagged or not",
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=SORT_CHOICES, method="filter_sort", label="Sort by", widget=HiddenInput
+    )
+
+    class Meta:
+        model = Community  # the view gives the queryset, annotated (overview_queryset)
+        fields = []
+
+    def filter_stage(self, queryset, name, value):
+        if value == NOT_CLOSED:
+            return queryset.exclude(stage=Stage.CLOSED)
+        return queryset.filter(stage=value)
+
+    def filter_sponsor(self, queryset, name, person):
+        # The rule of who sponsors what lives in permissions (a program-wide appointment
+        # covers every community).
+        return queryset.filter(permissions.sponsored_communities_q(person))
+
+    def filter_flag(self, queryset, name, value):
+        if value == ANY_FLAG:
+            return queryset.filter(health_status__flag_count__gt=0)
+        if value == NO_FLAG:
+            return queryset.filter(health_status__flag_count=0)
+        return queryset.filter(health_status__flags__contains=f" {value} ")
+
+    def filter_sort(self, queryset, name, value):
+        return order_overview(queryset, value)
+
+
+class SupportFilter(django_filters.FilterSet):
+    """The support-request queue: what, how far, whose, from where."""
+
+    status = django_filters.ChoiceFilter(
+        choices=SupportStatus.choices, label="Status", empty_label="Any status"
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=SupportKind.choices, label="Kind", empty_label="Any kind"
+    )
+    assignee = django_filters.ChoiceFilter(
+        method="filter_assignee", label="Assignee", empty_label="Anyone"
+    )
+    community = django_filters.CharFilter(
+        method="filter_community", label="Community", help_text="Name of the community."
+    )
+
+    class Meta:
+        model = SupportRequest
+        fields = []
+
+    UNASSIGNED, MINE = "nobody", "me"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        assignees = []
+
+        def choices():
+            """One query, when the form is shown or a value checked (then reused)."""
+            if not assignees:
+                admins = program_admins().only("pk", "display_name", "email")
+                assignees.extend(
+                    [(self.MINE, "Me"), (self.UNASSIGNED, "Nobody yet")]
+                    + [(str(a.pk), str(a)) for a in admins]
+                )
+            return assignees
+
+        self.filters["assignee"].extra["choices"] = choices
+
+    def filter_assignee(self, queryset, name, value):
+        if value == self.UNASSIGNED:
+            return queryset.filter(handled_by__isnull=True)
+        if value == self.MINE:
+            return queryset.filter(handled_by_id=getattr(self.request.user, "pk", None))
+        return queryset.filter(handled_by_id=value)
+
+    def filter_community(self, queryset, name, value):
+        return queryset.filter(community__name__icontains=value)

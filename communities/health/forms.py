@@ -1,0 +1,193 @@
+"""Forms of health checks: opening one for a period, and a core group member's answer."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from .choices import FailureFactor, SuccessFactor
+from .models import SCORE_MAX, HealthCheck, HealthRating
+
+
+def period_containing(day: date, every_months: int | None = None) -> tuple[date, date]:
+    """The health-check period around `day`: blocks of `every_months` months from January
+    (3: calendar quarters; 6: half-years; 12: the calendar year; 1: months)."""
+    every = every_months or settings.CHILDCOP_HEALTH_CHECK_EVERY_MONTHS
+    every = max(1, min(12, every))
+    first_month = (day.month - 1) // every * every + 1
+    start = date(day.year, first_month, 1)
+    months = first_month - 1 + every  # months after January 1st of day.year
+    end = date(day.year + months // 12, months % 12 + 1, 1) - timedelta(days=1)
+    return start, end
+
+
+def previous_period(start: date, every_months: int | None = None) -> tuple[date, date]:
+    return period_containing(start - timedelta(days=1), every_months)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class OpenHealthCheckForm(forms.ModelForm):
+    class Meta:
+        model = HealthCheck
+        fields = ["period_start", "period_end", "answer_by"]
+        labels = {
+            "period_start": "Period from",
+            "period_end": "Period to",
+            "answer_by": "Answer by",
+        }
+        widgets = {name: DateInput() for name in fields}
+
+    def __init__(self, *args, community, today=None, **kwargs):
+        self.community = community
+        self.today = today or timezone.localdate()
+        super().__init__(*args, **kwargs)
+        start, end = period_containing(self.today)
+        self.fields["period_start"].initial = start
+        self.fields["period_end"].initial = end
+        self.fields["answer_by"].initial = self.today + timedelta(
+            days=settings.CHILDCOP_HEALTH_CHECK_ANSWER_DAYS
+        )
+        self.fields[
+            "period_start"
+        ].help_text = "The period the core group looks back on (by default the current quarter)."
+        self.fields[
+            "answer_by"
+        ].help_text = "Core group members who have not answered get one reminder before this date."
+
+    def clean_period_start(self):
+        start = self.cleaned_data["period_start"]
+        if start > self.today:
+            raise forms.ValidationError("The period has not begun yet.")
+        return start
+
+    def clean_answer_by(self):
+        answer_by = self.cleaned_data["answer_by"]
+        if answer_by < self.today:
+            raise forms.ValidationError("The answer date is in the past.")
+        return answer_by
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end:
+            if end < start:
+                self.add_error("period_end", "The period ends before it starts.")
+                return cleaned
+            overlapping = (
+                self.community.health_checks.filter(period_start__lte=end, period_end__gte=start)
+                .order_by("period_start")
+                .first()
+            )
+            if overlapping is not None:
+                self.add_error(
+                    "period_start",
+                    f"This period was already assessed: the health check {overlapping.period_label} "
+                    "covers part of it.",
+                )
+        still_open = self.community.health_checks.filter(closed_at__isnull=True).first()
+        if still_open is not None:
+            raise forms.ValidationError(
+                f"The health check {still_open.period_label} is still open: close it before "
+                "opening another."
+            )
+        return cleaned
+
+    def validate_unique(self):
+        """The community is not a form field; `clean` already refused a period assessed."""
+
+
+class RangeInput(forms.NumberInput):
+    input_type = "range"
+
+
+class AnswerForm(forms.Form):
+    """One slider (0–5) and an optional note per dimension in use, the factors, notes."""
+
+    success_factors = forms.MultipleChoiceField(
+        choices=SuccessFactor.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Success factors you see",
+    )
+    failure_factors = forms.MultipleChoiceField(
+        choices=FailureFactor.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Failure factors you see",
+    )
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=5000,
+        label="Notes",
+        help_text="Anything the core group should talk about: what is going well, what worries you.",
+    )
+
+    def __init__(self, *args, dimensions, response=None, **kwargs):
+        self.dimensions = list(dimensions)
+        initial = kwargs.pop("initial", {}) or {}
+        ratings = {r.dimension_id: r for r in response.ratings.all()} if response else {}
+        if response is not None:
+            initial.update(
+                success_factors=response.success_factors,
+                failure_factors=response.failure_factors,
+                notes=response.notes,
+            )
+        for dimension in self.dimensions:
+            rating = ratings.get(dimension.pk)
+            initial[f"score_{dimension.pk}"] = rating.score if rating else 0
+            initial[f"note_{dimension.pk}"] = rating.note if rating else ""
+        super().__init__(*args, initial=initial, **kwargs)
+        for dimension in self.dimensions:
+            self.fields[f"score_{dimension.pk}"] = forms.IntegerField(
+                label=dimension.name,
+                min_value=0,
+                max_value=SCORE_MAX,
+                widget=RangeInput(attrs={"min": 0, "max": SCORE_MAX, "step": 1}),
+                help_text=dimension.meaning,
+            )
+            self.fields[f"note_{dimension.pk}"] = forms.CharField(
+                label=f"Note on {dimension.name}",
+                required=False,
+                max_length=HealthRating._meta.get_field("note").max_length,
+            )
+
+    def rows(self):
+        """(dimension, slider, note) for the template, in the dimensions' order."""
+        return [(d, self[f"score_{d.pk}"], self[f"note_{d.pk}"]) for d in self.dimensions]
+
+    def factor_fields(self):
+        return [self["success_factors"], self["failure_factors"]]
+
+    def ratings(self) -> dict[int, tuple[int, str]]:
+        return {
+            d.pk: (self.cleaned_data[f"score_{d.pk}"], self.cleaned_data[f"note_{d.pk}"].strip())
+            for d in self.dimensions
+        }
+
+
+class HealthCheckFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=[("open", "Open"), ("closed", "Closed")],
+        method="filter_status",
+        label="Status",
+        empty_label="Open and closed",
+    )
+
+    class Meta:
+        model = HealthCheck
+        fields = ["status"]
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(Q(closed_at__isnull=(value == "open")))

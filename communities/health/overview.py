@@ -1,0 +1,316 @@
+"""The program overview: every community's stage, heartbeat, participation, stories and flags
+on one page for the social learning team, with filters, sorting and a CSV export.
+
+Everything it shows comes from the HealthStatus rows (one per community, recomputed in
+batches by `communities.health.status.refresh()`, hourly and on demand), the communities
+themselves and one aggregate of current sponsor appointments: never from attendance, so
+the page costs the same few queries whatever the size of the program.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Case, Count, F, FloatField, Max, Min, Value, When
+from django.db.models.functions import Cast
+from django.http import QueryDict
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from childcop import permissions
+from childcop.utils import csv_response, paginate, querystring_without
+from communities.choices import Stage
+from communities.models import Community
+from practice_groups.choices import SupportStatus
+from practice_groups.models import SupportRequest
+
+from .choices import FLAG_ADVICE, Flag
+from .filters import SORTS, OverviewFilter, order_overview
+
+DEFAULT_SORT = "name"
+
+
+def _require_admin(request):
+    if not permissions.can_view_program_overview(request.user):
+        raise PermissionDenied
+
+
+def _share(part, whole):
+    return Cast(part, FloatField()) * 100.0 / Cast(whole, FloatField())
+
+
+def overview_queryset():
+    """All communities, each with its status row (LEFT JOIN: None until first computed), the
+    stage's rank in the lifecycle and the participation change in % (None without a base)."""
+    participants = F("health_status__participants")
+    before = F("health_status__participants_before")
+    return (
+        Community.objects.select_related("health_status")
+        .defer("purpose", "vision", "strategy", "value_proposition")
+        .annotate(
+            stage_rank=Case(
+                *(When(stage=value, then=Value(rank)) for rank, value in enumerate(Stage.values)),
+                default=Value(len(Stage.values)),
+            ),
+            participation_change=Case(
+                When(
+                    health_status__participants_before__gt=0,
+                    then=_share(participants - before, before),
+                ),
+                default=Value(None),
+                output_field=FloatField(),
+            ),
+        )
+        .order_by("name", "pk")
+    )
+
+
+def filtered(request):
+    """The filterset over every community, ordered as asked (by name unless said otherwise)."""
+    filterset = OverviewFilter(request.GET, queryset=overview_queryset(), request=request)
+    queryset = filterset.qs
+    if not filterset.form.cleaned_data.get("sort"):
+        queryset = order_overview(queryset, DEFAULT_SORT)
+    return filterset, queryset
+
+
+def sponsors_by_community(communities):
+    """{community id: [sponsor names]} for a list of ids or a subquery of community ids: two
+    queries — named appointments through their community links, and program-wide sponsors
+    (who cover every community)."""
+    from sponsorship.choices import Scope
+    from sponsorship.models import Appointment
+
+    current = Appointment.objects.current().sponsors()
+    links = (
+        Appointment.communities.through.objects.filter(
+            community_id__in=communities,
+            appointment__in=current.filter(scope=Scope.COMMUNITIES).values("pk"),
+        )
+        .values_list("community_id", "appointment__person__display_name")
+        .order_by("appointment__person__display_name")
+        .distinct()
+    )
+    named = {}
+    for community_id, name in links:
+        named.setdefault(community_id, []).append(name)
+    program_wide = list(
+        current.filter(scope=Scope.PROGRAM)
+        .values_list("person__display_name", flat=True)
+        .order_by("person__display_name")
+        .distinct()
+    )
+    return named, program_wide
+
+
+@dataclass
+class RaisedFlag:
+    key: str
+    label: str
+    explanation: str
+    action: str
+    detail: str = ""
+
+
+@dataclass
+class Row:
+    community: Community
+    status: object  # HealthStatus or None (not computed yet)
+    sponsors: list[str]
+    program_sponsors: list[str]
+    flags: list[RaisedFlag] = field(default_factory=list)
+
+    @property
+    def change(self):
+        return self.community.participation_change
+
+    @property
+    def change_label(self):
+        """'+12 %', '−30 %', 'new' (no one took part in the window before), '—' (no one)."""
+        status = self.status
+        if status is None:
+            return ""
+        if self.change is None:
+            return "new" if status.participants else "—"
+        rounded = round(self.change)
+        if rounded == 0:
+            return "±0 %"
+        return f"{'+' if rounded > 0 else '−'}{abs(rounded)} %"
+
+
+def flags_of(status, *, with_detail=True):
+    """The status's flags with the guide's explanation and suggested action (and, where the
+    computation recorded it, what exactly tripped each one)."""
+    if status is None:
+        return []
+    details = {}
+    if with_detail:
+        for raised in (status.data or {}).get("flags", []) or []:
+            if isinstance(raised, dict) and raised.get("key"):
+                details[raised["key"]] = raised.get("detail", "")
+    flags = []
+    for key in status.flag_keys:
+        if key not in Flag.values:
+            continue
+        flag = Flag(key)
+        explanation, action = FLAG_ADVICE.get(flag, ("", ""))
+        flags.append(RaisedFlag(key, flag.label, explanation, action, details.get(key, "")))
+    return flags
+
+
+def _rows(communities, sponsors):
+    named, program_wide = sponsors
+    rows = []
+    for community in communities:
+        status = getattr(community, "health_status", None)
+        rows.append(
+            Row(
+                community=community,
+                status=status,
+                sponsors=named.get(community.pk, []),
+                program_sponsors=program_wide,
+                flags=flags_of(status),
+            )
+        )
+    return rows
+
+
+def _columns(request, sort):
+    """The sortable headers: each links to its sort (toggling when it is the current one) and
+    says how the table is sorted (aria-sort)."""
+    base = querystring_without(request, "page", "sort")
+    columns = {}
+    for key, (label, _) in SORTS.items():
+        if sort == key:
+            target, aria = f"-{key}", "ascending"
+        elif sort == f"-{key}":
+            target, aria = key, "descending"
+        else:
+            target, aria = key, None
+        query = f"{base}&sort={target}" if base else f"sort={target}"
+        columns[key] = {"label": label, "url": f"?{query}", "aria_sort": aria}
+    return columns
+
+
+@require_GET
+def overview(request):
+    _require_admin(request)
+    filterset, queryset = filtered(request)
+    page = paginate(request, queryset)
+    sponsors = sponsors_by_community([c.pk for c in page.object_list])
+    rows = _rows(page.object_list, sponsors)
+    sort = filterset.form.cleaned_data.get("sort") or DEFAULT_SORT
+    label = SORTS[sort.removeprefix("-")][0].lower()
+    figures = Community.objects.aggregate(
+        communities=Count("pk"),
+        computed=Count("health_status"),
+        oldest=Min("health_status__computed_at"),
+        newest=Max("health_status__computed_at"),
+    )
+    context = {
+        "filter": filterset,
+        "page": page,
+        "rows": rows,
+        "sort": sort,
+        "sort_label": f"{label}, descending" if sort.startswith("-") else label,
+        "program_sponsors": sponsors[1],
+        "columns": _columns(request, sort),
+        "querystring": querystring_without(request, "page"),
+        "export_query": querystring_without(request, "page"),
+        "figures": figures,
+        "not_computed": figures["communities"] - figures["computed"],
+        "open_support": SupportRequest.objects.filter(status=SupportStatus.OPEN).count(),
+        "story_days": settings.CHILDCOP_FLAG_NO_STORY_DAYS,
+        "window_days": settings.CHILDCOP_PARTICIPATION_WINDOW_DAYS,
+    }
+    template = (
+        "communities/health/_overview_table.html"
+        if request.htmx and not request.htmx.boosted
+        else "communities/health/overview.html"
+    )
+    return render(request, template, context)
+
+
+EXPORT_HEADER = [
+    "Community",
+    "Address",
+    "Stage",
+    "Domain",
+    "Sponsors",
+    "Last activity",
+    "Sessions held this month",
+    "Sessions planned this month",
+    "Participants",
+    "Participants in the window before",
+    "Participation change (%)",
+    "Value-creation stories",
+    "Flags",
+    "Figures as of",
+]
+
+
+@require_GET
+def overview_export(request):
+    """The filtered, sorted set, every row (not one page): four queries in all."""
+    _require_admin(request)
+    _, queryset = filtered(request)
+    queryset = queryset.defer("health_status__data")
+    sponsors = sponsors_by_community(queryset.order_by().values("pk"))
+    named, program_wide = sponsors
+
+    def lines():
+        for community in queryset.iterator(chunk_size=500):
+            status = getattr(community, "health_status", None)
+            names = named.get(community.pk, []) + [f"{n} (whole program)" for n in program_wide]
+            figures = ["", "", "", "", "", "", "", "", ""]
+            if status is not None:
+                change = community.participation_change
+                figures = [
+                    status.last_activity_on.isoformat() if status.last_activity_on else "",
+                    status.sessions_held,
+                    status.sessions_planned,
+                    status.participants,
+                    status.participants_before,
+                    "" if change is None else round(change),
+                    status.stories,
+                    "; ".join(f.label for f in flags_of(status, with_detail=False)),
+                    timezone.localtime(status.computed_at).strftime("%Y-%m-%d %H:%M"),
+                ]
+            yield [
+                community.name,
+                request.build_absolute_uri(community.get_absolute_url()),
+                community.get_stage_display(),
+                community.domain,
+                "; ".join(names),
+                *figures,
+            ]
+
+    today = timezone.localdate()
+    return csv_response(f"program-overview-{today:%Y-%m-%d}.csv", EXPORT_HEADER, lines())
+
+
+@require_POST
+def overview_refresh(request):
+    """Recompute every community's figures now: the same job beat runs hourly, enqueued
+    once this request's transaction commits (it reads all attendance, so it belongs to a
+    worker, not to a web request)."""
+    _require_admin(request)
+    from communities.tasks import refresh_health_status
+
+    transaction.on_commit(refresh_health_status.delay)
+    messages.success(
+        request,
+        "The figures are being recomputed for every community. "
+        "Reload this page in a minute to see them.",
+    )
+    target = redirect("program:overview")
+    # back to the same filters (re-encoded: only a query string, never another address)
+    query = QueryDict(request.POST.get("query", "")).urlencode()
+    if query:
+        target["Location"] += f"?{query}"
+    return target

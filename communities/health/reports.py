@@ -1,0 +1,651 @@
+"""Monthly health reports: a frozen snapshot per community, and the program report.
+
+`generate_reports(period)` is what the monthly beat task (`communities.tasks.
+generate_health_reports`) and `manage.py generate_health_reports` run. For the month
+`period` (its first day; by default the previous calendar month) it:
+
+1. walks the communities in batches of ``settings.CHILDCOP_HEALTH_BATCH_SIZE`` (keyset
+   pagination by id). Which communities: every one that was not closed before the month
+   began. A community closed during (or after) the month gets its final report for that
+   month; one closed before it gets none. Communities are not filtered by their creation
+   date: their history (sessions, activities, stories) may be entered after the fact, and
+   a community with nothing yet shows "no data", never a made-up zero;
+2. per batch: reads which reports of the period exist already, `compute()`s the indicators
+   of the missing ones only (one call for the batch), and inserts the snapshots with
+   ``bulk_create(ignore_conflicts=True)`` under the unique (community, period)
+   constraint — a re-run, a retry or a second worker racing creates nothing twice and
+   never overwrites a stored report: a report's data is frozen when it is generated;
+3. reads back the stored reports of the batch (whoever wrote them) and emails each one's
+   highlights to the community's coordinators and current sponsors, each email claimed
+   in ``SentEmail`` (kind ``health_report``, key the report id) in the transaction that
+   sends it, over one mail connection per batch;
+4. after the last batch (only when run for every community) gets-or-creates the period's
+   ``ProgramReport`` — every community's stage, flags and trends, biggest changes first,
+   built from the stored snapshots — and emails it to the program admins (claimed once).
+
+Queries: a constant number per batch whatever its size (see the comments in
+`_report_batch`), plus a constant number per run. Emails are per recipient by nature:
+each costs exactly one INSERT (its claim; the transaction around it adds a savepoint pair
+only when the job itself runs inside a transaction). Emails already claimed are skipped
+without a query per recipient. Time grows linearly with the number of communities.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import smtplib
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from childcop.accounts.models import SentEmail, User
+
+from ..choices import Stage
+from ..models import Community, Membership, StageChange
+from .choices import Flag
+from .indicators import CommunityHealth, Indicator, add_months, compute
+from .models import HealthReport, ProgramReport
+
+logger = logging.getLogger(__name__)
+
+KIND = "health_report"
+PROGRAM_KIND = "program_report"
+MOVES_SHOWN = 3  # the biggest indicator moves in an email and at the top of a report
+
+# The trends the program report shows for every community, in this order:
+# (column, label, indicator key).
+PROGRAM_TRENDS = [
+    ("participants", "Participants", "attendees"),
+    ("rhythm", "Rhythm adherence", "rhythm_adherence"),
+    ("stories", "Stories", "stories"),
+]
+
+# Refusals of one message: skip that recipient and go on (see communities.reminders).
+_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
+
+
+# --- Periods ------------------------------------------------------------------------------
+
+
+def default_period(now=None) -> date:
+    """The previous calendar month (in the program's time zone)."""
+    today = timezone.localdate(now or timezone.now())
+    return add_months(today.replace(day=1), -1)
+
+
+def parse_period(text: str) -> date:
+    """'YYYY-MM' → the first day of that month; ValueError otherwise."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", (text or "").strip())
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise ValueError(f"Not a month: {text!r} (expected YYYY-MM, e.g. 2031-04).")
+    return date(int(match[1]), int(match[2]), 1)
+
+
+def _month_begins(period: date) -> datetime:
+    return timezone.make_aware(datetime.combine(period, time.min))
+
+
+# --- Which communities ------------------------------------------------------------------
+
+
+def reportable_communities(period: date, community_ids=None):
+    """Communities not closed before `period` began (closed during it: a final report)."""
+    closed_since = StageChange.objects.filter(
+        community=OuterRef("pk"), to_stage=Stage.CLOSED, changed_at__gte=_month_begins(period)
+    )
+    communities = Community.objects.filter(~Q(stage=Stage.CLOSED) | Q(Exists(closed_since)))
+    if community_ids is not None:
+        communities = communities.filter(pk__in=list(community_ids))
+    return communities
+
+
+# --- Reading a snapshot ---------------------------------------------------------------------
+
+
+def value_text(value, unit: str = "") -> str:
+    if value is None:
+        return "—"
+    if unit == "yes/no":
+        return "yes" if value else "no"
+    if isinstance(value, float) and not value.is_integer():
+        text = f"{value:.1f}"
+    else:
+        text = f"{value:.0f}" if isinstance(value, float) else str(value)
+    return f"{text}%" if unit == "%" else text
+
+
+@dataclass
+class Move:
+    """One indicator's move between the two last periods of a snapshot."""
+
+    key: str
+    label: str
+    group: str
+    unit: str
+    previous: object
+    current: object
+    magnitude: float  # relative size of the move (a flip of a yes/no counts as 1)
+
+    @property
+    def delta(self):
+        return self.current - self.previous
+
+    @property
+    def direction(self) -> str:
+        return "up" if self.current > self.previous else "down"
+
+    @property
+    def text(self) -> str:
+        line = f"{value_text(self.previous, self.unit)} → {value_text(self.current, self.unit)}"
+        if self.unit == "%":
+            points = self.delta
+            return f"{line} ({points:+.0f} points)"
+        if self.unit != "yes/no" and self.previous:
+            return f"{line} ({self.delta / abs(self.previous):+.0%})"
+        return line
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float)  # yes/no indicators hold 1/0 (or booleans)
+
+
+def indicator_move(indicator: Indicator) -> Move | None:
+    """The move from the previous period to the current one, or None (no data, no change)."""
+    current, previous = indicator.current, indicator.previous
+    if not indicator.available or not (_is_number(current) and _is_number(previous)):
+        return None
+    if current == previous:
+        return None
+    if indicator.unit == "yes/no":
+        magnitude = 1.0
+    else:
+        magnitude = abs(current - previous) / max(abs(previous), 1)
+    return Move(
+        indicator.key,
+        indicator.label,
+        indicator.group,
+        indicator.unit,
+        previous,
+        current,
+        magnitude,
+    )
+
+
+def biggest_moves(health: CommunityHealth, limit: int | None = MOVES_SHOWN) -> list[Move]:
+    found = [m for m in (indicator_move(i) for i in health.indicators) if m is not None]
+    found.sort(key=lambda m: (-m.magnitude, m.label))
+    return found if limit is None else found[:limit]
+
+
+def report_context(data: dict) -> dict:
+    """The report's frozen facts beside the indicators (stage, name, previous flags)."""
+    return data.get("report") or {}
+
+
+@dataclass
+class Highlights:
+    health: CommunityHealth
+    context: dict
+    flags: list  # RaisedFlag, each with .is_new set
+    cleared: list  # [(key, label)] flags of the previous report no longer raised
+    moves: list[Move]
+
+    @property
+    def has_previous(self) -> bool:
+        return self.context.get("previous_flags") is not None
+
+
+def highlights(data: dict) -> Highlights:
+    """What a reader should see first, read from the stored snapshot only."""
+    health = CommunityHealth.from_json(data)
+    context = report_context(data)
+    before = context.get("previous_flags")
+    before_set = set(before or [])
+    for flag in health.flags:
+        flag.is_new = before is not None and flag.key not in before_set
+    now = set(health.flag_keys)
+    cleared = [(key, _label(key)) for key in (before or []) if key not in now]
+    return Highlights(health, context, health.flags, cleared, biggest_moves(health))
+
+
+# --- Building a snapshot --------------------------------------------------------------------
+
+
+def snapshot(health: CommunityHealth, community: dict, *, previous_flags, run: str) -> dict:
+    """The JSON stored in HealthReport.data: the computed health and the month's context."""
+    data = health.as_json()
+    stage = community["stage"]
+    data["report"] = {
+        "community": {
+            "id": community["pk"],
+            "name": community["name"],
+            "slug": community["slug"],
+            "stage": stage,
+            "stage_label": Stage(stage).label if stage in Stage.values else stage,
+        },
+        # The previous month's flags as stored then (None: there was no report), so the
+        # flags raised and cleared since are part of the frozen record.
+        "previous_flags": None if previous_flags is None else list(previous_flags),
+        "run": run,  # which run wrote it (tells a run what it created itself)
+    }
+    return data
+
+
+def _flag_keys(data: dict) -> list[str]:
+    return [flag["key"] for flag in data.get("flags", [])]
+
+
+# --- Emails --------------------------------------------------------------------------------
+
+
+def _send_claimed(user, kind: str, key: str, build) -> bool:
+    """Claim (user, kind, key) and send `build()` in one transaction; False if claimed already.
+
+    The pattern of `communities.reminders._send_claimed`, with one statement fewer: the claim
+    is the transaction's first write, so a duplicate's IntegrityError simply rolls the
+    whole (empty) transaction back — no savepoint of its own. A concurrent attempt waits on
+    the unique index (PostgreSQL) or the write lock (SQLite) and then finds the claim; a
+    failed send rolls the claim back for the next run.
+    """
+    try:
+        with transaction.atomic():
+            SentEmail.objects.create(recipient=user, kind=kind, key=key)
+            build().send()
+    except IntegrityError:
+        return False
+    except _REFUSED:
+        logger.exception("%s %s to %s was refused; the next run tries again", kind, key, user)
+        return False
+    return True
+
+
+def report_url(community: dict, report_id: int) -> str:
+    return settings.SITE_URL + reverse(
+        "communities:health_report", args=[community["slug"], report_id]
+    )
+
+
+def report_message(report, community: dict, user, reason: str, connection):
+    facts = highlights(report.data)
+    context = {
+        "user": user,
+        "community": community,
+        "report": report,
+        "period": report.period,
+        "highlights": facts,
+        "reason": reason,
+        "url": report_url(community, report.pk),
+    }
+    flags = len(facts.flags)
+    status = f"{flags} flag{'s' if flags != 1 else ''}" if flags else "no flags"
+    message = EmailMultiAlternatives(
+        subject=f"Health report {report.period:%B %Y}: {community['name']} ({status})",
+        body=render_to_string("communities/health/email/report.txt", context),
+        to=[user.email],
+        headers={"Auto-Submitted": "auto-generated"},
+        connection=connection,
+    )
+    message.attach_alternative(
+        render_to_string("communities/health/email/report.html", context), "text/html"
+    )
+    return message
+
+
+def _program_wide_sponsors(today):
+    from sponsorship.choices import AppointmentRole, Scope
+    from sponsorship.models import Appointment
+
+    appointments = (
+        Appointment.objects.current(today)
+        .filter(role=AppointmentRole.SPONSOR, scope=Scope.PROGRAM, person__is_active=True)
+        .select_related("person")
+        .order_by("person_id")
+    )
+    return {a.person_id: a.person for a in appointments}
+
+
+def _recipients(community_ids, today, program_sponsors):
+    """{community id: {user id: (user, reason)}}: coordinators, then current sponsors.
+
+    Two queries for the batch: the coordinators' memberships with their users, and the
+    named sponsors' appointment links with their people.
+    """
+    from sponsorship.choices import AppointmentRole, Scope
+    from sponsorship.models import Appointment
+
+    found = {pk: {} for pk in community_ids}
+    for membership in (
+        Membership.objects.filter(
+            community_id__in=community_ids, is_coordinator=True, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("community_id", "user_id")
+    ):
+        found[membership.community_id][membership.user_id] = (membership.user, "coordinate")
+    named = Appointment.communities.through.objects.filter(
+        community_id__in=community_ids,
+        appointment__in=Appointment.objects.current(today).filter(
+            role=AppointmentRole.SPONSOR, scope=Scope.COMMUNITIES, person__is_active=True
+        ),
+    ).select_related("appointment__person")
+    for link in named.order_by("community_id", "appointment__person_id"):
+        person = link.appointment.person
+        found[link.community_id].setdefault(person.pk, (person, "sponsor"))
+    for recipients in found.values():
+        for pk, person in program_sponsors.items():
+            recipients.setdefault(pk, (person, "sponsor"))
+    return found
+
+
+def _claimed(kind: str, keys) -> set[tuple[int, str]]:
+    """(recipient id, key) pairs already claimed: one query, so re-runs cost no per-email
+    attempt (a claim made after this read is still caught by the unique constraint)."""
+    return set(
+        SentEmail.objects.filter(kind=kind, key__in=list(keys)).values_list("recipient_id", "key")
+    )
+
+
+def _email_batch(stored, communities, today, program_sponsors) -> int:
+    if not stored:
+        return 0
+    recipients = _recipients(list(stored), today, program_sponsors)  # 2 queries
+    claimed = _claimed(KIND, [str(r.pk) for r in stored.values()])  # 1 query
+    sent = 0
+    connection = get_connection()
+    with connection:  # one mail session for the whole batch
+        for community_id, report in stored.items():
+            community = communities[community_id]
+            for user, reason in recipients[community_id].values():
+                key = str(report.pk)
+                if (user.pk, key) in claimed:
+                    continue
+                if _send_claimed(
+                    user,
+                    KIND,
+                    key,
+                    lambda r=report, c=community, u=user, why=reason: report_message(
+                        r, c, u, why, connection
+                    ),
+                ):
+                    sent += 1
+    return sent
+
+
+# --- One batch ------------------------------------------------------------------------------
+
+
+def _report_batch(batch, period, now, run, *, send_emails, program_sponsors):
+    """Reports (and emails) for one batch of communities; a constant number of queries."""
+    ids = [c["pk"] for c in batch]
+    communities = {c["pk"]: c for c in batch}
+    # 1: which reports of the period exist already (a re-run computes nothing again).
+    existing = set(
+        HealthReport.objects.filter(community_id__in=ids, period=period).values_list(
+            "community_id", flat=True
+        )
+    )
+    missing = [pk for pk in ids if pk not in existing]
+    if missing:
+        # compute(): its own fixed number of queries for the whole batch.
+        healths = compute(missing, period=period, now=now)
+        # 1: the previous month's reports, so a snapshot records the flags raised since.
+        previous = {
+            community_id: _flag_keys(data)
+            for community_id, data in HealthReport.objects.filter(
+                community_id__in=missing, period=add_months(period, -1)
+            ).values_list("community_id", "data")
+        }
+        # 1: the snapshots, under the unique (community, period) constraint: a report
+        # written meanwhile by another run wins, and nothing is ever overwritten.
+        HealthReport.objects.bulk_create(
+            [
+                HealthReport(
+                    community_id=pk,
+                    period=period,
+                    generated_at=now,
+                    data=snapshot(
+                        healths[pk], communities[pk], previous_flags=previous.get(pk), run=run
+                    ),
+                )
+                for pk in missing
+                if pk in healths
+            ],
+            ignore_conflicts=True,
+        )
+    # 1: the stored reports of the batch, whoever wrote them: emails and the program report
+    # are built from these frozen snapshots only.
+    stored = {
+        r.community_id: r
+        for r in HealthReport.objects.filter(community_id__in=ids, period=period).order_by(
+            "community_id"
+        )
+    }
+    created = sum(1 for r in stored.values() if report_context(r.data).get("run") == run)
+    # 3 (when anything is to be sent): recipients (2) and the claims already made (1); then
+    # one INSERT per email sent (its claim).
+    sent = (
+        _email_batch(stored, communities, timezone.localdate(now), program_sponsors)
+        if send_emails
+        else 0
+    )
+    return stored, created, sent
+
+
+# --- The program report ---------------------------------------------------------------------
+
+
+def program_row(report: HealthReport) -> dict:
+    """One community's line of the program report, from its stored snapshot."""
+    facts = highlights(report.data)
+    health, context = facts.health, facts.context
+    community = context.get("community", {})
+    before = context.get("previous_flags")
+    keys = health.flag_keys
+    raised = [k for k in keys if before is not None and k not in before]
+    cleared = [k for k, _ in facts.cleared]
+    trends = []
+    for column, label, key in PROGRAM_TRENDS:
+        indicator = health.indicator(key)
+        if indicator is None or not indicator.available:
+            trends.append({"key": column, "label": label, "available": False})
+            continue
+        trends.append(
+            {
+                "key": column,
+                "label": label,
+                "available": True,
+                "unit": indicator.unit,
+                "current": indicator.current,
+                "previous": indicator.previous,
+                "values": indicator.values,
+            }
+        )
+    move = facts.moves[0] if facts.moves else None
+    return {
+        "community_id": report.community_id,
+        "report_id": report.pk,
+        "name": community.get("name", ""),
+        "slug": community.get("slug", ""),
+        "stage": community.get("stage", ""),
+        "stage_label": community.get("stage_label", ""),
+        "flags": keys,
+        "flag_count": len(keys),
+        "flag_count_before": None if before is None else len(before),
+        "raised": raised,
+        "cleared": cleared,
+        "trends": trends,
+        "biggest_move": None
+        if move is None
+        else {"label": move.label, "text": move.text, "magnitude": move.magnitude},
+        # How much changed: flags raised or cleared since the previous report first, then
+        # the largest relative move of any indicator.
+        "change": [len(raised) + len(cleared), round(move.magnitude if move else 0.0, 4)],
+    }
+
+
+def order_rows(rows: list[dict]) -> list[dict]:
+    """Biggest changes first; ties by name."""
+    return sorted(rows, key=lambda r: (-r["change"][0], -r["change"][1], r["name"].lower()))
+
+
+def program_data(period: date, rows: list[dict], now) -> dict:
+    totals = dict.fromkeys(Flag.values, 0)
+    for row in rows:
+        for key in row["flags"]:
+            totals[key] = totals.get(key, 0) + 1
+    return {
+        "period": period.isoformat(),
+        "generated_at": now.isoformat(),
+        "communities": len(rows),
+        "flagged": sum(1 for r in rows if r["flag_count"]),
+        "flag_totals": totals,
+        "trend_labels": [label for _, label, _ in PROGRAM_TRENDS],
+        "rows": order_rows(rows),
+    }
+
+
+def _label(key: str) -> str:
+    return Flag(key).label if key in Flag.values else key
+
+
+def labelled(row: dict) -> dict:
+    """A program report row with its flags' labels (for pages and emails)."""
+    return {
+        **row,
+        "flag_labels": [_label(k) for k in row.get("flags", [])],
+        "raised_labels": [_label(k) for k in row.get("raised", [])],
+        "cleared_labels": [_label(k) for k in row.get("cleared", [])],
+    }
+
+
+def program_admins():
+    return User.objects.filter(
+        Q(is_program_admin=True) | Q(is_superuser=True), is_active=True
+    ).order_by("pk")
+
+
+def program_message(report: ProgramReport, user, connection):
+    data = report.data
+    context = {
+        "user": user,
+        "report": report,
+        "data": data,
+        "top": [labelled(row) for row in data.get("rows", [])[:5]],
+        "url": settings.SITE_URL + reverse("program:report", args=[report.pk]),
+    }
+    message = EmailMultiAlternatives(
+        subject=(
+            f"Program report {report.period:%B %Y}: {data.get('communities', 0)} communities, "
+            f"{data.get('flagged', 0)} flagged"
+        ),
+        body=render_to_string("communities/health/email/program_report.txt", context),
+        to=[user.email],
+        headers={"Auto-Submitted": "auto-generated"},
+        connection=connection,
+    )
+    message.attach_alternative(
+        render_to_string("communities/health/email/program_report.html", context), "text/html"
+    )
+    return message
+
+
+def _program_report(period, rows, now, *, send_emails):
+    # 1 (+2 when created: the insert in its savepoint): get_or_create under the unique
+    # period; a report already there (another run, a race) is kept as it is.
+    report, created = ProgramReport.objects.get_or_create(
+        period=period, defaults={"generated_at": now, "data": program_data(period, rows, now)}
+    )
+    sent = 0
+    if send_emails:
+        admins = list(program_admins())  # 1
+        claimed = _claimed(PROGRAM_KIND, [str(report.pk)])  # 1
+        connection = get_connection()
+        with connection:
+            for admin in admins:
+                if (admin.pk, str(report.pk)) in claimed:
+                    continue
+                if _send_claimed(
+                    admin,
+                    PROGRAM_KIND,
+                    str(report.pk),
+                    lambda u=admin: program_message(report, u, connection),
+                ):
+                    sent += 1
+    return report, created, sent
+
+
+# --- The job --------------------------------------------------------------------------------
+
+
+def generate_reports(period=None, *, community_ids=None, now=None, send_emails=True) -> dict:
+    """Generate (once) and send the health reports of `period`; see the module's docstring.
+
+    Returns what happened: the period, communities reported on, reports created by this
+    run (0 on a re-run), emails sent, and the program report's id and whether it was
+    created (None when run for chosen communities only).
+    """
+    now = now or timezone.now()
+    period = default_period(now) if period is None else period.replace(day=1)
+    if period >= timezone.localdate(now).replace(day=1):
+        raise ValueError(f"{period:%B %Y} has not ended yet: a month is reported on once over.")
+    run = uuid.uuid4().hex
+    batch_size = max(1, settings.CHILDCOP_HEALTH_BATCH_SIZE)
+    communities = reportable_communities(period, community_ids)
+    program_sponsors = _program_wide_sponsors(timezone.localdate(now)) if send_emails else {}
+    result = {
+        "period": period.isoformat(),
+        "communities": 0,
+        "created": 0,
+        "emails": 0,
+        "program_report": None,
+        "program_report_created": False,
+        "program_emails": 0,
+    }
+    rows, last = [], 0
+    while True:
+        # 1 per batch: the next communities by id (keyset pagination).
+        batch = list(
+            communities.filter(pk__gt=last)
+            .order_by("pk")
+            .values("pk", "name", "slug", "stage")[:batch_size]
+        )
+        if not batch:
+            break
+        last = batch[-1]["pk"]
+        stored, created, sent = _report_batch(
+            batch,
+            period,
+            now,
+            run,
+            send_emails=send_emails,
+            program_sponsors=program_sponsors,
+        )
+        result["communities"] += len(stored)
+        result["created"] += created
+        result["emails"] += sent
+        if community_ids is None:
+            rows.extend(program_row(report) for report in stored.values())
+    if community_ids is None:
+        report, created, sent = _program_report(period, rows, now, send_emails=send_emails)
+        result.update(program_report=report.pk, program_report_created=created, program_emails=sent)
+    logger.info("Health reports for %s: %s", period, result)
+    return result
+
+
+def seed_demo(months: int = 2) -> list[dict]:
+    """The demo's reports for the last `months` months, oldest first (so each records the
+    flags of the one before); idempotent, no email."""
+    last = default_period()
+    return [
+        generate_reports(add_months(last, -back), send_emails=False)
+        for back in reversed(range(months))
+    ]

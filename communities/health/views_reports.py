@@ -1,0 +1,244 @@
+"""Health report pages: a community's monthly reports (web and printable) and the program
+reports of the social learning team.
+
+Everything on these pages is read from the stored snapshot (`HealthReport.data`,
+`ProgramReport.data`): nothing is recomputed, so a report reads the same however the
+community's data changed since. Access: `permissions.can_view_health` (core group,
+coordinators, program admins and the community's sponsors) for community reports,
+`permissions.can_view_program_overview` (program admins) for program reports.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import django_filters
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from childcop import permissions
+from childcop.utils import paginate
+from communities.models import Community
+
+from .choices import FLAG_ADVICE, Flag
+from .indicators import breakdown_rows
+from .models import HealthReport, ProgramReport
+from .reports import PROGRAM_TRENDS, highlights, labelled, value_text
+
+# --- Charts (server-rendered SVG geometry; each is shown with its numbers beside it) -------
+
+SPARK_W, SPARK_H, SPARK_PAD = 168, 44, 6
+
+
+def sparkline(values, unit: str = "") -> dict | None:
+    """A small line over the periods; gaps where a period has no data."""
+    numbers = [v for v in values if isinstance(v, int | float)]
+    if not numbers:
+        return None
+    if unit == "yes/no":
+        low, top = 0, 1
+    elif unit == "%":
+        low, top = min(0, *numbers), max(100, *numbers)
+    else:
+        low, top = min(0, *numbers), max(1, *numbers)
+    span = (top - low) or 1
+    count = len(values)
+    step = (SPARK_W - 2 * SPARK_PAD) / max(count - 1, 1)
+    points, segments, current = [], [], []
+    for index, value in enumerate(values):
+        x = SPARK_W / 2 if count == 1 else SPARK_PAD + index * step
+        if not isinstance(value, int | float):
+            if current:
+                segments.append(current)
+            current = []
+            continue
+        y = SPARK_PAD + (SPARK_H - 2 * SPARK_PAD) * (1 - (value - low) / span)
+        points.append({"x": round(x, 1), "y": round(y, 1), "last": index == count - 1})
+        current.append(f"{x:.1f},{y:.1f}")
+    if current:
+        segments.append(current)
+    return {
+        "width": SPARK_W,
+        "height": SPARK_H,
+        "base": SPARK_H - SPARK_PAD,
+        "segments": [" ".join(s) for s in segments if len(s) > 1],
+        "points": points,
+    }
+
+
+def flag_bars(totals: dict, communities: int) -> dict:
+    """Horizontal bars: how many communities raise each flag."""
+    row_h, label_w, bar_w = 26, 290, 300
+    rows = []
+    for index, key in enumerate(Flag.values):
+        count = totals.get(key, 0)
+        width = bar_w * count / communities if communities else 0
+        rows.append(
+            {
+                "key": key,
+                "label": Flag(key).label,
+                "count": count,
+                "y": index * row_h,
+                "text_y": index * row_h + 17,
+                "width": round(width, 1),
+                "count_x": round(label_w + width + 6, 1),
+            }
+        )
+    return {
+        "rows": rows,
+        "label_w": label_w,
+        "width": label_w + bar_w + 50,
+        "height": len(rows) * row_h,
+    }
+
+
+# --- Reading a community report -------------------------------------------------------------
+
+
+def _groups(health):
+    periods = health.periods
+    groups = {}
+    for indicator in health.indicators:
+        groups.setdefault(indicator.group or "Other", []).append(
+            {
+                "indicator": indicator,
+                "cells": [
+                    {"period": p, "text": value_text(v, indicator.unit)}
+                    for p, v in zip(periods, indicator.values, strict=False)
+                ],
+                "current_text": value_text(indicator.current, indicator.unit),
+                "chart": sparkline(indicator.values, indicator.unit)
+                if indicator.available
+                else None,
+                "breakdown": breakdown_rows(indicator),
+            }
+        )
+    return list(groups.items())
+
+
+def report_page(report: HealthReport) -> dict:
+    """The context every report page renders, from the stored JSON only."""
+    facts = highlights(report.data)
+    return {
+        "report": report,
+        "facts": facts,
+        "health": facts.health,
+        "stage_label": facts.context.get("community", {}).get("stage_label", ""),
+        "groups": _groups(facts.health),
+        "status": facts.health.status,
+    }
+
+
+class ReportFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(field_name="period__year", label="Year")
+
+    class Meta:
+        model = HealthReport
+        fields = ["year"]
+
+
+@require_safe
+def report_list(request, slug):
+    community = permissions.get_community_for_user(
+        request.user, slug, require=permissions.can_view_health
+    )
+    filterset = ReportFilter(request.GET, queryset=community.health_reports.order_by("-period"))
+    page = paginate(request, filterset.qs)
+    rows = []
+    for report in page:
+        facts = highlights(report.data)
+        rows.append({"report": report, "flags": facts.flags, "moves": facts.moves[:1]})
+    return render(
+        request,
+        "communities/health/reports.html",
+        {"community": community, "page": page, "rows": rows, "filter": filterset},
+    )
+
+
+def _community_report(request, slug, pk):
+    community = permissions.get_community_for_user(
+        request.user, slug, require=permissions.can_view_health
+    )
+    report = get_object_or_404(community.health_reports, pk=pk)
+    report.community = community
+    return community, report
+
+
+@require_safe
+def report_detail(request, slug, pk):
+    community, report = _community_report(request, slug, pk)
+    return render(
+        request,
+        "communities/health/report.html",
+        {"community": community, **report_page(report), "advice": FLAG_ADVICE},
+    )
+
+
+@require_safe
+def report_print(request, slug, pk):
+    community, report = _community_report(request, slug, pk)
+    return render(
+        request,
+        "communities/health/report_print.html",
+        {"community": community, **report_page(report)},
+    )
+
+
+# --- Program reports (the social learning team) ---------------------------------------------
+
+
+def _require_admin(user):
+    if not permissions.can_view_program_overview(user):
+        raise PermissionDenied
+
+
+@require_safe
+def program_report_list(request):
+    _require_admin(request.user)
+    page = paginate(request, ProgramReport.objects.order_by("-period"))
+    return render(request, "communities/health/program_reports.html", {"page": page})
+
+
+def _program_page(pk) -> dict:
+    report = get_object_or_404(ProgramReport, pk=pk)
+    data = report.data
+    rows = data.get("rows", [])
+    # Links go to each community's report by its current address (one query).
+    slugs = dict(
+        Community.objects.filter(pk__in=[r["community_id"] for r in rows]).values_list("pk", "slug")
+    )
+    lines = []
+    for row in rows:
+        slug = slugs.get(row["community_id"])
+        trends = []
+        for trend in row.get("trends", []):
+            if trend.get("available"):
+                trend = {
+                    **trend,
+                    "current_text": value_text(trend.get("current"), trend.get("unit", "")),
+                    "previous_text": value_text(trend.get("previous"), trend.get("unit", "")),
+                    "chart": sparkline(trend.get("values") or [], trend.get("unit", "")),
+                }
+            trends.append(trend)
+        lines.append({**labelled(row), "slug": slug, "trends": trends})
+    return {
+        "report": report,
+        "data": data,
+        "period": date.fromisoformat(data["period"]) if data.get("period") else report.period,
+        "rows": lines,
+        "trend_labels": data.get("trend_labels") or [label for _, label, _ in PROGRAM_TRENDS],
+        "bars": flag_bars(data.get("flag_totals", {}), data.get("communities", 0)),
+    }
+
+
+@require_safe
+def program_report_detail(request, pk):
+    _require_admin(request.user)
+    return render(request, "communities/health/program_report.html", _program_page(pk))
+
+
+@require_safe
+def program_report_print(request, pk):
+    _require_admin(request.user)
+    return render(request, "communities/health/program_report_print.html", _program_page(pk))

@@ -1,0 +1,255 @@
+"""The health-check reminder job: one email to each core group member (coordinators included)
+who has not answered an open health check, claimed once; batched queries; a real worker."""
+
+import os
+import smtplib
+import time
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from childcop.accounts.factories import UserFactory
+from childcop.accounts.models import SentEmail
+from childcop.celery import app
+from communities.choices import Level, Stage
+from communities.factories import CommunityFactory, CoordinatorFactory, MembershipFactory
+from communities.health import check_reminders, checks
+from communities.health.forms import period_containing
+from communities.health.models import Dimension, HealthCheck
+from communities.tasks import send_health_check_reminders
+
+CORE = {"coordinator@example.org", "core@example.org"}
+
+
+def open_check(community, **fields):
+    start, end = period_containing(timezone.localdate())
+    values = {
+        "period_start": start,
+        "period_end": end,
+        "answer_by": timezone.localdate() + timedelta(days=7),
+    }
+    values.update(fields)
+    return HealthCheck.objects.create(community=community, **values)
+
+
+def answer(check, user):
+    ratings = {d.pk: (3, "") for d in Dimension.objects.filter(is_active=True)}
+    return checks.save_answer(check, user, ratings=ratings)
+
+
+def recipients():
+    return sorted(message.to[0] for message in mail.outbox)
+
+
+@pytest.fixture
+def check(users, community):
+    return open_check(community, opened_by=users["coordinator"])
+
+
+@pytest.mark.django_db
+class TestReminders:
+    def test_each_core_member_who_has_not_answered_gets_one_email(self, users, community, check):
+        assert check_reminders.send_reminders() == 2
+        # not the member, the outsider, the admin (not in the core group) or the sponsor
+        assert recipients() == sorted(CORE)
+        message = next(m for m in mail.outbox if m.to == ["core@example.org"])
+        assert message.subject == (
+            f"Health check {check.period_label}: your answer for Data protection in practice"
+        )
+        link = f"/communities/{community.slug}/health/checks/{check.pk}/answer/"
+        html = message.alternatives[0][0]
+        for text in (message.body, html):
+            assert link in text
+            assert check.answer_by.strftime("%-d %B %Y") in text
+            assert "core group of Data protection in practice" in text
+        assert message.extra_headers["Auto-Submitted"] == "auto-generated"
+        assert (
+            set(
+                SentEmail.objects.filter(
+                    kind="health_check_reminder", key=str(check.pk)
+                ).values_list("recipient__email", flat=True)
+            )
+            == CORE
+        )
+
+    def test_those_who_answered_get_nothing(self, users, check):
+        answer(check, users["core"])
+        assert check_reminders.send_reminders() == 1
+        assert recipients() == ["coordinator@example.org"]
+
+    def test_nobody_is_reminded_a_second_time(self, users, check):
+        assert check_reminders.send_reminders() == 2
+        assert check_reminders.send_reminders() == 0
+        assert len(mail.outbox) == 2
+
+    def test_nothing_after_the_check_is_closed(self, users, check):
+        checks.close_check(check)
+        assert check_reminders.send_reminders() == 0
+        assert mail.outbox == []
+
+    def test_nothing_once_the_answer_date_has_passed(self, users, check):
+        tomorrow = check.answer_by + timedelta(days=1)
+        assert check_reminders.send_reminders(today=check.answer_by) == 2  # the last day counts
+        mail.outbox.clear()
+        SentEmail.objects.all().delete()
+        assert check_reminders.send_reminders(today=tomorrow) == 0
+
+    def test_nothing_for_a_closed_community(self, users, community, check):
+        community.stage = Stage.CLOSED
+        community.save()
+        assert check_reminders.send_reminders() == 0
+
+    def test_inactive_people_and_former_core_members_are_left_out(self, users, community, check):
+        users["core"].is_active = False
+        users["core"].save()
+        member = MembershipFactory(community=community, level=Level.ACTIVE)
+        assert check_reminders.send_reminders() == 1
+        assert member.user.email not in recipients()
+
+    def test_each_open_check_is_reminded_separately(self, users, community, check):
+        other = CommunityFactory(slug="field-safety")
+        MembershipFactory(community=other, user=users["core"], level=Level.CORE)
+        second = open_check(other)
+        assert check_reminders.send_reminders() == 3
+        keys = set(SentEmail.objects.filter(recipient=users["core"]).values_list("key", flat=True))
+        assert keys == {str(check.pk), str(second.pk)}
+
+    def test_a_refused_address_is_skipped_and_tried_again_next_time(self, users, check, settings):
+        settings.EMAIL_BACKEND = "tests.communities.test_health_check_jobs.RefusingBackend"
+        assert check_reminders.send_reminders() == 1
+        assert recipients() == ["coordinator@example.org"]
+        assert not SentEmail.objects.filter(recipient=users["core"]).exists()  # not claimed
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        assert check_reminders.send_reminders() == 1
+        assert recipients() == sorted(CORE)
+
+    def test_the_task_and_the_command_run_the_same_service(self, users, check):
+        assert send_health_check_reminders.delay().get() == 2
+        out = StringIO()
+        call_command("send_health_check_reminders", stdout=out)
+        assert out.getvalue().strip() == "Sent 0 health check reminder(s)."
+        answer(check, users["core"])
+        SentEmail.objects.all().delete()
+        call_command("send_health_check_reminders", stdout=out)
+        assert "Sent 1 health check reminder(s)." in out.getvalue()
+
+
+class RefusingBackend(EmailBackend):
+    """Refuses mail to core@example.org, as an SMTP server would refuse a bad recipient."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            if "core@example.org" in message.to:
+                raise smtplib.SMTPRecipientsRefused({"core@example.org": (550, b"No such user")})
+        return super().send_messages(messages)
+
+
+# --- batched: the queries of a run do not grow with the number of checks --------------------
+
+
+def grow(n):
+    """`n` communities with an open check and a core group of three: a coordinator and two."""
+    made = []
+    for i in range(n):
+        community = CommunityFactory(name=f"Community {i:03d}", slug=f"community-{i:03d}")
+        CoordinatorFactory(community=community)
+        for _ in range(2):
+            MembershipFactory(community=community, level=Level.CORE)
+        MembershipFactory(community=community, level=Level.ACTIVE)
+        made.append(open_check(community))
+    return made
+
+
+def run_queries():
+    with CaptureQueriesContext(connection) as ctx:
+        sent = check_reminders.send_reminders()
+    return sent, len(ctx)
+
+
+# (1) the open checks with their communities, (2) their core groups with the people,
+# (3) the answers given, (4) the reminders claimed already
+FIND = 4
+# each email sent: savepoint, claim (savepoint, insert, release), release
+PER_EMAIL = 5
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [2, 10])
+def test_a_run_takes_a_constant_number_of_queries(size):
+    made = grow(size)
+    sent, count = run_queries()
+    assert sent == 3 * size
+    assert count == FIND + PER_EMAIL * sent
+    # the next run finds every reminder claimed: only the four queries, whatever the size
+    assert run_queries() == (0, FIND)
+    # answers and closed checks are found in the same queries
+    for check in made[: size // 2]:
+        checks.close_check(check)
+    assert run_queries() == (0, FIND)
+
+
+@pytest.mark.django_db
+def test_a_run_without_open_checks_takes_one_query():
+    assert run_queries() == (0, 1)
+
+
+# --- on a real worker --------------------------------------------------------------------
+
+
+@pytest.fixture
+def worker():
+    """A real worker with two threads on a queue of its own (see tests/communities/
+    test_reminders.py); yields a function that enqueues a task on that queue."""
+    queue = f"test-health-{os.getpid()}"
+    app.conf.task_always_eager = False
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(queue)
+    try:
+        with start_worker(
+            app,
+            pool="threads",
+            concurrency=2,
+            queues=[queue],
+            perform_ping_check=False,
+            shutdown_timeout=10,
+        ):
+            yield lambda task: task.apply_async(queue=queue)
+    finally:
+        app.amqp.queues.select([app.conf.task_default_queue])
+        app.conf.task_always_eager = True
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_purge(queue)
+
+
+def wait_for(predicate, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return predicate()
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_reminds_each_core_member_once(worker, users, community):
+    check = open_check(community)
+    late = MembershipFactory(community=community, level=Level.CORE, user=UserFactory()).user
+    answer(check, users["core"])
+    expected = {"coordinator@example.org", late.email}
+    # two deliveries at once (a duplicate beat tick), then a retry
+    worker(send_health_check_reminders)
+    worker(send_health_check_reminders)
+    assert wait_for(lambda: len(mail.outbox) >= 2), f"the worker sent {len(mail.outbox)}"
+    worker(send_health_check_reminders)
+    time.sleep(2)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(expected)
+    assert SentEmail.objects.filter(kind="health_check_reminder").count() == 2

@@ -1,0 +1,209 @@
+"""Monthly health reports on a real Celery worker, on the configured broker (the filesystem
+broker and a WAL SQLite file by default; Redis and PostgreSQL in CI's second run).
+
+Acceptance: one report per community per period, also when the job runs twice or two
+workers race; each email once; editing data afterwards does not change a stored report.
+"""
+
+import os
+import threading
+import time
+from collections import Counter
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
+from django.db import connection
+
+from childcop.accounts.factories import ProgramAdminFactory, UserFactory
+from childcop.accounts.models import SentEmail
+from childcop.celery import app
+from communities.choices import Stage
+from communities.factories import (
+    ActivityFactory,
+    AttendanceFactory,
+    CommunityFactory,
+    CoordinatorFactory,
+)
+from communities.health import reports
+from communities.health.indicators import CommunityHealth
+from communities.health.models import HealthReport, ProgramReport
+from communities.health.reports import default_period
+from communities.tasks import generate_health_reports
+from sponsorship.factories import SponsorAppointmentFactory
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+PERIOD = default_period()
+COMMUNITIES = 4
+
+
+class SlowBackend(EmailBackend):
+    """The in-memory backend, slowed down so that two concurrent runs overlap."""
+
+    def send_messages(self, messages):
+        time.sleep(0.05)
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def finished():
+    """The report tasks the worker finished (its threads run in this process); each must
+    have succeeded — a run that failed (a lock timeout, a unique violation) is a failure
+    even when the other run did all the work."""
+    done = []
+
+    def record(sender=None, task_id=None, state=None, retval=None, **kwargs):
+        if sender is not None and sender.name == generate_health_reports.name:
+            done.append((task_id, state, retval))
+
+    task_postrun.connect(record, weak=False)
+    yield done
+    task_postrun.disconnect(record)
+    assert all(state == "SUCCESS" for _, state, _ in done), done
+
+
+@pytest.fixture
+def worker():
+    """A real worker with two threads: two deliveries of the job can run at the same time.
+
+    It consumes a queue of its own (another test run sharing the broker cannot take or drop
+    our tasks). Yields a function that enqueues the job, with its arguments, on that queue.
+    """
+    queue = f"test-health-reports-{os.getpid()}"
+    app.conf.task_always_eager = False
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(queue)
+    try:
+        with start_worker(
+            app,
+            pool="threads",
+            concurrency=2,
+            queues=[queue],
+            perform_ping_check=False,
+            shutdown_timeout=30,
+        ):
+            yield lambda *args: generate_health_reports.apply_async(args=args, queue=queue)
+    finally:
+        app.amqp.queues.select([app.conf.task_default_queue])
+        app.conf.task_always_eager = True
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_purge(queue)
+
+
+def wait_for(predicate, timeout=90.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return predicate()
+
+
+def attend(community, people):
+    activity = ActivityFactory(community=community, date=PERIOD.replace(day=12))
+    for _ in range(people):
+        AttendanceFactory(activity=activity, user=UserFactory())
+
+
+@pytest.fixture
+def program():
+    """Communities with a coordinator, a named sponsor and last month's attendance each,
+    and one program admin: 2 emails per community, 1 program report email."""
+    ProgramAdminFactory(email="team@example.org")
+    communities = []
+    for i in range(COMMUNITIES):
+        community = CommunityFactory(name=f"Worker community {i}")
+        CoordinatorFactory(community=community, user=UserFactory(email=f"coord{i}@example.org"))
+        SponsorAppointmentFactory(
+            person=UserFactory(email=f"sponsor{i}@example.org"), communities=[community]
+        )
+        attend(community, 2 + i)
+        communities.append(community)
+    return communities
+
+
+EXPECTED_EMAILS = 2 * COMMUNITIES + 1
+
+
+def assert_once_each(communities):
+    counts = Counter(HealthReport.objects.filter(period=PERIOD).values_list("community", flat=True))
+    assert counts == Counter(c.pk for c in communities), counts
+    assert ProgramReport.objects.filter(period=PERIOD).count() == 1
+    sent = Counter((m.to[0], m.subject) for m in mail.outbox)
+    assert all(n == 1 for n in sent.values()), f"duplicates: {sent}"
+    assert len(mail.outbox) == EXPECTED_EMAILS
+    assert {m.to[0] for m in mail.outbox} == (
+        {f"coord{i}@example.org" for i in range(COMMUNITIES)}
+        | {f"sponsor{i}@example.org" for i in range(COMMUNITIES)}
+        | {"team@example.org"}
+    )
+    claims = SentEmail.objects.filter(kind__in=["health_report", "program_report"])
+    assert claims.count() == len(mail.outbox)
+
+
+def test_the_job_run_twice_through_the_worker_reports_and_emails_once(
+    worker, finished, program
+):
+    assert not (connection.vendor == "sqlite" and connection.is_in_memory_db())
+    worker()  # as beat enqueues it: no argument, the previous month
+    assert wait_for(lambda: len(finished) == 1), "the worker did not finish the job"
+    assert_once_each(program)
+    first = {r.pk: (r.data, r.generated_at) for r in HealthReport.objects.all()}
+
+    # A duplicate beat tick, a retry, a run by hand for the same month: nothing new.
+    worker(f"{PERIOD:%Y-%m}")
+    worker()
+    assert wait_for(lambda: len(finished) == 3)
+    assert_once_each(program)
+    assert {r.pk: (r.data, r.generated_at) for r in HealthReport.objects.all()} == first
+
+
+def test_two_workers_racing_on_the_same_month_report_and_email_once(
+    worker, finished, program, settings, monkeypatch
+):
+    settings.EMAIL_BACKEND = "tests.communities.test_health_report_worker.SlowBackend"
+    settings.CHILDCOP_HEALTH_BATCH_SIZE = 2  # several batches, so the runs interleave
+    # Both deliveries enter the job at the same moment, one on each worker thread.
+    real, barrier = reports.generate_reports, threading.Barrier(2, timeout=60)
+
+    def together(*args, **kwargs):
+        barrier.wait()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(reports, "generate_reports", together)
+    worker(f"{PERIOD:%Y-%m}")
+    worker(f"{PERIOD:%Y-%m}")
+    assert wait_for(lambda: len(finished) == 2), f"the worker finished {len(finished)} of 2"
+    assert not barrier.broken and barrier.n_waiting == 0  # both runs did start together
+    assert_once_each(program)
+    # Between them, the two runs created each report once and sent each email once.
+    results = [retval for _, _, retval in finished]
+    assert sum(r["created"] for r in results) == COMMUNITIES
+    assert sum(r["emails"] + r["program_emails"] for r in results) == EXPECTED_EMAILS
+    assert sum(r["program_report_created"] for r in results) == 1
+
+
+def test_editing_data_afterwards_does_not_change_a_stored_report(worker, finished, program):
+    worker()
+    assert wait_for(lambda: len(finished) == 1)
+    community = program[0]
+    report = HealthReport.objects.get(community=community, period=PERIOD)
+    frozen = report.data
+    assert CommunityHealth.from_json(frozen).indicator("attendees").current == 2
+
+    # The month's data changes afterwards: more attendance, a new stage, a lost coordinator.
+    attend(community, 7)
+    community.stage = Stage.SUSTAINING
+    community.save()
+    community.memberships.filter(is_coordinator=True).delete()
+    worker()
+    assert wait_for(lambda: len(finished) == 2)
+
+    report.refresh_from_db()
+    assert report.data == frozen
+    assert CommunityHealth.from_json(report.data).indicator("attendees").current == 2
+    assert report.data["report"]["community"]["stage"] == Stage.MATURING
+    assert HealthReport.objects.filter(period=PERIOD).count() == COMMUNITIES

@@ -1,0 +1,393 @@
+"""The program overview (/program/): every community with its stage, heartbeat, participation,
+stories and flags from the HealthStatus rows; filters, sorting, pagination, CSV export,
+"recompute now", access, and a constant number of queries."""
+
+import csv
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from childcop.accounts.factories import UserFactory
+from communities.factories import CommunityFactory
+from communities.health.choices import FLAG_ADVICE, Flag
+from communities.health.models import HealthStatus
+from sponsorship.choices import Scope
+from sponsorship.factories import SponsorAppointmentFactory
+
+pytestmark = pytest.mark.django_db
+
+OVERVIEW = reverse("program:overview")
+EXPORT = reverse("program:overview_export")
+REFRESH = reverse("program:overview_refresh")
+
+
+def status(community, *, flags=(), computed_at=None, **figures):
+    """The row `communities.health.status.refresh()` writes, written directly."""
+    return HealthStatus.objects.create(
+        community=community,
+        computed_at=computed_at or timezone.now(),
+        flags=HealthStatus.encode_flags(flags),
+        flag_count=len(set(flags)),
+        data={"flags": [{"key": key, "detail": f"Detail of {key}."} for key in flags]},
+        **figures,
+    )
+
+
+def names_in(html):
+    """The communities of the table, in the order shown."""
+    return re.findall(r'<th scope="row"[^>]*><a href="[^"]*"[^>]*>([^<]+)</a>', html)
+
+
+def get(client, **params):
+    response = client.get(OVERVIEW, params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def program(community, users):
+    """Four more communities around the matrix one ("Data protection in practice"):
+
+    - Alpha: coalescing, "Data" domain, two flags, named sponsor Nina, participation up
+    - Beta: sustaining, "Field" domain, no flag, participation down
+    - Gamma: closed, no flag, nobody took part before ("new")
+    - Delta: maturing, not computed yet (no status row)
+    """
+    alpha = CommunityFactory(name="Alpha", slug="alpha", stage="coalescing", domain="Data ethics")
+    beta = CommunityFactory(name="Beta", slug="beta", stage="sustaining", domain="Field safety")
+    gamma = CommunityFactory(name="Gamma", slug="gamma", stage="closed", domain="Data archives")
+    delta = CommunityFactory(name="Delta", slug="delta", stage="maturing", domain="Procurement")
+    community.domain = "Privacy"
+    community.save()
+    today = timezone.localdate()
+    status(
+        alpha, flags=["no_coordinator", "no_story"], participants=12, participants_before=10,
+        stories=0, sessions_held=2, sessions_planned=3, last_activity_on=today - timedelta(3),
+    )  # fmt: skip
+    status(
+        beta, participants=30, participants_before=40, stories=5, sessions_held=4,
+        sessions_planned=4, last_activity_on=today - timedelta(1),
+    )  # fmt: skip
+    status(gamma, participants=4, participants_before=0, stories=1, last_activity_on=None)
+    status(
+        community, flags=["missed_heartbeat"], participants=20, participants_before=20, stories=2,
+        last_activity_on=today - timedelta(20), computed_at=timezone.now() - timedelta(hours=2),
+    )  # fmt: skip
+    nina = UserFactory(display_name="Nina Named")
+    SponsorAppointmentFactory(person=nina, communities=[alpha])
+    return {"alpha": alpha, "beta": beta, "gamma": gamma, "delta": delta, "nina": nina}
+
+
+# --- the page -------------------------------------------------------------------------------
+
+
+def test_every_community_with_its_figures(clients, users, program):
+    html = get(clients["admin"])
+    assert names_in(html) == ["Alpha", "Beta", "Data protection in practice", "Delta", "Gamma"]
+    # heartbeat, participation and its change, stories
+    assert "2 of 3 sessions held this month" in html
+    assert "+20 %" in html and "−25 %" in html and "±0 %" in html and ">new<" in html
+    # flags: label, explanation (tooltip and details line), what tripped it, suggested action
+    explanation, action = FLAG_ADVICE[Flag.NO_COORDINATOR]
+    assert "No coordinator" in html and f'title="{explanation} Detail of no_coordinator."' in html
+    assert action in html and "Why, and what to do" in html
+    # sponsors: the named one on Alpha, the matrix community's own (from the fixture)
+    assert "Nina Named" in html and "Sam Sponsor" in html
+    # Delta has no status row yet
+    assert "Not computed yet" in html
+    # the oldest computation is what "as of" states; one community is not computed yet
+    oldest = timezone.localtime(HealthStatus.objects.order_by("computed_at")[0].computed_at)
+    assert f"Figures as of <strong>{oldest:%-d %b %Y, %H:%M}</strong>" in html
+    assert "1 community not computed yet" in html
+    assert reverse("program:support_queue") in html and "Recompute now" in html
+
+
+def test_program_wide_sponsors_cover_every_community(clients, users, program):
+    pat = UserFactory(display_name="Pat Portfolio")
+    SponsorAppointmentFactory(person=pat, scope=Scope.PROGRAM, sponsor_kind="portfolio")
+    html = get(clients["admin"])
+    assert "Program-wide sponsors (they sponsor every community): Pat Portfolio" in html
+    assert "program-wide only" in html  # Beta has no named sponsor
+    assert names_in(get(clients["admin"], sponsor=pat.pk)) == names_in(html)
+
+
+def test_an_empty_program_says_so(clients, users):
+    from communities.models import Community
+
+    Community.objects.all().delete()
+    html = get(clients["admin"])
+    assert "No community matches these filters." in html
+    assert "The figures have not been computed yet" in html
+
+
+def test_nav_link_for_admins_only(clients, users):
+    assert f'href="{OVERVIEW}"' in get(clients["admin"])
+    html = clients["coordinator"].get("/").content.decode()
+    assert f'href="{OVERVIEW}"' not in html
+
+
+# --- filters -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params,expected",
+    [
+        ({"stage": "closed"}, ["Gamma"]),
+        ({"stage": "current"}, ["Alpha", "Beta", "Data protection in practice", "Delta"]),
+        ({"domain": "data"}, ["Alpha", "Gamma"]),
+        ({"q": "ph"}, ["Alpha"]),
+        ({"flag": "no_coordinator"}, ["Alpha"]),
+        ({"flag": "no_story"}, ["Alpha"]),
+        ({"flag": "missed_heartbeat"}, ["Data protection in practice"]),
+        ({"flag": "health_check_overdue"}, []),
+        ({"flag": "any"}, ["Alpha", "Data protection in practice"]),
+        ({"flag": "none"}, ["Beta", "Gamma"]),
+        ({"stage": "current", "flag": "none"}, ["Beta"]),
+    ],
+)
+def test_filters(clients, users, program, params, expected):
+    assert names_in(get(clients["admin"], **params)) == expected
+
+
+def test_sponsor_filter_uses_current_appointments(clients, users, program):
+    html = get(clients["admin"], sponsor=program["nina"].pk)
+    assert names_in(html) == ["Alpha"]
+    assert names_in(get(clients["admin"], sponsor=users["sponsor"].pk)) == [
+        "Data protection in practice"
+    ]
+    # ended appointments do not count, and are not offered
+    ended = UserFactory(display_name="Ed Ended")
+    SponsorAppointmentFactory(person=ended, communities=[program["beta"]], status="ended")
+    html = get(clients["admin"])
+    assert "Ed Ended" not in html and "Nina Named" in html
+    # not a current sponsor: the choice is refused and ignored (every community)
+    assert len(names_in(get(clients["admin"], sponsor=ended.pk))) == 5
+
+
+def test_invalid_filter_values_are_ignored(clients, users, program):
+    html = get(clients["admin"], flag="bogus", stage="nowhere", sort="pwned", page="x")
+    assert names_in(html) == ["Alpha", "Beta", "Data protection in practice", "Delta", "Gamma"]
+
+
+def test_htmx_gets_the_table_only(clients, users, program):
+    response = clients["admin"].get(OVERVIEW, {"flag": "any"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "<html" not in html and names_in(html) == ["Alpha", "Data protection in practice"]
+    assert f"{EXPORT}?flag=any" in html  # the export follows the filters
+
+
+# --- sorting -------------------------------------------------------------------------------
+
+NOT_COMPUTED_LAST = "Delta"
+
+
+@pytest.mark.parametrize(
+    "sort,expected",
+    [
+        ("name", ["Alpha", "Beta", "Data protection in practice", "Delta", "Gamma"]),
+        ("-name", ["Gamma", "Delta", "Data protection in practice", "Beta", "Alpha"]),
+        ("stage", ["Alpha", "Data protection in practice", "Delta", "Beta", "Gamma"]),
+        ("-stage", ["Gamma", "Beta", "Data protection in practice", "Delta", "Alpha"]),
+        ("activity", ["Data protection in practice", "Alpha", "Beta", "Delta", "Gamma"]),
+        ("-activity", ["Beta", "Alpha", "Data protection in practice", "Delta", "Gamma"]),
+        ("participation", ["Gamma", "Alpha", "Data protection in practice", "Beta", "Delta"]),
+        ("-participation", ["Beta", "Data protection in practice", "Alpha", "Gamma", "Delta"]),
+        ("change", ["Beta", "Data protection in practice", "Alpha", "Delta", "Gamma"]),
+        ("-change", ["Alpha", "Data protection in practice", "Beta", "Delta", "Gamma"]),
+        ("stories", ["Alpha", "Gamma", "Data protection in practice", "Beta", "Delta"]),
+        ("-stories", ["Beta", "Data protection in practice", "Gamma", "Alpha", "Delta"]),
+        ("flags", ["Beta", "Gamma", "Data protection in practice", "Alpha", "Delta"]),
+        ("-flags", ["Alpha", "Data protection in practice", "Beta", "Gamma", "Delta"]),
+    ],
+)
+def test_sorting_both_directions(clients, users, program, sort, expected):
+    """Figures not computed (Delta; Gamma has no activity and no change) come last both ways."""
+    assert names_in(get(clients["admin"], sort=sort)) == expected
+
+
+def test_sort_headers_link_and_say_how_the_table_is_sorted(clients, users, program):
+    html = get(clients["admin"], flag="any")
+    assert (
+        html.count("aria-sort=") == 1
+        and 'aria-sort="ascending"><a href="?flag=any&amp;sort=-name"' in html
+    )
+    html = get(clients["admin"], flag="any", sort="-participation")
+    assert 'aria-sort="descending"><a href="?flag=any&amp;sort=participation"' in html
+    assert "sorted by participants, descending" in html
+    assert 'href="?flag=any&amp;sort=stories"' in html  # other headers sort ascending first
+
+
+def test_pagination_keeps_filters_and_sort(clients, users, program, settings):
+    settings.CHILDCOP_PAGE_SIZE = 2
+    html = get(clients["admin"], stage="current", sort="-name")
+    assert names_in(html) == ["Delta", "Data protection in practice"]
+    assert "page=2" in html and "stage=current" in html
+    html = get(clients["admin"], stage="current", sort="-name", page=2)
+    assert names_in(html) == ["Beta", "Alpha"]
+
+
+# --- CSV export ----------------------------------------------------------------------------
+
+
+def export(client, **params):
+    response = client.get(EXPORT, params)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def test_export_has_every_filtered_row_sorted(clients, users, program, settings):
+    settings.CHILDCOP_PAGE_SIZE = 1  # all rows, not one page
+    rows = export(clients["admin"], stage="current", sort="-participation")
+    header, *body = rows
+    assert header[:5] == ["Community", "Address", "Stage", "Domain", "Sponsors"]
+    assert [r[0] for r in body] == ["Beta", "Data protection in practice", "Alpha", "Delta"]
+    alpha = dict(zip(header, body[2], strict=True))
+    assert alpha["Address"] == "http://testserver/communities/alpha/"
+    assert alpha["Stage"] == "Coalescing" and alpha["Domain"] == "Data ethics"
+    assert alpha["Sponsors"] == "Nina Named"
+    assert alpha["Sessions held this month"] == "2" and alpha["Sessions planned this month"] == "3"
+    assert alpha["Participants"] == "12" and alpha["Participation change (%)"] == "20"
+    assert alpha["Value-creation stories"] == "0"
+    assert alpha["Flags"] == "No coordinator; No value-creation story lately"
+    assert alpha["Last activity"] == (timezone.localdate() - timedelta(3)).isoformat()
+    delta = dict(zip(header, body[3], strict=True))
+    assert delta["Participants"] == "" and delta["Figures as of"] == ""  # not computed yet
+    beta = dict(zip(header, body[0], strict=True))
+    # a negative number starts like a formula: neutralised as text, like every such cell
+    assert beta["Participation change (%)"] == "'-25" and beta["Flags"] == ""
+
+
+def test_export_filters_by_flag(clients, users, program):
+    assert [r[0] for r in export(clients["admin"], flag="no_coordinator")[1:]] == ["Alpha"]
+
+
+def test_export_neutralises_formulas(clients, users, program):
+    CommunityFactory(name='=HYPERLINK("http://x")', slug="formula", domain="+SUM(A1)")
+    evil = UserFactory(display_name="@evil")
+    SponsorAppointmentFactory(person=evil, communities=[program["alpha"]])
+    rows = export(clients["admin"], q="HYPERLINK")
+    assert rows[1][0] == '\'=HYPERLINK("http://x")' and rows[1][3] == "'+SUM(A1)"
+    rows = export(clients["admin"], q="Alpha")
+    assert rows[1][4] == "'@evil; Nina Named"
+
+
+def test_export_names_program_wide_sponsors(clients, users, program):
+    SponsorAppointmentFactory(person=UserFactory(display_name="Pat Portfolio"), scope=Scope.PROGRAM)
+    rows = export(clients["admin"], q="Beta")
+    assert rows[1][4] == "Pat Portfolio (whole program)"
+
+
+# --- recompute now -------------------------------------------------------------------------
+
+
+def test_recompute_now_runs_the_refresh_after_commit(
+    clients, users, program, django_capture_on_commit_callbacks
+):
+    """The job is enqueued on commit (eager in tests): every community gets a status row."""
+    pytest.importorskip("communities.health.status")
+    assert not HealthStatus.objects.filter(community=program["delta"]).exists()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = clients["admin"].post(REFRESH, {"query": "flag=any&sort=-flags"})
+    assert len(callbacks) == 1
+    assert (
+        response.status_code == 302 and response["Location"] == f"{OVERVIEW}?flag=any&sort=-flags"
+    )
+    assert HealthStatus.objects.filter(community=program["delta"]).exists()
+    html = clients["admin"].get(response["Location"]).content.decode()
+    assert "being recomputed" in html
+
+
+def test_recompute_keeps_only_a_query_string(clients, users, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        response = clients["admin"].post(REFRESH, {"query": "https://evil.example/\r\nX: y"})
+    assert response["Location"].startswith(f"{OVERVIEW}?")
+    assert "\n" not in response["Location"] and "//evil" not in response["Location"]
+
+
+# --- access --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["outsider", "member", "core", "coordinator", "sponsor"])
+def test_only_program_admins(clients, users, role, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert clients[role].get(OVERVIEW).status_code == 403
+        assert clients[role].get(EXPORT).status_code == 403
+        assert clients[role].post(REFRESH).status_code == 403
+    assert callbacks == []  # nothing enqueued
+
+
+def test_anonymous_people_are_sent_to_sign_in(clients):
+    for response in (
+        clients["anonymous"].get(OVERVIEW),
+        clients["anonymous"].get(EXPORT),
+        clients["anonymous"].post(REFRESH),
+    ):
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_wrong_methods(clients, users):
+    assert clients["admin"].get(REFRESH).status_code == 405
+    assert clients["admin"].post(OVERVIEW).status_code == 405
+    assert clients["admin"].post(EXPORT).status_code == 405
+
+
+# --- a constant number of queries ----------------------------------------------------------
+
+
+def grow(n):
+    """n communities with status rows, flags, named sponsors (every third) and one closed."""
+    today = timezone.localdate()
+    communities = [
+        CommunityFactory(name=f"Grown {i:03d}", slug=f"grown-{i:03d}", domain=f"Domain {i % 4}")
+        for i in range(n)
+    ]
+    for i, community in enumerate(communities):
+        status(
+            community, flags=["no_story"] if i % 2 else ["no_coordinator", "missed_heartbeat"],
+            participants=i, participants_before=i % 5, stories=i % 3,
+            last_activity_on=today - timedelta(days=i),
+        )  # fmt: skip
+    for community in communities[::3]:
+        SponsorAppointmentFactory(communities=[community])
+    return SponsorAppointmentFactory(scope=Scope.PROGRAM).person
+
+
+def count(client, url, **params):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(ctx)
+
+
+# session + user, count, page of communities (status rows LEFT JOINed, stage rank and
+# participation change annotated), named sponsors of the page, program-wide sponsors,
+# figures as of (one aggregate), open support requests, the sponsor choices of the form
+OVERVIEW_QUERIES = 9
+# + the chosen sponsor (validating the choice)
+OVERVIEW_FILTERED = 10
+# session + user, named sponsors (by a subquery of the filtered set), program-wide sponsors,
+# every row (status rows LEFT JOINed)
+EXPORT_QUERIES = 5
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_query_counts_do_not_grow(clients, users, size):
+    sponsor = grow(size).pk
+    assert count(clients["admin"], OVERVIEW) == OVERVIEW_QUERIES
+    assert count(clients["admin"], OVERVIEW, sort="-change", page=2) == OVERVIEW_QUERIES
+    assert (
+        count(clients["admin"], OVERVIEW, stage="current", flag="no_story", domain="1", q="Gro",
+              sponsor=sponsor, sort="-flags")
+        == OVERVIEW_FILTERED
+    )  # fmt: skip
+    assert count(clients["admin"], EXPORT) == EXPORT_QUERIES
+    assert count(clients["admin"], EXPORT, flag="no_story", sort="activity") == EXPORT_QUERIES
+    assert count(clients["admin"], EXPORT, sponsor=sponsor) == EXPORT_QUERIES + 1

@@ -1,0 +1,405 @@
+"""Support requests to the social learning team: coordinators ask from their community,
+practice groups from their group; the team's queue (/program/support/) filters, assigns and
+moves them on; the requester sees the assignee and the note."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from childcop.accounts.factories import ProgramAdminFactory, UserFactory
+from communities.factories import CommunityFactory, CoordinatorFactory
+from practice_groups.factories import GroupMembershipFactory, PracticeGroupFactory
+from practice_groups.models import SupportRequest
+from tests.communities.test_agenda import ATTACKS, assert_inert
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = reverse("program:support_queue")
+
+
+def ask_url(community):
+    return reverse("communities:support_request", args=[community.slug])
+
+
+def update_url(support):
+    return reverse("program:support_update", args=[support.pk])
+
+
+@pytest.fixture
+def group(community, users):
+    group = PracticeGroupFactory(community=community, name="Consent that means something")
+    GroupMembershipFactory(group=group, user=users["member"])
+    return group
+
+
+@pytest.fixture
+def requests_(community, users, group):
+    """A coordinator's coaching request, a group's logistics request, and one elsewhere."""
+    other = CommunityFactory(name="Field safety", slug="field-safety")
+    return {
+        "coaching": SupportRequest.objects.create(
+            community=community, kind="coaching", description="Coach our core group.",
+            requested_by=users["coordinator"],
+        ),
+        "logistics": SupportRequest.objects.create(
+            group=group, kind="logistics", description="A room for 30.",
+            requested_by=users["member"], status="in_progress", handled_by=users["admin"],
+        ),
+        "launch": SupportRequest.objects.create(
+            community=other, kind="launch_help", description="Help us launch.", status="done",
+        ),
+    }  # fmt: skip
+
+
+# --- a coordinator asks ----------------------------------------------------------------------
+
+
+def test_coordinator_asks_and_sees_the_request(clients, users, community):
+    page = clients["coordinator"].get(ask_url(community)).content.decode()
+    assert "Ask the social learning team for support" in page and "No support requests yet" in page
+    for kind in ("Coaching", "Launch help", "Technology", "Logistics", "Facilitation"):
+        assert kind in page
+    response = clients["coordinator"].post(
+        ask_url(community), {"kind": "coaching", "description": "Coach me on case clinics."}
+    )
+    assert response.status_code == 302 and response["Location"] == ask_url(community)
+    support = SupportRequest.objects.get()
+    assert support.community == community and support.group is None
+    assert support.requested_by == users["coordinator"] and support.status == "open"
+    assert support.handled_by is None
+    page = clients["coordinator"].get(response["Location"]).content.decode()
+    assert "Your request for coaching is in the social learning team" in page
+    assert "Coach me on case clinics." in page and "Open" in page
+
+
+def test_admins_may_ask_for_a_community_too(clients, users, community):
+    clients["admin"].post(ask_url(community), {"kind": "technology", "description": "A wiki."})
+    assert SupportRequest.objects.get().requested_by == users["admin"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"kind": "coaching", "description": ""},
+        {"kind": "coaching", "description": "   "},
+        {"kind": "bogus", "description": "Help"},
+        {"description": "Help"},
+    ],
+)
+def test_invalid_request_shows_errors_and_writes_nothing(clients, users, community, data):
+    response = clients["coordinator"].post(ask_url(community), data)
+    assert response.status_code == 200 and "is-invalid" in response.content.decode()
+    assert not SupportRequest.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["outsider", "member", "core", "sponsor"])
+def test_only_coordinators_and_admins_ask(clients, users, community, role):
+    assert clients[role].get(ask_url(community)).status_code == 403
+    response = clients[role].post(ask_url(community), {"kind": "coaching", "description": "x"})
+    assert response.status_code == 403
+    assert not SupportRequest.objects.exists()
+
+
+def test_anonymous_is_sent_to_sign_in_and_hidden_communities_are_404(clients, users):
+    hidden = CommunityFactory(name="Hidden", slug="hidden", is_open=False)
+    response = clients["anonymous"].get(ask_url(hidden))
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    for role in ("outsider", "member", "coordinator", "sponsor"):
+        assert clients[role].get(ask_url(hidden)).status_code == 404
+    assert clients["admin"].get(ask_url(hidden)).status_code == 200
+
+
+def test_wrong_method(clients, users, community):
+    assert clients["coordinator"].put(ask_url(community)).status_code == 405
+    assert clients["coordinator"].delete(ask_url(community)).status_code == 405
+
+
+def test_a_closed_community_asks_for_nothing(clients, users, community):
+    community.stage = "closed"
+    community.save()
+    response = clients["coordinator"].post(
+        ask_url(community), {"kind": "coaching", "description": "x"}
+    )
+    assert response.status_code == 403 and not SupportRequest.objects.exists()
+
+
+def test_the_community_page_links_to_it_for_coordinators_only(clients, users, community):
+    assert (
+        ask_url(community)
+        in clients["coordinator"].get(community.get_absolute_url()).content.decode()
+    )
+    assert ask_url(community) in clients["admin"].get(community.get_absolute_url()).content.decode()
+    for role in ("member", "core", "outsider", "sponsor"):
+        html = clients[role].get(community.get_absolute_url()).content.decode()
+        assert ask_url(community) not in html, role
+
+
+def test_coordinator_sees_the_communitys_requests_with_assignee_and_note(
+    clients, users, community, requests_
+):
+    requests_["logistics"].note = "Room 4 is booked."
+    requests_["logistics"].save()
+    page = clients["coordinator"].get(ask_url(community)).content.decode()
+    assert "Coach our core group." in page and "A room for 30." in page
+    assert "Consent that means something" in page  # the group's request, named as such
+    assert f"Taken on by {users['admin']}" in page and "Room 4 is booked." in page
+    assert "Help us launch." not in page  # another community's
+
+
+# --- practice groups ask from their group ----------------------------------------------------
+
+
+def test_a_group_request_belongs_to_the_groups_community(clients, users, community, group):
+    url = reverse("practice_groups:support_create", args=[group.pk])
+    clients["member"].post(url, {"kind": "launch_help", "description": "Kick-off workshop."})
+    support = SupportRequest.objects.get()
+    assert support.group == group and support.community == community
+
+
+# --- the queue -------------------------------------------------------------------------------
+
+
+def rows(client, **params):
+    response = client.get(QUEUE, params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    return [d for d in ("Coach our core group.", "A room for 30.", "Help us launch.") if d in html]
+
+
+def test_queue_shows_where_each_request_came_from_open_first(clients, users, requests_):
+    html = clients["admin"].get(QUEUE).content.decode()
+    assert (
+        html.index("Coach our core group.")
+        < html.index("A room for 30.")
+        < html.index("Help us launch.")
+    )  # open, in progress, done
+    assert "The coordinators" in html and "Practice group" in html
+    assert "Consent that means something" in html and "Field safety" in html
+
+
+@pytest.mark.parametrize(
+    "params,expected",
+    [
+        ({"status": "open"}, ["Coach our core group."]),
+        ({"status": "done"}, ["Help us launch."]),
+        ({"kind": "logistics"}, ["A room for 30."]),
+        ({"kind": "launch_help"}, ["Help us launch."]),
+        ({"assignee": "me"}, ["A room for 30."]),
+        ({"assignee": "nobody"}, ["Coach our core group.", "Help us launch."]),
+        ({"community": "field"}, ["Help us launch."]),
+        ({"community": "data protection", "status": "in_progress"}, ["A room for 30."]),
+        ({"status": "bogus"}, ["Coach our core group.", "A room for 30.", "Help us launch."]),
+    ],
+)
+def test_queue_filters(clients, users, requests_, params, expected):
+    assert rows(clients["admin"], **params) == expected
+
+
+def test_queue_filters_by_a_named_assignee(clients, users, requests_):
+    other = ProgramAdminFactory(display_name="Olga Other")
+    requests_["launch"].handled_by = other
+    requests_["launch"].save()
+    assert rows(clients["admin"], assignee=str(other.pk)) == ["Help us launch."]
+    html = clients["admin"].get(QUEUE).content.decode()
+    assert "Olga Other" in html
+
+
+def test_queue_htmx_partial(clients, users, requests_):
+    response = clients["admin"].get(QUEUE, {"kind": "coaching"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "<html" not in html and "Coach our core group." in html and "A room" not in html
+
+
+def test_the_overview_links_to_the_queue_with_the_open_count(clients, users, requests_):
+    html = clients["admin"].get(reverse("program:overview")).content.decode()
+    assert QUEUE in html and "1 open" in html
+
+
+@pytest.mark.parametrize("role", ["outsider", "member", "core", "coordinator", "sponsor"])
+def test_the_queue_is_the_social_learning_teams(clients, users, requests_, role):
+    support = requests_["coaching"]
+    assert clients[role].get(QUEUE).status_code == 403
+    assert clients[role].get(update_url(support)).status_code == 403
+    response = clients[role].post(update_url(support), {"status": "done", "quick": "1"})
+    assert response.status_code == 403
+    support.refresh_from_db()
+    assert support.status == "open" and support.handled_by is None
+
+
+def test_queue_anonymous_and_methods(clients, users, requests_):
+    support = requests_["coaching"]
+    for url in (QUEUE, update_url(support)):
+        response = clients["anonymous"].get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert clients["admin"].post(QUEUE).status_code == 405
+    assert clients["admin"].put(update_url(support)).status_code == 405
+    assert clients["admin"].get(reverse("program:support_update", args=[999999])).status_code == 404
+
+
+# --- assign and move on ---------------------------------------------------------------------
+
+
+def test_quick_assign_from_the_queue_keeps_the_note(clients, users, requests_):
+    other = ProgramAdminFactory(display_name="Olga Other")
+    support = requests_["logistics"]
+    support.note = "Room 4 is booked."
+    support.save()
+    response = clients["admin"].post(
+        update_url(support),
+        {"quick": "1", "handled_by": other.pk, "status": "done", "query": "kind=logistics"},
+    )
+    assert response.status_code == 302 and response["Location"] == f"{QUEUE}?kind=logistics"
+    support.refresh_from_db()
+    assert support.handled_by == other and support.status == "done"
+    assert support.note == "Room 4 is booked."
+    html = clients["admin"].get(response["Location"]).content.decode()
+    assert "Logistics for Consent that means something: done — assigned to Olga Other." in html
+
+
+def test_full_update_writes_the_note_the_requester_reads(clients, users, community, requests_):
+    support = requests_["coaching"]
+    page = clients["admin"].get(update_url(support)).content.decode()
+    assert "Assignee" in page and "Coach our core group." in page
+    clients["admin"].post(
+        update_url(support),
+        {"handled_by": users["admin"].pk, "status": "in_progress", "note": "Friday 10:00?"},
+    )
+    support.refresh_from_db()
+    assert support.status == "in_progress" and support.handled_by == users["admin"]
+    page = clients["coordinator"].get(ask_url(community)).content.decode()
+    assert "Friday 10:00?" in page and "In progress" in page
+
+
+def test_work_taken_up_without_an_assignee_is_the_acting_admins(clients, users, requests_):
+    support = requests_["coaching"]
+    clients["admin"].post(
+        update_url(support), {"quick": "1", "handled_by": "", "status": "in_progress"}
+    )
+    support.refresh_from_db()
+    assert support.handled_by == users["admin"]
+    # still open: nobody needs to be assigned (and an assignee can be taken off again)
+    clients["admin"].post(update_url(support), {"quick": "1", "handled_by": "", "status": "open"})
+    support.refresh_from_db()
+    assert support.handled_by is None and support.status == "open"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"status": "bogus"},
+        {"status": "done", "handled_by": "999999"},
+        {"status": "done", "handled_by": "coordinator"},  # replaced by the coordinator's pk
+    ],
+)
+def test_assignees_are_program_admins_and_invalid_input_writes_nothing(
+    clients, users, requests_, data
+):
+    support = requests_["coaching"]
+    if data.get("handled_by") == "coordinator":
+        data = {**data, "handled_by": users["coordinator"].pk}
+    for quick in ("1", ""):
+        response = clients["admin"].post(update_url(support), {**data, "quick": quick})
+        assert response.status_code == 200 and "is-invalid" in response.content.decode()
+    support.refresh_from_db()
+    assert support.status == "open" and support.handled_by is None
+
+
+def test_only_admins_are_offered_as_assignees(clients, users, requests_):
+    inactive = ProgramAdminFactory(display_name="Ivy Inactive", is_active=False)
+    html = clients["admin"].get(update_url(requests_["coaching"])).content.decode()
+    assert str(users["admin"]) in html
+    for person in (users["coordinator"], users["sponsor"], inactive):
+        assert f'<option value="{person.pk}"' not in html
+    html = clients["admin"].get(QUEUE).content.decode()
+    assert f'<option value="{users["coordinator"].pk}"' not in html
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_stored_xss_renders_inert(clients, users, community, requests_, attack):
+    SupportRequest.objects.filter(pk=requests_["coaching"].pk).update(
+        description=attack, note=attack
+    )
+    for client, url in (
+        (clients["coordinator"], ask_url(community)),
+        (clients["admin"], QUEUE),
+        (clients["admin"], update_url(requests_["coaching"])),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert_inert(response.content.decode())
+
+
+# --- the migration's backfill ----------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_backfills_the_community_from_the_group():
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    before = [("practice_groups", "0001_initial")]
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    community = old.get_model("communities", "Community").objects.create(
+        name="Old", slug="old", domain="d"
+    )
+    group = old.get_model("practice_groups", "PracticeGroup").objects.create(
+        community=community, name="G", reason="subtopic", purpose="p"
+    )
+    old.get_model("practice_groups", "SupportRequest").objects.create(
+        group=group, kind="logistics", description="A room"
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert SupportRequest.objects.get().community_id == community.pk
+
+
+# --- a constant number of queries ----------------------------------------------------------
+
+
+def grow(n, users):
+    for i in range(n):
+        community = CommunityFactory(name=f"Grown {i:03d}", slug=f"grown-{i:03d}")
+        CoordinatorFactory(community=community)
+        group = PracticeGroupFactory(community=community)
+        SupportRequest.objects.create(
+            community=community, kind="coaching", description=f"Coach {i}",
+            requested_by=UserFactory(), handled_by=users["admin"] if i % 2 else None,
+        )  # fmt: skip
+        SupportRequest.objects.create(
+            group=group, kind="technology", description=f"Tech {i}", requested_by=UserFactory()
+        )
+    ProgramAdminFactory.create_batch(2)
+
+
+def count(client, url, **params):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(ctx)
+
+
+# session + user, count, page of requests (community, group, requester and assignee joined),
+# the program admins (the assignee selects of every row), the assignee filter's choices
+QUEUE_QUERIES = 6
+# session + user, the community, viewer's membership (scope), latest requests (group,
+# requester and assignee joined)
+ASK_QUERIES = 5
+# session + user, the request (joined), the assignee choices
+UPDATE_QUERIES = 4
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_query_counts_do_not_grow(clients, users, community, size):
+    grow(size, users)
+    for i in range(size):
+        SupportRequest.objects.create(community=community, kind="logistics", description=f"R{i}")
+    assert count(clients["admin"], QUEUE) == QUEUE_QUERIES
+    assert count(clients["admin"], QUEUE, status="open", kind="coaching", community="Grown") == (
+        QUEUE_QUERIES
+    )
+    assert count(clients["admin"], QUEUE, assignee="me", page=2) == QUEUE_QUERIES
+    assert count(clients["coordinator"], ask_url(community)) == ASK_QUERIES
+    support = SupportRequest.objects.filter(group__isnull=False).first()
+    assert count(clients["admin"], update_url(support)) == UPDATE_QUERIES
