@@ -8,4 +8,6 @@ class ChildcopConfig(AppConfig):
     verbose_name = "childcop"
 
     def ready(self):
-        from . import checks, converters  # noqa: F401 — registers the check and the "id" converter
+        from . import aggregates, checks, converters  # noqa: F401 — registers the check and the "id" converter
+
+        aggregates.connect()  # cached program-wide aggregates: invalidated on every write

@@ -827,7 +827,6 @@ def can_read_coaching(user, community) -> bool:
     return community_role(user, community) >= Role.COORDINATOR
 
 
-
 # --- Health checks, indicators, reports, the program overview (communities/health/).
 # A community's health (indicators, flags, health checks, monthly reports) is read by its
 # coordinators and core group, its sponsors and the social learning team; members and

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,21 +10,56 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from childcop import permissions
+from childcop import aggregates, permissions
 from childcop.accounts.models import User
 from communities.choices import Stage
 from communities.models import Community, Membership, StageChange
 
+SUGGESTIONS = 5
+
+
+def program_figures() -> dict:
+    """Figures over the whole program, computed once per generation of the "program"
+    aggregate (childcop.aggregates: any write to communities, memberships or people
+    starts a new one). Plain data, cached."""
+    coordinated = Exists(Membership.objects.filter(community=OuterRef("pk"), is_coordinator=True))
+    without_coordinator = Community.objects.exclude(stage=Stage.CLOSED).exclude(coordinated)
+    member_counts = dict(
+        Membership.objects.values_list("community_id").annotate(n=Count("id")).order_by()
+    )
+    # Communities anyone may join (open, launched, not closed), the biggest first.
+    joinable = [
+        (c["pk"], c["name"], c["slug"], c["domain"], member_counts.get(c["pk"], 0))
+        for c in Community.objects.filter(is_open=True)
+        .exclude(stage__in=[Stage.POTENTIAL, Stage.CLOSED])
+        .values("pk", "name", "slug", "domain")
+    ]
+    joinable.sort(key=lambda c: (-c[4], c[1]))
+    return {
+        "by_stage": dict(Community.objects.values_list("stage").annotate(n=Count("id")).order_by()),
+        "people": User.objects.filter(is_active=True).count(),
+        "memberships": sum(member_counts.values()),
+        "without_coordinator": list(
+            without_coordinator.order_by("name").values("name", "slug")[:10]
+        ),
+        "without_coordinator_count": without_coordinator.count(),
+        "member_counts": member_counts,
+        "joinable": joinable,
+    }
+
 
 def home(request):
     user = request.user
-    memberships = (
+    # Program-wide figures come from the cache (one query for their generation): they read
+    # every membership, and the page must cost the same in a program of any size.
+    figures = aggregates.cached("program", "figures", program_figures)
+    memberships = list(
         Membership.objects.filter(user=user)
         .select_related("community")
-        .annotate(member_count=Count("community__memberships", distinct=True))
         .order_by("-is_coordinator", "community__name")
     )
-    memberships = list(memberships)
+    for m in memberships:
+        m.member_count = figures["member_counts"].get(m.community_id, 0)
     context = {"memberships": memberships, "is_sponsor": permissions.is_sponsor(user)}
     # The coordinator's cultivation checklist: what is still open this quarter (one query,
     # none for someone who coordinates nothing).
@@ -38,29 +73,25 @@ def home(request):
     ]
     context["quarter"] = current_quarter()
     if permissions.is_program_admin(user):
-        without_coordinator = Community.objects.exclude(stage=Stage.CLOSED).exclude(
-            Exists(Membership.objects.filter(community=OuterRef("pk"), is_coordinator=True))
-        )
-        by_stage = dict(Community.objects.values_list("stage").annotate(n=Count("id")).order_by())
+        by_stage = figures["by_stage"]
         context["program"] = {
             "stages": [(value, label, by_stage.get(value, 0)) for value, label in Stage.choices],
             "communities": sum(by_stage.values()),
-            "people": User.objects.filter(is_active=True).count(),
-            "memberships": Membership.objects.count(),
-            "without_coordinator": without_coordinator.order_by("name")[:10],
-            "without_coordinator_count": without_coordinator.count(),
+            "people": figures["people"],
+            "memberships": figures["memberships"],
+            "without_coordinator": figures["without_coordinator"],
+            "without_coordinator_count": figures["without_coordinator_count"],
             "recent_changes": StageChange.objects.exclude(from_stage="").select_related(
                 "community", "changed_by"
             )[:6],
         }
     else:
-        context["suggestions"] = (
-            Community.objects.for_user(user)
-            .filter(is_open=True)
-            .exclude(Q(stage=Stage.CLOSED) | Q(memberships__user=user))
-            .annotate(member_count=Count("memberships"))
-            .order_by("-member_count", "name")[:5]
-        )
+        mine = {m.community_id for m in memberships}
+        context["suggestions"] = [
+            {"name": name, "slug": slug, "domain": domain, "member_count": n}
+            for pk, name, slug, domain, n in figures["joinable"][: SUGGESTIONS + len(mine)]
+            if pk not in mine
+        ][:SUGGESTIONS]
     return render(request, "home.html", context)
 
 

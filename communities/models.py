@@ -306,7 +306,23 @@ class Session(models.Model):
 
 class ActivityQuerySet(models.QuerySet):
     def annotate_attendance(self):
-        return self.annotate(attendee_count=models.Count("attendance", distinct=True))
+        """`attendee_count`: a correlated count, so a page of activities counts the
+        attendance of its own rows only (a join and GROUP BY would read every attendance
+        record of the community before the page is cut)."""
+        from django.db.models.functions import Coalesce
+
+        attended = (
+            Attendance.objects.filter(activity=models.OuterRef("pk"))
+            .order_by()
+            .values("activity")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            attendee_count=Coalesce(
+                models.Subquery(attended, output_field=models.IntegerField()), 0
+            )
+        )
 
 
 class Activity(models.Model):

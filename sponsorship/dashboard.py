@@ -8,16 +8,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from childcop import permissions
 from childcop.utils import paginate
 from communities.choices import Level, SessionStatus, Stage
-from communities.models import Community, LevelChange, Membership, Session
+from communities.models import Activity, Community, LevelChange, Membership, Session
 from value_stories.choices import Cycle
 from value_stories.services import stories_by_cycle
 
@@ -48,8 +51,16 @@ def _months(now, count=12):
     return first, months
 
 
-def portfolio(communities, *, user, now=None):
-    """The dashboard's data for a queryset of communities: a fixed number of queries."""
+# Cards per page: the summary covers the whole portfolio, the cards one page of it, so a
+# page costs the same whatever the portfolio's size.
+PAGE_SIZE = 12
+
+
+def portfolio(communities, *, user, now=None, page_number=None, per_page=None):
+    """The dashboard's data for a queryset of communities: a fixed number of queries.
+
+    The summary covers every community; with `per_page`, the cards only the page
+    `page_number` of them (`page` in the result)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     # What the sponsor has been shown: the latest version past its draft.
@@ -80,6 +91,9 @@ def portfolio(communities, *, user, now=None):
         levels.setdefault(community_id, {}).setdefault(key, 0)
         levels[community_id][key] += n
 
+    # "Held": an activity was logged for the session. An EXISTS on the activity's unique
+    # session index per session, rather than a join that reads the program's activities.
+    held_q = Q(Exists(Activity.objects.filter(session_id=OuterRef("pk"))))
     rhythm = {
         r["community_id"]: r
         for r in Session.objects.filter(community_id__in=ids)
@@ -87,10 +101,8 @@ def portfolio(communities, *, user, now=None):
         .values("community_id")
         .annotate(
             planned=Count("id", filter=Q(starts_at__gte=first, starts_at__lte=now)),
-            held=Count(
-                "id", filter=Q(starts_at__gte=first, starts_at__lte=now, activity__isnull=False)
-            ),
-            last=Max("starts_at", filter=Q(starts_at__lte=now, activity__isnull=False)),
+            held=Count("id", filter=Q(starts_at__gte=first, starts_at__lte=now) & held_q),
+            last=Max("starts_at", filter=Q(starts_at__lte=now) & held_q),
             next=Min("starts_at", filter=Q(starts_at__gt=now)),
         )
         .order_by()
@@ -101,7 +113,7 @@ def portfolio(communities, *, user, now=None):
         .exclude(status=SessionStatus.CANCELLED)
         .annotate(month=TruncMonth("starts_at", tzinfo=timezone.get_current_timezone()))
         .values_list("community_id", "month")
-        .annotate(planned=Count("id"), held=Count("id", filter=Q(activity__isnull=False)))
+        .annotate(planned=Count("id"), held=Count("id", filter=held_q))
         .order_by()
     ):
         key = month.date() if hasattr(month, "date") else month
@@ -135,7 +147,7 @@ def portfolio(communities, *, user, now=None):
     stories = stories_by_cycle(ids, user)
     cycle_labels = dict(Cycle.choices)
 
-    cards, totals = [], dict.fromkeys([key for key, _ in LEVELS], 0)
+    totals = dict.fromkeys([key for key, _ in LEVELS], 0)
     summary = {"planned": 0, "held": 0, "inwards": 0, "outwards": 0, "endorsed": 0, "stories": 0}
     for community in rows:
         counts = levels.get(community.pk, {})
@@ -149,6 +161,13 @@ def portfolio(communities, *, user, now=None):
         summary["outwards"] += moved["outwards"]
         summary["endorsed"] += community.case_status == CaseStatus.ENDORSED
         summary["stories"] += stories[community.pk]["total"]
+
+    page = Paginator(rows, per_page).get_page(page_number) if per_page else None
+    cards = []
+    for community in page.object_list if page else rows:
+        counts = levels.get(community.pk, {})
+        r = rhythm.get(community.pk, {})
+        moved = movement.get(community.pk, {"inwards": 0, "outwards": 0})
         agreement = getattr(community, "agreement", None)
         cards.append(
             {
@@ -159,7 +178,11 @@ def portfolio(communities, *, user, now=None):
                 "held": r.get("held", 0),
                 "last": r.get("last"),
                 "next": r.get("next"),
-                "heartbeat": sparkline([monthly.get((community.pk, m), (0, 0)) for m in months]),
+                "heartbeat": sparkline(
+                    [monthly.get((community.pk, m), (0, 0)) for m in months],
+                    label=f"Sessions held {r.get('held', 0)} of {r.get('planned', 0)} planned "
+                    "in the last 12 months",
+                ),
                 "months": months,
                 "moved": moved,
                 "case_status": community.case_status,
@@ -181,11 +204,20 @@ def portfolio(communities, *, user, now=None):
     summary["members"] = level_bar(totals)
     summary["member_total"] = sum(totals.values())
     summary["communities"] = len(rows)
-    return {"cards": cards, "summary": summary, "levels": LEVELS, "colours": LEVEL_COLOURS}
+    return {
+        "cards": cards,
+        "summary": summary,
+        "levels": LEVELS,
+        "colours": LEVEL_COLOURS,
+        "page": page,
+    }
 
 
 def level_bar(counts, width=240):
-    """A stacked bar of members by participation level, from the centre outwards."""
+    """A stacked bar of members by participation level, from the centre outwards.
+
+    `svg` is the picture, built here rather than in the template: a portfolio page holds
+    dozens of these, and Python formats their numbers far faster than template loops."""
     total = sum(counts.values()) or 1
     x, parts = 0.0, []
     for key, label in LEVELS:
@@ -194,11 +226,24 @@ def level_bar(counts, width=240):
         parts.append({"key": key, "label": label, "n": n, "x": round(x, 1), "w": round(w, 1),
                       "colour": LEVEL_COLOURS[key]})  # fmt: skip
         x += w
-    return {"width": width, "parts": parts}
+    # numbers need no escaping; the labels are escaped
+    rects = "".join(
+        f'<rect x="{p["x"]}" y="0" width="{p["w"]}" height="16" fill="{p["colour"]}">'
+        f"<title>{escape(p['label'])}: {p['n']}</title></rect>"
+        for p in parts
+        if p["w"]
+    )
+    label = escape(", ".join(f"{p['label']}: {p['n']}" for p in parts))
+    svg = mark_safe(  # noqa: S308 — numbers and escaped labels only
+        f'<svg viewBox="0 0 {width} 16" width="100%" height="16" preserveAspectRatio="none" '
+        f'role="img" aria-label="{label}">{rects}</svg>'
+    )
+    return {"width": width, "parts": parts, "svg": svg}
 
 
-def sparkline(values, width=240, height=40):
-    """Twelve months of sessions planned (outline) and held (filled) as tiny bars."""
+def sparkline(values, width=240, height=40, *, label=""):
+    """Twelve months of sessions planned (outline) and held (filled) as tiny bars; `svg`
+    is the picture (see level_bar), `label` its text alternative."""
     top = max([1] + [planned for planned, _ in values])
     slot = width / len(values)
     bars = []
@@ -213,24 +258,40 @@ def sparkline(values, width=240, height=40):
                 "h_held": round(height * held / top, 1),
             }
         )
-    return {"width": width, "height": height, "bars": bars}
+    rects = "".join(
+        f'<rect x="{b["x"]}" y="{b["y_planned"]}" width="{b["w"]}" height="{b["h_planned"]}" '
+        'fill="none" stroke="#1f3b63" stroke-width="1"/>'
+        f'<rect x="{b["x"]}" y="{b["y_held"]}" width="{b["w"]}" height="{b["h_held"]}" '
+        'fill="#1f3b63"/>'
+        for b in bars
+    )
+    svg = mark_safe(  # noqa: S308 — numbers and an escaped label only
+        f'<svg viewBox="0 0 {width} {height}" width="100%" height="{height}" '
+        f'preserveAspectRatio="none" role="img" aria-label="{escape(label)}">{rects}</svg>'
+    )
+    return {"width": width, "height": height, "bars": bars, "svg": svg}
 
 
 def dashboard(request):
     """Every community the signed-in sponsor sponsors; the whole program for the team."""
     user = request.user
-    page = None
     if permissions.is_program_admin(user):
-        # The whole program: a page of communities at a time.
-        page = paginate(request, Community.objects.exclude(stage=Stage.CLOSED).order_by("name"), 24)
+        # The whole program: a page of communities at a time (the summary is the page's).
+        page = paginate(
+            request, Community.objects.exclude(stage=Stage.CLOSED).order_by("name"), PAGE_SIZE
+        )
         communities = Community.objects.filter(pk__in=[c.pk for c in page.object_list])
-        heading = "All communities (program view)"
+        context = {"heading": "All communities (program view)", **portfolio(communities, user=user)}
+        context["page"] = page
     elif permissions.is_sponsor(user):
+        # The whole portfolio in the summary, a page of it in cards.
         communities = Community.objects.filter(permissions.sponsored_communities_q(user))
-        heading = "Your communities"
+        data = portfolio(
+            communities, user=user, page_number=request.GET.get("page"), per_page=PAGE_SIZE
+        )
+        context = {"heading": "Your communities", **data}
     else:
         raise PermissionDenied
-    context = {"heading": heading, "page": page, **portfolio(communities, user=user)}
     return render(request, "sponsorship/dashboard.html", context)
 
 

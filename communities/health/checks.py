@@ -357,6 +357,7 @@ def check_detail(request, slug, pk):
         "show_who": can_manage,
         "waiting": waiting,
         "hide_results": can_answer and user.pk not in answered_ids,
+        "read_only": permissions.is_read_only(community),
     }
     return render(request, "communities/health/check_detail.html", context)
 

@@ -83,8 +83,6 @@ FLAG_ADVICE = {
     ),
     Flag.HEALTH_CHECK_OVERDUE: (
         "No health check was opened within the expected interval.",
-        "Open a health check so the core group rates the dimensions of intentional "
-        "development.",
+        "Open a health check so the core group rates the dimensions of intentional development.",
     ),
 }
-

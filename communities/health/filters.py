@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import django_filters
-from django.contrib.auth import get_user_model
-from django.db.models import Exists, F, OuterRef
-from django.forms import HiddenInput
+from django.db.models import Exists, F, OuterRef, Q
+from django.forms import HiddenInput, TextInput
 
-from childcop import permissions
 from communities.choices import Stage
 from communities.models import Community
 from practice_groups.choices import SupportKind, SupportStatus
@@ -17,6 +15,13 @@ from practice_groups.models import SupportRequest
 from .choices import Flag
 
 NOT_CLOSED = "current"
+
+
+def search_box(placeholder):
+    """A search box: the filter forms refresh the results as people type in one."""
+    return TextInput(attrs={"type": "search", "placeholder": placeholder})
+
+
 ANY_FLAG, NO_FLAG = "any", "none"
 
 # The overview's sort keys (a leading "-" reverses): what each orders by. Figures that were
@@ -35,12 +40,18 @@ SORT_CHOICES = [
 ]
 
 
-def current_sponsors():
-    """People holding a current sponsor appointment (program-wide or for named communities)."""
+def sponsored_by_name_q(name) -> Q:
+    """Communities covered by a current sponsor appointment of someone whose name contains
+    `name`: a program-wide appointment covers every community, a named one its communities
+    (the rule of `permissions.sponsored_communities_q`, for any person rather than the viewer).
+    """
+    from sponsorship.choices import Scope
     from sponsorship.models import Appointment
 
-    appointments = Appointment.objects.current().sponsors().filter(person=OuterRef("pk"))
-    return get_user_model().objects.filter(Exists(appointments)).order_by("display_name", "email")
+    sponsors = Appointment.objects.current().sponsors().filter(person__display_name__icontains=name)
+    return Q(Exists(sponsors.filter(scope=Scope.PROGRAM))) | Q(
+        Exists(sponsors.filter(scope=Scope.COMMUNITIES, communities=OuterRef("pk")))
+    )
 
 
 def order_overview(queryset, sort):
@@ -60,18 +71,26 @@ def order_overview(queryset, sort):
 class OverviewFilter(django_filters.FilterSet):
     """Every community of the program (closed ones included unless filtered out)."""
 
-    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Name")
+    q = django_filters.CharFilter(
+        field_name="name",
+        lookup_expr="icontains",
+        label="Name",
+        widget=search_box("Community name"),
+    )
     stage = django_filters.ChoiceFilter(
         choices=[(NOT_CLOSED, "Every stage but closed"), *Stage.choices],
         method="filter_stage",
         label="Lifecycle stage",
         empty_label="Any stage",
     )
-    domain = django_filters.CharFilter(field_name="domain", lookup_expr="icontains", label="Domain")
-    sponsor = django_filters.ModelChoiceFilter(
-        queryset=lambda request: current_sponsors(), method="filter_sponsor", label="Sponsor",
-        empty_label="Any sponsor",
-    )  # fmt: skip
+    domain = django_filters.CharFilter(
+        field_name="domain", lookup_expr="icontains", label="Domain", widget=search_box("Domain")
+    )
+    # A name, not a list of every sponsor: the form costs the same whatever the program's size
+    # (the sponsor names in the table link here).
+    sponsor = django_filters.CharFilter(
+        method="filter_sponsor", label="Sponsor", widget=search_box("Sponsor's name")
+    )
     flag = django_filters.ChoiceFilter(
         choices=[(ANY_FLAG, "Any flag"), (NO_FLAG, "No flag"), *Flag.choices],
         method="filter_flag",
@@ -91,10 +110,8 @@ class OverviewFilter(django_filters.FilterSet):
             return queryset.exclude(stage=Stage.CLOSED)
         return queryset.filter(stage=value)
 
-    def filter_sponsor(self, queryset, name, person):
-        # The rule of who sponsors what lives in permissions (a program-wide appointment
-        # covers every community).
-        return queryset.filter(permissions.sponsored_communities_q(person))
+    def filter_sponsor(self, queryset, name, value):
+        return queryset.filter(sponsored_by_name_q(value))
 
     def filter_flag(self, queryset, name, value):
         if value == ANY_FLAG:
@@ -120,7 +137,7 @@ class SupportFilter(django_filters.FilterSet):
         method="filter_assignee", label="Assignee", empty_label="Anyone"
     )
     community = django_filters.CharFilter(
-        method="filter_community", label="Community", help_text="Name of the community."
+        method="filter_community", label="Community", widget=search_box("Community name")
     )
 
     class Meta:

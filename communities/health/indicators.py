@@ -28,6 +28,16 @@ How it is computed (communities/health/indicators.py is the one place):
   that deadline), learning loops closed, agenda items addressed (by their last change:
   agenda items keep no status history), progress reports endorsed (by their first
   endorsement), value-creation stories approved (by approval date, with their cycles).
+- Indicator keys, by group (unit "%" = a share, "yes/no" = 1/0, else a count; * = state):
+  Rhythm: rhythm_adherence (%), sessions_planned, sessions_held, activities;
+  Participation: members* (breakdown by level, "coordinator" first), attendance, attendees,
+  moved_inwards, moved_outwards; Leadership: core_group*, coordinators*,
+  leadership_roles* (breakdown by role); Learning loops: help_requests,
+  help_answered_in_time (%), loops_closed; Learning agenda: agenda_addressed; Practice
+  groups: practice_groups_active*, reports_endorsed; Value creation: stories (breakdown by
+  cycle); Sponsorship: sponsors*, business_case_endorsed* (yes/no),
+  agreement_review_current* (yes/no; None without an agreement). `breakdown_rows()` gives
+  a breakdown in the domain's order (stored JSON may not keep the keys' order).
 - Flags (choices.Flag, explained by FLAG_ADVICE; `detail` says what tripped it):
   * missed heartbeat — a planned session past the community's heartbeat grace with no
     activity logged, within the last 30 days (reminders.missed_heartbeat_sessions, the

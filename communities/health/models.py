@@ -64,6 +64,9 @@ class HealthCheck(models.Model):
     def __str__(self):
         return f"Health check {self.period_label} — {self.community}"
 
+    def get_absolute_url(self):
+        return reverse("communities:health_check", args=[self.community.slug, self.pk])
+
     @property
     def period_label(self):
         start, end = self.period_start, self.period_end
@@ -74,9 +77,6 @@ class HealthCheck(models.Model):
     @property
     def is_open(self):
         return self.closed_at is None
-
-    def get_absolute_url(self):
-        return reverse("communities:health_check", args=[self.community.slug, self.pk])
 
 
 class HealthCheckResponse(models.Model):
@@ -97,7 +97,9 @@ class HealthCheckResponse(models.Model):
     class Meta:
         ordering = ["submitted_at"]
         constraints = [
-            models.UniqueConstraint(fields=["health_check", "respondent"], name="health_response_once")
+            models.UniqueConstraint(
+                fields=["health_check", "respondent"], name="health_response_once"
+            )
         ]
 
     def __str__(self):

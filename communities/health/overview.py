@@ -10,6 +10,7 @@ the page costs the same few queries whatever the size of the program.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,7 +20,10 @@ from django.db.models import Case, Count, F, FloatField, Max, Min, Value, When
 from django.db.models.functions import Cast
 from django.http import QueryDict
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_GET, require_POST
 
 from childcop import permissions
@@ -117,42 +121,15 @@ class RaisedFlag:
     detail: str = ""
 
 
-@dataclass
-class Row:
-    community: Community
-    status: object  # HealthStatus or None (not computed yet)
-    sponsors: list[str]
-    program_sponsors: list[str]
-    flags: list[RaisedFlag] = field(default_factory=list)
-
-    @property
-    def change(self):
-        return self.community.participation_change
-
-    @property
-    def change_label(self):
-        """'+12 %', '−30 %', 'new' (no one took part in the window before), '—' (no one)."""
-        status = self.status
-        if status is None:
-            return ""
-        if self.change is None:
-            return "new" if status.participants else "—"
-        rounded = round(self.change)
-        if rounded == 0:
-            return "±0 %"
-        return f"{'+' if rounded > 0 else '−'}{abs(rounded)} %"
-
-
-def flags_of(status, *, with_detail=True):
-    """The status's flags with the guide's explanation and suggested action (and, where the
-    computation recorded it, what exactly tripped each one)."""
+def flags_of(status):
+    """The status's flags with the guide's explanation and suggested action, and what exactly
+    tripped each one where the computation recorded it."""
     if status is None:
         return []
     details = {}
-    if with_detail:
-        for raised in (status.data or {}).get("flags", []) or []:
-            if isinstance(raised, dict) and raised.get("key"):
-                details[raised["key"]] = raised.get("detail", "")
+    for raised in (status.data or {}).get("flags", []) or []:
+        if isinstance(raised, dict) and raised.get("key"):
+            details[raised["key"]] = raised.get("detail", "")
     flags = []
     for key in status.flag_keys:
         if key not in Flag.values:
@@ -163,20 +140,68 @@ def flags_of(status, *, with_detail=True):
     return flags
 
 
-def _rows(communities, sponsors):
-    named, program_wide = sponsors
+def change_label(change, participants):
+    """'+12 %', '−30 %', '±0 %'; 'new' when nobody took part in the window before; '—'."""
+    if change is None:
+        return "new" if participants else "—"
+    rounded = round(change)
+    if rounded == 0:
+        return "±0 %"
+    return f"{'+' if rounded > 0 else '−'}{abs(rounded)} %"
+
+
+@dataclass
+class Row:
+    """One community's line, its texts prepared here: a table of many rows renders fast."""
+
+    name: str
+    url: str
+    stage: str
+    stage_label: str
+    domain: str
+    sponsors: list  # [(name, address of the overview filtered by them)]
+    computed: bool = False
+    last_activity: str = ""
+    sessions: str = ""
+    participants: int = 0
+    change: float | None = None
+    change_label: str = ""
+    stories: int = 0
+    flags: list[RaisedFlag] = field(default_factory=list)
+
+
+def _sessions(held, planned):
+    if not planned:
+        return "no session planned this month"
+    return f"{held} of {planned} session{pluralize(planned)} held this month"
+
+
+def _rows(communities, named_sponsors):
+    prefix = reverse("communities:detail", args=["-"])[:-2]
+    stages = dict(Stage.choices)
     rows = []
     for community in communities:
-        status = getattr(community, "health_status", None)
-        rows.append(
-            Row(
-                community=community,
-                status=status,
-                sponsors=named.get(community.pk, []),
-                program_sponsors=program_wide,
-                flags=flags_of(status),
-            )
+        names = named_sponsors.get(community.pk, [])
+        row = Row(
+            name=community.name,
+            url=f"{prefix}{community.slug}/",
+            stage=community.stage,
+            stage_label=stages.get(community.stage, community.stage),
+            domain=community.domain,
+            sponsors=[(name, "?" + urlencode({"sponsor": name})) for name in names],
         )
+        status = getattr(community, "health_status", None)
+        if status is not None:
+            last = status.last_activity_on
+            row.computed = True
+            row.last_activity = date_format(last, "j M Y") if last else ""
+            row.sessions = _sessions(status.sessions_held, status.sessions_planned)
+            row.participants = status.participants
+            row.change = community.participation_change
+            row.change_label = change_label(row.change, status.participants)
+            row.stories = status.stories
+            row.flags = flags_of(status)
+        rows.append(row)
     return rows
 
 
@@ -203,7 +228,7 @@ def overview(request):
     filterset, queryset = filtered(request)
     page = paginate(request, queryset)
     sponsors = sponsors_by_community([c.pk for c in page.object_list])
-    rows = _rows(page.object_list, sponsors)
+    rows = _rows(page.object_list, sponsors[0])
     sort = filterset.form.cleaned_data.get("sort") or DEFAULT_SORT
     label = SORTS[sort.removeprefix("-")][0].lower()
     figures = Community.objects.aggregate(
@@ -254,41 +279,46 @@ EXPORT_HEADER = [
 ]
 
 
+EXPORT_FIELDS = [
+    "name", "slug", "stage", "domain", "health_status__computed_at",
+    "health_status__last_activity_on", "health_status__sessions_held",
+    "health_status__sessions_planned", "health_status__participants",
+    "health_status__participants_before", "participation_change", "health_status__stories",
+    "health_status__flags",
+]  # fmt: skip
+
+
 @require_GET
 def overview_export(request):
-    """The filtered, sorted set, every row (not one page): four queries in all."""
+    """The filtered, sorted set, every row (not one page), as plain values: four queries."""
     _require_admin(request)
     _, queryset = filtered(request)
-    queryset = queryset.defer("health_status__data")
-    sponsors = sponsors_by_community(queryset.order_by().values("pk"))
-    named, program_wide = sponsors
+    named, program_wide = sponsors_by_community(queryset.order_by().values("pk"))
+    program_wide = [f"{name} (whole program)" for name in program_wide]
+    address = request.build_absolute_uri(reverse("communities:detail", args=["-"]))[:-2]
+    stages = dict(Stage.choices)
+    flag_labels = dict(Flag.choices)
 
     def lines():
-        for community in queryset.iterator(chunk_size=500):
-            status = getattr(community, "health_status", None)
-            names = named.get(community.pk, []) + [f"{n} (whole program)" for n in program_wide]
-            figures = ["", "", "", "", "", "", "", "", ""]
-            if status is not None:
-                change = community.participation_change
+        for row in queryset.values_list("pk", *EXPORT_FIELDS).iterator(chunk_size=1000):
+            pk, name, slug, stage, domain, computed_at, last, held, planned, *rest = row
+            participants, before, change, stories, flags = rest
+            figures = [""] * 9
+            if computed_at is not None:  # computed (else: not computed yet, left empty)
                 figures = [
-                    status.last_activity_on.isoformat() if status.last_activity_on else "",
-                    status.sessions_held,
-                    status.sessions_planned,
-                    status.participants,
-                    status.participants_before,
+                    last.isoformat() if last else "",
+                    held,
+                    planned,
+                    participants,
+                    before,
                     "" if change is None else round(change),
-                    status.stories,
-                    "; ".join(f.label for f in flags_of(status, with_detail=False)),
-                    timezone.localtime(status.computed_at).strftime("%Y-%m-%d %H:%M"),
+                    stories,
+                    "; ".join(flag_labels[k] for k in flags.split() if k in flag_labels),
+                    timezone.localtime(computed_at).strftime("%Y-%m-%d %H:%M"),
                 ]
-            yield [
-                community.name,
-                request.build_absolute_uri(community.get_absolute_url()),
-                community.get_stage_display(),
-                community.domain,
-                "; ".join(names),
-                *figures,
-            ]
+            sponsors = named.get(pk, []) + program_wide
+            yield [name, f"{address}{slug}/", stages.get(stage, stage), domain,
+                   "; ".join(sponsors), *figures]  # fmt: skip
 
     today = timezone.localdate()
     return csv_response(f"program-overview-{today:%Y-%m-%d}.csv", EXPORT_HEADER, lines())

@@ -133,7 +133,7 @@ class Move:
     unit: str
     previous: object
     current: object
-    magnitude: float  # relative size of the move (a flip of a yes/no counts as 1)
+    magnitude: float  # size of the move, 0 to 1 (see indicator_move)
 
     @property
     def delta(self):
@@ -165,10 +165,9 @@ def indicator_move(indicator: Indicator) -> Move | None:
         return None
     if current == previous:
         return None
-    if indicator.unit == "yes/no":
-        magnitude = 1.0
-    else:
-        magnitude = abs(current - previous) / max(abs(previous), 1)
+    # How big, on one scale for every indicator: the change over the larger of the two
+    # values (0 → anything and a yes/no flip are 1; halving and doubling are both 0.5).
+    magnitude = abs(current - previous) / max(abs(previous), abs(current))
     return Move(
         indicator.key,
         indicator.label,
@@ -182,7 +181,7 @@ def indicator_move(indicator: Indicator) -> Move | None:
 
 def biggest_moves(health: CommunityHealth, limit: int | None = MOVES_SHOWN) -> list[Move]:
     found = [m for m in (indicator_move(i) for i in health.indicators) if m is not None]
-    found.sort(key=lambda m: (-m.magnitude, m.label))
+    found.sort(key=lambda m: (-m.magnitude, -abs(m.delta), m.label))
     return found if limit is None else found[:limit]
 
 

@@ -55,10 +55,9 @@ def support_request(request, slug):
             "team's queue. You will find its status and their note below.",
         )
         return redirect("communities:support_request", community.slug)
-    requests = (
-        community.support_requests.select_related("group", "requested_by", "handled_by")
-        .order_by("-created_at", "-id")[:RECENT_REQUESTS]
-    )
+    requests = community.support_requests.select_related(
+        "group", "requested_by", "handled_by"
+    ).order_by("-created_at", "-id")[:RECENT_REQUESTS]
     return render(
         request,
         "communities/health/support_request.html",

@@ -85,6 +85,15 @@ def level_bar(breakdown) -> dict:
     return {"width": BAR_W, "height": 28, "parts": parts, "total": total}
 
 
+def breakdown_text(indicator) -> list[tuple[str, int]]:
+    """The breakdown shown under an indicator's label (members get their own bar; of the
+    cycles, only those claimed)."""
+    if indicator.key == "members":
+        return []
+    rows = [(label, n) for _, label, n in breakdown_rows(indicator)]
+    return [(label, n) for label, n in rows if n] if indicator.key == "stories" else rows
+
+
 def indicator_rows(health) -> list[tuple[str, list[dict]]]:
     groups = {group: [] for group in GROUPS}
     for indicator in health.indicators:
@@ -96,9 +105,7 @@ def indicator_rows(health) -> list[tuple[str, list[dict]]]:
                 "chart": sparkline(indicator.values, indicator.unit)
                 if indicator.available
                 else None,
-                "breakdown": []
-                if indicator.key == "members"
-                else [(label, n) for _, label, n in breakdown_rows(indicator)],
+                "breakdown": breakdown_text(indicator),
             }
         )
     return [(group, rows) for group, rows in groups.items() if rows]

@@ -181,7 +181,7 @@ def report_print(request, slug, pk):
     return render(
         request,
         "communities/health/report_print.html",
-        {"community": community, **report_page(report)},
+        {"community": community, **report_page(report), "printable": True},
     )
 
 
@@ -241,4 +241,8 @@ def program_report_detail(request, pk):
 @require_safe
 def program_report_print(request, pk):
     _require_admin(request.user)
-    return render(request, "communities/health/program_report_print.html", _program_page(pk))
+    return render(
+        request,
+        "communities/health/program_report_print.html",
+        {**_program_page(pk), "printable": True},
+    )

@@ -8,142 +8,287 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('communities', '0012_launch_schedules'),
+        ("communities", "0012_launch_schedules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Dimension',
+            name="Dimension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('meaning', models.CharField(help_text='One line shown beside the slider: what turning it up looks like.', max_length=250)),
-                ('efforts', models.TextField(blank=True, help_text='The intentional efforts under it.')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('is_active', models.BooleanField(default=True, help_text='Dimensions not in use are left out of new health checks.', verbose_name='in use')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                (
+                    "meaning",
+                    models.CharField(
+                        help_text="One line shown beside the slider: what turning it up looks like.",
+                        max_length=250,
+                    ),
+                ),
+                (
+                    "efforts",
+                    models.TextField(blank=True, help_text="The intentional efforts under it."),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Dimensions not in use are left out of new health checks.",
+                        verbose_name="in use",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'id'],
+                "ordering": ["order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HealthStatus',
+            name="HealthStatus",
             fields=[
-                ('community', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='health_status', serialize=False, to='communities.community')),
-                ('computed_at', models.DateTimeField()),
-                ('last_activity_on', models.DateField(blank=True, null=True)),
-                ('sessions_planned', models.PositiveIntegerField(default=0)),
-                ('sessions_held', models.PositiveIntegerField(default=0)),
-                ('participants', models.PositiveIntegerField(default=0, help_text='Distinct attendees over the participation window.')),
-                ('participants_before', models.PositiveIntegerField(default=0, help_text='Distinct attendees over the window before.')),
-                ('stories', models.PositiveIntegerField(default=0, help_text='Value-creation stories over the no-story window.')),
-                ('flags', models.CharField(blank=True, default='', max_length=300)),
-                ('flag_count', models.PositiveSmallIntegerField(db_index=True, default=0)),
-                ('data', models.JSONField(default=dict, help_text='The indicators as computed.')),
+                (
+                    "community",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="health_status",
+                        serialize=False,
+                        to="communities.community",
+                    ),
+                ),
+                ("computed_at", models.DateTimeField()),
+                ("last_activity_on", models.DateField(blank=True, null=True)),
+                ("sessions_planned", models.PositiveIntegerField(default=0)),
+                ("sessions_held", models.PositiveIntegerField(default=0)),
+                (
+                    "participants",
+                    models.PositiveIntegerField(
+                        default=0, help_text="Distinct attendees over the participation window."
+                    ),
+                ),
+                (
+                    "participants_before",
+                    models.PositiveIntegerField(
+                        default=0, help_text="Distinct attendees over the window before."
+                    ),
+                ),
+                (
+                    "stories",
+                    models.PositiveIntegerField(
+                        default=0, help_text="Value-creation stories over the no-story window."
+                    ),
+                ),
+                ("flags", models.CharField(blank=True, default="", max_length=300)),
+                ("flag_count", models.PositiveSmallIntegerField(db_index=True, default=0)),
+                ("data", models.JSONField(default=dict, help_text="The indicators as computed.")),
             ],
             options={
-                'verbose_name_plural': 'health statuses',
+                "verbose_name_plural": "health statuses",
             },
         ),
         migrations.CreateModel(
-            name='ProgramReport',
+            name="ProgramReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.DateField(help_text='First day of the month reported on.', unique=True)),
-                ('generated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('data', models.JSONField(default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "period",
+                    models.DateField(help_text="First day of the month reported on.", unique=True),
+                ),
+                ("generated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("data", models.JSONField(default=dict)),
             ],
             options={
-                'ordering': ['-period'],
+                "ordering": ["-period"],
             },
         ),
         migrations.CreateModel(
-            name='HealthCheck',
+            name="HealthCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_start', models.DateField(help_text='First day of the period assessed.')),
-                ('period_end', models.DateField(help_text='Last day of the period assessed.')),
-                ('answer_by', models.DateField(help_text='Core group members answer by this date.')),
-                ('opened_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='health_checks', to='communities.community')),
-                ('opened_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period_start", models.DateField(help_text="First day of the period assessed.")),
+                ("period_end", models.DateField(help_text="Last day of the period assessed.")),
+                (
+                    "answer_by",
+                    models.DateField(help_text="Core group members answer by this date."),
+                ),
+                ("opened_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="health_checks",
+                        to="communities.community",
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-period_start'],
+                "ordering": ["-period_start"],
             },
         ),
         migrations.CreateModel(
-            name='HealthCheckResponse',
+            name="HealthCheckResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('success_factors', models.JSONField(blank=True, default=list)),
-                ('failure_factors', models.JSONField(blank=True, default=list)),
-                ('notes', models.TextField(blank=True)),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('health_check', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='communities.healthcheck')),
-                ('respondent', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='health_responses', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("success_factors", models.JSONField(blank=True, default=list)),
+                ("failure_factors", models.JSONField(blank=True, default=list)),
+                ("notes", models.TextField(blank=True)),
+                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "health_check",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responses",
+                        to="communities.healthcheck",
+                    ),
+                ),
+                (
+                    "respondent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="health_responses",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['submitted_at'],
+                "ordering": ["submitted_at"],
             },
         ),
         migrations.CreateModel(
-            name='HealthRating',
+            name="HealthRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(5)])),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('dimension', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ratings', to='communities.dimension')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='communities.healthcheckresponse')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "score",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(5)]
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300)),
+                (
+                    "dimension",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ratings",
+                        to="communities.dimension",
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="communities.healthcheckresponse",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['dimension__order', 'dimension_id'],
+                "ordering": ["dimension__order", "dimension_id"],
             },
         ),
         migrations.CreateModel(
-            name='HealthReport',
+            name="HealthReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.DateField(help_text='First day of the month reported on.')),
-                ('generated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('data', models.JSONField(default=dict)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='health_reports', to='communities.community')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.DateField(help_text="First day of the month reported on.")),
+                ("generated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("data", models.JSONField(default=dict)),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="health_reports",
+                        to="communities.community",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-period'],
+                "ordering": ["-period"],
             },
         ),
         migrations.AddIndex(
-            model_name='healthcheck',
-            index=models.Index(fields=['community', '-opened_at'], name='communities_communi_2b086b_idx'),
+            model_name="healthcheck",
+            index=models.Index(
+                fields=["community", "-opened_at"], name="communities_communi_2b086b_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='healthcheck',
-            constraint=models.UniqueConstraint(fields=('community', 'period_start'), name='health_check_once_per_period'),
+            model_name="healthcheck",
+            constraint=models.UniqueConstraint(
+                fields=("community", "period_start"), name="health_check_once_per_period"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='healthcheck',
-            constraint=models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='health_check_period_in_order'),
+            model_name="healthcheck",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("period_end__gte", models.F("period_start"))),
+                name="health_check_period_in_order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='healthcheckresponse',
-            constraint=models.UniqueConstraint(fields=('health_check', 'respondent'), name='health_response_once'),
+            model_name="healthcheckresponse",
+            constraint=models.UniqueConstraint(
+                fields=("health_check", "respondent"), name="health_response_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='healthrating',
-            constraint=models.UniqueConstraint(fields=('response', 'dimension'), name='health_rating_once'),
+            model_name="healthrating",
+            constraint=models.UniqueConstraint(
+                fields=("response", "dimension"), name="health_rating_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='healthrating',
-            constraint=models.CheckConstraint(condition=models.Q(('score__lte', 5)), name='health_rating_in_range'),
+            model_name="healthrating",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score__lte", 5)), name="health_rating_in_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='healthreport',
-            constraint=models.UniqueConstraint(fields=('community', 'period'), name='health_report_once_per_period'),
+            model_name="healthreport",
+            constraint=models.UniqueConstraint(
+                fields=("community", "period"), name="health_report_once_per_period"
+            ),
         ),
     ]

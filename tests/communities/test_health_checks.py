@@ -608,7 +608,10 @@ def test_a_closed_community_keeps_its_checks_readable_but_unchangeable(
     answer(check, users["core"], 3)
     community.stage = Stage.CLOSED
     community.save()
-    assert clients["core"].get(check.get_absolute_url()).status_code == 200
+    page = clients["core"].get(check.get_absolute_url())
+    assert page.status_code == 200
+    assert "This community is closed" in page.content.decode()
+    assert "Change your answer" not in page.content.decode()
     assert clients["sponsor"].get(url("health_checks", community)).status_code == 200
     for role in ("coordinator", "admin"):
         response = clients[role].post(url("health_check_open", community), open_data())
@@ -714,3 +717,26 @@ def test_two_series_differ_by_line_style_and_marker():
 def test_long_dimension_names_wrap():
     assert radar.wrap("Domain and learning agenda") == ["Domain and", "learning", "agenda"]
     assert radar.wrap("Value") == ["Value"]
+
+
+# --- the admin ----------------------------------------------------------------------------
+
+
+def test_admins_keep_the_dimensions_and_see_checks_with_their_answers(clients, users, check):
+    answer(check, users["core"], 3)
+    changelist = clients["admin"].get(reverse("admin:communities_dimension_changelist"))
+    assert changelist.status_code == 200
+    assert 'name="form-0-is_active"' in changelist.content.decode()  # editable in the list
+    assert 'name="form-0-order"' in changelist.content.decode()
+    form = clients["admin"].get(reverse("admin:communities_dimension_add")).content.decode()
+    assert "Take a dimension out of use rather than deleting it" in form
+    page = clients["admin"].get(reverse("admin:communities_healthcheck_change", args=[check.pk]))
+    assert page.status_code == 200
+    assert users["core"].email in page.content.decode() or str(users["core"].pk) in (
+        page.content.decode()
+    )
+    response = HealthCheckResponse.objects.get()
+    rated = clients["admin"].get(
+        reverse("admin:communities_healthcheckresponse_change", args=[response.pk])
+    )
+    assert rated.status_code == 200

@@ -597,3 +597,20 @@ def test_the_attendance_queries_are_bounded_by_community_and_date():
     for sql in attendance:
         assert '"communities_activity"."community_id" IN' in sql
         assert '"communities_activity"."date" >=' in sql or '"communities_activity"."date" >' in sql
+
+
+@pytest.mark.django_db
+@override_settings(TIME_ZONE="Pacific/Auckland")
+def test_months_are_the_program_time_zones():
+    community = old_community()
+    late_march_utc = datetime(2026, 3, 31, 20, 0, tzinfo=UTC)  # 1 April, 09:00 in Auckland
+    SessionFactory(community=community, starts_at=late_march_utc)
+    HelpRequestFactory(community=community, created_at=late_march_utc)
+    LevelChange.objects.create(
+        community=community, user=UserFactory(), from_level=Level.ACTIVE,
+        to_level=Level.CORE, changed_at=late_march_utc,
+    )  # fmt: skip
+    health = health_of(community)
+    assert values(health, "sessions_planned") == [0, 0, 1, 0]
+    assert values(health, "help_requests") == [0, 0, 1, 0]
+    assert values(health, "moved_inwards") == [0, 0, 1, 0]

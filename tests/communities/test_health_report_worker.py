@@ -144,9 +144,7 @@ def assert_once_each(communities):
     assert claims.count() == len(mail.outbox)
 
 
-def test_the_job_run_twice_through_the_worker_reports_and_emails_once(
-    worker, finished, program
-):
+def test_the_job_run_twice_through_the_worker_reports_and_emails_once(worker, finished, program):
     assert not (connection.vendor == "sqlite" and connection.is_in_memory_db())
     worker()  # as beat enqueues it: no argument, the previous month
     assert wait_for(lambda: len(finished) == 1), "the worker did not finish the job"

@@ -29,6 +29,7 @@ from communities.choices import (
 from communities.factories import CommunityFactory, MembershipFactory, ObjectiveFactory
 from communities.health import demo as health_checks_demo
 from communities.health import reports as health_reports
+from communities.health import status as health_status
 from communities.models import (
     Activity,
     ActivityOutput,
@@ -155,6 +156,7 @@ class Command(BaseCommand):
                 self._seed(people)
             self.stdout.write(self.style.SUCCESS("Seeded the demo program."))
         health_reports.seed_demo()  # the last two months' health reports (idempotent, no email)
+        health_status.refresh()  # the program overview's figures and flags (idempotent)
         self._print_logins()
 
     def _seed(self, people_count):

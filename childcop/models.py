@@ -1,0 +1,18 @@
+"""Project-wide models: the generations of cached aggregates (see childcop.aggregates)."""
+
+from django.db import models
+
+
+class AggregateGeneration(models.Model):
+    """The current generation of one cached program-wide aggregate.
+
+    Every write the aggregate depends on gives it a new random token, in the writer's
+    transaction; cached values are keyed by the token, so a value computed before the
+    write is never read after it commits, in any process.
+    """
+
+    name = models.CharField(max_length=50, primary_key=True)
+    token = models.CharField(max_length=32)
+
+    def __str__(self):
+        return f"{self.name}: {self.token}"
