@@ -26,25 +26,28 @@ from __future__ import annotations
 import uuid
 
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 
 TIMEOUT = 24 * 3600
 
-# name -> the models whose writes change it ("app_label.Model"; for User, only writes that
-# can change who is active count, see _user_changed).
+# name -> the models whose writes change it ("app_label.Model"). Special cases below: User
+# (only writes that can change who is active), ValueStory (only writes to an approved story,
+# or that approve or withdraw one: drafts autosave often), the appointments' communities
+# (m2m_changed), Activity (deletions only: they unlink stories without a signal).
 DEPENDS_ON = {
     # home page: communities by stage, people, memberships, communities without a
     # coordinator, members per community (suggestions and "my communities")
     "program": ["communities.Community", "communities.Membership", "accounts.User"],
-    # value matrix: approved stories per community, visibility and cycle, their indicators
+    # value matrix: the approved stories each viewer may read, their cycles and indicators
     "stories": [
         "value_stories.ValueStory",
         "value_stories.StoryIndicator",
         "communities.Community",
-        "communities.Activity",  # deleting an activity unlinks its stories (no signal)
+        "communities.Activity",
+        "communities.Membership",  # what a member may read
+        "sponsorship.Appointment",  # what a sponsor may read
     ],
 }
-# Models whose deletions alone matter (saving an activity changes no story).
 DELETES_ONLY = {"communities.Activity"}
 
 
@@ -88,31 +91,67 @@ def invalidate(*names: str) -> None:
     )
 
 
+def _names(label: str) -> list[str]:
+    return [name for name, labels in DEPENDS_ON.items() if label in labels]
+
+
 def _user_changed(sender, instance, created=False, update_fields=None, **kwargs):
     # Signing in saves last_login only: that changes no aggregate.
     if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
         return
-    invalidate(*[n for n, labels in DEPENDS_ON.items() if "accounts.User" in labels])
+    invalidate(*_names("accounts.User"))
+
+
+_UNKNOWN = object()
+
+
+def _story_loaded(sender, instance, **kwargs):
+    # The status the story had when loaded (unknown when deferred; None when new).
+    if instance.pk is None:
+        instance._aggregate_status = None
+    else:
+        instance._aggregate_status = instance.__dict__.get("status", _UNKNOWN)
+
+
+def _story_saved(sender, instance, **kwargs):
+    from value_stories.choices import Status
+
+    before = getattr(instance, "_aggregate_status", _UNKNOWN)
+    if before is _UNKNOWN or Status.APPROVED in (before, instance.status):
+        invalidate(*_names("value_stories.ValueStory"))
+    instance._aggregate_status = instance.status
 
 
 def connect() -> None:
     """Connect the receivers (from childcop's AppConfig.ready, in every process)."""
     from django.apps import apps
 
-    by_model: dict[str, list[str]] = {}
-    for name, labels in DEPENDS_ON.items():
-        for label in labels:
-            by_model.setdefault(label, []).append(name)
-    for label, names in by_model.items():
-        model = apps.get_model(label)
-        if label == "accounts.User":
-            receiver = _user_changed
-        else:
+    from sponsorship.models import Appointment
 
-            def receiver(sender, names=tuple(names), **kwargs):
-                invalidate(*names)
+    for label in {label for labels in DEPENDS_ON.values() for label in labels}:
+        model = apps.get_model(label)
+        names = tuple(_names(label))
+
+        def receiver(sender, names=names, **kwargs):
+            invalidate(*names)
 
         uid = f"childcop.aggregates:{label}"
+        saved = {"accounts.User": _user_changed, "value_stories.ValueStory": _story_saved}
+        if label == "value_stories.ValueStory":
+            post_init.connect(_story_loaded, sender=model, dispatch_uid=uid, weak=False)
         if label not in DELETES_ONLY:
-            post_save.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
+            post_save.connect(
+                saved.get(label, receiver), sender=model, dispatch_uid=uid, weak=False
+            )
         post_delete.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
+
+    def appointed(sender, action, **kwargs):
+        if action in ("post_add", "post_remove", "post_clear"):
+            invalidate(*_names("sponsorship.Appointment"))
+
+    m2m_changed.connect(
+        appointed,
+        sender=Appointment.communities.through,
+        dispatch_uid="childcop.aggregates:appointment-communities",
+        weak=False,
+    )

@@ -27,3 +27,29 @@ class BootstrapRenderer(TemplatesSetting):
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
     bound_field_class = BootstrapBoundField
+
+
+class FastSelect(forms.Select):
+    """A <select> rendered in Python rather than one template per <option>: for choices
+    that grow with the program (every community), where the templates cost milliseconds.
+    Same markup as Django's Select for a single value."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.utils.html import escape, format_html
+        from django.utils.safestring import mark_safe
+
+        attrs = self.build_attrs(self.attrs, attrs)
+        selected = None if value is None else str(value)
+        options = "".join(
+            f'<option value="{escape(str(key))}"{" selected" if str(key) == selected else ""}>'
+            f"{escape(str(label))}</option>"
+            for key, label in self.choices
+        )
+        attributes = "".join(
+            format_html(' {}="{}"', key, val) if val is not True else format_html(" {}", key)
+            for key, val in attrs.items()
+            if val is not None and val is not False
+        )
+        return mark_safe(  # noqa: S308 — every value above is escaped
+            f'<select name="{escape(name)}"{attributes}>{options}</select>'
+        )

@@ -37,7 +37,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from childcop import permissions
+from childcop import aggregates, permissions
 from childcop.accounts.adapter import email_domain_allowed
 from childcop.permissions import get_community_for_user
 from childcop.utils import posted
@@ -421,6 +421,8 @@ def apply_import(
             ],
             ignore_conflicts=True,
         )
+        # bulk_create sends no signal: new members and people change cached program figures
+        aggregates.invalidate("program", "stories")
         present = set(
             Attendance.objects.filter(activity=activity, user_id__in=user_ids).values_list(
                 "user_id", flat=True

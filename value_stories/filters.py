@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.forms import DateInput
 
+from childcop.forms import FastSelect
 from communities.choices import ActivityType
 from communities.models import Community
 
@@ -14,14 +15,17 @@ DATE = DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 def _visible_communities(request):
     if request is None:
         return Community.objects.none()
-    return Community.objects.for_user(request.user).order_by("name")
+    return Community.objects.for_user(request.user).only("pk", "name").order_by("name")
 
 
 class MatrixFilter(django_filters.FilterSet):
     """The value matrix's filters (the story list adds search, status and sorting)."""
 
     community = django_filters.ModelChoiceFilter(
-        queryset=_visible_communities, empty_label="Any community", label="Community"
+        queryset=_visible_communities,
+        empty_label="Any community",
+        label="Community",
+        widget=FastSelect,  # every community of the program: rendered in Python
     )
     cycle = django_filters.ChoiceFilter(
         choices=Cycle.choices, method="filter_cycle", label="Cycle", empty_label="Any cycle"

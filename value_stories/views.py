@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from childcop import permissions
+from childcop import aggregates, permissions
 from childcop.permissions import get_community_for_user, get_story_for_user
 from childcop.utils import csv_response, paginate, posted, querystring_without
 
@@ -86,6 +86,29 @@ def indicator_export(request):
     return csv_response("value-indicators.csv", header, rows)
 
 
+# Rows per page of the matrix's "per community" table.
+MATRIX_ROWS = 25
+
+
+def _program_matrix(request, filterset):
+    """The program's matrix as first shown (no filter): cached per viewer and day until a
+    story, an indicator, a community or the viewer's memberships or sponsorships change
+    (childcop.aggregates, "stories"). It reads every story the viewer may read; a filtered
+    matrix is computed live."""
+    user = request.user
+
+    def compute():
+        communities = filterset.form.fields["community"].queryset
+        return {
+            "matrix": services.value_matrix(filterset.qs, per_community=True),
+            # the community filter's choices, so that the form needs no query either
+            "choices": list(communities.values_list("pk", "name")),
+        }
+
+    key = f"matrix:{user.pk}:{timezone.localdate().isoformat()}"
+    return aggregates.cached("stories", key, compute)
+
+
 def _matrix(request, community=None):
     queryset = ValueStory.objects.approved().for_user(request.user)
     if community is not None:
@@ -93,13 +116,23 @@ def _matrix(request, community=None):
     filterset = MatrixFilter(
         request.GET, queryset=queryset, request=request, fixed_community=community
     )
+    unfiltered = not any(request.GET.get(name) for name in filterset.filters)
+    if community is None and unfiltered:
+        data = _program_matrix(request, filterset)
+        matrix = data["matrix"]
+        field = filterset.form.fields["community"]
+        field.widget.choices = [("", field.empty_label), *data["choices"]]
+    else:
+        matrix = services.value_matrix(filterset.qs, per_community=community is None)
     context = {
         "filter": filterset,
-        "matrix": services.value_matrix(filterset.qs, per_community=community is None),
+        "matrix": matrix,
+        # the per-community table, a page at a time (the counts above cover them all)
+        "rows": paginate(request, matrix["communities"], MATRIX_ROWS),
         "community": community,
         "cycle_help": [(c.label, CYCLE_HELP[c]) for c in Cycle],
         "cycle_labels": [c.label for c in Cycle],
-        "querystring": request.GET.urlencode(),
+        "querystring": querystring_without(request, "page"),
     }
     template = "value_stories/_matrix.html" if request.htmx else "value_stories/matrix.html"
     return render(request, template, context)

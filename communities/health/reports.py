@@ -38,6 +38,7 @@ import smtplib
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -358,24 +359,27 @@ def _email_batch(stored, communities, today, program_sponsors) -> int:
         return 0
     recipients = _recipients(list(stored), today, program_sponsors)  # 2 queries
     claimed = _claimed(KIND, [str(r.pk) for r in stored.values()])  # 1 query
+    pending = [
+        (user, str(report.pk), partial(report_message, report, communities[pk], user, reason))
+        for pk, report in stored.items()
+        for user, reason in recipients[pk].values()
+        if (user.pk, str(report.pk)) not in claimed
+    ]
+    return _send_all(pending, KIND)
+
+
+def _send_all(pending, kind: str) -> int:
+    """Send the pending [(user, key, build)] emails, each claimed in the transaction that
+    sends it, over one mail session (opened only when there is something to send);
+    `build(connection)` makes the message."""
+    if not pending:
+        return 0
     sent = 0
     connection = get_connection()
-    with connection:  # one mail session for the whole batch
-        for community_id, report in stored.items():
-            community = communities[community_id]
-            for user, reason in recipients[community_id].values():
-                key = str(report.pk)
-                if (user.pk, key) in claimed:
-                    continue
-                if _send_claimed(
-                    user,
-                    KIND,
-                    key,
-                    lambda r=report, c=community, u=user, why=reason: report_message(
-                        r, c, u, why, connection
-                    ),
-                ):
-                    sent += 1
+    with connection:
+        for user, key, build in pending:
+            if _send_claimed(user, kind, key, lambda b=build: b(connection)):
+                sent += 1
     return sent
 
 
@@ -558,7 +562,7 @@ def program_message(report: ProgramReport, user, connection):
 
 
 def _program_report(period, rows, now, *, send_emails):
-    # 1 (+2 when created: the insert in its savepoint): get_or_create under the unique
+    # 1 select (+1 insert when created): get_or_create under the unique
     # period; a report already there (another run, a race) is kept as it is.
     report, created = ProgramReport.objects.get_or_create(
         period=period, defaults={"generated_at": now, "data": program_data(period, rows, now)}
@@ -567,18 +571,13 @@ def _program_report(period, rows, now, *, send_emails):
     if send_emails:
         admins = list(program_admins())  # 1
         claimed = _claimed(PROGRAM_KIND, [str(report.pk)])  # 1
-        connection = get_connection()
-        with connection:
-            for admin in admins:
-                if (admin.pk, str(report.pk)) in claimed:
-                    continue
-                if _send_claimed(
-                    admin,
-                    PROGRAM_KIND,
-                    str(report.pk),
-                    lambda u=admin: program_message(report, u, connection),
-                ):
-                    sent += 1
+        key = str(report.pk)
+        pending = [
+            (admin, key, partial(program_message, report, admin))
+            for admin in admins
+            if (admin.pk, key) not in claimed
+        ]
+        sent = _send_all(pending, PROGRAM_KIND)
     return report, created, sent
 
 

@@ -44,9 +44,15 @@ def count(client, url, **params):
     return len(ctx), response
 
 
-# session + user, the filter's communities (community dropdown), totals per cycle and chain,
+# The program's matrix as first shown (no filter) is cached per viewer until a write
+# changes it (childcop.aggregates): session + user, the "stories" generation.
+PROGRAM_MATRIX = 3
+# computing it (the first view after a write): totals per cycle and chain, rows per
+# community, indicators summary, the filter's communities (community dropdown)
+PROGRAM_MATRIX_FIRST = PROGRAM_MATRIX + 4
+# a filtered matrix is computed live: session + user, the filter's communities, totals,
 # rows per community, indicators summary
-PROGRAM_MATRIX = 6
+FILTERED_MATRIX = 6
 # session + user, the community, membership (visibility), totals, indicators
 COMMUNITY_MATRIX = 6
 # session + user, count, page of stories, the filter's communities, stories to review
@@ -61,12 +67,16 @@ def test_queries_are_constant(clients, users, community, size):
     matrix_url = reverse("value_stories:matrix")
     for role in ("member", "sponsor", "admin"):
         n, response = count(clients[role], matrix_url)
+        assert n == PROGRAM_MATRIX_FIRST, role
+        n, response = count(clients[role], matrix_url)
         assert n == PROGRAM_MATRIX, role
+    n, response = count(clients["member"], matrix_url, narrative="ground")
+    assert n == FILTERED_MATRIX
     n, response = count(
         clients["member"], matrix_url, community=community.pk, cycle="realized",
         activity_type="visits", narrative="ground", date_from="2025-02-01", date_to="2025-09-30",
     )  # fmt: skip
-    assert n == PROGRAM_MATRIX + 1  # + the chosen community, looked up to validate the filter
+    assert n == FILTERED_MATRIX + 1  # + the chosen community, looked up to validate the filter
     n, _ = count(
         clients["sponsor"], reverse("value_stories:community_matrix", args=[community.slug])
     )
@@ -149,3 +159,79 @@ def test_community_page_has_one_query_for_its_stories(clients, users, community,
         assert "Value created" in response.content.decode()
     # (each includes one query for the "Launch" pill: does a plan exist / does the viewer lead one)
     assert counts == {"member": 18, "sponsor": 18, "admin": 17}
+
+
+
+def matrix_of(client, **params):
+    return client.get(reverse("value_stories:matrix"), params).context["matrix"]
+
+
+def test_the_cached_matrix_follows_every_change_under_it(clients, users, community):
+    """The program's matrix is cached per viewer (childcop.aggregates); every write that
+    changes what it counts, or what the viewer may read, shows on the next view."""
+    from communities.factories import MembershipFactory
+    from sponsorship.factories import SponsorAppointmentFactory
+    from value_stories.factories import ValueStoryFactory
+
+    closed_shop = CommunityFactory(name="Members only", slug="members-only", is_open=False)
+    story = ValueStoryFactory(
+        community=closed_shop, author=users["core"], status=Status.SUBMITTED,
+        visibility=Visibility.SPONSORS, claims_realized=True,
+    )  # fmt: skip
+    assert matrix_of(clients["admin"])["total"] == 0
+    assert matrix_of(clients["admin"])["total"] == 0  # cached
+    story.status = Status.APPROVED  # approving
+    story.save()
+    assert matrix_of(clients["admin"])["total"] == 1
+    # an indicator of an approved story
+    StoryIndicatorFactory(story=story, name="Rework", unit="%", before=20, after=10)
+    assert matrix_of(clients["admin"])["indicators"][0]["name"] == "Rework"
+    # who may read it: a member of the community, a sponsor of it
+    assert matrix_of(clients["outsider"])["total"] == 0
+    MembershipFactory(community=closed_shop, user=users["outsider"])
+    assert matrix_of(clients["outsider"])["total"] == 1
+    assert matrix_of(clients["sponsor"])["total"] == 0
+    appointment = SponsorAppointmentFactory(person=users["sponsor"], communities=[])
+    assert matrix_of(clients["sponsor"])["total"] == 0
+    appointment.communities.add(closed_shop)
+    assert matrix_of(clients["sponsor"])["total"] == 1
+    appointment.communities.remove(closed_shop)
+    assert matrix_of(clients["sponsor"])["total"] == 0
+    # a community opening up: its program-wide stories reach everyone
+    ValueStoryFactory(
+        community=closed_shop, author=users["core"], status=Status.APPROVED,
+        visibility=Visibility.PROGRAM,
+    )  # fmt: skip
+    assert matrix_of(clients["member"])["total"] == 0
+    closed_shop.is_open = True
+    closed_shop.stage = "maturing"
+    closed_shop.save()
+    assert matrix_of(clients["member"])["total"] == 2  # program- and sponsor-wide stories
+    # a draft saved again and again (autosave) changes nothing and keeps the cache
+    from childcop.models import AggregateGeneration
+
+    draft = ValueStoryFactory(community=community, author=users["member"], status=Status.DRAFT)
+    before = AggregateGeneration.objects.get(pk="stories").token
+    draft.title = "Still writing"
+    draft.save()
+    assert AggregateGeneration.objects.get(pk="stories").token == before
+    # withdrawing an approved story
+    story.status = Status.WITHDRAWN
+    story.save()
+    assert matrix_of(clients["admin"])["total"] == 1
+
+
+def test_the_per_community_table_comes_a_page_at_a_time(clients, users):
+    from value_stories.factories import ValueStoryFactory
+
+    for i in range(30):
+        c = CommunityFactory(name=f"Community {i:02d}", slug=f"community-{i:02d}")
+        ValueStoryFactory(community=c, author=users["core"], status=Status.APPROVED)
+    url = reverse("value_stories:matrix")
+    first = clients["admin"].get(url)
+    assert first.context["matrix"]["total"] == 30 and len(first.context["matrix"]["communities"]) == 30
+    assert len(first.context["rows"].object_list) == 25
+    second = clients["admin"].get(url, {"page": 2}).content.decode()
+    row = '<a href="/stories/community/community-{}/matrix/">'
+    assert row.format(29) in second and row.format("00") not in second
+    assert "Page 2 of 2" in second
