@@ -1,24 +1,26 @@
-"""Program-wide aggregates, cached until the data under them changes.
+"""Aggregates cached until the data under them changes.
 
-Some pages show figures over the whole program — the admin's home page counts people,
-memberships and communities by stage, the value matrix sums every story's cycles — and
-computing them reads a number of rows that grows with the program. They are computed once
-per *generation* and kept in Django's cache:
+Some pages show figures whose computation reads a number of rows that grows with the
+program (the admin's home page counts people and memberships; the value matrix sums every
+story's cycles) or with a community (its page and its sponsor dashboard card aggregate its
+members, sessions, activities and level changes). They are computed once per *generation*
+and kept in Django's cache:
 
-- each aggregate has a name and a generation token, a row of `AggregateGeneration` read in
-  one query (by primary key) when the aggregate is needed;
-- every write the aggregate depends on replaces the token with a new random one, in the
-  writer's transaction: `post_save`/`post_delete` receivers connected here for the models
-  in DEPENDS_ON, and an explicit `invalidate()` where the code writes in bulk
-  (`bulk_create`/`update` send no signals);
-- a cached value is keyed by the token it was computed under. A value computed before a
+- a generation is a row of `AggregateGeneration`: a name and a random token. The names are
+  "program", "stories" and "people" (program-wide) and "community:<id>" (one community).
+  A page reads the tokens it needs in one query (by primary key);
+- every write a generation depends on replaces its token with a new random one, in the
+  writer's transaction: `post_save`/`post_delete` receivers connected here (DEPENDS_ON and
+  COMMUNITY_SCOPED), and explicit `invalidate()`/`invalidate_communities()` calls where the
+  code writes in bulk (`bulk_create`, `update` and fast deletes send no signal);
+- a cached value is keyed by the tokens it was computed under. A value computed before a
   write is therefore never read after the write commits, whatever process computed it or
-  reads it (the token lives in the database, the value in any cache, per process or shared).
-  The token is random, not a counter, so a token is never reused: a test rolled back, a
-  database restored, never revive an old value.
+  reads it (the tokens live in the database, the values in any cache, per process or
+  shared). Tokens are random, never counters: a rolled-back test or a restored database
+  never revives an old value.
 
-Cost: one primary-key query per aggregate per request (three on the first use of a name,
-which creates its row). Values expire after a day anyway (some aggregates count "today").
+Values that depend on the time of day as well (a 12-month window up to now) carry a time
+bucket in their key: they are recomputed at least once an hour. Values expire after a day.
 """
 
 from __future__ import annotations
@@ -29,11 +31,13 @@ from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 
 TIMEOUT = 24 * 3600
+PREFIX = "childcop:aggregate"
 
-# name -> the models whose writes change it ("app_label.Model"). Special cases below: User
-# (only writes that can change who is active), ValueStory (only writes to an approved story,
-# or that approve or withdraw one: drafts autosave often), the appointments' communities
-# (m2m_changed), Activity (deletions only: they unlink stories without a signal).
+# Program-wide generations -> the models whose writes change them ("app_label.Model").
+# Special cases below: User (only writes that can change what is shown of a person, not
+# signing in), ValueStory (only writes to an approved story, or that approve or withdraw
+# one: drafts autosave often), the appointments' communities (m2m_changed), Activity
+# (deletions only: they unlink stories without a signal).
 DEPENDS_ON = {
     # home page: communities by stage, people, memberships, communities without a
     # coordinator, members per community (suggestions and "my communities")
@@ -47,31 +51,60 @@ DEPENDS_ON = {
         "communities.Membership",  # what a member may read
         "sponsorship.Appointment",  # what a sponsor may read
     ],
+    # people's names and titles, shown in cached community summaries
+    "people": ["accounts.User"],
 }
 DELETES_ONLY = {"communities.Activity"}
+
+# Models whose rows belong to one community: a write starts a new generation of
+# "community:<id>" (community page and sponsor dashboard summaries). How to find the
+# community of a row; `saves_only` where deletions come in cascades (a receiver would make
+# Django delete those rows one by one), the cascade's parent bumps the community then.
+COMMUNITY_SCOPED = {
+    "communities.Community": {"community": "pk"},
+    "communities.Membership": {"community": "community_id"},
+    "communities.Objective": {"community": "community_id"},
+    "communities.StageChange": {"community": "community_id"},
+    "communities.Session": {"community": "community_id"},
+    "communities.Activity": {"community": "community_id"},
+    "communities.LevelChange": {"community": "community_id", "saves_only": True},
+    "communities.LeadershipAssignment": {"via": ("communities.Membership", "membership_id")},
+    "sponsorship.BusinessCaseVersion": {"community": "community_id"},
+    "sponsorship.Agreement": {"community": "community_id"},
+}
 
 
 def _new_token() -> str:
     return uuid.uuid4().hex
 
 
-def token(name: str) -> str:
+def tokens(names) -> dict[str, str]:
+    """The current token of each name: one query (three when a name is used first)."""
     from .models import AggregateGeneration
 
-    current = AggregateGeneration.objects.filter(pk=name).values_list("token", flat=True).first()
-    if current is None:
-        # First use: create the row (a concurrent writer's row wins), then read it.
+    names = list(dict.fromkeys(names))
+    found = dict(AggregateGeneration.objects.filter(pk__in=names).values_list("name", "token"))
+    missing = [name for name in names if name not in found]
+    if missing:
+        # First use: create the rows (a concurrent writer's rows win), then read them.
         AggregateGeneration.objects.bulk_create(
-            [AggregateGeneration(name=name, token=_new_token())], ignore_conflicts=True
+            [AggregateGeneration(name=name, token=_new_token()) for name in missing],
+            ignore_conflicts=True,
         )
-        current = AggregateGeneration.objects.filter(pk=name).values_list("token", flat=True)[0]
-    return current
+        found.update(
+            AggregateGeneration.objects.filter(pk__in=missing).values_list("name", "token")
+        )
+    return found
+
+
+def token(name: str) -> str:
+    return tokens([name])[name]
 
 
 def cached(name: str, key: str, compute):
     """`compute()`'s value for (name, key), computed at most once per generation of `name`.
     The value must be picklable (plain data, not querysets)."""
-    cache_key = f"childcop:aggregate:{name}:{token(name)}:{key}"
+    cache_key = f"{PREFIX}:{name}:{token(name)}:{key}"
     value = cache.get(cache_key)
     if value is None:
         value = compute()
@@ -79,16 +112,50 @@ def cached(name: str, key: str, compute):
     return value
 
 
+def cached_per_community(kind: str, ids, compute_many, *, also=("people",), bucket=""):
+    """{id: value} for the communities `ids`; the missing values are computed together by
+    `compute_many(missing_ids) -> {id: value}` (a fixed number of queries for a batch).
+
+    A value is keyed by its community's token, the tokens of the program-wide names in
+    `also`, and `bucket` (e.g. the current hour, for values that depend on the time).
+    One query for the tokens, one cache round trip."""
+    ids = list(ids)
+    names = [f"community:{pk}" for pk in ids] + list(also)
+    current = tokens(names)
+    shared = ":".join(current[name] for name in also)
+    keys = {
+        pk: f"{PREFIX}:{kind}:{pk}:{current[f'community:{pk}']}:{shared}:{bucket}" for pk in ids
+    }
+    found = cache.get_many(list(keys.values()))
+    values = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in ids if pk not in values]
+    if missing:
+        computed = compute_many(missing)
+        cache.set_many({keys[pk]: computed[pk] for pk in missing}, TIMEOUT)
+        values.update(computed)
+    return values
+
+
 def invalidate(*names: str) -> None:
     """Start a new generation of each named aggregate (in the caller's transaction)."""
     from .models import AggregateGeneration
 
+    if not names:
+        return
     AggregateGeneration.objects.bulk_create(
-        [AggregateGeneration(name=name, token=_new_token()) for name in names],
+        [AggregateGeneration(name=name, token=_new_token()) for name in dict.fromkeys(names)],
         update_conflicts=True,
         unique_fields=["name"],
         update_fields=["token"],
     )
+
+
+def invalidate_communities(ids) -> None:
+    """A new generation of each community's summaries (after bulk writes to its rows)."""
+    invalidate(*[f"community:{pk}" for pk in ids if pk is not None])
+
+
+# --- receivers ---------------------------------------------------------------------------
 
 
 def _names(label: str) -> list[str]:
@@ -122,6 +189,28 @@ def _story_saved(sender, instance, **kwargs):
     instance._aggregate_status = instance.status
 
 
+def _community_receiver(rule):
+    from django.apps import apps
+
+    if "via" in rule:
+        label, attname = rule["via"]
+        parent = apps.get_model(label)
+
+        def community_of(instance):
+            parent_id = getattr(instance, attname)
+            return parent.objects.filter(pk=parent_id).values_list("community_id", flat=True)
+
+    else:
+
+        def community_of(instance):
+            return [getattr(instance, rule["community"])]
+
+    def receiver(sender, instance, **kwargs):
+        invalidate_communities(list(community_of(instance)))
+
+    return receiver
+
+
 def connect() -> None:
     """Connect the receivers (from childcop's AppConfig.ready, in every process)."""
     from django.apps import apps
@@ -144,6 +233,14 @@ def connect() -> None:
                 saved.get(label, receiver), sender=model, dispatch_uid=uid, weak=False
             )
         post_delete.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
+
+    for label, rule in COMMUNITY_SCOPED.items():
+        model = apps.get_model(label)
+        receiver = _community_receiver(rule)
+        uid = f"childcop.aggregates:community:{label}"
+        post_save.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
+        if not rule.get("saves_only"):
+            post_delete.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
 
     def appointed(sender, action, **kwargs):
         if action in ("post_add", "post_remove", "post_clear"):

@@ -314,6 +314,26 @@ def visible_stories_q(user) -> Q:
     )
 
 
+def visible_community_stories_q(user, community) -> Q:
+    """Of ONE community's approved stories, those this user may read: visible_stories_q's
+    rule where the user's relation to the community is already known (the membership and
+    the sponsorship are cached on the community object), so no subquery is needed.
+    Only for approved stories (filter the status too)."""
+    from communities.choices import Stage
+    from value_stories.choices import Visibility
+
+    if is_program_admin(user) or membership_of(user, community) is not None:
+        return Q()
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    own = Q(author_id=user.pk)
+    if is_sponsor_of(user, community):
+        return Q(visibility=Visibility.SPONSORS) | own
+    if community.is_open and community.stage != Stage.POTENTIAL:
+        return Q(visibility__in=[Visibility.PROGRAM, Visibility.SPONSORS]) | own
+    return own
+
+
 def get_story_for_user(user, pk, *, require=None, queryset=None):
     """One scoped fetch: a story this user may read (else 404), then check `require` (403)."""
     from value_stories.models import ValueStory

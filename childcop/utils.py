@@ -1,6 +1,7 @@
 """Small helpers shared by every app's views."""
 
 import csv
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -16,7 +17,10 @@ def paginate(request, queryset, per_page=None):
 
 
 def safe_cell(value) -> str:
-    """Neutralise spreadsheet formulas in exported cells."""
+    """Neutralise spreadsheet formulas in exported cells. Numbers the product computed
+    (ints, floats, decimals — never text someone typed) stay numbers, negative ones too."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return str(value)
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
 

@@ -421,8 +421,9 @@ def apply_import(
             ],
             ignore_conflicts=True,
         )
-        # bulk_create sends no signal: new members and people change cached program figures
+        # bulk_create sends no signal: new members and people change cached figures
         aggregates.invalidate("program", "stories")
+        aggregates.invalidate_communities([activity.community_id])
         present = set(
             Attendance.objects.filter(activity=activity, user_id__in=user_ids).values_list(
                 "user_id", flat=True

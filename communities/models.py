@@ -189,7 +189,17 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["community", "user"], name="membership_once")
         ]
-        indexes = [models.Index(fields=["community", "level"])]
+        indexes = [
+            models.Index(fields=["community", "level"]),
+            # the community page's newest members, whatever the community's size
+            models.Index(fields=["community", "-joined_on", "-id"], name="membership_newest_idx"),
+            # coordinators of a community; communities without one
+            models.Index(
+                fields=["community"],
+                condition=models.Q(is_coordinator=True),
+                name="membership_coordinator_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.user} in {self.community}"

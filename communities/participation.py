@@ -30,6 +30,8 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from childcop import aggregates
+
 from .choices import Level
 from .models import Activity, Attendance, LevelChange, Membership
 
@@ -124,6 +126,8 @@ def recompute_levels(community_id: int | None = None, *, now=None, membership_id
             changed.append(m)
     Membership.objects.bulk_update(changed, ["level"], batch_size=500)
     LevelChange.objects.bulk_create(history, batch_size=500)
+    if changed:  # bulk writes send no signal: the cached summaries of these communities
+        aggregates.invalidate_communities({m.community_id for m in changed})
     return len(changed)
 
 

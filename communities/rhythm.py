@@ -15,6 +15,8 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from childcop import aggregates
+
 from .choices import Recurrence, SessionStatus
 from .models import Activity, Rhythm, Session
 
@@ -149,6 +151,8 @@ def sync_sessions(rhythm: Rhythm, *, now: datetime | None = None, backfill: bool
         ],
         ignore_conflicts=True,
     )
+    # bulk writes send no signal: the community's cached summaries (heartbeat, next sessions)
+    aggregates.invalidate_communities([rhythm.community_id])
     return len(missing)
 
 
@@ -249,4 +253,35 @@ def heartbeat_chart(rows, *, width=600, height=150):
                 "missed": r["planned"] > r["held"],
             }
         )
-    return {"width": width, "height": height, "bars": bars, "label_y": height - 6, "base": plot}
+    chart = {"width": width, "height": height, "bars": bars, "label_y": height - 6, "base": plot}
+    chart["svg"] = heartbeat_svg(chart)
+    return chart
+
+
+def heartbeat_svg(chart) -> str:
+    """The heartbeat's picture, built here rather than in a template loop (a page shows it
+    on every view: Python formats its hundred numbers far faster). The numbers are in the
+    table beside it (communities/_heartbeat.html)."""
+    from django.utils.dateformat import format as date_format
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    groups = "".join(
+        f'<g><rect x="{b["x_planned"]}" y="{b["y_planned"]}" width="{b["w"]}" '
+        f'height="{b["h_planned"]}" fill="none" stroke="#1f3b63" stroke-width="1.5"/>'
+        f'<rect x="{b["x_held"]}" y="{b["y_extra"]}" width="{b["w"]}" height="{b["h_extra"]}" '
+        f'fill="#8fb3e0"/><rect x="{b["x_held"]}" y="{b["y_held"]}" width="{b["w"]}" '
+        f'height="{b["h_held"]}" fill="#1f3b63"/><text x="{b["x_label"]}" '
+        f'y="{chart["label_y"]}" text-anchor="middle" font-size="11" fill="#495057">'
+        f"{escape(date_format(b['month'], 'M'))}</text></g>"
+        for b in chart["bars"]
+    )
+    return mark_safe(  # noqa: S308 — numbers and escaped month names only
+        f'<svg viewBox="0 0 {chart["width"]} {chart["height"]}" width="100%" role="img" '
+        'aria-labelledby="hb-title hb-desc" class="heartbeat">'
+        '<title id="hb-title">Heartbeat of the last 12 months</title>'
+        '<desc id="hb-desc">For each month, sessions planned beside activities logged; the '
+        "table below gives the numbers.</desc>"
+        f'<line x1="0" y1="{chart["base"]}" x2="{chart["width"]}" y2="{chart["base"]}" '
+        f'stroke="#adb5bd" stroke-width="1"/>{groups}</svg>'
+    )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+from childcop import aggregates
+
 from . import participation
 from .choices import Level
 from .models import Community, LeadershipAssignment, Membership, StageChange
@@ -138,6 +140,8 @@ def set_leadership_roles(membership: Membership, roles) -> None:
     LeadershipAssignment.objects.bulk_create(
         LeadershipAssignment(membership=membership, role=role) for role in roles - existing
     )
+    # bulk_create sends no signal: the community's cached summary (its leaders)
+    aggregates.invalidate_communities([membership.community_id])
 
 
 @transaction.atomic

@@ -10,7 +10,8 @@ from childcop import permissions
 from childcop.permissions import get_community_for_user
 from childcop.utils import csv_response, paginate, posted, querystring_without
 
-from . import participation, rhythm, services
+from . import rhythm, services
+from . import summary as community_summary
 from .choices import STAGE_HELP, Level
 from .filters import CommunityFilter, MemberFilter
 from .forms import (
@@ -93,42 +94,30 @@ def community_create(request):
 def community_detail(request, slug):
     community = get_community_for_user(request.user, slug)
     flags = permissions.community_flags(request.user, community)
-    level_counts = dict(
-        community.memberships.filter(is_coordinator=False)
-        .values_list("level")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    coordinators = list(community.memberships.coordinators().select_related("user"))
+    # What does not depend on the viewer comes from the community's cached summary
+    # (communities.summary; recomputed after any write to the community's data).
+    summary = community_summary.profile(community)
+    level_counts = summary["level_counts"]
+    coordinators = summary["coordinators"]
     levels = [("Coordinator", len(coordinators))] + [
         (label, level_counts.get(value, 0)) for value, label in Level.choices
     ]
-    leaders = (
-        community.memberships.filter(leadership_roles__isnull=False)
-        .select_related("user")
-        .prefetch_related("leadership_roles")
-        .distinct()
-    )
     context = {
         "community": community,
         "can": flags,
         "membership": permissions.membership_of(request.user, community),
-        "objectives": community.objectives.all(),
+        "objectives": summary["objectives"],
         "coordinators": coordinators,
         "levels": levels,
         "member_total": sum(n for _, n in levels),
-        "leaders": leaders,
-        "recent_members": community.memberships.select_related("user").order_by(
-            "-joined_on", "-id"
-        )[:8],
-        "stage_changes": community.stage_changes.select_related("changed_by")[:10],
+        "leaders": summary["leaders"],
+        "recent_members": summary["newest"],
+        "stage_changes": summary["stage_changes"],
         "stage_help": STAGE_HELP.get(community.stage, ""),
         "next_sessions": rhythm.upcoming_sessions(community, limit=3),
-        "heartbeat": rhythm.heartbeat_chart(rhythm.heartbeat(community)),
-        "movements": participation.movements(community),
-        "recent_activities": community.activities.annotate_attendance().order_by("-date", "-id")[
-            :5
-        ],
+        "heartbeat": rhythm.heartbeat_chart(summary["heartbeat"]),
+        "movements": summary["movements"],
+        "recent_activities": summary["recent_activities"],
         "trajectory": community.level_changes.filter(user_id=request.user.pk)[:12]
         if flags["is_member"]
         else [],

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from childcop import permissions
+from childcop import aggregates, permissions
 from childcop.accounts.models import User
 from childcop.permissions import get_sponsorship_community_for_user
 from childcop.utils import posted
@@ -129,6 +129,8 @@ def submit(version, *, by=None) -> bool:
         if updated:
             from .tasks import notify_business_case_submitted
 
+            # update() sends no signal: the community's cached dashboard card (case status)
+            aggregates.invalidate_communities([version.community_id])
             notify_business_case_submitted.delay_on_commit(version.pk)
     version.refresh_from_db()
     return bool(updated)
@@ -152,6 +154,7 @@ def respond(version, *, sponsor, kind, text="") -> SponsorResponse:
             BusinessCaseVersion.objects.filter(pk=version.pk, endorsed_at__isnull=True).update(
                 status=CaseStatus.ENDORSED, endorsed_at=timezone.now()
             )
+            aggregates.invalidate_communities([version.community_id])  # update(): no signal
     version.refresh_from_db()
     return response
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Count, FilteredRelation, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import render
@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from childcop import permissions
 from childcop.utils import paginate
 from communities.choices import Level, SessionStatus, Stage
-from communities.models import Activity, Community, LevelChange, Membership, Session
+from communities.models import Community, LevelChange, Membership, Session
 from value_stories.choices import Cycle
 from value_stories.services import stories_by_cycle
 
@@ -91,13 +91,17 @@ def portfolio(communities, *, user, now=None, page_number=None, per_page=None):
         levels.setdefault(community_id, {}).setdefault(key, 0)
         levels[community_id][key] += n
 
-    # "Held": an activity was logged for the session. An EXISTS on the activity's unique
-    # session index per session, rather than a join that reads the program's activities.
-    held_q = Q(Exists(Activity.objects.filter(session_id=OuterRef("pk"))))
+    # "Held": an activity was logged for the session. The join is to these communities'
+    # activities only (their index), not to the program's: the cost stays the portfolio's.
+    def logged():
+        return FilteredRelation("activity", condition=Q(activity__community_id__in=ids))
+
+    held_q = Q(logged__isnull=False)
     rhythm = {
         r["community_id"]: r
         for r in Session.objects.filter(community_id__in=ids)
         .exclude(status=SessionStatus.CANCELLED)
+        .annotate(logged=logged())
         .values("community_id")
         .annotate(
             planned=Count("id", filter=Q(starts_at__gte=first, starts_at__lte=now)),
@@ -111,6 +115,7 @@ def portfolio(communities, *, user, now=None, page_number=None, per_page=None):
     for community_id, month, planned, held in (
         Session.objects.filter(community_id__in=ids, starts_at__gte=first, starts_at__lte=now)
         .exclude(status=SessionStatus.CANCELLED)
+        .annotate(logged=logged())
         .annotate(month=TruncMonth("starts_at", tzinfo=timezone.get_current_timezone()))
         .values_list("community_id", "month")
         .annotate(planned=Count("id"), held=Count("id", filter=held_q))

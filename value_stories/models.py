@@ -146,6 +146,12 @@ class ValueStory(models.Model):
         indexes = [
             models.Index(fields=["community", "status"]),
             models.Index(fields=["status", "visibility"]),
+            # a community's latest approved stories (its page's "Value created")
+            models.Index(
+                fields=["community", "-approved_at", "-id"],
+                condition=models.Q(status="approved"),
+                name="story_latest_approved_idx",
+            ),
         ]
 
     def __str__(self):

@@ -207,11 +207,12 @@ def stories_by_cycle(community_ids, user) -> dict[int, dict[str, int]]:
 
 
 def latest_approved(community, user, limit=5):
-    """The community page's "Value created": one query."""
+    """The community page's "Value created": one query (the viewer's relation to the
+    community is known by then: no visibility subqueries)."""
     return list(
         ValueStory.objects.approved()
         .filter(community=community)
-        .filter(permissions.visible_stories_q(user))
+        .filter(permissions.visible_community_stories_q(user, community))
         .select_related("author")
         .order_by("-approved_at", "-id")[:limit]
     )

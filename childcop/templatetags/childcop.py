@@ -1,5 +1,7 @@
 """Template helpers: sanitised Markdown, stage badges, querystring-preserving links."""
 
+import functools
+
 import markdown as md
 import nh3
 from django import template
@@ -18,8 +20,15 @@ def markdown(text):
     """Render Markdown, then keep only an allow-list of tags (nh3)."""
     if not text:
         return ""
-    html = md.markdown(str(text), extensions=["extra", "sane_lists"])
-    return mark_safe(nh3.clean(html, tags=_ALLOWED_TAGS, link_rel="noopener noreferrer"))  # noqa: S308
+    return mark_safe(_render_markdown(str(text)))  # noqa: S308 — cleaned by nh3
+
+
+@functools.lru_cache(maxsize=1024)
+def _render_markdown(text: str) -> str:
+    """A pure function of the text, so its result is kept (the same texts — a community's
+    purpose and vision — are shown on every view of their page)."""
+    html = md.markdown(text, extensions=["extra", "sane_lists"])
+    return nh3.clean(html, tags=_ALLOWED_TAGS, link_rel="noopener noreferrer")
 
 
 @register.inclusion_tag("includes/stage_badge.html")

@@ -144,3 +144,27 @@ def test_hidden_community_routes_answer_404(clients, name):
     for role in ("outsider", "member", "sponsor"):
         response = clients[role].post(url) if name == "autosave" else clients[role].get(url)
         assert response.status_code == 404, role
+
+
+@pytest.mark.parametrize("stage", ["maturing", "potential"])
+@pytest.mark.parametrize("is_open", [True, False])
+def test_one_communitys_stories_follow_the_program_rule(users, community, is_open, stage):
+    """permissions.visible_community_stories_q (the community page's "Value created") gives
+    every viewer exactly what visible_stories_q gives, for one community's approved stories."""
+    from childcop import permissions
+    from value_stories.factories import ValueStoryFactory
+
+    community.is_open, community.stage = is_open, stage
+    community.save()
+    for visibility in Visibility:
+        for author in ("member", "outsider"):
+            ValueStoryFactory(community=community, author=users[author],
+                              status=Status.APPROVED, visibility=visibility)  # fmt: skip
+    approved = ValueStory.objects.filter(community=community, status=Status.APPROVED)
+    for role in SIGNED_IN:
+        user = users[role]
+        fresh = type(community).objects.get(pk=community.pk)  # nothing cached on it yet
+        expected = set(approved.filter(permissions.visible_stories_q(user)))
+        assert set(approved.filter(permissions.visible_community_stories_q(user, fresh))) == (
+            expected
+        ), role
