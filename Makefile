@@ -14,7 +14,7 @@ help:
 	@echo "make run    - set up everything and start web, worker and scheduler with demo data"
 	@echo "make test   - set up everything and run the whole test suite"
 	@echo "make lint   - ruff check, ruff format --check, makemigrations --check"
-	@echo "make bench  - benchmark the main pages at program scale"
+	@echo "make bench  - build a large program in PostgreSQL and benchmark pages and the report job"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,8 +61,10 @@ format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# PostgreSQL at DATABASE_URL (else postgres://postgres@127.0.0.1:5432/childcop_bench);
+# e.g. make bench BENCH_ARGS="--rebuild" or BENCH_ARGS="--requests 200". Not part of make test.
 bench: setup
-	$(BIN)/python -m childcop.bench
+	$(BIN)/python -m childcop.bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache staticfiles

@@ -69,6 +69,8 @@ COMMUNITY_SCOPED = {
     "communities.Activity": {"community": "community_id"},
     "communities.LevelChange": {"community": "community_id", "saves_only": True},
     "communities.LeadershipAssignment": {"via": ("communities.Membership", "membership_id")},
+    # the product writes attendance in bulk (explicit invalidations); single saves too
+    "communities.Attendance": {"via": ("communities.Activity", "activity_id"), "saves_only": True},
     "sponsorship.BusinessCaseVersion": {"community": "community_id"},
     "sponsorship.Agreement": {"community": "community_id"},
 }

@@ -293,15 +293,21 @@ def job() -> dict:
 
     period = default_period()
     ids = list(reportable_communities(period).order_by("pk").values_list("pk", flat=True))
-    tenth = ids[: max(1, len(ids) // 10)]
+    tenth = ids[::10]  # one community in ten, across the program (not the oldest tenth)
     mail.outbox = []
     _say(f"Monthly report job for {period:%B %Y}: {len(tenth)} communities, then all {len(ids)}…")
     _run_job(period, tenth)  # warm-up: templates compiled, caches filled
+
+    def best(*args, **kwargs):
+        # the faster of two runs: the machine's other work only ever adds time
+        first, second = _run_job(*args, **kwargs), _run_job(*args, **kwargs)
+        return min(first, second, key=lambda run: run["seconds"])
+
     runs = {
         # one tenth of the communities
-        "tenth": _run_job(period, tenth),
+        "tenth": best(period, tenth),
         # the job as the monthly schedule runs it: every community, and the program report
-        "all": _run_job(period, None),
+        "all": best(period, None),
         # every community in ONE batch: a batch's queries must not depend on its size
         "all_one_batch": _run_job(period, ids, batch_size=len(ids)),
     }

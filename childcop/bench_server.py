@@ -5,8 +5,12 @@
   number of SQL queries and the time spent in them. The load generator reads it, so the
   figures exclude the network and the client.
 - `trivial`: the baseline page. Signed in, through the whole middleware stack (session,
-  user, CSRF, messages…), no query of its own and a few bytes of HTML: what every page
-  costs before it does anything. Pages are measured as multiples of it.
+  user, CSRF, messages…), the product's layout with nothing in it, no query of its own:
+  what every page costs before it does anything. Pages are measured as multiples of it.
+- `bare`: a barer baseline, reported beside it: the same request answered with a few
+  bytes and no template.
+- `invalidate`: starts a new generation of every cached aggregate (childcop.aggregates),
+  as a write would: the next view of a page is its first view after a write ("cold").
 
 childcop.bench_settings puts both in place; the product's settings and URLs do not know them.
 """
@@ -46,10 +50,43 @@ class ServerTimingMiddleware:
         return response
 
 
+_EMPTY_PAGE = None
+
+
 @require_GET
 def trivial(request):
-    """The baseline: a signed-in request that does nothing."""
+    """The baseline: a signed-in page of the product's layout (base.html: navigation,
+    messages, CSRF token) with nothing in it — no query and no logic of its own. Every
+    product page pays this much before doing anything."""
+    global _EMPTY_PAGE
+    if _EMPTY_PAGE is None:
+        from django.template import engines
+
+        _EMPTY_PAGE = engines["django"].from_string(
+            '{% extends "base.html" %}{% block title %}Baseline{% endblock %}'
+            "{% block content %}<p>Nothing here.</p>{% endblock %}"
+        )
+    return HttpResponse(_EMPTY_PAGE.render({}, request))
+
+
+@require_GET
+def bare(request):
+    """A second, barer baseline (reported, not a target): a signed-in request answered
+    with a few bytes, no template at all."""
     return HttpResponse(
         f"<!doctype html><title>ok</title><p>Signed in as {request.user.pk}.</p>",
         content_type="text/html; charset=utf-8",
     )
+
+
+@require_GET
+def invalidate(request):
+    """Every cached aggregate and summary is stale from now on (new random tokens)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE childcop_aggregategeneration "
+            "SET token = md5(random()::text || clock_timestamp()::text)"
+        )
+    return HttpResponse(status=204)

@@ -44,8 +44,12 @@ def sponsored_communities_q(user) -> Q:
         return Q(pk__in=[])
     appointments = Appointment.objects.current().filter(person=user, role=AppointmentRole.SPONSOR)
     program_wide = appointments.filter(scope=Scope.PROGRAM)
-    named = appointments.filter(scope=Scope.COMMUNITIES, communities=OuterRef("pk"))
-    return Q(Exists(program_wide)) | Q(Exists(named))
+    # the communities named in the user's appointments: one small set, not a subquery per
+    # community
+    named = Appointment.communities.through.objects.filter(
+        appointment__in=appointments.filter(scope=Scope.COMMUNITIES)
+    ).values("community_id")
+    return Q(Exists(program_wide)) | Q(pk__in=named)
 
 
 def visible_communities_q(user) -> Q:
@@ -312,6 +316,22 @@ def visible_stories_q(user) -> Q:
     return (
         approved | Q(author_id=user.pk) | Q(status=Status.SUBMITTED, community_id__in=coordinating)
     )
+
+
+def visible_sponsored_stories_q(user) -> Q:
+    """Of the approved stories of communities this user sponsors, those they may read:
+    visible_stories_q's rule where sponsorship is known (the sponsor dashboard's portfolio),
+    without its subqueries on sponsorships and open communities. Only for approved stories
+    of sponsored communities (filter both too)."""
+    from communities.models import Membership
+    from value_stories.choices import Visibility
+
+    if is_program_admin(user):
+        return Q()
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    member_of = Membership.objects.filter(user_id=user.pk).values("community_id")
+    return Q(community_id__in=member_of) | Q(visibility=Visibility.SPONSORS) | Q(author_id=user.pk)
 
 
 def visible_community_stories_q(user, community) -> Q:

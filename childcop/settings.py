@@ -242,6 +242,11 @@ CHILDCOP_LAUNCH_STALLED_DAYS = env.int("CHILDCOP_LAUNCH_STALLED_DAYS", default=1
 CHILDCOP_HEALTH_CHECK_EVERY_MONTHS = env.int("CHILDCOP_HEALTH_CHECK_EVERY_MONTHS", default=3)
 # ... core members have this many days to answer one once it is opened ...
 CHILDCOP_HEALTH_CHECK_ANSWER_DAYS = env.int("CHILDCOP_HEALTH_CHECK_ANSWER_DAYS", default=21)
+# ... and those who have not answered get their one reminder once the answer date is this
+# many days away or nearer (not as soon as the check opens).
+CHILDCOP_HEALTH_CHECK_REMIND_DAYS_BEFORE = env.int(
+    "CHILDCOP_HEALTH_CHECK_REMIND_DAYS_BEFORE", default=7
+)
 # ... and "health check overdue" is flagged when none was opened for this many days.
 CHILDCOP_HEALTH_CHECK_OVERDUE_DAYS = env.int("CHILDCOP_HEALTH_CHECK_OVERDUE_DAYS", default=120)
 # "No value-creation story" is flagged when none was shared for this many days.

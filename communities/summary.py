@@ -18,7 +18,6 @@ Values are plain data (picklable), never model instances.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import timedelta
 
 from django.db.models import Count, FilteredRelation, Max, Min, OuterRef, Q, Subquery
@@ -75,20 +74,25 @@ def compute_profile(community, *, now=None) -> dict:
         .order_by("user__display_name", "user__email")
         .values_list(*people)
     ]
+    # one query: every role held, with its holder (members holding none are not leaders)
     role_labels = dict(LeadershipRole.choices)
-    roles = defaultdict(list)
-    for membership_id, role in (
+    leaders_by_membership = {}
+    for membership_id, role, uid, name, email in (
         LeadershipAssignment.objects.filter(membership__community=community)
-        .order_by("role")
-        .values_list("membership_id", "role")
-    ):
-        roles[membership_id].append(role_labels.get(role, role))
-    leaders = [
-        {"user_id": uid, "name": _name(name, email), "roles": roles[pk]}
-        for pk, uid, name, email, _title in Membership.objects.filter(pk__in=list(roles))
-        .order_by("-is_coordinator", "user__display_name", "pk")
-        .values_list("pk", *people)
-    ]
+        .order_by(
+            "-membership__is_coordinator", "membership__user__display_name", "membership_id",
+            "role",
+        )
+        .values_list(
+            "membership_id", "role", "membership__user_id", "membership__user__display_name",
+            "membership__user__email",
+        )
+    ):  # fmt: skip
+        leader = leaders_by_membership.setdefault(
+            membership_id, {"user_id": uid, "name": _name(name, email), "roles": []}
+        )
+        leader["roles"].append(role_labels.get(role, role))
+    leaders = list(leaders_by_membership.values())
     newest = [
         {"name": _name(name, email), "joined_on": joined_on}
         for name, email, joined_on in community.memberships.order_by(

@@ -90,9 +90,13 @@ def send_stalled_launches() -> int:
     return send()
 
 
-# --- Monthly health reports, driven by beat (schedule: migration 0014_health_defaults).
-# Idempotent: reports are inserted under their unique (community, period) and never
-# overwritten; every email is claimed first. A long program gets a longer time limit.
+# --- Monthly health reports, driven by beat daily at 06:30 (schedule: migration
+# 0014_health_defaults): the first run of a month makes last month's reports, later runs
+# cost a few queries and send only what a mail failure left unsent. Idempotent: reports
+# are inserted under their unique (community, period) and never overwritten; every email
+# is claimed first. Every report is stored before any email is sent, so an SMTP failure
+# (OSError) only delays emails: retried with backoff (at most 5 times, 10 minutes apart at
+# most), then by the next day's run. A long program gets a longer time limit.
 @shared_task(**_RHYTHM_RETRY, time_limit=1800, soft_time_limit=1700)
 def generate_health_reports(period: str | None = None) -> dict:
     """The previous month's reports (or `period`, "YYYY-MM"), emailed once each."""

@@ -138,16 +138,34 @@ class SupportRequestForm(forms.ModelForm):
         self.fields["kind"].choices = SupportKind.choices  # radio buttons: no blank choice
 
 
+TEAM_Q = Q(is_active=True) & (Q(is_program_admin=True) | Q(is_superuser=True))
+
+
 def program_admins():
     """Who may be assigned a support request: the social learning team."""
     from django.contrib.auth import get_user_model
 
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(is_program_admin=True) | Q(is_superuser=True))
-        .order_by("display_name", "email")
-    )
+    return get_user_model().objects.filter(TEAM_Q).order_by("display_name", "email")
+
+
+def in_team(user) -> bool:
+    return bool(user.is_active and (user.is_program_admin or user.is_superuser))
+
+
+def former_assignee_label(user) -> str:
+    """How the queue and the form name an assignee who has left the social learning team."""
+    return f"{user} (no longer in the social learning team)"
+
+
+def assignees(current_id=None):
+    """The social learning team, and the request's current assignee even if they have left
+    it: an edit that does not touch the assignee keeps them (never someone else silently)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    if current_id is None:
+        return program_admins()
+    return users.filter(TEAM_Q | Q(pk=current_id)).order_by("display_name", "email")
 
 
 class SupportAssignForm(forms.ModelForm):
@@ -160,7 +178,12 @@ class SupportAssignForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["handled_by"].queryset = program_admins()
+        current = self.instance.handled_by_id
+        field = self.fields["handled_by"]
+        field.queryset = assignees(current)
+        field.label_from_instance = lambda user: (
+            former_assignee_label(user) if user.pk == current and not in_team(user) else str(user)
+        )
         self.fields["handled_by"].empty_label = "Nobody yet"
         self.fields[
             "handled_by"

@@ -1,6 +1,7 @@
 """The sponsor dashboard: every sponsored community on one page, in pictures and numbers.
 
-All figures come from a fixed number of aggregate queries, whatever the portfolio's size.
+All figures come from a fixed number of queries, whatever the portfolio's size; each
+community's figures are cached until its data changes (communities.summary).
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, FilteredRelation, Max, Min, OuterRef, Q, Subquery
-from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -19,13 +18,14 @@ from django.utils.safestring import mark_safe
 
 from childcop import permissions
 from childcop.utils import paginate
-from communities.choices import Level, SessionStatus, Stage
-from communities.models import Community, LevelChange, Membership, Session
+from communities import summary as community_summary
+from communities.choices import Level, Stage
+from communities.models import Community
 from value_stories.choices import Cycle
 from value_stories.services import stories_by_cycle
 
 from .choices import CaseStatus, CommitmentStatus
-from .models import BusinessCaseVersion, Commitment
+from .models import Commitment
 
 LEVELS = [("coordinator", "Coordinator"), *Level.choices]
 LEVEL_COLOURS = {
@@ -36,111 +36,48 @@ LEVEL_COLOURS = {
     Level.PERIPHERAL: "#b9cfe9",
     Level.TRANSACTIONAL: "#e3ebf5",
 }
-INWARD_ORDER = [Level.CORE, Level.ACTIVE, Level.OCCASIONAL, Level.PERIPHERAL, Level.TRANSACTIONAL]
-
-
-def _months(now, count=12):
-    tz = timezone.get_current_timezone()
-    first = timezone.localtime(now, tz).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    for _ in range(count - 1):
-        first = (first - timedelta(days=1)).replace(day=1)
-    months, cursor = [], first
-    for _ in range(count):
-        months.append(cursor.date())
-        cursor = (cursor + timedelta(days=32)).replace(day=1)
-    return first, months
-
-
 # Cards per page: the summary covers the whole portfolio, the cards one page of it, so a
 # page costs the same whatever the portfolio's size.
-PAGE_SIZE = 12
+PAGE_SIZE = 8
 
 
-def portfolio(communities, *, user, now=None, page_number=None, per_page=None):
+def portfolio(communities, *, user, now=None, page_number=None, per_page=None, sponsored=False):
     """The dashboard's data for a queryset of communities: a fixed number of queries.
 
-    The summary covers every community; with `per_page`, the cards only the page
-    `page_number` of them (`page` in the result)."""
+    What does not depend on the viewer comes from each community's cached card
+    (communities.summary: recomputed after any write to the community's data), what moves
+    with time or the viewer live: the next sessions, the commitments due, the stories the
+    viewer may read. The summary covers every community; with `per_page`, the cards only
+    the page `page_number` of them (`page` in the result)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    # What the sponsor has been shown: the latest version past its draft.
-    latest_case = (
-        BusinessCaseVersion.objects.filter(community=OuterRef("pk"))
-        .exclude(status=CaseStatus.DRAFT)
-        .order_by("-number")
-    )
-    rows = list(
-        communities.annotate(
-            case_status=Subquery(latest_case.values("status")[:1]),
-            case_number=Subquery(latest_case.values("number")[:1]),
-        )
-        .select_related("agreement")
-        .order_by("name")
-    )
+    rows = list(communities.only("pk", "name", "slug", "domain", "stage").order_by("name"))
     ids = [c.pk for c in rows]
-    first, months = _months(now)
+    data = community_summary.cards(ids, now=now)  # 1 query (their generations) when cached
+    months = community_summary.months(now)[1]
+    stories = stories_by_cycle(ids, user, sponsored=sponsored)
 
-    levels = {}
-    for community_id, level, is_coordinator, n in (
-        Membership.objects.filter(community_id__in=ids)
-        .values_list("community_id", "level", "is_coordinator")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        key = "coordinator" if is_coordinator else level
-        levels.setdefault(community_id, {}).setdefault(key, 0)
-        levels[community_id][key] += n
+    totals = dict.fromkeys([key for key, _ in LEVELS], 0)
+    summary = {"planned": 0, "held": 0, "inwards": 0, "outwards": 0, "endorsed": 0, "stories": 0}
+    for community in rows:
+        card = data[community.pk]
+        for key, _ in LEVELS:
+            totals[key] += card["levels"].get(key, 0)
+        summary["planned"] += card["planned"]
+        summary["held"] += card["held"]
+        summary["inwards"] += card["moved"]["inwards"]
+        summary["outwards"] += card["moved"]["outwards"]
+        summary["endorsed"] += card["case_status"] == CaseStatus.ENDORSED
+        summary["stories"] += stories[community.pk]["total"]
 
-    # "Held": an activity was logged for the session. The join is to these communities'
-    # activities only (their index), not to the program's: the cost stays the portfolio's.
-    def logged():
-        return FilteredRelation("activity", condition=Q(activity__community_id__in=ids))
-
-    held_q = Q(logged__isnull=False)
-    rhythm = {
-        r["community_id"]: r
-        for r in Session.objects.filter(community_id__in=ids)
-        .exclude(status=SessionStatus.CANCELLED)
-        .annotate(logged=logged())
-        .values("community_id")
-        .annotate(
-            planned=Count("id", filter=Q(starts_at__gte=first, starts_at__lte=now)),
-            held=Count("id", filter=Q(starts_at__gte=first, starts_at__lte=now) & held_q),
-            last=Max("starts_at", filter=Q(starts_at__lte=now) & held_q),
-            next=Min("starts_at", filter=Q(starts_at__gt=now)),
-        )
-        .order_by()
-    }
-    monthly = {}
-    for community_id, month, planned, held in (
-        Session.objects.filter(community_id__in=ids, starts_at__gte=first, starts_at__lte=now)
-        .exclude(status=SessionStatus.CANCELLED)
-        .annotate(logged=logged())
-        .annotate(month=TruncMonth("starts_at", tzinfo=timezone.get_current_timezone()))
-        .values_list("community_id", "month")
-        .annotate(planned=Count("id"), held=Count("id", filter=held_q))
-        .order_by()
-    ):
-        key = month.date() if hasattr(month, "date") else month
-        monthly[(community_id, key)] = (planned, held)
-
-    movement = {}
-    for community_id, from_level, to_level, n in (
-        LevelChange.objects.filter(community_id__in=ids, changed_at__gte=now - timedelta(days=90))
-        .exclude(from_level="")
-        .values_list("community_id", "from_level", "to_level")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        if from_level in INWARD_ORDER and to_level in INWARD_ORDER:
-            inwards = INWARD_ORDER.index(to_level) < INWARD_ORDER.index(from_level)
-            bucket = movement.setdefault(community_id, {"inwards": 0, "outwards": 0})
-            bucket["inwards" if inwards else "outwards"] += n
-
+    page = Paginator(rows, per_page).get_page(page_number) if per_page else None
+    shown = list(page.object_list) if page else rows
+    shown_ids = [c.pk for c in shown]
+    upcoming = community_summary.next_sessions(shown_ids, now=now)
     commitments = {}
     for commitment in (
         Commitment.objects.filter(
-            agreement__community_id__in=ids,
+            agreement__community_id__in=shown_ids,
             status=CommitmentStatus.OPEN,
             due__lte=today + timedelta(days=30),
         )
@@ -148,55 +85,34 @@ def portfolio(communities, *, user, now=None, page_number=None, per_page=None):
         .order_by("due")
     ):
         commitments.setdefault(commitment.agreement.community_id, []).append(commitment)
-
-    stories = stories_by_cycle(ids, user)
     cycle_labels = dict(Cycle.choices)
-
-    totals = dict.fromkeys([key for key, _ in LEVELS], 0)
-    summary = {"planned": 0, "held": 0, "inwards": 0, "outwards": 0, "endorsed": 0, "stories": 0}
-    for community in rows:
-        counts = levels.get(community.pk, {})
-        for key, _ in LEVELS:
-            totals[key] += counts.get(key, 0)
-        r = rhythm.get(community.pk, {})
-        moved = movement.get(community.pk, {"inwards": 0, "outwards": 0})
-        summary["planned"] += r.get("planned", 0)
-        summary["held"] += r.get("held", 0)
-        summary["inwards"] += moved["inwards"]
-        summary["outwards"] += moved["outwards"]
-        summary["endorsed"] += community.case_status == CaseStatus.ENDORSED
-        summary["stories"] += stories[community.pk]["total"]
-
-    page = Paginator(rows, per_page).get_page(page_number) if per_page else None
     cards = []
-    for community in page.object_list if page else rows:
-        counts = levels.get(community.pk, {})
-        r = rhythm.get(community.pk, {})
-        moved = movement.get(community.pk, {"inwards": 0, "outwards": 0})
-        agreement = getattr(community, "agreement", None)
+    for community in shown:
+        card = data[community.pk]
+        review_date = card["review_date"]
         cards.append(
             {
                 "community": community,
-                "levels": level_bar(counts),
-                "member_total": sum(counts.values()),
-                "planned": r.get("planned", 0),
-                "held": r.get("held", 0),
-                "last": r.get("last"),
-                "next": r.get("next"),
+                "levels": level_bar(card["levels"]),
+                "member_total": sum(card["levels"].values()),
+                "planned": card["planned"],
+                "held": card["held"],
+                "last": card["last"],
+                "next": upcoming.get(community.pk),
                 "heartbeat": sparkline(
-                    [monthly.get((community.pk, m), (0, 0)) for m in months],
-                    label=f"Sessions held {r.get('held', 0)} of {r.get('planned', 0)} planned "
+                    card["months"],
+                    label=f"Sessions held {card['held']} of {card['planned']} planned "
                     "in the last 12 months",
                 ),
                 "months": months,
-                "moved": moved,
-                "case_status": community.case_status,
-                "case_label": CaseStatus(community.case_status).label
-                if community.case_status
+                "moved": card["moved"],
+                "case_status": card["case_status"],
+                "case_label": CaseStatus(card["case_status"]).label
+                if card["case_status"]
                 else "Not started",
-                "case_number": community.case_number,
-                "review_date": agreement.review_date if agreement else None,
-                "review_overdue": bool(agreement and agreement.review_date < today),
+                "case_number": card["case_number"],
+                "review_date": review_date,
+                "review_overdue": bool(review_date and review_date < today),
                 "commitments": commitments.get(community.pk, []),
                 "stories": stories[community.pk]["total"],
                 "cycles": [
@@ -292,7 +208,11 @@ def dashboard(request):
         # The whole portfolio in the summary, a page of it in cards.
         communities = Community.objects.filter(permissions.sponsored_communities_q(user))
         data = portfolio(
-            communities, user=user, page_number=request.GET.get("page"), per_page=PAGE_SIZE
+            communities,
+            user=user,
+            page_number=request.GET.get("page"),
+            per_page=PAGE_SIZE,
+            sponsored=True,  # every one of them: the stories' visibility rule is simpler
         )
         context = {"heading": "Your communities", **data}
     else:

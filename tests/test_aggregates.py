@@ -58,9 +58,10 @@ def test_the_admin_home_figures_follow_every_write(clients, users, community):
     communities, people, memberships = first["communities"], first["people"], first["memberships"]
     other = CommunityFactory(name="Brand new", slug="brand-new", stage="maturing")
     assert program(clients["admin"])["communities"] == communities + 1
-    assert program(clients["admin"])["without_coordinator_count"] == first[
-        "without_coordinator_count"
-    ] + 1
+    assert (
+        program(clients["admin"])["without_coordinator_count"]
+        == first["without_coordinator_count"] + 1
+    )
     MembershipFactory(community=other, user=users["member"], is_coordinator=True)
     now = program(clients["admin"])
     assert now["memberships"] == memberships + 1

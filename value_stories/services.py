@@ -181,7 +181,7 @@ def bar_chart(rows, *, width=600, bar=18, gap=8, label_width=230) -> dict:
     }
 
 
-def stories_by_cycle(community_ids, user) -> dict[int, dict[str, int]]:
+def stories_by_cycle(community_ids, user, *, sponsored=False) -> dict[int, dict[str, int]]:
     """Approved stories visible to `user`, per community and cycle, in ONE aggregate query.
 
     {community_id: {"immediate": n, …, "transformative": n, "total": n}} for every id
@@ -193,10 +193,16 @@ def stories_by_cycle(community_ids, user) -> dict[int, dict[str, int]]:
     result = {pk: dict(empty) for pk in ids}
     if not ids:
         return result
+    # `sponsored`: every community given is one the user sponsors (their dashboard)
+    visible = (
+        permissions.visible_sponsored_stories_q(user)
+        if sponsored
+        else permissions.visible_stories_q(user)
+    )
     rows = (
         ValueStory.objects.approved()
         .filter(community_id__in=ids)
-        .filter(permissions.visible_stories_q(user))
+        .filter(visible)
         .values("community_id")
         .annotate(total=Count("id"), **_cycle_counts())
         .order_by()

@@ -1,5 +1,7 @@
 """The health-check reminder: one email to each core group member (coordinators included)
-who has not answered an open health check (not closed, its answer date not passed).
+who has not answered an open health check (not closed, its answer date not passed), sent
+once the answer date is CHILDCOP_HEALTH_CHECK_REMIND_DAYS_BEFORE days away or nearer — not
+the day the check opens.
 
 Run daily by beat (migration `0014_health_defaults`) through the thin task
 `communities.tasks.send_health_check_reminders`, and by the management command
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -41,10 +44,13 @@ REMINDER = "health_check_reminder"
 
 
 def open_checks(today):
-    """Health checks still open for answers: not closed, answer date not passed, and their
-    community not closed."""
+    """Health checks to remind of: not closed, their answer date not passed but within
+    CHILDCOP_HEALTH_CHECK_REMIND_DAYS_BEFORE days, and their community not closed."""
+    within = timedelta(days=max(0, settings.CHILDCOP_HEALTH_CHECK_REMIND_DAYS_BEFORE))
     return (
-        HealthCheck.objects.filter(closed_at__isnull=True, answer_by__gte=today)
+        HealthCheck.objects.filter(
+            closed_at__isnull=True, answer_by__gte=today, answer_by__lte=today + within
+        )
         .exclude(community__stage=Stage.CLOSED)
         .select_related("community")
         .order_by("answer_by", "pk")
@@ -102,7 +108,8 @@ def reminder_message(check, user) -> EmailMultiAlternatives:
 
 
 def send_reminders(today=None) -> int:
-    """Remind each core group member, once per open health check they have not answered."""
+    """Remind each core group member, once per open health check they have not answered,
+    when its answer date is near."""
     today = today or timezone.localdate()
     sent = 0
     for check, user in due_reminders(today):

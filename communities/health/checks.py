@@ -9,7 +9,9 @@ readers `can_view_health` (core group, coordinators, admins, the community's spo
 core group, coordinators included; not admins). A closed community is read-only there.
 
 While a check is open, a core group member who has not answered yet does not see the others'
-ratings: independent ratings keep the spread meaningful. Notes are shown without names.
+ratings: independent ratings keep the spread meaningful. Notes are shown without names, in an order
+of their own (by their text): the coordinator's list of who has answered (by name, without
+dates) cannot be matched to them.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Exists, Max, Min, OuterRef, Prefetch, Q, StdDev
 from django.http import Http404
@@ -29,11 +33,11 @@ from childcop import permissions
 from childcop.permissions import get_community_for_user
 from childcop.utils import paginate, posted
 from communities.choices import Level
-from communities.models import Membership
+from communities.models import Community, Membership
 
 from . import radar as radar_geometry
 from .choices import FailureFactor, SuccessFactor
-from .forms import AnswerForm, HealthCheckFilter, OpenHealthCheckForm
+from .forms import AnswerForm, HealthCheckFilter, OpenHealthCheckForm, period_conflicts
 from .models import Dimension, HealthCheck, HealthCheckResponse, HealthRating
 
 # --- services ------------------------------------------------------------------------------
@@ -52,9 +56,24 @@ def active_dimensions():
     return Dimension.objects.filter(is_active=True).order_by("order", "id")
 
 
+class CheckClosed(Exception):
+    """The health check was closed (or deleted) before the answer could be saved."""
+
+
 def open_check(community, *, by, period_start, period_end, answer_by) -> HealthCheck:
-    """Open a health check; IntegrityError if the period was opened meanwhile."""
+    """Open a health check. The community's row is locked and the form's checks asked again
+    (a check overlapping the period, or one still open), so two coordinators opening at once
+    cannot both succeed: ValidationError (for the form) if one was opened meanwhile;
+    IntegrityError if the same period was, on a database without row locks."""
     with transaction.atomic():
+        # the lock (released at commit): openings for one community go one at a time
+        list(Community.objects.select_for_update().filter(pk=community.pk).values_list("pk"))
+        conflicts = period_conflicts(community, period_start, period_end)
+        if conflicts:
+            errors = {}
+            for name, message in conflicts:
+                errors.setdefault(name or NON_FIELD_ERRORS, []).append(message)
+            raise ValidationError(errors)
         return HealthCheck.objects.create(
             community=community,
             period_start=period_start,
@@ -66,9 +85,30 @@ def open_check(community, *, by, period_start, period_end, answer_by) -> HealthC
 
 @transaction.atomic
 def save_answer(
-    check, respondent, *, ratings, success_factors=(), failure_factors=(), notes=""
+    check,
+    respondent,
+    *,
+    ratings,
+    dimensions=None,
+    success_factors=(),
+    failure_factors=(),
+    notes="",
 ) -> HealthCheckResponse:
-    """Create or replace `respondent`'s answer. `ratings`: {dimension id: (score, note)}."""
+    """Create or replace `respondent`'s answer. `ratings`: {dimension id: (score, note)} of
+    the dimensions rated; `dimensions`: the ids of those the form asked about (by default
+    those rated). An earlier answer's ratings of these are replaced ("Can't say" removes
+    one); its ratings of other dimensions (taken out of use since) are kept.
+
+    CheckClosed if the check was closed since `check` was read open (the answer page reads
+    it, then saves): its row is locked and read again here, so an answer is never saved
+    after a closing (which updates that row) committed. A `check` read closed is written to
+    as it is (history: demo data, tests); the views only answer open checks."""
+    state = list(  # the lock: a closing waits for this answer, or this answer for it
+        HealthCheck.objects.select_for_update().filter(pk=check.pk).values_list("closed_at")
+    )
+    if not state or (check.closed_at is None and state[0][0] is not None):
+        raise CheckClosed
+    asked = set(ratings) if dimensions is None else set(dimensions) | set(ratings)
     response, created = HealthCheckResponse.objects.get_or_create(
         health_check=check,
         respondent=respondent,
@@ -83,7 +123,7 @@ def save_answer(
         response.failure_factors = list(failure_factors)
         response.notes = notes
         response.save(update_fields=["success_factors", "failure_factors", "notes", "updated_at"])
-        response.ratings.all().delete()
+        response.ratings.filter(dimension_id__in=asked).delete()
     HealthRating.objects.bulk_create(
         HealthRating(response=response, dimension_id=pk, score=score, note=note)
         for pk, (score, note) in ratings.items()
@@ -163,6 +203,11 @@ class Result:
         return radar_geometry.radar([d.dimension.name for d in self.dimensions], series)
 
 
+def _text_order(text):
+    """Notes go by their text (never by who wrote them or when); names alphabetically."""
+    return (text.casefold(), text)
+
+
 def _round(value, places=1):
     return None if value is None else round(float(value), places)
 
@@ -216,12 +261,14 @@ def combine(check, *, previous=None) -> Result:
                 to_attr="noted",
             )
         )
-        .order_by("submitted_at", "pk")
+        .order_by("respondent__display_name", "pk")
     )
     notes_by_dimension: dict[int, list[str]] = {}
     for response in responses:
         for rating in response.noted:
             notes_by_dimension.setdefault(rating.dimension_id, []).append(rating.note)
+    for noted in notes_by_dimension.values():
+        noted.sort(key=_text_order)
     results = []
     for d in dimensions:
         row = stats.get(d.pk, {})
@@ -244,7 +291,7 @@ def combine(check, *, previous=None) -> Result:
         responses=responses,
         success=count_factors((r.success_factors for r in responses), SuccessFactor.choices),
         failure=count_factors((r.failure_factors for r in responses), FailureFactor.choices),
-        notes=[r.notes for r in responses if r.notes.strip()],
+        notes=sorted((r.notes for r in responses if r.notes.strip()), key=_text_order),
     )
 
 
@@ -308,13 +355,16 @@ def check_open(request, slug):
     if request.method == "POST" and form.is_valid():
         try:
             check = open_check(community, by=request.user, **form.cleaned_data)
+        except ValidationError as error:  # a check opened meanwhile: asked again, locked
+            form.add_error(None, error)
         except IntegrityError:
             form.add_error(None, "This period was opened meanwhile; see the list of health checks.")
         else:
             messages.success(
                 request,
                 f"The health check {check.period_label} is open. The core group answers by "
-                f"{check.answer_by:%-d %B %Y}; those who have not answered get one reminder.",
+                f"{check.answer_by:%-d %B %Y}; those who have not answered get one reminder "
+                f"in the {settings.CHILDCOP_HEALTH_CHECK_REMIND_DAYS_BEFORE} days before.",
             )
             return redirect("communities:health_check_answer", slug=community.slug, pk=check.pk)
     return render(
@@ -350,6 +400,8 @@ def check_detail(request, slug, pk):
         "community": community,
         "check": check,
         "result": result,
+        # by name, without dates: nothing to match against the notes (by their text)
+        "answered": sorted((r.respondent.display_name for r in result.responses), key=_text_order),
         "radar": result.radar(),
         "has_answered": user.pk in answered_ids,
         "can_answer": can_answer,
@@ -374,14 +426,23 @@ def check_answer(request, slug, pk):
     dimensions = list(active_dimensions())
     form = AnswerForm(posted(request), dimensions=dimensions, response=response)
     if request.method == "POST" and form.is_valid():
-        save_answer(
-            check,
-            request.user,
-            ratings=form.ratings(),
-            success_factors=form.cleaned_data["success_factors"],
-            failure_factors=form.cleaned_data["failure_factors"],
-            notes=form.cleaned_data["notes"].strip(),
-        )
+        try:
+            save_answer(
+                check,
+                request.user,
+                ratings=form.ratings(),
+                dimensions=form.dimension_ids,
+                success_factors=form.cleaned_data["success_factors"],
+                failure_factors=form.cleaned_data["failure_factors"],
+                notes=form.cleaned_data["notes"].strip(),
+            )
+        except CheckClosed:
+            messages.error(
+                request,
+                "This health check was closed before your answer arrived: it was not saved. "
+                "The answers given are kept as they were.",
+            )
+            return redirect(check)
         messages.success(
             request,
             "Your answer was "

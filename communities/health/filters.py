@@ -40,18 +40,33 @@ SORT_CHOICES = [
 ]
 
 
-def sponsored_by_name_q(name) -> Q:
-    """Communities covered by a current sponsor appointment of someone whose name contains
-    `name`: a program-wide appointment covers every community, a named one its communities
-    (the rule of `permissions.sponsored_communities_q`, for any person rather than the viewer).
-    """
+def sponsored_by_q(**person) -> Q:
+    """Communities covered by a current sponsor appointment of the people `person` selects
+    (Appointment lookups on `person`, e.g. person__display_name__icontains="ann" or
+    person_id=7): a program-wide appointment covers every community, a named one its
+    communities (the rule of `permissions.sponsored_communities_q`, for any person rather
+    than the viewer)."""
     from sponsorship.choices import Scope
     from sponsorship.models import Appointment
 
-    sponsors = Appointment.objects.current().sponsors().filter(person__display_name__icontains=name)
+    # as the table lists them (overview.sponsors_by_community): people still active
+    sponsors = Appointment.objects.current().sponsors().filter(person__is_active=True, **person)
     return Q(Exists(sponsors.filter(scope=Scope.PROGRAM))) | Q(
         Exists(sponsors.filter(scope=Scope.COMMUNITIES, communities=OuterRef("pk")))
     )
+
+
+def sponsored_by_name_q(name) -> Q:
+    """Communities sponsored by someone whose name contains `name` (the search box)."""
+    return sponsored_by_q(person__display_name__icontains=name)
+
+
+def sponsor_choices(request=None):
+    """Who a sponsor link may name: anyone (the filter then keeps their current appointments).
+    Checked, and the name shown, with one query only when a link was followed."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.only("pk", "display_name", "email")
 
 
 def order_overview(queryset, sort):
@@ -91,6 +106,14 @@ class OverviewFilter(django_filters.FilterSet):
     sponsor = django_filters.CharFilter(
         method="filter_sponsor", label="Sponsor", widget=search_box("Sponsor's name")
     )
+    # The sponsor names in the table link to their communities by the person's id: a name
+    # would also match others whose names contain it ("Ann" and "Joanna").
+    sponsor_id = django_filters.ModelChoiceFilter(
+        queryset=sponsor_choices,
+        method="filter_sponsor_id",
+        label="Sponsored by",
+        widget=HiddenInput,
+    )
     flag = django_filters.ChoiceFilter(
         choices=[(ANY_FLAG, "Any flag"), (NO_FLAG, "No flag"), *Flag.choices],
         method="filter_flag",
@@ -112,6 +135,9 @@ class OverviewFilter(django_filters.FilterSet):
 
     def filter_sponsor(self, queryset, name, value):
         return queryset.filter(sponsored_by_name_q(value))
+
+    def filter_sponsor_id(self, queryset, name, value):
+        return queryset.filter(sponsored_by_q(person_id=value.pk))
 
     def filter_flag(self, queryset, name, value):
         if value == ANY_FLAG:

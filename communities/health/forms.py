@@ -37,6 +37,37 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+def period_conflicts(community, start=None, end=None) -> list[tuple[str | None, str]]:
+    """Why a health check for `start`–`end` cannot be opened now, as (field, message) pairs
+    (field None: the whole form): a check of the community covers part of the period, or one
+    is still open. The form asks this, and `checks.open_check` asks again under a lock."""
+    conflicts = []
+    if start and end:
+        overlapping = (
+            community.health_checks.filter(period_start__lte=end, period_end__gte=start)
+            .order_by("period_start")
+            .first()
+        )
+        if overlapping is not None:
+            conflicts.append(
+                (
+                    "period_start",
+                    f"This period was already assessed: the health check "
+                    f"{overlapping.period_label} covers part of it.",
+                )
+            )
+    still_open = community.health_checks.filter(closed_at__isnull=True).first()
+    if still_open is not None:
+        conflicts.append(
+            (
+                None,
+                f"The health check {still_open.period_label} is still open: close it before "
+                "opening another.",
+            )
+        )
+    return conflicts
+
+
 class OpenHealthCheckForm(forms.ModelForm):
     class Meta:
         model = HealthCheck
@@ -61,9 +92,10 @@ class OpenHealthCheckForm(forms.ModelForm):
         self.fields[
             "period_start"
         ].help_text = "The period the core group looks back on (by default the current quarter)."
-        self.fields[
-            "answer_by"
-        ].help_text = "Core group members who have not answered get one reminder before this date."
+        self.fields["answer_by"].help_text = (
+            "Core group members who have not answered get one reminder in the "
+            f"{settings.CHILDCOP_HEALTH_CHECK_REMIND_DAYS_BEFORE} days before this date."
+        )
 
     def clean_period_start(self):
         start = self.cleaned_data["period_start"]
@@ -80,27 +112,11 @@ class OpenHealthCheckForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("period_start"), cleaned.get("period_end")
-        if start and end:
-            if end < start:
-                self.add_error("period_end", "The period ends before it starts.")
-                return cleaned
-            overlapping = (
-                self.community.health_checks.filter(period_start__lte=end, period_end__gte=start)
-                .order_by("period_start")
-                .first()
-            )
-            if overlapping is not None:
-                self.add_error(
-                    "period_start",
-                    f"This period was already assessed: the health check {overlapping.period_label} "
-                    "covers part of it.",
-                )
-        still_open = self.community.health_checks.filter(closed_at__isnull=True).first()
-        if still_open is not None:
-            raise forms.ValidationError(
-                f"The health check {still_open.period_label} is still open: close it before "
-                "opening another."
-            )
+        if start and end and end < start:
+            self.add_error("period_end", "The period ends before it starts.")
+            return cleaned
+        for name, message in period_conflicts(self.community, start, end):
+            self.add_error(name, message)
         return cleaned
 
     def validate_unique(self):
@@ -111,8 +127,16 @@ class RangeInput(forms.NumberInput):
     input_type = "range"
 
 
+CANT_SAY = "Can't say"
+
+
 class AnswerForm(forms.Form):
-    """One slider (0–5) and an optional note per dimension in use, the factors, notes."""
+    """Per dimension in use: a slider (0–5), a "Can't say" box (no rating for it: the mean
+    and the count leave it out) and an optional note; then the factors and notes.
+
+    "Can't say" starts ticked for a dimension not rated yet, so a slider left untouched
+    records nothing rather than a 0; moving the slider unticks it (the template's script),
+    and rating 0 means unticking it with the slider at 0."""
 
     success_factors = forms.MultipleChoiceField(
         choices=SuccessFactor.choices,
@@ -147,33 +171,80 @@ class AnswerForm(forms.Form):
         for dimension in self.dimensions:
             rating = ratings.get(dimension.pk)
             initial[f"score_{dimension.pk}"] = rating.score if rating else 0
+            initial[f"cant_say_{dimension.pk}"] = rating is None
             initial[f"note_{dimension.pk}"] = rating.note if rating else ""
         super().__init__(*args, initial=initial, **kwargs)
         for dimension in self.dimensions:
             self.fields[f"score_{dimension.pk}"] = forms.IntegerField(
                 label=dimension.name,
+                required=False,  # "Can't say" instead (clean() asks for one or the other)
                 min_value=0,
                 max_value=SCORE_MAX,
                 widget=RangeInput(attrs={"min": 0, "max": SCORE_MAX, "step": 1}),
                 help_text=dimension.meaning,
             )
+            self.fields[f"cant_say_{dimension.pk}"] = forms.BooleanField(
+                label=CANT_SAY,
+                required=False,
+                widget=forms.CheckboxInput(
+                    attrs={
+                        "class": "form-check-input",
+                        "data-cant-say": f"id_score_{dimension.pk}",
+                        "aria-describedby": f"id_score_{dimension.pk}_meaning",
+                    }
+                ),
+            )
             self.fields[f"note_{dimension.pk}"] = forms.CharField(
                 label=f"Note on {dimension.name}",
                 required=False,
                 max_length=HealthRating._meta.get_field("note").max_length,
-            )
+            )  # with an error, Django links it: aria-invalid, aria-describedby="…_error"
 
     def rows(self):
-        """(dimension, slider, note) for the template, in the dimensions' order."""
-        return [(d, self[f"score_{d.pk}"], self[f"note_{d.pk}"]) for d in self.dimensions]
+        """(dimension, slider, "can't say" box, note) for the template, in order."""
+        return [
+            (d, self[f"score_{d.pk}"], self[f"cant_say_{d.pk}"], self[f"note_{d.pk}"])
+            for d in self.dimensions
+        ]
 
     def factor_fields(self):
         return [self["success_factors"], self["failure_factors"]]
 
+    def clean(self):
+        cleaned = super().clean()
+        for d in self.dimensions:
+            score_name = f"score_{d.pk}"
+            if score_name in self.errors:
+                continue
+            score, cant_say = cleaned.get(score_name), cleaned.get(f"cant_say_{d.pk}")
+            if cant_say:
+                if score:  # moved off 0 and "Can't say" still ticked (no script): ask
+                    self.add_error(
+                        score_name,
+                        f"You moved the slider and ticked “{CANT_SAY}”: untick it to give "
+                        "this rating, or put the slider back to 0.",
+                    )
+                elif (cleaned.get(f"note_{d.pk}") or "").strip():
+                    self.add_error(
+                        f"note_{d.pk}",
+                        f"A note goes with a rating: give one, or untick “{CANT_SAY}” — or "
+                        "put this in your general notes.",
+                    )
+            elif score is None:
+                self.add_error(score_name, f"Give a rating from 0 to 5, or tick “{CANT_SAY}”.")
+        return cleaned
+
+    @property
+    def dimension_ids(self) -> list[int]:
+        """The dimensions this form asks about: an answer replaces its ratings of these only."""
+        return [d.pk for d in self.dimensions]
+
     def ratings(self) -> dict[int, tuple[int, str]]:
+        """{dimension id: (score, note)} of the dimensions rated ("Can't say" left out)."""
         return {
             d.pk: (self.cleaned_data[f"score_{d.pk}"], self.cleaned_data[f"note_{d.pk}"].strip())
             for d in self.dimensions
+            if not self.cleaned_data[f"cant_say_{d.pk}"]
         }
 
 

@@ -21,13 +21,16 @@ How it is computed (communities/health/indicators.py is the one place):
 
 - Periods are calendar months in the program's time zone; `period=None` is the current
   month to date. Event indicators count what happened in each month: sessions (planned =
-  not cancelled, held = an activity was logged for it), activities, attendance records
-  and distinct attendees, moves between participation levels (inwards = towards the core
-  group), help requests (answered within the commitment = first answer within the
-  community's `response_commitment_days` working days, over the requests answered or past
-  that deadline), learning loops closed, agenda items addressed (by their last change:
-  agenda items keep no status history), progress reports endorsed (by their first
-  endorsement), value-creation stories approved (by approval date, with their cycles).
+  not cancelled and either held or past the community's heartbeat grace by now, so a
+  session the coordinators may still log is not yet counted as missed — the grace of
+  `reminders.missed_heartbeat_sessions`; held = an activity was logged for it),
+  activities, attendance records and distinct attendees, moves between participation
+  levels (inwards = towards the core group), help requests (answered within the
+  commitment = first answer within the community's `response_commitment_days` working
+  days, over the requests answered or past that deadline), learning loops closed,
+  agenda items addressed (by their last change: agenda items keep no status history),
+  progress reports endorsed (by their first endorsement), value-creation stories approved
+  (by approval date, with their cycles).
 - Indicator keys, by group (unit "%" = a share, "yes/no" = 1/0, else a count; * = state):
   Rhythm: rhythm_adherence (%), sessions_planned, sessions_held, activities;
   Participation: members* (breakdown by level, "coordinator" first), attendance, attendees,
@@ -42,14 +45,16 @@ How it is computed (communities/health/indicators.py is the one place):
   * missed heartbeat — a planned session past the community's heartbeat grace with no
     activity logged, within the last 30 days (reminders.missed_heartbeat_sessions, the
     coordinators' warning email's own definition);
-  * no coordinator — no membership is a coordinator;
+  * no coordinator — no active account is a coordinator (deactivated accounts count for
+    nothing: not as coordinators, not as sponsors);
   * leader neglect — one person holds every leadership role assigned (two or more), or
     every coordinator has neither attended nor logged an activity in the community for
     CHILDCOP_FLAG_COORDINATOR_INACTIVE_DAYS (a coordinator who joined within that time
     counts as active);
   * no sponsor — no officially appointed, current sponsor covers the community (named or
     program-wide), or the agreement's review date has passed;
-  * no story — no value-creation story approved within CHILDCOP_FLAG_NO_STORY_DAYS;
+  * no story — no value-creation story approved within CHILDCOP_FLAG_NO_STORY_DAYS, for a
+    community created longer ago than that;
   * participation falling — distinct attendees over the last
     CHILDCOP_PARTICIPATION_WINDOW_DAYS fell by more than CHILDCOP_FLAG_PARTICIPATION_DROP
     percent against the window before; ignored when the window before had fewer than
@@ -280,6 +285,7 @@ class _Window:
     start: datetime  # the first month's first moment
     as_of: datetime  # now, or the last moment of a past period
     as_of_date: date
+    now: datetime  # the moment of computing (what is known by now: grace periods over)
 
     @classmethod
     def for_period(cls, period, now, count):
@@ -289,7 +295,7 @@ class _Window:
         months = month_starts(period, count)
         end = _aware(add_months(months[-1], 1)) - timedelta(microseconds=1)
         as_of = min(now, end)
-        return cls(months, _aware(months[0]), as_of, timezone.localdate(as_of))
+        return cls(months, _aware(months[0]), as_of, timezone.localdate(as_of), now)
 
 
 def _plain(obj) -> dict:
@@ -364,7 +370,9 @@ class _Data:
             .filter(shared_at__lte=w.as_of)
             .order_by("-shared_at")
         )
-        sponsors = Appointment.objects.current(w.as_of_date).sponsors()
+        sponsors = (
+            Appointment.objects.current(w.as_of_date).sponsors().filter(person__is_active=True)
+        )
         return list(
             Community.objects.filter(pk__in=self.ids)
             .annotate(
@@ -386,7 +394,7 @@ class _Data:
             .values(
                 "pk", "name", "stage", "created_at", "case_status", "last_activity_on",
                 "last_check_at", "last_story_at", "named_sponsors", "program_sponsors",
-                "review_date", "groups_active",
+                "review_date", "groups_active", "heartbeat_grace_days",
             )
             .order_by("pk")
         )  # fmt: skip
@@ -395,7 +403,9 @@ class _Data:
         levels = defaultdict(dict)
         for community_id, level, is_coordinator, n in (
             Membership.objects.filter(community_id__in=self.ids)
-            .values_list("community_id", "level", "is_coordinator")
+            # A deactivated account is no coordinator (see _coordinators): counted at its level.
+            .annotate(coordinating=Q(is_coordinator=True, user__is_active=True))
+            .values_list("community_id", "level", "coordinating")
             .annotate(n=Count("id"))
             .order_by()
         ):
@@ -418,7 +428,9 @@ class _Data:
         ).order_by("-date")
         coordinators = defaultdict(list)
         for row in (
-            Membership.objects.filter(community_id__in=self.ids, is_coordinator=True)
+            Membership.objects.filter(
+                community_id__in=self.ids, is_coordinator=True, user__is_active=True
+            )
             .annotate(
                 last_attended=Subquery(attended.values("activity__date")[:1]),
                 last_logged=Subquery(logged.values("date")[:1]),
@@ -449,7 +461,17 @@ class _Data:
     # -- events, per month -------------------------------------------------------------
 
     def _sessions(self):
+        """Per (community, month): sessions planned and held. Planned: held, or past the
+        community's heartbeat grace by now — one still within it may yet be logged, so it
+        is not counted as missed (the grace of reminders.missed_heartbeat_sessions). The
+        grace values come from the communities already read: no query of their own."""
         w = self.w
+        by_grace = defaultdict(list)
+        for row in self.communities:
+            by_grace[row["heartbeat_grace_days"]].append(row["pk"])
+        due = Q(activity__isnull=False)
+        for days, ids in by_grace.items():
+            due |= Q(community_id__in=ids, starts_at__lt=w.now - timedelta(days=days))
         sessions = {}
         for community_id, month, planned, held in (
             Session.objects.filter(
@@ -458,7 +480,9 @@ class _Data:
             .exclude(status=SessionStatus.CANCELLED)
             .annotate(month=TruncMonth("starts_at", tzinfo=timezone.get_current_timezone()))
             .values_list("community_id", "month")
-            .annotate(planned=Count("id"), held=Count("id", filter=Q(activity__isnull=False)))
+            .annotate(
+                planned=Count("id", filter=due), held=Count("id", filter=Q(activity__isnull=False))
+            )
             .order_by()
         ):
             sessions[(community_id, _month_of(month))] = (planned, held)
@@ -708,11 +732,14 @@ def _community_health(row, data: _Data, w: _Window) -> CommunityHealth:
         "rhythm_adherence", "Rhythm adherence", "Rhythm",
         [_percent(held, planned) for planned, held in sessions], unit="%",
         help="Sessions held (an activity was logged for them) out of the sessions the rhythm "
-        "planned, cancelled ones left out. No data for a month without planned sessions.",
+        "planned, cancelled ones left out; a session still within the heartbeat grace is "
+        "not counted as missed. No data for a month without planned sessions.",
         breakdown={"planned": sessions[-1][0], "held": sessions[-1][1]},
     )  # fmt: skip
     add("sessions_planned", "Sessions planned", "Rhythm", [p for p, _ in sessions],
-        help="Rhythm and one-off sessions in the month (to date), cancelled ones left out.")  # fmt: skip
+        help="Rhythm and one-off sessions in the month (to date), cancelled ones left out; "
+        "a session still within the heartbeat grace counts once it is held or the grace "
+        "is over.")  # fmt: skip
     add("sessions_held", "Sessions held", "Rhythm", [h for _, h in sessions],
         help="Planned sessions with an activity logged for them.")  # fmt: skip
     add("activities", "Activities logged", "Rhythm", monthly(data.activities, int),
@@ -892,7 +919,9 @@ def _flags(row, data: _Data, w: _Window, health: CommunityHealth, roles) -> list
         flags.append(_flag(Flag.NO_SPONSOR, " ".join(sponsorless)))
 
     story_days = settings.CHILDCOP_FLAG_NO_STORY_DAYS
-    if not health.status["stories"]:
+    # A community younger than the window has not had the time to tell one (like "health
+    # check overdue" below).
+    if not health.status["stories"] and row["created_at"] <= w.as_of - timedelta(days=story_days):
         last = row["last_story_at"]
         tail = f"the last one on {_when(timezone.localtime(last))}" if last else "none yet"
         flags.append(_flag(Flag.NO_STORY,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -69,9 +72,14 @@ class HealthCheck(models.Model):
 
     @property
     def period_label(self):
+        """The quarter ("2025 Q1") for exactly a calendar quarter, its first day to its last;
+        else the dates ("1 Jan 2025 – 10 Mar 2025")."""
         start, end = self.period_start, self.period_end
-        if start.day == 1 and (end.month - start.month) % 12 == 2 and start.month % 3 == 1:
-            return f"{start.year} Q{(start.month - 1) // 3 + 1}"
+        if start.day == 1 and start.month % 3 == 1:
+            last_month = start.month + 2
+            last_day = calendar.monthrange(start.year, last_month)[1]
+            if end == date(start.year, last_month, last_day):
+                return f"{start.year} Q{(start.month - 1) // 3 + 1}"
         return f"{start:%-d %b %Y} – {end:%-d %b %Y}"
 
     @property

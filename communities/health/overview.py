@@ -84,25 +84,24 @@ def filtered(request):
 
 
 def sponsors_by_community(communities):
-    """{community id: [sponsor names]} for a list of ids or a subquery of community ids: two
-    queries — named appointments through their community links, and program-wide sponsors
-    (who cover every community)."""
+    """{community id: [(sponsor's id, name)]} for a list of ids or a subquery of community
+    ids, and the program-wide sponsors' names (they cover every community): two queries."""
     from sponsorship.choices import Scope
     from sponsorship.models import Appointment
 
-    current = Appointment.objects.current().sponsors()
+    current = Appointment.objects.current().sponsors().filter(person__is_active=True)
     links = (
         Appointment.communities.through.objects.filter(
             community_id__in=communities,
             appointment__in=current.filter(scope=Scope.COMMUNITIES).values("pk"),
         )
-        .values_list("community_id", "appointment__person__display_name")
-        .order_by("appointment__person__display_name")
+        .values_list("community_id", "appointment__person_id", "appointment__person__display_name")
+        .order_by("appointment__person__display_name", "appointment__person_id")
         .distinct()
     )
     named = {}
-    for community_id, name in links:
-        named.setdefault(community_id, []).append(name)
+    for community_id, person_id, name in links:
+        named.setdefault(community_id, []).append((person_id, name))
     program_wide = list(
         current.filter(scope=Scope.PROGRAM)
         .values_list("person__display_name", flat=True)
@@ -159,7 +158,7 @@ class Row:
     stage: str
     stage_label: str
     domain: str
-    sponsors: list  # [(name, address of the overview filtered by them)]
+    sponsors: list  # [(name, address of the overview filtered by them: by id, not by name)]
     computed: bool = False
     last_activity: str = ""
     sessions: str = ""
@@ -188,7 +187,7 @@ def _rows(communities, named_sponsors):
             stage=community.stage,
             stage_label=stages.get(community.stage, community.stage),
             domain=community.domain,
-            sponsors=[(name, "?" + urlencode({"sponsor": name})) for name in names],
+            sponsors=[(name, "?" + urlencode({"sponsor_id": pk})) for pk, name in names],
         )
         status = getattr(community, "health_status", None)
         if status is not None:
@@ -225,11 +224,13 @@ def _columns(request, sort):
 @require_GET
 def overview(request):
     _require_admin(request)
+    template_partial = bool(request.htmx and not request.htmx.boosted)  # the table only
     filterset, queryset = filtered(request)
     page = paginate(request, queryset)
     sponsors = sponsors_by_community([c.pk for c in page.object_list])
     rows = _rows(page.object_list, sponsors[0])
     sort = filterset.form.cleaned_data.get("sort") or DEFAULT_SORT
+    sponsor = filterset.form.cleaned_data.get("sponsor_id")  # a sponsor's link followed
     label = SORTS[sort.removeprefix("-")][0].lower()
     figures = Community.objects.aggregate(
         communities=Count("pk"),
@@ -244,6 +245,9 @@ def overview(request):
         "sort": sort,
         "sort_label": f"{label}, descending" if sort.startswith("-") else label,
         "program_sponsors": sponsors[1],
+        "sponsor": sponsor,
+        "without_sponsor": querystring_without(request, "page", "sponsor_id"),
+        "partial": template_partial,
         "columns": _columns(request, sort),
         "querystring": querystring_without(request, "page"),
         "export_query": querystring_without(request, "page"),
@@ -255,7 +259,7 @@ def overview(request):
     }
     template = (
         "communities/health/_overview_table.html"
-        if request.htmx and not request.htmx.boosted
+        if template_partial
         else "communities/health/overview.html"
     )
     return render(request, template, context)
@@ -316,7 +320,7 @@ def overview_export(request):
                     "; ".join(flag_labels[k] for k in flags.split() if k in flag_labels),
                     timezone.localtime(computed_at).strftime("%Y-%m-%d %H:%M"),
                 ]
-            sponsors = named.get(pk, []) + program_wide
+            sponsors = [name for _, name in named.get(pk, [])] + program_wide
             yield [name, f"{address}{slug}/", stages.get(stage, stage), domain,
                    "; ".join(sponsors), *figures]  # fmt: skip
 

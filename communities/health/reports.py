@@ -1,8 +1,11 @@
 """Monthly health reports: a frozen snapshot per community, and the program report.
 
-`generate_reports(period)` is what the monthly beat task (`communities.tasks.
-generate_health_reports`) and `manage.py generate_health_reports` run. For the month
-`period` (its first day; by default the previous calendar month) it:
+`generate_reports(period)` is what the daily beat task (`communities.tasks.
+generate_health_reports`, 06:30) and `manage.py generate_health_reports` run. For the
+month `period` (its first day; by default the previous calendar month) it works in two
+phases, so that a mail server that is down never stops a month's reports being made:
+
+Phase 1 — the reports, no email:
 
 1. walks the communities in batches of ``settings.CHILDCOP_HEALTH_BATCH_SIZE`` (keyset
    pagination by id). Which communities: every one that was not closed before the month
@@ -15,19 +18,33 @@ generate_health_reports`) and `manage.py generate_health_reports` run. For the m
    ``bulk_create(ignore_conflicts=True)`` under the unique (community, period)
    constraint — a re-run, a retry or a second worker racing creates nothing twice and
    never overwrites a stored report: a report's data is frozen when it is generated;
-3. reads back the stored reports of the batch (whoever wrote them) and emails each one's
-   highlights to the community's coordinators and current sponsors, each email claimed
-   in ``SentEmail`` (kind ``health_report``, key the report id) in the transaction that
-   sends it, over one mail connection per batch;
-4. after the last batch (only when run for every community) gets-or-creates the period's
+   then reads back the stored reports of the batch (whoever wrote them);
+3. after the last batch (only when run for every community) gets-or-creates the period's
    ``ProgramReport`` — every community's stage, flags and trends, biggest changes first,
-   built from the stored snapshots — and emails it to the program admins (claimed once).
+   built from the stored snapshots. It is written last, so once it exists every report
+   of the month does: a later run for the whole program skips phase 1 (one query).
+
+Phase 2 — the emails (unless ``send_emails=False``):
+
+4. walks the month's stored reports in batches and emails each one's highlights to the
+   community's coordinators and the sponsors named for it, each email claimed in
+   ``SentEmail`` (kind ``health_report``, key the report id) in the transaction that
+   sends it, over one mail connection per batch;
+5. emails the program report to the program admins and the program-wide sponsors (who
+   get it instead of one email per community), claimed once each.
+
+A mail failure (OSError: SMTP or socket) ends phase 2 and propagates, so the task retries;
+every report is in place by then, the failed email's claim is rolled back, and the next
+run — a retry, or the next daily tick — sends only what is unsent. The daily schedule
+makes this automatic: the first run of a month makes the reports, later runs find them
+made and send whatever a failure left unsent (a handful of queries per batch).
 
 Queries: a constant number per batch whatever its size (see the comments in
-`_report_batch`), plus a constant number per run. Emails are per recipient by nature:
-each costs exactly one INSERT (its claim; the transaction around it adds a savepoint pair
-only when the job itself runs inside a transaction). Emails already claimed are skipped
-without a query per recipient. Time grows linearly with the number of communities.
+`_report_batch` and `_email_batch`), plus a constant number per run. Emails are per
+recipient by nature: each costs exactly one INSERT (its claim; the transaction around it
+adds a savepoint pair only when the job itself runs inside a transaction). Emails already
+claimed are skipped without a query per recipient, and a batch whose emails are all sent
+reads no snapshot. Time grows linearly with the number of communities.
 """
 
 from __future__ import annotations
@@ -43,7 +60,9 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, IntegerField, OuterRef, Q
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -275,6 +294,7 @@ def report_url(community: dict, report_id: int) -> str:
 
 
 def report_message(report, community: dict, user, reason: str, connection):
+    """`community`: the community's current "name" and "slug" (its link)."""
     facts = highlights(report.data)
     context = {
         "user": user,
@@ -313,8 +333,10 @@ def _program_wide_sponsors(today):
     return {a.person_id: a.person for a in appointments}
 
 
-def _recipients(community_ids, today, program_sponsors):
-    """{community id: {user id: (user, reason)}}: coordinators, then current sponsors.
+def _recipients(community_ids, today):
+    """{community id: {user id: (user, reason)}}: active coordinators, then the active,
+    current sponsors named for the community. Program-wide sponsors are not here: they get
+    the program report instead (see `program_recipients`).
 
     Two queries for the batch: the coordinators' memberships with their users, and the
     named sponsors' appointment links with their people.
@@ -340,9 +362,6 @@ def _recipients(community_ids, today, program_sponsors):
     for link in named.order_by("community_id", "appointment__person_id"):
         person = link.appointment.person
         found[link.community_id].setdefault(person.pk, (person, "sponsor"))
-    for recipients in found.values():
-        for pk, person in program_sponsors.items():
-            recipients.setdefault(pk, (person, "sponsor"))
     return found
 
 
@@ -354,18 +373,59 @@ def _claimed(kind: str, keys) -> set[tuple[int, str]]:
     )
 
 
-def _email_batch(stored, communities, today, program_sponsors) -> int:
-    if not stored:
-        return 0
-    recipients = _recipients(list(stored), today, program_sponsors)  # 2 queries
-    claimed = _claimed(KIND, [str(r.pk) for r in stored.values()])  # 1 query
+def _email_batch(page, today) -> int:
+    """Email the reports of one page [{pk, community_id, name, slug}]; a constant number of
+    queries, then one INSERT per email sent (its claim)."""
+    recipients = _recipients([row["community_id"] for row in page], today)  # 2
+    claimed = _claimed(KIND, [str(row["pk"]) for row in page])  # 1
+    wanted = [
+        (row, user, reason)
+        for row in page
+        for user, reason in recipients[row["community_id"]].values()
+        if (user.pk, str(row["pk"])) not in claimed
+    ]
+    if not wanted:
+        return 0  # all sent already: no snapshot read
+    # 1: the snapshots of the reports that still have an email to send.
+    stored = HealthReport.objects.in_bulk({row["pk"] for row, _, _ in wanted})
     pending = [
-        (user, str(report.pk), partial(report_message, report, communities[pk], user, reason))
-        for pk, report in stored.items()
-        for user, reason in recipients[pk].values()
-        if (user.pk, str(report.pk)) not in claimed
+        (
+            user,
+            str(row["pk"]),
+            partial(
+                report_message,
+                stored[row["pk"]],
+                {"pk": row["community_id"], "name": row["name"], "slug": row["slug"]},
+                user,
+                reason,
+            ),
+        )
+        for row, user, reason in wanted
     ]
     return _send_all(pending, KIND)
+
+
+def _email_reports(period, community_ids, today, batch_size) -> int:
+    """Phase 2: every stored report of `period` (of `community_ids`, or all) emailed to whoever
+    has not had it yet, in batches by community id."""
+    reports = HealthReport.objects.filter(period=period)
+    if community_ids is not None:
+        reports = reports.filter(community_id__in=list(community_ids))
+    sent, last = 0, 0
+    while True:
+        # 1 per batch: the next reports, with their community's current name and slug.
+        page = list(
+            reports.filter(community_id__gt=last)
+            .order_by("community_id")
+            .values("pk", "community_id", name=F("community__name"), slug=F("community__slug"))[
+                :batch_size
+            ]
+        )
+        if page:
+            last = page[-1]["community_id"]
+            sent += _email_batch(page, today)
+        if len(page) < batch_size:
+            return sent
 
 
 def _send_all(pending, kind: str) -> int:
@@ -386,8 +446,8 @@ def _send_all(pending, kind: str) -> int:
 # --- One batch ------------------------------------------------------------------------------
 
 
-def _report_batch(batch, period, now, run, *, send_emails, program_sponsors):
-    """Reports (and emails) for one batch of communities; a constant number of queries."""
+def _report_batch(batch, period, now, run):
+    """Reports for one batch of communities (no email); a constant number of queries."""
     ids = [c["pk"] for c in batch]
     communities = {c["pk"]: c for c in batch}
     # 1: which reports of the period exist already (a re-run computes nothing again).
@@ -424,8 +484,8 @@ def _report_batch(batch, period, now, run, *, send_emails, program_sponsors):
             ],
             ignore_conflicts=True,
         )
-    # 1: the stored reports of the batch, whoever wrote them: emails and the program report
-    # are built from these frozen snapshots only.
+    # 1: the stored reports of the batch, whoever wrote them: the program report is built
+    # from these frozen snapshots only.
     stored = {
         r.community_id: r
         for r in HealthReport.objects.filter(community_id__in=ids, period=period).order_by(
@@ -433,14 +493,7 @@ def _report_batch(batch, period, now, run, *, send_emails, program_sponsors):
         )
     }
     created = sum(1 for r in stored.values() if report_context(r.data).get("run") == run)
-    # 3 (when anything is to be sent): recipients (2) and the claims already made (1); then
-    # one INSERT per email sent (its claim).
-    sent = (
-        _email_batch(stored, communities, timezone.localdate(now), program_sponsors)
-        if send_emails
-        else 0
-    )
-    return stored, created, sent
+    return stored, created
 
 
 # --- The program report ---------------------------------------------------------------------
@@ -536,14 +589,35 @@ def program_admins():
     ).order_by("pk")
 
 
-def program_message(report: ProgramReport, user, connection):
+def program_recipients(today) -> dict:
+    """{user id: (user, reason)}: the program admins ("admin"), then the active program-wide
+    sponsors ("sponsor"), who read the program report rather than one email per
+    community. Two queries."""
+    found = {admin.pk: (admin, "admin") for admin in program_admins()}
+    for pk, person in _program_wide_sponsors(today).items():
+        found.setdefault(pk, (person, "sponsor"))
+    return found
+
+
+def program_message(report: ProgramReport, user, reason: str, connection):
+    """The program report's email. Program admins get its link; program-wide sponsors (who
+    cannot open the program pages) get each listed community's report link instead."""
     data = report.data
+    top = []
+    for row in data.get("rows", [])[:5]:
+        line = labelled(row)
+        if row.get("slug") and row.get("report_id"):
+            line["url"] = report_url(row, row["report_id"])
+        top.append(line)
     context = {
         "user": user,
         "report": report,
         "data": data,
-        "top": [labelled(row) for row in data.get("rows", [])[:5]],
-        "url": settings.SITE_URL + reverse("program:report", args=[report.pk]),
+        "top": top,
+        "reason": reason,
+        "url": settings.SITE_URL + reverse("program:report", args=[report.pk])
+        if reason == "admin"
+        else "",
     }
     message = EmailMultiAlternatives(
         subject=(
@@ -561,24 +635,24 @@ def program_message(report: ProgramReport, user, connection):
     return message
 
 
-def _program_report(period, rows, now, *, send_emails):
+def _program_report(period, rows, now):
     # 1 select (+1 insert when created): get_or_create under the unique
     # period; a report already there (another run, a race) is kept as it is.
-    report, created = ProgramReport.objects.get_or_create(
+    return ProgramReport.objects.get_or_create(
         period=period, defaults={"generated_at": now, "data": program_data(period, rows, now)}
     )
-    sent = 0
-    if send_emails:
-        admins = list(program_admins())  # 1
-        claimed = _claimed(PROGRAM_KIND, [str(report.pk)])  # 1
-        key = str(report.pk)
-        pending = [
-            (admin, key, partial(program_message, report, admin))
-            for admin in admins
-            if (admin.pk, key) not in claimed
-        ]
-        sent = _send_all(pending, PROGRAM_KIND)
-    return report, created, sent
+
+
+def _email_program_report(report, today) -> int:
+    recipients = program_recipients(today)  # 2: the admins, the program-wide sponsors
+    key = str(report.pk)
+    claimed = _claimed(PROGRAM_KIND, [key])  # 1
+    pending = [
+        (user, key, partial(program_message, report, user, reason))
+        for user, reason in recipients.values()
+        if (user.pk, key) not in claimed
+    ]
+    return _send_all(pending, PROGRAM_KIND)
 
 
 # --- The job --------------------------------------------------------------------------------
@@ -589,16 +663,15 @@ def generate_reports(period=None, *, community_ids=None, now=None, send_emails=T
 
     Returns what happened: the period, communities reported on, reports created by this
     run (0 on a re-run), emails sent, and the program report's id and whether it was
-    created (None when run for chosen communities only).
+    created (None when run for chosen communities only). A mail failure (OSError) is
+    raised after phase 1 is complete: the next run sends what is unsent.
     """
     now = now or timezone.now()
     period = default_period(now) if period is None else period.replace(day=1)
     if period >= timezone.localdate(now).replace(day=1):
         raise ValueError(f"{period:%B %Y} has not ended yet: a month is reported on once over.")
-    run = uuid.uuid4().hex
     batch_size = max(1, settings.CHILDCOP_HEALTH_BATCH_SIZE)
-    communities = reportable_communities(period, community_ids)
-    program_sponsors = _program_wide_sponsors(timezone.localdate(now)) if send_emails else {}
+    today = timezone.localdate(now)
     result = {
         "period": period.isoformat(),
         "communities": 0,
@@ -608,6 +681,44 @@ def generate_reports(period=None, *, community_ids=None, now=None, send_emails=T
         "program_report_created": False,
         "program_emails": 0,
     }
+    program = None
+    if community_ids is None:
+        # 1: the month's program report, without its data. It is written after the last
+        # snapshot, so when it exists the month's reports are made: skip phase 1.
+        program = (
+            ProgramReport.objects.filter(period=period)
+            .defer("data")
+            .annotate(reported=Cast(KT("data__communities"), IntegerField()))
+            .first()
+        )
+    if program is None:
+        program = _make_reports(period, community_ids, now, batch_size, result)
+    else:
+        result["communities"] = program.reported or 0
+    if program is not None:
+        result["program_report"] = program.pk
+    if send_emails:
+        try:
+            result["emails"] = _email_reports(period, community_ids, today, batch_size)
+            if program is not None:
+                result["program_emails"] = _email_program_report(program, today)
+        except OSError:
+            logger.warning(
+                "Health reports for %s are made, but sending their emails failed; the next "
+                "run sends what is unsent: %s",
+                period,
+                result,
+            )
+            raise
+    logger.info("Health reports for %s: %s", period, result)
+    return result
+
+
+def _make_reports(period, community_ids, now, batch_size, result):
+    """Phase 1: every missing snapshot of `period`, then (for the whole program) the program
+    report, which it returns. No email."""
+    run = uuid.uuid4().hex
+    communities = reportable_communities(period, community_ids)
     rows, last = [], 0
     while True:
         # 1 per batch: the next communities by id (keyset pagination).
@@ -616,27 +727,20 @@ def generate_reports(period=None, *, community_ids=None, now=None, send_emails=T
             .order_by("pk")
             .values("pk", "name", "slug", "stage")[:batch_size]
         )
-        if not batch:
+        if batch:
+            last = batch[-1]["pk"]
+            stored, created = _report_batch(batch, period, now, run)
+            result["communities"] += len(stored)
+            result["created"] += created
+            if community_ids is None:
+                rows.extend(program_row(report) for report in stored.values())
+        if len(batch) < batch_size:
             break
-        last = batch[-1]["pk"]
-        stored, created, sent = _report_batch(
-            batch,
-            period,
-            now,
-            run,
-            send_emails=send_emails,
-            program_sponsors=program_sponsors,
-        )
-        result["communities"] += len(stored)
-        result["created"] += created
-        result["emails"] += sent
-        if community_ids is None:
-            rows.extend(program_row(report) for report in stored.values())
-    if community_ids is None:
-        report, created, sent = _program_report(period, rows, now, send_emails=send_emails)
-        result.update(program_report=report.pk, program_report_created=created, program_emails=sent)
-    logger.info("Health reports for %s: %s", period, result)
-    return result
+    if community_ids is not None:
+        return None
+    report, created = _program_report(period, rows, now)
+    result["program_report_created"] = created
+    return report
 
 
 def seed_demo(months: int = 2) -> list[dict]:

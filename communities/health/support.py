@@ -83,17 +83,22 @@ def _queue(request):
 def support_queue(request):
     """The social learning team's queue: requests from coordinators and practice groups."""
     _require_queue(request)
+    partial = bool(request.htmx and not request.htmx.boosted)  # the table only
     filterset = _queue(request)
+    admins = list(program_admins().only("pk", "display_name", "email"))
     context = {
         "filter": filterset,
         "page": paginate(request, filterset.qs),
         "querystring": querystring_without(request, "page"),
-        "admins": list(program_admins().only("pk", "display_name", "email")),
+        # each row's select: these, and its assignee if they have left the team since
+        "admins": admins,
+        "admin_ids": {admin.pk for admin in admins},
         "statuses": SupportStatus.choices,
+        "partial": partial,
     }
     template = (
         "communities/health/_support_table.html"
-        if request.htmx and not request.htmx.boosted
+        if partial
         else "communities/health/support_queue.html"
     )
     return render(request, template, context)

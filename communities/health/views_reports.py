@@ -13,7 +13,11 @@ from __future__ import annotations
 from datetime import date
 
 import django_filters
+from django import forms
 from django.core.exceptions import PermissionDenied
+from django.db.models import IntegerField
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -130,8 +134,15 @@ def report_page(report: HealthReport) -> dict:
     }
 
 
+class YearFilter(django_filters.NumberFilter):
+    """A whole year within bounds: a date lookup on year 0, -3 or 99999999999 would fail
+    in the database, so such a value is a form error (and the filter is ignored)."""
+
+    field_class = forms.IntegerField
+
+
 class ReportFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="period__year", label="Year")
+    year = YearFilter(field_name="period__year", label="Year", min_value=2000, max_value=2999)
 
     class Meta:
         model = HealthReport
@@ -196,7 +207,17 @@ def _require_admin(user):
 @require_safe
 def program_report_list(request):
     _require_admin(request.user)
-    page = paginate(request, ProgramReport.objects.order_by("-period"))
+    # The list shows two figures of each report: read them from its JSON in the database
+    # (SQLite and PostgreSQL alike) instead of loading every report's data.
+    reports = (
+        ProgramReport.objects.defer("data")
+        .annotate(
+            communities=Cast(KT("data__communities"), IntegerField()),
+            flagged=Cast(KT("data__flagged"), IntegerField()),
+        )
+        .order_by("-period")
+    )
+    page = paginate(request, reports)
     return render(request, "communities/health/program_reports.html", {"page": page})
 
 

@@ -70,9 +70,12 @@ SCHEDULES = [
     (
         "Health: monthly reports",
         "communities.tasks.generate_health_reports",
-        {"minute": "30", "hour": "6", "day_of_month": "1"},
-        "Monthly, on the 1st: freeze last month's health report for every community and the "
-        "program report, and email coordinators and sponsors the highlights.",
+        {"minute": "30", "hour": "6", "day_of_month": "*"},
+        "Daily at 06:30. The first run of each month freezes last month's health report for "
+        "every community and the program report; then it emails the highlights to each "
+        "community's coordinators and named sponsors, and the program report to the program "
+        "admins and program-wide sponsors. Later runs find the reports made and send only "
+        "what a mail failure left unsent (each email goes out once).",
     ),
     (
         "Health: health check reminders",

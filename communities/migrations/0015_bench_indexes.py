@@ -5,19 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('communities', '0014_health_defaults'),
+        ("communities", "0014_health_defaults"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(fields=['community', '-joined_on', '-id'], name='membership_newest_idx'),
+            model_name="membership",
+            index=models.Index(
+                fields=["community", "-joined_on", "-id"], name="membership_newest_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(condition=models.Q(('is_coordinator', True)), fields=['community'], name='membership_coordinator_idx'),
+            model_name="membership",
+            index=models.Index(
+                condition=models.Q(("is_coordinator", True)),
+                fields=["community"],
+                name="membership_coordinator_idx",
+            ),
         ),
     ]

@@ -3,9 +3,12 @@ closing; who may do what; invalid input; closed communities; query counts."""
 
 import importlib
 import math
-from datetime import date, timedelta
+import re
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,7 +18,7 @@ from childcop.accounts.factories import UserFactory
 from communities.choices import Level, Stage
 from communities.factories import CommunityFactory, MembershipFactory
 from communities.health import checks, radar
-from communities.health.forms import period_containing, previous_period
+from communities.health.forms import OpenHealthCheckForm, period_containing, previous_period
 from communities.health.models import Dimension, HealthCheck, HealthCheckResponse, HealthRating
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +104,25 @@ def check(users, community):
 )
 def test_periods_are_aligned_to_the_calendar(day, every, expected):
     assert period_containing(day, every) == expected
+
+
+@pytest.mark.parametrize(
+    "start,end,label",
+    [
+        (date(2025, 1, 1), date(2025, 3, 31), "2025 Q1"),
+        (date(2025, 10, 1), date(2025, 12, 31), "2025 Q4"),
+        (date(2024, 4, 1), date(2024, 6, 30), "2024 Q2"),
+        # not exactly a calendar quarter: the dates
+        (date(2025, 1, 1), date(2025, 3, 10), "1 Jan 2025 – 10 Mar 2025"),
+        (date(2025, 10, 1), date(2026, 12, 31), "1 Oct 2025 – 31 Dec 2026"),
+        (date(2025, 1, 1), date(2026, 3, 31), "1 Jan 2025 – 31 Mar 2026"),
+        (date(2025, 1, 2), date(2025, 3, 31), "2 Jan 2025 – 31 Mar 2025"),
+        (date(2025, 2, 1), date(2025, 4, 30), "1 Feb 2025 – 30 Apr 2025"),
+        (date(2025, 7, 1), date(2025, 9, 29), "1 Jul 2025 – 29 Sep 2025"),
+    ],
+)
+def test_a_quarter_label_only_for_exactly_a_calendar_quarter(start, end, label):
+    assert HealthCheck(period_start=start, period_end=end).period_label == label
 
 
 def test_the_period_follows_the_setting_and_the_previous_one_comes_before(settings):
@@ -219,6 +241,45 @@ def test_another_communitys_check_does_not_count(clients, community):
     assert HealthCheck.objects.filter(community=community).count() == 1
 
 
+@contextmanager
+def meanwhile(action):
+    """Run `action` (another person's request, committed) just before the request under test
+    opens its first transaction (savepoint) — after its form was validated, before it saves."""
+    done = []
+
+    def wrapper(execute, sql, params, many, context):
+        if not done and sql.startswith("SAVEPOINT"):
+            done.append(True)
+            action()
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        yield
+    assert done, "the request never opened a transaction"
+
+
+def test_a_check_opened_meanwhile_is_caught_when_opening(clients, users, community):
+    """Two coordinators at once: the second one's form was valid, but by the time it saves
+    another check is open; open_check asks again under the community's lock."""
+    previous = previous_period(period_containing(timezone.localdate())[0])[0]
+    with meanwhile(lambda: make_check(community, previous)):  # still open
+        response = clients["coordinator"].post(url("health_check_open", community), open_data())
+    assert response.status_code == 200
+    assert "still open" in str(response.context["form"].non_field_errors())
+    assert HealthCheck.objects.count() == 1
+
+
+def test_an_overlapping_check_opened_meanwhile_is_refused_by_the_service(users, community):
+    form = OpenHealthCheckForm(open_data(), community=community)
+    assert form.is_valid()
+    start = form.cleaned_data["period_start"]
+    make_check(community, start + timedelta(days=10), closed=True)  # overlaps, closed
+    with pytest.raises(ValidationError) as raised:
+        checks.open_check(community, by=users["coordinator"], **form.cleaned_data)
+    assert "already assessed" in str(raised.value.message_dict["period_start"])
+    assert HealthCheck.objects.count() == 1
+
+
 # --- answering --------------------------------------------------------------------------
 
 
@@ -238,6 +299,12 @@ def test_core_group_members_rate_every_dimension_on_sliders(clients, users, comm
         ) in html
         assert f'id="id_score_{d.pk}_meaning">{d.meaning}</div>' in html
         assert f'<output for="id_score_{d.pk}"' in html
+        # nothing rated yet: "Can't say" is ticked, so an untouched slider records no 0
+        assert re.search(
+            rf'<input type="checkbox" name="cant_say_{d.pk}" [^>]*id="id_cant_say_{d.pk}" checked>',
+            html,
+        )
+        assert f'Can&#x27;t say<span class="visually-hidden"> about {d.name}</span>' in html
     assert 'type="checkbox" name="success_factors" value="trust"' in html
     assert 'type="checkbox" name="failure_factors" value="groupthink"' in html
 
@@ -339,6 +406,128 @@ def test_only_dimensions_in_use_are_rated(clients, community, check):
         clients["core"].post(url("health_check_answer", community, check), data).status_code == 302
     )
     assert not HealthRating.objects.filter(dimension=dropped).exists()
+
+
+def test_changing_an_answer_keeps_the_rating_of_a_dimension_taken_out_of_use(
+    clients, users, community, check
+):
+    endpoint = url("health_check_answer", community, check)
+    assert clients["core"].post(endpoint, answer_data(2)).status_code == 302
+    retired = dimensions()[-1]
+    Dimension.objects.filter(pk=retired.pk).update(is_active=False)
+    data = answer_data(4)  # the dimensions in use: the retired one is not asked
+    assert f"score_{retired.pk}" not in data
+    assert clients["core"].post(endpoint, data).status_code == 302
+    saved = HealthCheckResponse.objects.get()
+    scores = dict(saved.ratings.values_list("dimension_id", "score"))
+    assert scores[retired.pk] == 2  # the earlier rating of the retired dimension stays
+    assert {s for pk, s in scores.items() if pk != retired.pk} == {4}
+    assert len(scores) == len(dimensions()) + 1
+
+
+# --- "Can't say" ------------------------------------------------------------------------------
+
+
+def test_cant_say_stores_no_rating_and_stays_out_of_the_mean_and_count(
+    clients, users, community, check
+):
+    first, second = dimensions()[:2]
+    endpoint = url("health_check_answer", community, check)
+    # the core member ticks "Can't say" on the first dimension (the slider stays at 0)
+    data = answer_data(4, **{f"score_{first.pk}": 0, f"cant_say_{first.pk}": "on"})
+    assert clients["core"].post(endpoint, data).status_code == 302
+    saved = HealthCheckResponse.objects.get(respondent=users["core"])
+    assert not saved.ratings.filter(dimension=first).exists()
+    assert saved.ratings.get(dimension=second).score == 4
+    # the coordinator rates the first dimension 2 (a real rating: "Can't say" unticked)
+    assert clients["coordinator"].post(endpoint, answer_data(2)).status_code == 302
+    rows = {r.dimension.pk: r for r in checks.combine(check).dimensions}
+    assert (rows[first.pk].count, rows[first.pk].mean, rows[first.pk].low) == (1, 2.0, 2)
+    assert (rows[second.pk].count, rows[second.pk].mean) == (2, 3.0)
+    # when changing the answer, the dimension without a rating shows "Can't say" ticked
+    form = clients["core"].get(endpoint).context["form"]
+    assert form[f"cant_say_{first.pk}"].value() is True
+    assert form[f"cant_say_{second.pk}"].value() is False
+    assert form[f"score_{second.pk}"].value() == 4
+    # and saying "Can't say" later takes the earlier rating away
+    data = answer_data(4, **{f"cant_say_{second.pk}": "on", f"score_{second.pk}": 0})
+    assert clients["core"].post(endpoint, data).status_code == 302
+    assert not saved.ratings.filter(dimension=second).exists()
+    assert saved.ratings.filter(dimension=first).exists()  # rated now: unticked, slider at 4
+
+
+@pytest.mark.parametrize(
+    "extra,field,message",
+    [
+        # a slider moved with "Can't say" still ticked (no script): which one is meant?
+        ({"score": 3, "cant_say": "on"}, "score", "untick it to give this rating"),
+        # a note on a dimension said "Can't say" would be lost: said so
+        ({"score": 0, "cant_say": "on", "note": "No idea"}, "note", "A note goes with a rating"),
+    ],
+)
+def test_cant_say_with_a_rating_or_a_note_asks(clients, community, check, extra, field, message):
+    first = dimensions()[0]
+    data = answer_data(3)
+    data.update({f"{key}_{first.pk}": value for key, value in extra.items()})
+    response = clients["core"].post(url("health_check_answer", community, check), data)
+    assert response.status_code == 200
+    assert message in str(response.context["form"].errors[f"{field}_{first.pk}"])
+    assert not HealthCheckResponse.objects.exists()
+
+
+# --- errors are announced -------------------------------------------------------------------
+
+
+def test_a_slider_and_a_note_with_an_error_are_marked_and_linked_to_it(clients, community, check):
+    first = dimensions()[0]
+    data = answer_data(**{f"score_{first.pk}": 9, f"note_{first.pk}": "x" * 301})
+    html = clients["core"].post(url("health_check_answer", community, check), data).content
+    html = html.decode()
+    slider = re.search(rf'<input type="range"[^>]*name="score_{first.pk}"[^>]*>', html)[0]
+    assert 'aria-invalid="true"' in slider
+    assert f'aria-describedby="id_score_{first.pk}_meaning id_score_{first.pk}_error"' in slider
+    assert f'<div class="invalid-feedback d-block" id="id_score_{first.pk}_error">' in html
+    note = re.search(rf'<input type="text" name="note_{first.pk}"[^>]*>', html)[0]
+    assert 'aria-invalid="true"' in note
+    assert f'aria-describedby="id_note_{first.pk}_error"' in note
+    assert f'<div class="invalid-feedback d-block" id="id_note_{first.pk}_error">' in html
+    # the sliders without an error are not marked
+    other = re.search(rf'<input type="range"[^>]*name="score_{dimensions()[1].pk}"[^>]*>', html)
+    assert "aria-invalid" not in other[0] and "_error" not in other[0]
+
+
+# --- closing while someone answers ----------------------------------------------------------
+
+
+def test_an_answer_is_not_saved_once_the_check_was_closed_meanwhile(
+    clients, users, community, check
+):
+    """The answer page read the check open and validated the form; the coordinator closed it
+    before the answer was saved: save_answer reads the locked row again and refuses."""
+    endpoint = url("health_check_answer", community, check)
+    with meanwhile(lambda: checks.close_check(check)):
+        response = clients["core"].post(endpoint, answer_data(3))
+    assert response.status_code == 302 and response.url == check.get_absolute_url()
+    assert not HealthCheckResponse.objects.exists()
+    assert not HealthRating.objects.exists()
+    page = clients["core"].get(response.url).content.decode()
+    assert "closed before your answer arrived: it was not saved" in page
+
+
+def test_save_answer_rechecks_the_check_it_was_given(users, community, check):
+    stale = HealthCheck.objects.get(pk=check.pk)  # read while open
+    checks.close_check(check)
+    with pytest.raises(checks.CheckClosed):
+        answer(stale, users["core"], 3)
+    assert not HealthCheckResponse.objects.exists()
+    # a change of an answer is refused alike, and the earlier answer stays as it was
+    reopened = make_check(community, previous_period(check.period_start)[0])
+    answer(reopened, users["core"], 1)
+    stale = HealthCheck.objects.get(pk=reopened.pk)
+    checks.close_check(reopened)
+    with pytest.raises(checks.CheckClosed):
+        answer(stale, users["core"], 5)
+    assert set(HealthRating.objects.values_list("score", flat=True)) == {1}
 
 
 @pytest.mark.parametrize(
@@ -509,6 +698,44 @@ def test_the_coordinator_sees_who_has_answered_and_who_has_not(clients, users, c
     assert "Who has answered" not in sponsor.content.decode()
 
 
+def test_notes_cannot_be_matched_to_the_list_of_who_answered(clients, users, community, check):
+    """Who answered: by name, without dates; the notes: by their text. Neither follows the
+    order in which people answered, so the Nth note is not the Nth name."""
+    first = dimensions()[0]
+    people = []
+    # answered in this order: Zoe, Adam, Mia; their notes sort as Mia's, Zoe's, Adam's
+    for n, (name, note) in enumerate(
+        [("Zoe Zimmer", "Better agendas"), ("Adam Abel", "Clinics work"), ("Mia Moss", "Agendas")]
+    ):
+        person = MembershipFactory(
+            community=community, level=Level.CORE, user=UserFactory(display_name=name)
+        ).user
+        response = checks.save_answer(
+            check, person, ratings={first.pk: (3, f"{note} here")}, notes=note
+        )
+        HealthCheckResponse.objects.filter(pk=response.pk).update(
+            submitted_at=timezone.make_aware(datetime(2031, 1, 10 + n, 9)),
+            updated_at=timezone.make_aware(datetime(2031, 1, 10 + n, 9)),
+        )
+        people.append(person)
+    answer(check, users["coordinator"], 3)
+    response = clients["coordinator"].get(check.get_absolute_url())
+    html = response.content.decode()
+    who = html.split('id="who-heading"')[1].split("Not answered")[0]
+    names = re.findall(r"<li>([^<]+)</li>", who)
+    assert names == sorted(
+        ["Adam Abel", "Mia Moss", "Zoe Zimmer", users["coordinator"].display_name]
+    )
+    assert "10 Jan" not in who and "Jan" not in who  # no dates
+    notes = html.split('id="notes-heading"')[1]
+    general = re.findall(r'<blockquote class="border-start ps-3 mb-3">([^<]+)</blockquote>', notes)
+    assert general == ["Agendas", "Better agendas", "Clinics work"]
+    on_first = notes.split(f'<h3 class="h6 mt-3">{first.name}</h3>')[1].split("</ul>")[0]
+    assert re.findall(r"<li>([^<]+)</li>", on_first) == [
+        "Agendas here", "Better agendas here", "Clinics work here"
+    ]  # fmt: skip
+
+
 @pytest.mark.parametrize("role", ["member", "outsider"])
 def test_members_and_visitors_get_403(clients, community, check, role):
     assert clients[role].get(check.get_absolute_url()).status_code == 403
@@ -645,12 +872,13 @@ RESULT_SPONSOR = 11
 ANSWER_PAGE_FIRST = 7
 # ... and, once answered, the answer's ratings (to set the sliders)
 ANSWER_PAGE_AGAIN = 8
-# the page's queries (first time), then in one transaction (savepoint ... release): one's
-# answer (get_or_create: select, savepoint, insert, release), the ratings (one bulk insert)
-ANSWER_POST_FIRST = 14
-# the page's queries (again), then in one transaction: one's answer (select), update it,
-# delete its ratings, insert the new ones (one bulk insert)
-ANSWER_POST_AGAIN = 14
+# the page's queries (first time), then in one transaction (savepoint ... release): the
+# check's row locked and read again (closed meanwhile?), one's answer (get_or_create: select,
+# savepoint, insert, release), the ratings (one bulk insert)
+ANSWER_POST_FIRST = 15
+# the page's queries (again), then in one transaction: the check's row locked, one's answer
+# (select), update it, delete its ratings of the dimensions asked, insert the new ones
+ANSWER_POST_AGAIN = 15
 
 
 @pytest.mark.parametrize("respondents", [2, 12])

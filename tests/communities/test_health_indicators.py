@@ -136,6 +136,47 @@ def test_rhythm_adherence_is_held_over_planned_and_none_without_sessions():
 
 
 @pytest.mark.django_db
+def test_a_session_within_its_heartbeat_grace_is_not_counted_as_missed():
+    """Planned = held, or past the community's grace by now (as the missed-heartbeat flag
+    and the coordinators' warning email count it)."""
+    community = old_community(heartbeat_grace_days=3)
+    held = SessionFactory(community=community, starts_at=NOW - timedelta(days=5))
+    ActivityFactory(community=community, session=held, date=TODAY - timedelta(days=5))
+    waiting = SessionFactory(community=community, starts_at=NOW - timedelta(days=2))
+    health = health_of(community)
+    assert values(health, "rhythm_adherence")[-1] == 100  # the one in grace is not missed
+    assert values(health, "sessions_planned")[-1] == 1
+    assert (health.status["sessions_planned"], health.status["sessions_held"]) == (1, 1)
+    # Held within its grace: planned and held.
+    ActivityFactory(community=community, session=waiting, date=TODAY - timedelta(days=2))
+    health = health_of(community)
+    assert values(health, "sessions_planned")[-1] == values(health, "sessions_held")[-1] == 2
+    # Past the grace with nothing logged: missed.
+    SessionFactory(community=community, starts_at=NOW - timedelta(days=3, minutes=1))
+    health = health_of(community)
+    assert values(health, "rhythm_adherence")[-1] == 67
+    assert (health.status["sessions_planned"], health.status["sessions_held"]) == (3, 2)
+    # Each community's own grace.
+    patient = old_community(heartbeat_grace_days=10)
+    SessionFactory(community=patient, starts_at=NOW - timedelta(days=5))
+    result = compute([community.pk, patient.pk], now=NOW)
+    assert values(result[patient.pk], "sessions_planned")[-1] == 0
+    assert values(result[patient.pk], "rhythm_adherence")[-1] is None
+    assert values(result[community.pk], "sessions_planned")[-1] == 3
+
+
+@pytest.mark.django_db
+def test_a_past_months_sessions_count_once_their_grace_is_over_by_now():
+    community = old_community(heartbeat_grace_days=3)
+    SessionFactory(community=community, starts_at=at(date(2026, 3, 30)))
+    # Computed on 1 April, the session of 30 March may still be logged; later it is missed.
+    early = compute([community.pk], period=date(2026, 3, 1), now=at(date(2026, 4, 1), 6))
+    assert values(early[community.pk], "sessions_planned")[-1] == 0
+    later = compute([community.pk], period=date(2026, 3, 1), now=NOW)
+    assert values(later[community.pk], "rhythm_adherence")[-1] == 0
+
+
+@pytest.mark.django_db
 def test_a_community_with_nothing_has_zero_counts_and_no_shares():
     community = old_community()
     health = health_of(community)
@@ -390,6 +431,24 @@ def test_no_coordinator():
 
 
 @pytest.mark.django_db
+def test_a_deactivated_coordinator_is_no_coordinator():
+    community = old_community()
+    coordinator = healthy(community)
+    coordinator.user.is_active = False
+    coordinator.user.save()
+    health = health_of(community)
+    raised = flag(health, Flag.NO_COORDINATOR)
+    assert raised and "Nobody is a coordinator" in raised.detail
+    assert health.indicator("coordinators").current == 0
+    assert health.indicator("members").current == 1  # still a member, at their level
+    assert flag(health, Flag.LEADER_NEGLECT) is None  # nobody to neglect anything
+    CoordinatorFactory(community=community, joined_on=TODAY - timedelta(days=400))
+    health = health_of(community)
+    assert flag(health, Flag.NO_COORDINATOR) is None
+    assert health.indicator("coordinators").current == 1
+
+
+@pytest.mark.django_db
 def test_leader_neglect_when_one_person_holds_every_role():
     community = old_community()
     coordinator = healthy(community)
@@ -445,6 +504,59 @@ def test_no_sponsor_or_agreement_review_passed():
     assert raised and "No officially appointed" in raised.detail
     SponsorAppointmentFactory(scope="program")  # a program-wide sponsor covers everyone
     assert flag(health_of(community), Flag.NO_SPONSOR) is None
+
+
+@pytest.mark.django_db
+def test_deactivated_sponsors_do_not_cover_a_community():
+    community = old_community()
+    healthy(community)
+    from sponsorship.models import Appointment
+
+    Appointment.objects.update(status="ended")
+    named = SponsorAppointmentFactory(communities=[community]).person
+    program_wide = SponsorAppointmentFactory(scope="program").person
+    assert health_of(community).indicator("sponsors").current == 2
+    for person in (named, program_wide):
+        person.is_active = False
+        person.save()
+    health = health_of(community)
+    assert health.indicator("sponsors").current == 0
+    raised = flag(health, Flag.NO_SPONSOR)
+    assert raised and "No officially appointed" in raised.detail
+
+
+@pytest.mark.django_db
+def test_the_program_overviews_sponsor_column_leaves_deactivated_sponsors_out():
+    from communities.health.overview import sponsors_by_community
+
+    community = old_community()
+    SponsorAppointmentFactory(communities=[community], person=UserFactory(display_name="Ann"))
+    SponsorAppointmentFactory(
+        communities=[community], person=UserFactory(display_name="Gone", is_active=False)
+    )
+    SponsorAppointmentFactory(scope="program", person=UserFactory(display_name="Portfolio"))
+    SponsorAppointmentFactory(
+        scope="program", person=UserFactory(display_name="Retired", is_active=False)
+    )
+    named, program_wide = sponsors_by_community([community.pk])
+
+    def name(entry):  # a name, or an (id, name) pair
+        return entry if isinstance(entry, str) else entry[-1]
+
+    assert {pk: [name(e) for e in names] for pk, names in named.items()} == {community.pk: ["Ann"]}
+    assert [name(e) for e in program_wide] == ["Portfolio"]
+
+
+@pytest.mark.django_db
+@override_settings(CHILDCOP_FLAG_NO_STORY_DAYS=90)
+def test_no_story_only_for_a_community_older_than_the_window():
+    young = CommunityFactory(name="Started minutes ago")
+    assert flag(compute([young.pk])[young.pk], Flag.NO_STORY) is None
+    Community.objects.filter(pk=young.pk).update(created_at=NOW - timedelta(days=89))
+    assert flag(health_of(young), Flag.NO_STORY) is None
+    Community.objects.filter(pk=young.pk).update(created_at=NOW - timedelta(days=90))
+    raised = flag(health_of(young), Flag.NO_STORY)
+    assert raised and "none yet" in raised.detail
 
 
 @pytest.mark.django_db

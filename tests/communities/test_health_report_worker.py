@@ -2,7 +2,8 @@
 broker and a WAL SQLite file by default; Redis and PostgreSQL in CI's second run).
 
 Acceptance: one report per community per period, also when the job runs twice or two
-workers race; each email once; editing data afterwards does not change a stored report.
+workers race; each email once; editing data afterwards does not change a stored report; a
+mail server that is down delays the emails (the task retries), never the reports.
 """
 
 import os
@@ -48,11 +49,21 @@ class SlowBackend(EmailBackend):
         return super().send_messages(messages)
 
 
+class DownBackend(EmailBackend):
+    """The in-memory backend behind a mail server that is down until `down` is cleared."""
+
+    down = True
+
+    def send_messages(self, messages):
+        if DownBackend.down:
+            raise ConnectionRefusedError(111, "Connection refused")
+        return super().send_messages(messages)
+
+
 @pytest.fixture
-def finished():
-    """The report tasks the worker finished (its threads run in this process); each must
-    have succeeded — a run that failed (a lock timeout, a unique violation) is a failure
-    even when the other run did all the work."""
+def outcomes():
+    """The report task runs the worker finished (its threads run in this process), with
+    their states: SUCCESS, RETRY, FAILURE."""
     done = []
 
     def record(sender=None, task_id=None, state=None, retval=None, **kwargs):
@@ -62,7 +73,14 @@ def finished():
     task_postrun.connect(record, weak=False)
     yield done
     task_postrun.disconnect(record)
-    assert all(state == "SUCCESS" for _, state, _ in done), done
+
+
+@pytest.fixture
+def finished(outcomes):
+    """The finished runs; each must have succeeded — a run that failed (a lock timeout, a
+    unique violation) is a failure even when the other run did all the work."""
+    yield outcomes
+    assert all(state == "SUCCESS" for _, state, _ in outcomes), outcomes
 
 
 @pytest.fixture
@@ -205,3 +223,29 @@ def test_editing_data_afterwards_does_not_change_a_stored_report(worker, finishe
     assert CommunityHealth.from_json(report.data).indicator("attendees").current == 2
     assert report.data["report"]["community"]["stage"] == Stage.MATURING
     assert HealthReport.objects.filter(period=PERIOD).count() == COMMUNITIES
+
+
+def test_a_mail_server_that_is_down_delays_the_emails_and_the_retry_sends_them(
+    worker, outcomes, program, settings
+):
+    """Every report and the program report are stored before any email is sent: the SMTP
+    failure (an OSError) makes the task retry, with nothing claimed that was not sent, and
+    the retry — once the server is back — sends each email once."""
+    settings.EMAIL_BACKEND = "tests.communities.test_health_report_worker.DownBackend"
+    settings.CHILDCOP_HEALTH_BATCH_SIZE = 2  # several batches: all are made before emails
+    DownBackend.down = True
+    worker()
+    assert wait_for(lambda: any(state == "RETRY" for _, state, _ in outcomes)), outcomes
+    counts = Counter(HealthReport.objects.filter(period=PERIOD).values_list("community", flat=True))
+    assert counts == Counter(c.pk for c in program)
+    assert ProgramReport.objects.filter(period=PERIOD).count() == 1
+    assert mail.outbox == []
+    assert not SentEmail.objects.filter(kind__in=["health_report", "program_report"]).exists()
+
+    DownBackend.down = False  # the server is back: the next retry sends everything
+    assert wait_for(lambda: any(state == "SUCCESS" for _, state, _ in outcomes)), outcomes
+    assert [state for _, state, _ in outcomes if state != "RETRY"] == ["SUCCESS"], outcomes
+    assert_once_each(program)
+    result = next(retval for _, state, retval in outcomes if state == "SUCCESS")
+    assert result["created"] == 0 and not result["program_report_created"]
+    assert result["emails"] + result["program_emails"] == EXPECTED_EMAILS

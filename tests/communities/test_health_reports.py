@@ -5,6 +5,8 @@ months (the job refuses a month that has not ended), so the data is placed relat
 the previous calendar month.
 """
 
+import importlib
+import smtplib
 from datetime import timedelta
 from io import StringIO
 from math import ceil
@@ -33,7 +35,7 @@ from communities.health import reports
 from communities.health.indicators import CommunityHealth, compute
 from communities.health.models import HealthReport, ProgramReport
 from communities.health.reports import add_months, default_period, generate_reports
-from communities.models import StageChange
+from communities.models import Community, StageChange
 from communities.tasks import generate_health_reports
 from sponsorship.choices import AppointmentStatus, Scope
 from sponsorship.factories import SponsorAppointmentFactory
@@ -52,6 +54,15 @@ def attend(community, month, people, day=10):
     return activity
 
 
+def established(community):
+    """A community created a year ago: old enough for every flag (a younger one has not had
+    the time to tell a value-creation story, say)."""
+    Community.objects.filter(pk=community.pk).update(
+        created_at=timezone.now() - timedelta(days=365)
+    )
+    return community
+
+
 def stored(community, period=PERIOD):
     return HealthReport.objects.get(community=community, period=period)
 
@@ -64,6 +75,7 @@ def indicator_value(report, key):
 
 
 def test_a_snapshot_freezes_the_months_indicators_flags_and_context(users, community):
+    established(community)
     attend(community, PERIOD, 4)
     attend(community, BEFORE, 2)
     result = generate_reports(PERIOD, send_emails=False)
@@ -189,6 +201,7 @@ def test_the_report_page_renders_the_stored_json_only(users, community, clients)
 
 
 def test_emails_carry_the_highlights_and_the_link(users, community):
+    established(community)
     attend(community, BEFORE, 2)
     attend(community, PERIOD, 6)
     program_sponsor = SponsorAppointmentFactory(
@@ -211,7 +224,9 @@ def test_emails_carry_the_highlights_and_the_link(users, community):
         "communities:health_report", args=[community.slug, report.pk]
     )
     emails = {m.to[0]: m for m in mail.outbox if "Health report" in m.subject}
-    assert set(emails) == {"coordinator@example.org", "sponsor@example.org", program_sponsor.email}
+    # The community's coordinator and named sponsor; the program-wide sponsor gets the
+    # program report instead (below).
+    assert set(emails) == {"coordinator@example.org", "sponsor@example.org"}
     message = emails["coordinator@example.org"]
     assert f"{PERIOD:%B %Y}" in message.subject and community.name in message.subject
     assert link in message.body
@@ -227,11 +242,43 @@ def test_emails_carry_the_highlights_and_the_link(users, community):
     }
     # The social learning team gets the program report once, with its link.
     program = ProgramReport.objects.get(period=PERIOD)
+    program_link = django_settings.SITE_URL + reverse("program:report", args=[program.pk])
     admin_mail = [m for m in mail.outbox if m.to == ["admin@example.org"]]
     assert len(admin_mail) == 1 and "Program report" in admin_mail[0].subject
-    assert django_settings.SITE_URL + reverse("program:report", args=[program.pk]) in (
-        admin_mail[0].body
-    )
+    assert program_link in admin_mail[0].body
+    assert "you are in the social learning team" in admin_mail[0].body
+    # So does the program-wide sponsor, without the program pages' link (admins only) but
+    # with each listed community's report.
+    sponsor_mail = [m for m in mail.outbox if m.to == [program_sponsor.email]]
+    assert len(sponsor_mail) == 1 and "Program report" in sponsor_mail[0].subject
+    assert program_link not in sponsor_mail[0].body
+    assert link in sponsor_mail[0].body and f'href="{link}"' in sponsor_mail[0].alternatives[0][0]
+    assert "you sponsor the whole program" in sponsor_mail[0].body
+    assert {c.recipient.email for c in SentEmail.objects.filter(kind="program_report")} == {
+        "admin@example.org",
+        program_sponsor.email,
+    }
+
+
+def test_program_wide_sponsors_get_one_program_report_not_one_email_per_community(db):
+    """500 communities must not mean 500 emails to a portfolio sponsor: one, the program's."""
+    ProgramAdminFactory(email="team@example.org")
+    sponsor = SponsorAppointmentFactory(
+        person=UserFactory(email="portfolio@example.org"), scope=Scope.PROGRAM
+    ).person
+    gone = SponsorAppointmentFactory(
+        person=UserFactory(email="gone@example.org", is_active=False), scope=Scope.PROGRAM
+    ).person
+    for i in range(4):
+        community = CommunityFactory(name=f"Sponsored community {i}")
+        CoordinatorFactory(community=community)
+    result = generate_reports(PERIOD)
+    to_sponsor = [m for m in mail.outbox if m.to == [sponsor.email]]
+    assert len(to_sponsor) == 1 and to_sponsor[0].subject.startswith("Program report")
+    assert not [m for m in mail.outbox if m.to == [gone.email]]  # deactivated: nothing
+    assert result["emails"] == 4  # one coordinator each
+    assert result["program_emails"] == 2  # the admin and the program-wide sponsor
+    assert not SentEmail.objects.filter(recipient=sponsor, kind="health_report").exists()
 
 
 def test_no_email_leaves_nothing_claimed(users, community):
@@ -265,6 +312,79 @@ def test_emails_share_one_mail_session_per_batch(settings, db):
     result = generate_reports(PERIOD)
     assert result["emails"] == 12 and result["program_emails"] == 1
     assert CountingBackend.opened == 3 + 1  # three batches, then the program report
+
+
+class DownBackend(EmailBackend):
+    """A mail server that is down: no connection at all."""
+
+    def open(self):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+
+class FlakyBackend(EmailBackend):
+    """Delivers `budget` messages, then the server goes away (an OSError, as smtplib's)."""
+
+    budget = 0
+
+    def send_messages(self, messages):
+        if FlakyBackend.budget < len(messages):
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        FlakyBackend.budget -= len(messages)
+        return super().send_messages(messages)
+
+
+def test_a_mail_server_that_is_down_delays_the_emails_never_the_reports(settings, db):
+    """Phase 1 stores every report and the program report before any email is sent; a
+    failure in phase 2 claims nothing unsent, and the next run sends each email once."""
+    settings.CHILDCOP_HEALTH_BATCH_SIZE = 2  # three batches
+    settings.EMAIL_BACKEND = "tests.communities.test_health_reports.DownBackend"
+    ProgramAdminFactory(email="team@example.org")
+    made = make_communities(5)
+    with pytest.raises(OSError):
+        generate_reports(PERIOD)
+    assert set(HealthReport.objects.filter(period=PERIOD).values_list("community", flat=True)) == {
+        c.pk for c in made
+    }
+    program = ProgramReport.objects.get(period=PERIOD)
+    assert program.data["communities"] == 5
+    assert mail.outbox == [] and not SentEmail.objects.exists()  # nothing claimed unsent
+
+    # The next run (a retry, or the next daily tick) with the server back.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    result = generate_reports(PERIOD)
+    assert result["created"] == 0 and not result["program_report_created"]
+    assert result["program_report"] == program.pk and result["communities"] == 5
+    assert (result["emails"], result["program_emails"]) == (5, 1)
+    recipients = [m.to[0] for m in mail.outbox]
+    assert len(recipients) == len(set(recipients)) == 6
+    assert SentEmail.objects.count() == 6
+    again = generate_reports(PERIOD)
+    assert (again["emails"], again["program_emails"]) == (0, 0) and len(mail.outbox) == 6
+
+
+def test_a_server_lost_mid_way_sends_the_rest_once_on_the_next_run(settings, db):
+    settings.CHILDCOP_HEALTH_BATCH_SIZE = 2
+    settings.EMAIL_BACKEND = "tests.communities.test_health_reports.FlakyBackend"
+    FlakyBackend.budget = 3
+    ProgramAdminFactory(email="team@example.org")
+    make_communities(5)
+    with pytest.raises(OSError):
+        generate_reports(PERIOD)
+    assert HealthReport.objects.filter(period=PERIOD).count() == 5
+    assert ProgramReport.objects.filter(period=PERIOD).exists()
+    # Exactly the emails that went out are claimed; the failed one's claim was rolled back.
+    assert len(mail.outbox) == 3
+    assert set(SentEmail.objects.values_list("recipient__email", flat=True)) == {
+        m.to[0] for m in mail.outbox
+    }
+    FlakyBackend.budget = 100
+    result = generate_reports(PERIOD)
+    assert result["emails"] + result["program_emails"] == 3
+    recipients = [m.to[0] for m in mail.outbox]
+    assert len(recipients) == len(set(recipients)) == 6  # 5 coordinators, 1 admin, once each
 
 
 # --- The program report ------------------------------------------------------------------------
@@ -351,14 +471,15 @@ def test_queries_grow_only_by_a_constant_per_batch(settings, send_emails, db):
 
         emails = len(mail.outbox)
         assert emails == (size + 1 if send_emails else 0)  # one coordinator each, one admin
-        batches = ceil(size / 5)
-        # Per batch: 1 the next ids, 1 the reports existing, compute(), 1 the previous
-        # month's flags, 1 the bulk insert, 1 the stored reports read back; with emails also
-        # 2 the recipients (coordinators, named sponsors) and 1 the claims already made.
-        per_batch = 5 + per_compute + (3 if send_emails else 0)
-        # Per run: 1 the last (empty) page of ids; the program report's get_or_create
-        # (a select, then the insert between a savepoint and its release); with emails also
-        # 1 the program-wide sponsors, 1 the program admins, 1 their claims.
+        batches = ceil(size / 5)  # the last one short: no empty page read after it
+        # Phase 1, per batch: 1 the next ids, 1 the reports existing, compute(), 1 the
+        # previous month's flags, 1 the bulk insert, 1 the stored reports read back.
+        # Phase 2 (emails), per batch: 1 the next reports, 2 the recipients (coordinators,
+        # named sponsors), 1 the claims already made, 1 the snapshots with emails to send.
+        per_batch = 5 + per_compute + (5 if send_emails else 0)
+        # Per run: 1 the program report looked for; its get_or_create (a select, then the
+        # insert between a savepoint and its release); with emails also 2 its recipients
+        # (program admins, program-wide sponsors) and 1 their claims.
         per_run = 1 + 4 + (3 if send_emails else 0)
         # Per email: its claim, one INSERT (here inside the test's transaction, so with a
         # savepoint and its release around it; in production the claim is the only one).
@@ -366,11 +487,11 @@ def test_queries_grow_only_by_a_constant_per_batch(settings, send_emails, db):
         assert queries == per_run + batches * per_batch + emails * per_email, (size, queries)
         assert HealthReport.objects.filter(period=period).count() == size
 
-    # A re-run computes and sends nothing: per batch 1 ids, 1 existing, 1 read back (+3 for
-    # the emails' recipients and claims); per run 1 the last page, 1 the program report (+3).
+    # A re-run (the daily tick after the first of the month): the program report exists,
+    # so phase 1 is skipped whole; with emails, per batch 1 the next reports, 2 recipients,
+    # 1 claims (every email sent: no snapshot read), and the program report's 3.
     rerun = count_queries(generate_reports, add_months(PERIOD, -1), send_emails=send_emails)
-    emails_part = 3 if send_emails else 0
-    assert rerun == 2 + emails_part + 3 * (3 + emails_part)
+    assert rerun == 1 + (3 * 4 + 3 if send_emails else 0)
     assert HealthReport.objects.count() == 15
 
 
@@ -514,8 +635,21 @@ def test_the_report_list_filters_by_year(clients, users, community):
     assert f"{PERIOD:%B %Y}" in html and f"{old:%B %Y}" in html
     html = clients["core"].get(url, {"year": old.year}).content.decode()
     assert f"{PERIOD:%B %Y}" not in html and f"{old:%B %Y}" in html
-    empty = clients["core"].get(url, {"year": "1999"}).content.decode()
+    empty = clients["core"].get(url, {"year": str(PERIOD.year - 1)}).content.decode()
     assert "No report for that year" in empty
+
+
+@pytest.mark.parametrize("year", ["0", "-3", "99999999999", "1999", "3000", "2031.5", "abc"])
+def test_a_year_out_of_bounds_is_a_form_error_not_a_server_error(clients, users, community, year):
+    HealthReport.objects.create(community=community, period=PERIOD, data=fake_data())
+    url = reverse("communities:health_reports", args=[community.slug])
+    response = clients["core"].get(url, {"year": year})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="invalid-feedback" id="id_year_error"' in html and 'aria-invalid="true"' in html
+    assert "Showing every year." in html
+    assert f"{PERIOD:%B %Y}" in html  # the filter is ignored: every report is listed
+    assert not response.context["filter"].form.is_valid()
 
 
 def test_the_program_report_page(clients, users, program_report):
@@ -577,9 +711,15 @@ def test_program_report_pages_have_a_constant_number_of_queries(
     program = ProgramReport.objects.get(period=PERIOD)
     assert program.data["communities"] == size
     client = clients["admin"]
-    # 1 the session, 2 the user; + 3 the count, 4 the page of program reports
+    # 1 the session, 2 the user; + 3 the count, 4 the page of program reports (each with
+    # the two figures shown read from its JSON in the database, its data not loaded)
     with django_assert_num_queries(4):
-        assert client.get(reverse("program:reports")).status_code == 200
+        response = client.get(reverse("program:reports"))
+    assert response.status_code == 200
+    listed = response.context["page"].object_list[0]
+    assert "data" in listed.get_deferred_fields()
+    assert (listed.communities, listed.flagged) == (size, program.data["flagged"])
+    assert f'<td class="text-end">{size}</td>' in response.content.decode()
     # + 3 the report, 4 the communities' current slugs
     with django_assert_num_queries(4):
         assert client.get(reverse("program:report", args=[program.pk])).status_code == 200
@@ -606,6 +746,28 @@ def test_the_task_defaults_to_the_previous_month_and_takes_a_period(users, commu
     assert result["period"] == PERIOD.isoformat() and stored(community)
     earlier = generate_health_reports.delay(f"{BEFORE:%Y-%m}").get()
     assert earlier["period"] == BEFORE.isoformat() and stored(community, BEFORE)
+
+
+@pytest.mark.django_db
+def test_beat_runs_the_reports_daily_so_a_month_left_unsent_catches_up():
+    from django.apps import apps as django_apps
+
+    from childcop.celery import app
+
+    migration = importlib.import_module("communities.migrations.0014_health_defaults")
+    PeriodicTask = django_apps.get_model("django_celery_beat", "PeriodicTask")
+    PeriodicTask.objects.filter(name="Health: monthly reports").delete()
+    migration.create_defaults(django_apps, None)
+    task = PeriodicTask.objects.select_related("crontab").get(name="Health: monthly reports")
+    assert task.task == "communities.tasks.generate_health_reports" and task.enabled
+    crontab = task.crontab
+    assert (crontab.minute, crontab.hour, crontab.day_of_month) == ("30", "6", "*")
+    assert (crontab.day_of_week, crontab.month_of_year) == ("*", "*")
+    assert "Daily at 06:30" in task.description and "unsent" in task.description
+    # A mail failure is retried with backoff, a bounded number of times (then the next day).
+    job = app.tasks[task.task]
+    assert OSError in job.autoretry_for and job.retry_backoff
+    assert job.retry_backoff_max == 600 and job.max_retries == 5
 
 
 def test_seed_demo_shows_reports_for_the_last_two_months(db):

@@ -106,11 +106,18 @@ def test_an_ended_appointment_no_longer_opens_the_dashboard(clients, users):
 @pytest.mark.parametrize("size", [2, 40])
 def test_dashboard_queries_are_constant(clients, users, size):
     grow_portfolio(users["sponsor"], size)
-    with CaptureQueriesContext(connection) as ctx:
-        assert clients["sponsor"].get(reverse("sponsorship:dashboard")).status_code == 200
-    # session + user, admin check (none), am I a sponsor, communities with case status,
-    # levels, rhythm, monthly rhythm, movements, commitments due, stories by cycle
-    assert len(ctx) == 10
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as ctx:
+            assert clients["sponsor"].get(reverse("sponsorship:dashboard")).status_code == 200
+        counts.append(len(ctx))
+    # session + user, am I a sponsor, the communities, their cards' generations (each
+    # community's card is cached until its data changes: communities.summary), stories by
+    # cycle the viewer may read, next sessions, commitments due
+    warm = 8
+    # computing the cards (first view after a write): levels, rhythm, monthly rhythm,
+    # movements, business case status, agreement review dates
+    assert counts == [warm + 6, warm]
 
 
 def test_the_dashboard_counts_only_stories_shared_with_sponsors(clients, users, community):
@@ -131,20 +138,20 @@ def test_the_program_view_pages_through_communities(clients, community):
     for i in range(30):
         CommunityFactory(name=f"Program community {i:02d}", slug=f"program-community-{i:02d}")
     response = clients["admin"].get(reverse("sponsorship:dashboard"))
-    assert len(response.context["cards"]) == 12
+    assert len(response.context["cards"]) == 8
     assert response.context["page"].paginator.count == 31
-    third = clients["admin"].get(reverse("sponsorship:dashboard"), {"page": 3})
-    assert len(third.context["cards"]) == 7
+    last = clients["admin"].get(reverse("sponsorship:dashboard"), {"page": 4})
+    assert len(last.context["cards"]) == 7
 
 
 def test_a_big_portfolio_pages_its_cards_and_sums_up_everything(clients, users):
     """The summary covers the whole portfolio; the cards come a page at a time, so a page
     costs the same whatever the portfolio's size."""
-    grow_portfolio(users["sponsor"], 14)  # plus the sponsor's "data-protection" community
+    grow_portfolio(users["sponsor"], 10)  # plus the sponsor's "data-protection" community
     response = clients["sponsor"].get(reverse("sponsorship:dashboard"))
-    assert len(response.context["cards"]) == 12
-    assert response.context["summary"]["communities"] == 15
-    assert response.context["summary"]["held"] == 14  # every community's held session
+    assert len(response.context["cards"]) == 8
+    assert response.context["summary"]["communities"] == 11
+    assert response.context["summary"]["held"] == 10  # every community's held session
     assert response.context["page"].paginator.num_pages == 2
     second = clients["sponsor"].get(reverse("sponsorship:dashboard"), {"page": 2})
     assert len(second.context["cards"]) == 3

@@ -168,3 +168,26 @@ def test_one_communitys_stories_follow_the_program_rule(users, community, is_ope
         assert set(approved.filter(permissions.visible_community_stories_q(user, fresh))) == (
             expected
         ), role
+
+
+def test_a_sponsors_portfolio_stories_follow_the_program_rule(users, community):
+    """permissions.visible_sponsored_stories_q (the sponsor dashboard) gives a sponsor what
+    visible_stories_q gives, for the approved stories of the communities they sponsor."""
+    from childcop import permissions
+    from communities.models import Community
+    from value_stories.factories import ValueStoryFactory
+
+    closed = CommunityFactory(name="Members only", slug="members-only", is_open=False)
+    MembershipFactory(community=closed, user=users["sponsor"])  # sponsors and belongs
+    SponsorAppointmentFactory(person=users["sponsor"], communities=[closed])
+    for c in (community, closed):
+        for visibility in Visibility:
+            for author in ("member", "sponsor"):
+                ValueStoryFactory(community=c, author=users[author], status=Status.APPROVED,
+                                  visibility=visibility)  # fmt: skip
+    for role in SIGNED_IN:
+        user = users[role]
+        sponsored = Community.objects.filter(permissions.sponsored_communities_q(user))
+        approved = ValueStory.objects.filter(status=Status.APPROVED, community__in=sponsored)
+        expected = set(approved.filter(permissions.visible_stories_q(user)))
+        assert set(approved.filter(permissions.visible_sponsored_stories_q(user))) == expected

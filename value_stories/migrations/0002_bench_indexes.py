@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('communities', '0015_bench_indexes'),
-        ('value_stories', '0001_initial'),
+        ("communities", "0015_bench_indexes"),
+        ("value_stories", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='valuestory',
-            index=models.Index(condition=models.Q(('status', 'approved')), fields=['community', '-approved_at', '-id'], name='story_latest_approved_idx'),
+            model_name="valuestory",
+            index=models.Index(
+                condition=models.Q(("status", "approved")),
+                fields=["community", "-approved_at", "-id"],
+                name="story_latest_approved_idx",
+            ),
         ),
     ]

@@ -1,0 +1,116 @@
+"""The community page and the sponsor dashboard read cached per-community summaries
+(communities.summary): every write under them shows on the next view, signals or not."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from childcop.accounts.factories import UserFactory
+from communities import participation, rhythm, services
+from communities.factories import (
+    ActivityFactory,
+    AttendanceFactory,
+    MembershipFactory,
+    ObjectiveFactory,
+    RhythmFactory,
+    SessionFactory,
+)
+from communities.models import Attendance, LevelChange, StageChange
+from sponsorship.factories import (
+    AgreementFactory,
+    BusinessCaseVersionFactory,
+    SponsorAppointmentFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, community):
+    response = client.get(community.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_community_page_follows_every_write(clients, users, community):
+    client = clients["member"]
+    page(client, community)  # cached from here on
+    newcomer = UserFactory(display_name="Zoe Newcomer", job_title="Analyst")
+    membership = MembershipFactory(community=community, user=newcomer, is_coordinator=True)
+    assert "Zoe Newcomer" in page(client, community)  # a coordinator, a newest member
+    services.set_leadership_roles(membership, ["critical_friend"])  # bulk_create
+    assert "Critical friend" in page(client, community)
+    newcomer.display_name = "Zoe Renamed"
+    newcomer.save()
+    assert "Zoe Renamed" in page(client, community) and "Zoe Newcomer" not in page(
+        client, community
+    )
+    ObjectiveFactory(community=community, title="A brand new objective")
+    assert "A brand new objective" in page(client, community)
+    StageChange.objects.create(community=community, from_stage="maturing", to_stage="sustaining")
+    assert "Maturing → Sustaining" in page(client, community)
+    activity = ActivityFactory(community=community, title="A fresh peer assist")
+    assert "A fresh peer assist" in page(client, community)
+    assert "0 attendees" in page(client, community)
+    AttendanceFactory(activity=activity, user=users["member"])
+    assert "1 attendee" in page(client, community)
+    Attendance.objects.bulk_create(  # as the attendance import does, then invalidates
+        [Attendance(activity=activity, user=users["core"])]
+    )
+    from childcop import aggregates
+
+    aggregates.invalidate_communities([community.pk])
+    assert "2 attendees" in page(client, community)
+
+
+def test_bulk_writes_invalidate_too(clients, users, community):
+    client = clients["member"]
+    page(client, community)
+    # the nightly job's level recomputation (bulk_update, bulk_create)
+    member = MembershipFactory(
+        community=community,
+        level="peripheral",
+        joined_on=timezone.localdate() - timedelta(days=400),
+    )
+    html = page(client, community)
+    ActivityFactory.create_batch(2, community=community, date=timezone.localdate())
+    assert participation.recompute_levels(community.pk) >= 1
+    assert LevelChange.objects.filter(user=member.user).exists()
+    assert page(client, community) != html
+    # a rhythm's sessions (bulk_create): the heartbeat counts them
+    before = page(client, community)
+    start = timezone.now() - timedelta(days=20)
+    rhythm.sync_sessions(
+        RhythmFactory(community=community, recurrence="weekly", starts_at=start), backfill=True
+    )
+    assert page(client, community) != before
+
+
+def dashboard_card(client, community):
+    response = client.get(reverse("sponsorship:dashboard"))
+    return next(c for c in response.context["cards"] if c["community"].pk == community.pk)
+
+
+def test_the_dashboard_cards_follow_every_write(clients, users, community):
+    from sponsorship import business_case
+
+    client = clients["sponsor"]
+    SponsorAppointmentFactory(person=users["sponsor"], communities=[community])
+    card = dashboard_card(client, community)
+    assert card["case_label"] == "Not started" and card["planned"] == 0
+    session = SessionFactory(community=community, starts_at=timezone.now() - timedelta(days=3))
+    assert dashboard_card(client, community)["planned"] == 1
+    ActivityFactory(community=community, session=session)
+    assert dashboard_card(client, community)["held"] == 1
+    version = BusinessCaseVersionFactory(community=community, status="draft")
+    assert business_case.submit(version, by=users["coordinator"])  # update(): no signal
+    assert dashboard_card(client, community)["case_label"] == "Submitted to the sponsor"
+    agreement = AgreementFactory(community=community)
+    assert dashboard_card(client, community)["review_date"] == agreement.review_date
+    agreement.review_date = timezone.localdate() - timedelta(days=1)
+    agreement.save()
+    assert dashboard_card(client, community)["review_overdue"]
+    before = dashboard_card(client, community)["member_total"]
+    MembershipFactory.create_batch(2, community=community, level="active")
+    assert dashboard_card(client, community)["member_total"] == before + 2
