@@ -237,7 +237,6 @@ class Generator:
         self.unusable = make_password(None)
         self.counts: dict[str, int] = {}
         self.ids: dict[str, int] = defaultdict(int)
-        self.tables: list = []
 
     # --- plumbing -------------------------------------------------------------------
 
@@ -246,9 +245,7 @@ class Generator:
         return self.ids[name]
 
     def table(self, model, columns):
-        table = Table(model, columns, now=self.now)
-        self.tables.append(table)
-        return table
+        return Table(model, columns, now=self.now)
 
     def flush(self, cursor, *tables) -> None:
         for table in tables:

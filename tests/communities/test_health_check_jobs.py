@@ -1,5 +1,6 @@
 """The health-check reminder job: one email to each core group member (coordinators included)
-who has not answered an open health check, claimed once; batched queries; a real worker."""
+who has not answered an open health check, once its answer date is near
+(CHILDCOP_HEALTH_CHECK_REMIND_DAYS_BEFORE), claimed once; batched queries; a real worker."""
 
 import os
 import smtplib
@@ -51,6 +52,7 @@ def recipients():
 
 @pytest.fixture
 def check(users, community):
+    """An open check whose answer date is a week away: within the reminder window."""
     return open_check(community, opened_by=users["coordinator"])
 
 
@@ -94,6 +96,43 @@ class TestReminders:
         checks.close_check(check)
         assert check_reminders.send_reminders() == 0
         assert mail.outbox == []
+
+    def test_nothing_while_the_answer_date_is_further_than_the_setting(
+        self, users, community, settings
+    ):
+        """A check just opened with three weeks to answer: nobody is reminded minutes after
+        it opens, but once, at the first run N days before the answer date."""
+        assert settings.CHILDCOP_HEALTH_CHECK_REMIND_DAYS_BEFORE == 7  # the default
+        today = timezone.localdate()
+        check = open_check(community, answer_by=today + timedelta(days=21))
+        for day in range(14):  # the daily runs of the first two weeks
+            assert check_reminders.send_reminders(today=today + timedelta(days=day)) == 0
+        assert mail.outbox == []
+        assert check_reminders.send_reminders(today=check.answer_by - timedelta(days=7)) == 2
+        assert recipients() == sorted(CORE)
+        for day in range(6, -1, -1):  # still once each, up to the answer date
+            assert check_reminders.send_reminders(today=check.answer_by - timedelta(day)) == 0
+        assert len(mail.outbox) == 2
+
+    def test_the_window_follows_the_setting(self, users, community, settings):
+        settings.CHILDCOP_HEALTH_CHECK_REMIND_DAYS_BEFORE = 2
+        today = timezone.localdate()
+        check = open_check(community, answer_by=today + timedelta(days=3))
+        assert check_reminders.send_reminders(today=today) == 0
+        assert check_reminders.send_reminders(today=today + timedelta(days=1)) == 2
+        assert {m.subject for m in mail.outbox} == {
+            f"Health check {check.period_label}: your answer for Data protection in practice"
+        }
+        settings.CHILDCOP_HEALTH_CHECK_REMIND_DAYS_BEFORE = 0  # on the answer date only
+        other = CommunityFactory(slug="field-safety")
+        MembershipFactory(community=other, user=users["core"], level=Level.CORE)
+        open_check(other, answer_by=today + timedelta(days=1))
+        assert check_reminders.send_reminders(today=today) == 0
+        assert check_reminders.send_reminders(today=today + timedelta(days=1)) == 1
+
+    def test_a_check_with_a_short_answer_time_is_reminded_at_once(self, users, community):
+        open_check(community, answer_by=timezone.localdate() + timedelta(days=3))
+        assert check_reminders.send_reminders() == 2
 
     def test_nothing_once_the_answer_date_has_passed(self, users, check):
         tomorrow = check.answer_by + timedelta(days=1)

@@ -157,8 +157,8 @@ def test_sponsor_filter_uses_current_appointments(clients, users, program):
     html = get(clients["admin"], sponsor="nina")
     assert names_in(html) == ["Alpha"]
     assert names_in(get(clients["admin"], sponsor="Sam Sponsor")) == ["Data protection in practice"]
-    # the names in the table link to their communities
-    assert 'href="?sponsor=Nina+Named"' in get(clients["admin"])
+    # the names in the table link to their communities (by the person, see below)
+    assert f'href="?sponsor_id={program["nina"].pk}"' in get(clients["admin"])
     # ended appointments, and appointments past their term, do not count
     ended = UserFactory(display_name="Ed Ended")
     SponsorAppointmentFactory(person=ended, communities=[program["beta"]], status="ended")
@@ -174,8 +174,38 @@ def test_sponsor_filter_uses_current_appointments(clients, users, program):
     assert names_in(get(clients["admin"], sponsor="Sue")) == []
 
 
+def test_a_sponsor_link_lists_that_person_only_not_everyone_whose_name_contains_theirs(
+    clients, users, program
+):
+    ann = UserFactory(display_name="Ann")
+    joanna = UserFactory(display_name="Joanna Jones")
+    SponsorAppointmentFactory(person=ann, communities=[program["beta"]])
+    SponsorAppointmentFactory(person=joanna, communities=[program["gamma"]])
+    html = get(clients["admin"])
+    assert f'<a href="?sponsor_id={ann.pk}" title="The communities Ann sponsors">Ann</a>' in html
+    html = get(clients["admin"], sponsor_id=ann.pk)
+    assert names_in(html) == ["Beta"]  # not Gamma (Joanna's)
+    # the page says whose communities these are, the link back shows every sponsor's
+    assert "Communities sponsored by <strong>Ann</strong>" in html
+    assert f'<input type="hidden" name="sponsor_id" value="{ann.pk}"' in html  # kept
+    assert names_in(get(clients["admin"], sponsor_id=ann.pk, stage="closed")) == []
+    assert names_in(get(clients["admin"], sponsor_id=joanna.pk)) == ["Gamma"]
+    # the name box stays a text search: "Ann" finds both
+    assert names_in(get(clients["admin"], sponsor="Ann")) == ["Beta", "Gamma"]
+    # the export follows the same filter
+    rows = export(clients["admin"], sponsor_id=ann.pk)
+    assert [r[0] for r in rows[1:]] == ["Beta"]
+    # someone who sponsors nothing (now): nothing; a program-wide sponsor: everything
+    assert names_in(get(clients["admin"], sponsor_id=users["member"].pk)) == []
+    pat = UserFactory(display_name="Pat Portfolio")
+    SponsorAppointmentFactory(person=pat, scope=Scope.PROGRAM, sponsor_kind="portfolio")
+    assert len(names_in(get(clients["admin"], sponsor_id=pat.pk))) == 5
+
+
 def test_invalid_filter_values_are_ignored(clients, users, program):
-    html = get(clients["admin"], flag="bogus", stage="nowhere", sort="pwned", page="x")
+    html = get(
+        clients["admin"], flag="bogus", stage="nowhere", sort="pwned", page="x", sponsor_id="x"
+    )
     assert names_in(html) == ["Alpha", "Beta", "Data protection in practice", "Delta", "Gamma"]
 
 
@@ -184,6 +214,30 @@ def test_htmx_gets_the_table_only(clients, users, program):
     html = response.content.decode()
     assert "<html" not in html and names_in(html) == ["Alpha", "Data protection in practice"]
     assert f"{EXPORT}?flag=any" in html  # the export follows the filters
+
+
+def test_in_place_updates_announce_the_count(clients, users, program, settings):
+    """The page has a polite live region outside the table; each htmx update of the table
+    fills it (out of band) with the number of communities found."""
+    html = get(clients["admin"])
+    region = (
+        '<p class="visually-hidden" id="overview-status" role="status" aria-live="polite" '
+        'aria-atomic="true"></p>'
+    )
+    assert region in html
+    assert html.index(region) < html.index('<div id="results">')  # not replaced by a swap
+    assert "hx-swap-oob" not in html  # a full page fills nothing out of band
+    headers = {"HX-Request": "true"}
+    partial = clients["admin"].get(OVERVIEW, {"flag": "any"}, headers=headers).content.decode()
+    assert (
+        '<div hx-swap-oob="innerHTML:#overview-status">2 communities match the filters.</div>'
+        in partial
+    )
+    partial = clients["admin"].get(OVERVIEW, {"q": "Beta"}, headers=headers).content.decode()
+    assert "1 community matches the filters." in partial
+    settings.CHILDCOP_PAGE_SIZE = 2
+    partial = clients["admin"].get(OVERVIEW, {"page": 2}, headers=headers).content.decode()
+    assert "5 communities match the filters; page 2 of 3." in partial
 
 
 # --- sorting -------------------------------------------------------------------------------
@@ -369,6 +423,8 @@ def grow(n):
 # figures as of (one aggregate), open support requests. The filters (sponsor included) are
 # part of the count and page queries.
 OVERVIEW_QUERIES = 8
+# ... and a sponsor's link followed (sponsor_id): the person, checked and named (once)
+BY_SPONSOR_ID = 1
 # session + user, named sponsors (by a subquery of the filtered set), program-wide sponsors,
 # every row (status rows LEFT JOINed)
 EXPORT_QUERIES = 5
@@ -376,7 +432,8 @@ EXPORT_QUERIES = 5
 
 @pytest.mark.parametrize("size", [3, 30])
 def test_query_counts_do_not_grow(clients, users, size, django_assert_num_queries):
-    sponsor = grow(size).display_name
+    program_wide = grow(size)
+    sponsor = program_wide.display_name
     filters = {
         "stage": "current",
         "flag": "no_story",
@@ -388,9 +445,11 @@ def test_query_counts_do_not_grow(clients, users, size, django_assert_num_querie
         (OVERVIEW, OVERVIEW_QUERIES, {}),
         (OVERVIEW, OVERVIEW_QUERIES, {"sort": "-change", "page": 2}),
         (OVERVIEW, OVERVIEW_QUERIES, {**filters, "sort": "-flags"}),
+        (OVERVIEW, OVERVIEW_QUERIES + BY_SPONSOR_ID, {"sponsor_id": program_wide.pk}),
         (EXPORT, EXPORT_QUERIES, {}),
         (EXPORT, EXPORT_QUERIES, {"flag": "no_story", "sort": "activity"}),
         (EXPORT, EXPORT_QUERIES, filters),
+        (EXPORT, EXPORT_QUERIES + BY_SPONSOR_ID, {**filters, "sponsor_id": program_wide.pk}),
     ]:
         with django_assert_num_queries(queries):
             response = clients["admin"].get(url, params)

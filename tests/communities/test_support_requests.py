@@ -210,6 +210,27 @@ def test_queue_htmx_partial(clients, users, requests_):
     assert "<html" not in html and "Coach our core group." in html and "A room" not in html
 
 
+def test_queue_updates_announce_the_count(clients, users, requests_):
+    """A polite live region outside the table, filled (out of band) by each htmx update."""
+    html = clients["admin"].get(QUEUE).content.decode()
+    region = (
+        '<p class="visually-hidden" id="support-status" role="status" aria-live="polite" '
+        'aria-atomic="true"></p>'
+    )
+    assert region in html and html.index(region) < html.index('<div id="results">')
+    assert "hx-swap-oob" not in html and "3 support requests" in html  # the visible count
+    headers = {"HX-Request": "true"}
+    partial = clients["admin"].get(QUEUE, {"status": "open"}, headers=headers).content.decode()
+    assert (
+        '<div hx-swap-oob="innerHTML:#support-status">1 support request matches the filters.'
+        "</div>" in partial
+    )
+    partial = clients["admin"].get(QUEUE, {"kind": "bogus"}, headers=headers).content.decode()
+    assert "3 support requests match the filters." in partial
+    partial = clients["admin"].get(QUEUE, {"community": "nowhere"}, headers=headers)
+    assert "0 support requests match the filters." in partial.content.decode()
+
+
 def test_the_overview_links_to_the_queue_with_the_open_count(clients, users, requests_):
     html = clients["admin"].get(reverse("program:overview")).content.decode()
     assert QUEUE in html and "1 open" in html
@@ -302,6 +323,62 @@ def test_assignees_are_program_admins_and_invalid_input_writes_nothing(
         assert response.status_code == 200 and "is-invalid" in response.content.decode()
     support.refresh_from_db()
     assert support.status == "open" and support.handled_by is None
+
+
+def test_an_assignee_who_left_the_team_stays_assigned_until_changed(clients, users, requests_):
+    """Olga handled a request, then left the social learning team: the queue's quick edit
+    still shows her (selected), so saving a new status does not hand it to someone else."""
+    olga = ProgramAdminFactory(display_name="Olga Other")
+    support = requests_["coaching"]
+    support.handled_by, support.status = olga, "in_progress"
+    support.save()
+    olga.is_program_admin = olga.is_superuser = olga.is_staff = False  # left the team
+    olga.save()
+    html = clients["admin"].get(QUEUE).content.decode()
+    row = html.split(f'id="assignee-{support.pk}"')[1].split("</select>")[0]
+    assert (
+        f'<option value="{olga.pk}" selected>Olga Other (no longer in the social learning team)'
+        "</option>" in row
+    )
+    assert row.count(" selected") == 1  # nobody else, not "Nobody yet"
+    other = html.split(f'id="assignee-{requests_["logistics"].pk}"')[1].split("</select>")[0]
+    assert f'value="{olga.pk}"' not in other  # offered for her own requests only
+    # the quick edit as the browser sends it: her kept, the status moved on
+    response = clients["admin"].post(
+        update_url(support), {"quick": "1", "handled_by": olga.pk, "status": "done"}
+    )
+    assert response.status_code == 302
+    support.refresh_from_db()
+    assert support.handled_by == olga and support.status == "done"
+    # the full form too: her, selected and named so
+    page = clients["admin"].get(update_url(support)).content.decode()
+    assert f'<option value="{olga.pk}" selected>Olga Other (no longer in the' in page
+    # and she can be replaced by a member of the team, but not given a request again
+    response = clients["admin"].post(
+        update_url(requests_["launch"]), {"quick": "1", "handled_by": olga.pk, "status": "done"}
+    )
+    assert response.status_code == 200 and "is-invalid" in response.content.decode()
+    clients["admin"].post(
+        update_url(support), {"quick": "1", "handled_by": users["admin"].pk, "status": "done"}
+    )
+    support.refresh_from_db()
+    assert support.handled_by == users["admin"]
+    page = clients["admin"].get(update_url(support)).content.decode()
+    assert f'value="{olga.pk}"' not in page
+
+
+def test_a_deactivated_assignee_is_kept_too(clients, users, requests_):
+    support = requests_["logistics"]  # handled by the admin
+    gone = ProgramAdminFactory(display_name="Gus Gone")
+    support.handled_by = gone
+    support.save()
+    gone.is_active = False
+    gone.save()
+    clients["admin"].post(
+        update_url(support), {"quick": "1", "handled_by": gone.pk, "status": "done"}
+    )
+    support.refresh_from_db()
+    assert support.handled_by == gone and support.status == "done"
 
 
 def test_only_admins_are_offered_as_assignees(clients, users, requests_):

@@ -139,3 +139,56 @@ def test_a_health_check_from_opening_to_the_radar(new_page):
     coordinator.get_by_role("button", name="Close the health check").click()
     expect(coordinator.get_by_text(f"The health check {label} is closed.")).to_be_visible()
     expect(coordinator.locator("g.radar-series")).to_have_count(2)  # closed: everyone reads it
+
+
+def test_cant_say_with_the_keyboard(new_page):
+    """A dimension left untouched is "Can't say" (no rating, not a 0); moving a slider
+    unticks it; ticking it puts the slider back; rating 0 is unticking it."""
+    dims = default_dimensions()
+    community = CommunityFactory(name="Field safety", slug="field-safety")
+    kofi = UserFactory(email="kofi@example.org", display_name="Kofi Core", password=PASSWORD)
+    MembershipFactory(community=community, user=kofi, level=Level.CORE)
+    start, end = period_containing(timezone.localdate())
+    check = HealthCheck.objects.create(
+        community=community, period_start=start, period_end=end, answer_by=end
+    )
+    page = new_page()
+    login(page, kofi.email)
+    page.goto(f"/communities/{community.slug}/health/checks/{check.pk}/answer/")
+
+    first, second, third = (page.get_by_role("slider", name=d.name, exact=True) for d in dims[:3])
+    boxes = [page.get_by_role("checkbox", name=f"Can't say about {d.name}") for d in dims[:3]]
+    outputs = [page.locator(f"#id_score_{d.pk}_value") for d in dims[:3]]
+    for box, output in zip(boxes, outputs, strict=True):
+        expect(box).to_be_checked()  # nothing rated yet
+        expect(output).to_have_text("can't say")
+    # the first: rated 3 with the arrow keys; its "Can't say" unticks itself
+    first.focus()
+    for _ in range(3):
+        first.press("ArrowRight")
+    expect(boxes[0]).not_to_be_checked()
+    expect(outputs[0]).to_have_text("3")
+    # the second: moved, then "Can't say" ticked with the space bar: back to 0, unrated
+    second.focus()
+    second.press("ArrowRight")
+    expect(boxes[1]).not_to_be_checked()
+    boxes[1].focus()
+    boxes[1].press(" ")
+    expect(boxes[1]).to_be_checked()
+    expect(second).to_have_value("0")
+    expect(outputs[1]).to_have_text("can't say")
+    expect(second).to_have_attribute("aria-valuetext", "Can't say")
+    # the third: a real 0 (unticked with the slider at 0)
+    boxes[2].focus()
+    boxes[2].press(" ")
+    expect(boxes[2]).not_to_be_checked()
+    expect(outputs[2]).to_have_text("0")
+    assert_accessible(page, "answer page with Can't say")
+    page.get_by_role("button", name="Send my answer").click()
+    expect(page.get_by_text("Your answer was saved")).to_be_visible()
+
+    scores = dict(check.responses.get().ratings.values_list("dimension_id", "score"))
+    assert scores == {dims[0].pk: 3, dims[2].pk: 0}  # the rest: "Can't say", no rating
+    table = page.locator("table.health-ratings")
+    row = table.get_by_role("row", name=re.compile(rf"^{dims[1].name}\b"))
+    expect(row.get_by_role("cell")).to_have_text(["—", "—", "—", "0"])  # rated by nobody

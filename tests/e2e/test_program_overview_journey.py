@@ -60,6 +60,9 @@ def test_admin_filters_the_overview_by_a_flag_exports_csv_and_answers_support(
     page.get_by_label("Flag", exact=True).select_option("no_coordinator")
     expect(page).to_have_url(re.compile(r"flag=no_coordinator"))
     expect(table.locator("tbody tr")).to_have_count(2)
+    # screen readers hear the new count: the polite live region outside the table is filled
+    expect(page.locator("#overview-status")).to_have_text("2 communities match the filters.")
+    expect(page.locator("#overview-status")).to_have_attribute("aria-live", "polite")
     for name in WITHOUT_COORDINATOR:
         expect(table.get_by_role("link", name=name)).to_be_visible()
     for name in WITH_COORDINATOR:
