@@ -189,7 +189,6 @@ class AnswerForm(forms.Form):
                 widget=forms.CheckboxInput(
                     attrs={
                         "class": "form-check-input",
-                        "data-cant-say": f"id_score_{dimension.pk}",
                         "aria-describedby": f"id_score_{dimension.pk}_meaning",
                     }
                 ),
