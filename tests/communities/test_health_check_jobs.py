@@ -2,14 +2,12 @@
 who has not answered an open health check, once its answer date is near
 (CHILDCOP_HEALTH_CHECK_REMIND_DAYS_BEFORE), claimed once; batched queries; a real worker."""
 
-import os
 import smtplib
 import time
 from datetime import timedelta
 from io import StringIO
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
@@ -19,13 +17,13 @@ from django.utils import timezone
 
 from childcop.accounts.factories import UserFactory
 from childcop.accounts.models import SentEmail
-from childcop.celery import app
 from communities.choices import Level, Stage
 from communities.factories import CommunityFactory, CoordinatorFactory, MembershipFactory
 from communities.health import check_reminders, checks
 from communities.health.forms import period_containing
 from communities.health.models import Dimension, HealthCheck
 from communities.tasks import send_health_check_reminders
+from tests.workers import real_worker, wait_for
 
 CORE = {"coordinator@example.org", "core@example.org"}
 
@@ -247,34 +245,8 @@ def test_a_run_without_open_checks_takes_one_query():
 def worker():
     """A real worker with two threads on a queue of its own (see tests/communities/
     test_reminders.py); yields a function that enqueues a task on that queue."""
-    queue = f"test-health-{os.getpid()}"
-    app.conf.task_always_eager = False
-    with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(queue)
-    try:
-        with start_worker(
-            app,
-            pool="threads",
-            concurrency=2,
-            queues=[queue],
-            perform_ping_check=False,
-            shutdown_timeout=10,
-        ):
-            yield lambda task: task.apply_async(queue=queue)
-    finally:
-        app.amqp.queues.select([app.conf.task_default_queue])
-        app.conf.task_always_eager = True
-        with app.connection_for_write() as conn:
-            conn.default_channel.queue_purge(queue)
-
-
-def wait_for(predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
+    with real_worker("health", shutdown_timeout=10) as queue:
+        yield lambda task: task.apply_async(queue=queue)
 
 
 @pytest.mark.worker

@@ -6,13 +6,11 @@ workers race; each email once; editing data afterwards does not change a stored 
 mail server that is down delays the emails (the task retries), never the reports.
 """
 
-import os
 import threading
 import time
 from collections import Counter
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
@@ -20,7 +18,6 @@ from django.db import connection
 
 from childcop.accounts.factories import ProgramAdminFactory, UserFactory
 from childcop.accounts.models import SentEmail
-from childcop.celery import app
 from communities.choices import Stage
 from communities.factories import (
     ActivityFactory,
@@ -34,6 +31,8 @@ from communities.health.models import HealthReport, ProgramReport
 from communities.health.reports import default_period
 from communities.tasks import generate_health_reports
 from sponsorship.factories import SponsorAppointmentFactory
+from tests.workers import real_worker
+from tests.workers import wait_for as _wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -83,6 +82,11 @@ def finished(outcomes):
     assert all(state == "SUCCESS" for _, state, _ in outcomes), outcomes
 
 
+def wait_for(predicate):
+    """The job renders and sends many emails: allow it longer than other worker tests."""
+    return _wait_for(predicate, timeout=90.0)
+
+
 @pytest.fixture
 def worker():
     """A real worker with two threads: two deliveries of the job can run at the same time.
@@ -90,34 +94,8 @@ def worker():
     It consumes a queue of its own (another test run sharing the broker cannot take or drop
     our tasks). Yields a function that enqueues the job, with its arguments, on that queue.
     """
-    queue = f"test-health-reports-{os.getpid()}"
-    app.conf.task_always_eager = False
-    with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(queue)
-    try:
-        with start_worker(
-            app,
-            pool="threads",
-            concurrency=2,
-            queues=[queue],
-            perform_ping_check=False,
-            shutdown_timeout=30,
-        ):
-            yield lambda *args: generate_health_reports.apply_async(args=args, queue=queue)
-    finally:
-        app.amqp.queues.select([app.conf.task_default_queue])
-        app.conf.task_always_eager = True
-        with app.connection_for_write() as conn:
-            conn.default_channel.queue_purge(queue)
-
-
-def wait_for(predicate, timeout=90.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
+    with real_worker("health-reports", shutdown_timeout=30) as queue:
+        yield lambda *args: generate_health_reports.apply_async(args=args, queue=queue)
 
 
 def attend(community, people):

@@ -5,7 +5,6 @@ Celery worker on the configured broker and prove that duplicates cannot happen.
 """
 
 import importlib
-import os
 import smtplib
 import threading
 import time
@@ -15,7 +14,6 @@ from io import StringIO
 from unittest import mock
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.core import mail
@@ -34,6 +32,7 @@ from communities.choices import ActivityType, Channel, Format, SessionStatus
 from communities.factories import CommunityFactory, CoordinatorFactory, MembershipFactory
 from communities.models import Activity, Session
 from communities.tasks import check_heartbeats, recompute_participation, send_rhythm_reminders
+from tests.workers import real_worker, wait_for
 
 NOW = datetime(2031, 3, 3, 9, 0, tzinfo=UTC)  # a Monday
 MEMBERS = {"coordinator@example.org", "core@example.org", "member@example.org"}
@@ -374,34 +373,8 @@ def worker():
     checkout's worker, or its purge of the default queue) cannot take or drop our tasks.
     Yields a function that enqueues a task on that queue.
     """
-    queue = f"test-rhythm-{os.getpid()}"
-    app.conf.task_always_eager = False
-    with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(queue)
-    try:
-        with start_worker(
-            app,
-            pool="threads",
-            concurrency=2,
-            queues=[queue],
-            perform_ping_check=False,
-            shutdown_timeout=10,
-        ):
-            yield lambda task: task.apply_async(queue=queue)
-    finally:
-        app.amqp.queues.select([app.conf.task_default_queue])
-        app.conf.task_always_eager = True
-        with app.connection_for_write() as conn:
-            conn.default_channel.queue_purge(queue)
-
-
-def wait_for(predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
+    with real_worker("rhythm", shutdown_timeout=10) as queue:
+        yield lambda task: task.apply_async(queue=queue)
 
 
 def soon_sessions(community, n=2):

@@ -6,7 +6,6 @@ once, sends every reminder once.
 """
 
 import importlib
-import os
 import threading
 import time
 from collections import Counter
@@ -14,7 +13,6 @@ from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.apps import apps as django_apps
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
@@ -30,6 +28,7 @@ from sponsorship import reminders
 from sponsorship.choices import Scope
 from sponsorship.factories import AgreementFactory, CommitmentFactory, SponsorAppointmentFactory
 from sponsorship.tasks import send_review_reminders
+from tests.workers import real_worker, wait_for
 
 REVIEW = date(2031, 6, 30)
 # The sponsor, the coordinator and the program admin of the `community` fixture.
@@ -153,34 +152,8 @@ class SlowBackend(EmailBackend):
 @pytest.fixture
 def worker():
     """A real two-thread worker on a queue of its own; yields a function that enqueues."""
-    queue = f"test-review-{os.getpid()}"
-    app.conf.task_always_eager = False
-    with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(queue)
-    try:
-        with start_worker(
-            app,
-            pool="threads",
-            concurrency=2,
-            queues=[queue],
-            perform_ping_check=False,
-            shutdown_timeout=10,
-        ):
-            yield lambda task: task.apply_async(queue=queue)
-    finally:
-        app.amqp.queues.select([app.conf.task_default_queue])
-        app.conf.task_always_eager = True
-        with app.connection_for_write() as conn:
-            conn.default_channel.queue_purge(queue)
-
-
-def wait_for(predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
+    with real_worker("review", shutdown_timeout=10) as queue:
+        yield lambda task: task.apply_async(queue=queue)
 
 
 def due_agreements(n):
