@@ -6,18 +6,21 @@ community's figures are cached until its data changes (communities.summary).
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 
 from childcop import permissions
-from childcop.utils import paginate
+from childcop.utils import day_month_year, paginate
 from communities import summary as community_summary
 from communities.choices import Level, Stage
 from communities.models import Community
@@ -122,6 +125,9 @@ def portfolio(communities, *, user, now=None, page_number=None, per_page=None, s
                 ],
             }
         )
+    urls = card_urls()
+    for card in cards:
+        card["html"] = card_html(card, urls)
     summary["members"] = level_bar(totals)
     summary["member_total"] = sum(totals.values())
     summary["communities"] = len(rows)
@@ -132,6 +138,110 @@ def portfolio(communities, *, user, now=None, page_number=None, per_page=None, s
         "colours": LEVEL_COLOURS,
         "page": page,
     }
+
+
+def _escape(value):
+    """Django's `escape` (what templates do to every value) without its lazy wrapper."""
+    return html.escape(str(value))
+
+
+def card_html(card, urls=None):
+    """One community's card as HTML, every text escaped: built here once rather than by the
+    template's nested loops, tags and filters per card (a page holds several cards)."""
+    c = card["community"]
+    community_url, case_url = urls or card_urls()
+    last = f"Last: {day_month_year(template_localtime(card['last']))}." if card["last"] else ""
+    upcoming = "No session planned."
+    if card["next"]:
+        when = template_localtime(card["next"])
+        upcoming = f"Next: {day_month_year(when)}, {when:%H:%M}."
+    levels = "".join(
+        f'<tr><td>{_escape(p["label"])}</td><td class="text-end">{p["n"]}</td></tr>'
+        for p in card["levels"]["parts"]
+    )
+    stories = card["stories"]
+    if stories:
+        cycles = "".join(
+            '<li><span class="d-inline-block bg-primary-subtle-dark me-1 align-middle" '
+            f'style="width: {round(float(n) / float(stories) * 120)}px; height: .6rem"></span>'
+            f"{_escape(label)}: {n}</li>"
+            for label, n in card["cycles"]
+        )
+        value = (
+            f'<p class="small mb-1">{stories} approved value-creation '
+            f"stor{'y' if stories == 1 else 'ies'}, by cycle:</p>\n"
+            f'      <ul class="list-unstyled small mb-2">{cycles}</ul>'
+        )
+    else:
+        value = (
+            '<p class="small text-body-secondary mb-2">'
+            "No value-creation stories shared with sponsors yet.</p>"
+        )
+    number = f" (version {card['case_number']})" if card["case_number"] else ""
+    review = card["review_date"]
+    if review:
+        overdue = card["review_overdue"]
+        review = (
+            f'<span class="{"text-danger fw-semibold" if overdue else ""}">'
+            f"{day_month_year(review)}{' (overdue)' if overdue else ''}</span>"
+        )
+    else:
+        review = "no agreement yet"
+    if card["commitments"]:
+        items = "".join(
+            f"<li>{_escape(cm.description)} — {_escape(cm.get_side_display().lower())}"
+            f"{f' ({_escape(cm.owner)})' if cm.owner else ''}, due {day_month_year(cm.due, year=False)}"
+            "</li>"
+            for cm in card["commitments"]
+        )
+        commitments = f'<ul class="small mb-0">{items}</ul>'
+    else:
+        commitments = (
+            '<p class="small text-body-secondary mb-0">No commitment due in the next 30 days.</p>'
+        )
+    stage_label = c.get_stage_display() or str(c.stage).capitalize()
+    return mark_safe(  # noqa: S308 — numbers, formatted dates, slugs and escaped texts only
+        f"""<section class="col-lg-6" aria-labelledby="card-{c.pk}">
+    <div class="card h-100"><div class="card-body">
+      <div class="d-flex justify-content-between align-items-start gap-2">
+        <h2 id="card-{c.pk}" class="h5 mb-1"><a href="{community_url}{c.slug}/">{_escape(c.name)}</a></h2>
+        <span class="badge stage-badge stage-{_escape(c.stage)}">{_escape(stage_label)}</span>
+      </div>
+      <p class="small text-body-secondary">{_escape(c.domain)}</p>
+
+      <h3 class="h6 mt-3">Rhythm</h3>
+      {card["heartbeat"]["svg"]}
+      <p class="small mb-2">{card["held"]} of {card["planned"]} planned sessions held in 12 months.
+        {last}
+        {upcoming}</p>
+
+      <h3 class="h6 mt-3">Participation</h3>
+      {card["levels"]["svg"]}
+      <p class="small mb-2 mt-1">{card["member_total"]} members. This quarter: {card["moved"]["inwards"]} moved towards the core, {card["moved"]["outwards"]} towards the periphery.</p>
+      <details class="small"><summary>Members by level</summary>
+        <table class="table table-sm mt-1"><thead><tr><th scope="col">Level</th><th scope="col" class="text-end">Members</th></tr></thead>
+        <tbody>{levels}</tbody></table>
+      </details>
+
+      <h3 class="h6 mt-3">Value created</h3>
+      {value}
+
+      <h3 class="h6 mt-3">Business case and agreement</h3>
+      <p class="small mb-1">Business case: <strong>{_escape(card["case_label"])}</strong>{number} · <a href="{case_url.replace("-slug-", c.slug)}">read it</a></p>
+      <p class="small mb-1">Agreement review: {review}</p>
+      {commitments}
+    </div></div>
+  </section>"""  # noqa: E501
+    )
+
+
+def card_urls():
+    """The addresses a card links to, as (a community's page less its slug, the business
+    case's with "-slug-" for it): reversed once per page rather than per card."""
+    return (
+        reverse("communities:detail", args=["-"])[:-2],
+        reverse("sponsorship:business_case", args=["-slug-"]),
+    )
 
 
 def level_bar(counts, width=240):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Exists, F, OuterRef, Q
-from django.forms import HiddenInput, TextInput
 
+from childcop.forms import FastHiddenInput, FastSelect, FastTextInput
 from communities.choices import Stage
 from communities.models import Community
 from practice_groups.choices import SupportKind, SupportStatus
@@ -19,7 +19,15 @@ NOT_CLOSED = "current"
 
 def search_box(placeholder):
     """A search box: the filter forms refresh the results as people type in one."""
-    return TextInput(attrs={"type": "search", "placeholder": placeholder})
+    return FastTextInput(attrs={"type": "search", "placeholder": placeholder})
+
+
+class ChoiceSelect(FastSelect):
+    """A small <select> rendered in Python (the overview's form is on every view of it); no
+    value selects the empty choice, as Django's Select does."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return super().render(name, "" if value is None else value, attrs, renderer)
 
 
 ANY_FLAG, NO_FLAG = "any", "none"
@@ -97,6 +105,7 @@ class OverviewFilter(django_filters.FilterSet):
         method="filter_stage",
         label="Lifecycle stage",
         empty_label="Any stage",
+        widget=ChoiceSelect,
     )
     domain = django_filters.CharFilter(
         field_name="domain", lookup_expr="icontains", label="Domain", widget=search_box("Domain")
@@ -112,16 +121,17 @@ class OverviewFilter(django_filters.FilterSet):
         queryset=sponsor_choices,
         method="filter_sponsor_id",
         label="Sponsored by",
-        widget=HiddenInput,
+        widget=FastHiddenInput,
     )
     flag = django_filters.ChoiceFilter(
         choices=[(ANY_FLAG, "Any flag"), (NO_FLAG, "No flag"), *Flag.choices],
         method="filter_flag",
         label="Flag",
         empty_label="Flagged or not",
+        widget=ChoiceSelect,
     )
     sort = django_filters.ChoiceFilter(
-        choices=SORT_CHOICES, method="filter_sort", label="Sort by", widget=HiddenInput
+        choices=SORT_CHOICES, method="filter_sort", label="Sort by", widget=FastHiddenInput
     )
 
     class Meta:

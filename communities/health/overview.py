@@ -9,6 +9,7 @@ the page costs the same few queries whatever the size of the program.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -17,17 +18,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Case, Count, F, FloatField, Max, Min, Value, When
+from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Cast
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from childcop import permissions
-from childcop.utils import csv_response, paginate, querystring_without
+from childcop.utils import csv_response, day_month_year, paginate, querystring_without
 from communities.choices import Stage
 from communities.models import Community
 from practice_groups.choices import SupportStatus
@@ -120,13 +122,19 @@ class RaisedFlag:
     detail: str = ""
 
 
-def flags_of(status):
+_UNREAD = object()
+
+
+def flags_of(status, raised_flags=_UNREAD):
     """The status's flags with the guide's explanation and suggested action, and what exactly
-    tripped each one where the computation recorded it."""
+    tripped each one where the computation recorded it (`raised_flags`: the `flags` list of
+    its data, when only that part was read; else read from `status.data`)."""
     if status is None:
         return []
+    if raised_flags is _UNREAD:
+        raised_flags = (status.data or {}).get("flags", [])
     details = {}
-    for raised in (status.data or {}).get("flags", []) or []:
+    for raised in raised_flags or []:
         if isinstance(raised, dict) and raised.get("key"):
             details[raised["key"]] = raised.get("detail", "")
     flags = []
@@ -167,6 +175,7 @@ class Row:
     change_label: str = ""
     stories: int = 0
     flags: list[RaisedFlag] = field(default_factory=list)
+    html: str = ""  # the whole <tr>, built once by `_row_html`
 
 
 def _sessions(held, planned):
@@ -175,7 +184,7 @@ def _sessions(held, planned):
     return f"{held} of {planned} session{pluralize(planned)} held this month"
 
 
-def _rows(communities, named_sponsors):
+def _rows(communities, named_sponsors, program_wide=()):
     prefix = reverse("communities:detail", args=["-"])[:-2]
     stages = dict(Stage.choices)
     rows = []
@@ -193,15 +202,86 @@ def _rows(communities, named_sponsors):
         if status is not None:
             last = status.last_activity_on
             row.computed = True
-            row.last_activity = date_format(last, "j M Y") if last else ""
+            row.last_activity = day_month_year(last) if last else ""
             row.sessions = _sessions(status.sessions_held, status.sessions_planned)
             row.participants = status.participants
             row.change = community.participation_change
             row.change_label = change_label(row.change, status.participants)
             row.stories = status.stories
-            row.flags = flags_of(status)
+            row.flags = flags_of(status, getattr(community, "raised_flags", _UNREAD))
+        row.html = mark_safe(_row_html(row, program_wide))  # noqa: S308 — escaped there
         rows.append(row)
     return rows
+
+
+def escape(value):
+    """Django's `escape` (what templates do to every value) without its lazy wrapper."""
+    return html.escape(str(value))
+
+
+_NO_ACTIVITY = '<span class="text-body-secondary">no activity yet</span>'
+
+
+def _row_html(row, program_wide):
+    """One row of the table as HTML, every text escaped: formatted here once rather than by
+    a template's nested loops and conditions per cell (a page holds dozens of rows)."""
+    sponsors = ", ".join(
+        f'<a href="{escape(href)}" title="The communities {escape(name)} sponsors">'
+        f"{escape(name)}</a>"
+        for name, href in row.sponsors
+    ) or (
+        '<span class="text-body-secondary">'
+        f"{'program-wide only' if program_wide else 'none'}</span>"
+    )
+    cells = [
+        f'<th scope="row" class="fw-normal"><a href="{escape(row.url)}" class="fw-semibold">'
+        f"{escape(row.name)}</a></th>",
+        f'<td><span class="badge stage-badge stage-{escape(row.stage)}">'
+        f"{escape(row.stage_label)}</span></td>",
+        f'<td class="small">{escape(row.domain)}</td>',
+        f'<td class="small">{sponsors}</td>',
+    ]
+    if row.computed:
+        falling = " text-danger" if row.change is not None and row.change < 0 else ""
+        cells += [
+            f'<td class="small text-nowrap">{escape(row.last_activity) or _NO_ACTIVITY}\n'
+            f'      <div class="text-body-secondary">{escape(row.sessions)}</div></td>',
+            f'<td class="text-end">{row.participants}</td>',
+            f'<td class="text-end text-nowrap{falling}">{escape(row.change_label)}</td>',
+            f'<td class="text-end">{row.stories}</td>',
+            f'<td class="small">{_flags_html(row.flags)}</td>',
+        ]
+    else:
+        cells.append('<td colspan="5" class="small text-body-secondary">Not computed yet</td>')
+    return "<tr>\n    " + "\n    ".join(cells) + "\n  </tr>"
+
+
+def _flags_html(flags):
+    if not flags:
+        return '<span class="text-body-secondary">None</span>'
+    badges = "".join(
+        '<li class="list-inline-item"><span class="badge text-bg-warning flag-badge" '
+        f'title="{escape(f.explanation)}{" " + escape(f.detail) if f.detail else ""}">'
+        f"{escape(f.label)}</span></li>"
+        for f in flags
+    )
+    reasons = "".join(
+        f"<li><strong>{escape(f.label)}:</strong> {escape(f.explanation)}"
+        f"{' <em>' + escape(f.detail) + '</em>' if f.detail else ''} "
+        f'<span class="text-body-secondary">{escape(f.action)}</span></li>'
+        for f in flags
+    )
+    return (
+        f'\n      <ul class="list-inline mb-1">{badges}</ul>\n'
+        "      <details><summary>Why, and what to do</summary>\n"
+        f'        <ul class="ps-3 mb-0">{reasons}</ul>\n      </details>\n      '
+    )
+
+
+_ARROWS = {
+    "ascending": mark_safe(' <span aria-hidden="true">▲</span>'),
+    "descending": mark_safe(' <span aria-hidden="true">▼</span>'),
+}
 
 
 def _columns(request, sort):
@@ -217,7 +297,12 @@ def _columns(request, sort):
         else:
             target, aria = key, None
         query = f"{base}&sort={target}" if base else f"sort={target}"
-        columns[key] = {"label": label, "url": f"?{query}", "aria_sort": aria}
+        columns[key] = {
+            "label": label,
+            "url": f"?{query}",
+            "aria_sort": aria,
+            "arrow": _ARROWS.get(aria, ""),
+        }
     return columns
 
 
@@ -226,9 +311,13 @@ def overview(request):
     _require_admin(request)
     template_partial = bool(request.htmx and not request.htmx.boosted)  # the table only
     filterset, queryset = filtered(request)
+    # only the flags of each status's data (its indicators are large and not shown here)
+    queryset = queryset.defer("health_status__data").annotate(
+        raised_flags=KeyTransform("flags", "health_status__data")
+    )
     page = paginate(request, queryset)
     sponsors = sponsors_by_community([c.pk for c in page.object_list])
-    rows = _rows(page.object_list, sponsors[0])
+    rows = _rows(page.object_list, sponsors[0], sponsors[1])
     sort = filterset.form.cleaned_data.get("sort") or DEFAULT_SORT
     sponsor = filterset.form.cleaned_data.get("sponsor_id")  # a sponsor's link followed
     label = SORTS[sort.removeprefix("-")][0].lower()
