@@ -4,11 +4,11 @@
   the first middleware in to the response out, in a `Server-Timing` header, with the
   number of SQL queries and the time spent in them. The load generator reads it, so the
   figures exclude the network and the client.
-- `trivial`: the baseline page. Signed in, through the whole middleware stack (session,
-  user, CSRF, messages…), the product's layout with nothing in it, no query of its own:
-  what every page costs before it does anything. Pages are measured as multiples of it.
-- `bare`: a barer baseline, reported beside it: the same request answered with a few
-  bytes and no template.
+- `bare`: the baseline, "a trivial view served by the same process" (issue 8): signed
+  in, through the whole middleware stack (session, user, CSRF, messages…), answered with
+  a few bytes and no template. Pages are measured as multiples of it.
+- `trivial`: the layout page, reported beside it: the product's layout with nothing in
+  it, no query of its own: what every page of the layout costs before it does anything.
 - `invalidate`: starts a new generation of every cached aggregate (childcop.aggregates),
   as a write would: the next view of a page is its first view after a write ("cold").
 
@@ -55,9 +55,9 @@ _EMPTY_PAGE = None
 
 @require_GET
 def trivial(request):
-    """The baseline: a signed-in page of the product's layout (base.html: navigation,
-    messages, CSRF token) with nothing in it — no query and no logic of its own. Every
-    product page pays this much before doing anything."""
+    """The layout page (reported beside the baseline): a signed-in page of the product's
+    layout (base.html: navigation, messages, CSRF token) with nothing in it — no query
+    and no logic of its own. Every product page pays this much before doing anything."""
     global _EMPTY_PAGE
     if _EMPTY_PAGE is None:
         from django.template import engines
@@ -71,8 +71,8 @@ def trivial(request):
 
 @require_GET
 def bare(request):
-    """A second, barer baseline (reported, not a target): a signed-in request answered
-    with a few bytes, no template at all."""
+    """The baseline the targets use: a signed-in request answered with a few bytes, no
+    template at all."""
     return HttpResponse(
         f"<!doctype html><title>ok</title><p>Signed in as {request.user.pk}.</p>",
         content_type="text/html; charset=utf-8",
