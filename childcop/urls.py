@@ -4,7 +4,7 @@ from django.urls import include, path
 from childcop import views
 from childcop.accounts import views as account_views
 from communities import calendar, reminders
-from communities.health import urls_overview, urls_program_reports
+from communities.health import urls as health_urls
 
 admin.site.site_header = "childcop administration"
 admin.site.site_title = "childcop"
@@ -39,7 +39,7 @@ urlpatterns = [
     # the social learning team's program overview, program reports and support queue
     path(
         "program/",
-        include(([*urls_overview.urlpatterns, *urls_program_reports.urlpatterns], "program")),
+        include((health_urls.program_urlpatterns, "program")),
     ),
     path("admin/", admin.site.urls),
 ]

@@ -169,7 +169,7 @@ class RhythmForm(forms.ModelForm):
         self.fields["duration_minutes"].validators.append(MinValueValidator(5))
 
     def clean(self):
-        from .rhythm import RecurrenceError, parse_rule, rule_text
+        from .rhythm.services import RecurrenceError, parse_rule, rule_text
 
         data = super().clean()
         starts_at, recurrence = data.get("starts_at"), data.get("recurrence")

@@ -26,9 +26,10 @@ from django.utils import timezone
 
 from childcop import aggregates
 
-from . import participation, rhythm
+from . import participation
 from .choices import ActivityType, LeadershipRole, Level, ObjectiveStatus, SessionStatus, Stage
 from .models import LeadershipAssignment, LevelChange, Membership, Session
+from .rhythm import services as rhythm
 
 NEWEST_MEMBERS = 8
 STAGE_CHANGES = 10

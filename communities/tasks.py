@@ -46,7 +46,7 @@ def check_heartbeats() -> int:
 @shared_task(**_RHYTHM_RETRY)
 def recompute_participation() -> dict:
     from .participation import recompute_levels
-    from .rhythm import extend_all_sessions
+    from .rhythm.services import extend_all_sessions
 
     return {"sessions_created": extend_all_sessions(), "levels_changed": recompute_levels()}
 

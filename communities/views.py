@@ -10,7 +10,7 @@ from childcop import permissions
 from childcop.permissions import get_community_for_user
 from childcop.utils import csv_response, paginate, posted, querystring_without
 
-from . import rhythm, services
+from . import services
 from . import summary as community_summary
 from .choices import STAGE_HELP, Level
 from .filters import CommunityFilter, MemberFilter
@@ -24,6 +24,7 @@ from .forms import (
     StageChangeForm,
 )
 from .models import Community, Membership
+from .rhythm import services as rhythm
 
 
 def confirm_page(request, community, *, title, question, action_label):

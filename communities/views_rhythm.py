@@ -11,11 +11,11 @@ from childcop import permissions
 from childcop.permissions import get_community_for_user
 from childcop.utils import paginate, posted, querystring_without
 
-from . import rhythm as rhythm_service
 from . import services
 from .choices import ACTIVITY_TYPE_EXAMPLES, SessionStatus
 from .filters import ActivityFilter
 from .forms import ActivityForm, ActivityOutputFormSet, RhythmForm, SessionForm
+from .rhythm import services as rhythm_service
 from .views import confirm_page
 
 

@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from communities import rhythm as rhythm_service
 from communities.choices import Recurrence, SessionStatus
 from communities.factories import ActivityFactory, RhythmFactory, SessionFactory
 from communities.forms import RhythmForm
 from communities.models import Rhythm, Session
+from communities.rhythm import services as rhythm_service
 
 pytestmark = pytest.mark.django_db
 UTC = ZoneInfo("UTC")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from childcop.accounts.factories import UserFactory
-from communities import participation, rhythm, services
+from communities import participation, services
 from communities.factories import (
     ActivityFactory,
     AttendanceFactory,
@@ -18,6 +18,7 @@ from communities.factories import (
     SessionFactory,
 )
 from communities.models import Attendance, LevelChange, StageChange
+from communities.rhythm import services as rhythm
 from sponsorship.factories import (
     AgreementFactory,
     BusinessCaseVersionFactory,

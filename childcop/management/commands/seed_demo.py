@@ -13,7 +13,6 @@ from django.utils import timezone
 from childcop.accounts.factories import ProgramAdminFactory, UserFactory
 from childcop.accounts.models import User
 from communities import launch, loops, participation, pdca
-from communities import rhythm as rhythm_service
 from communities.choices import (
     ActivityType,
     Channel,
@@ -40,6 +39,7 @@ from communities.models import (
     Rhythm,
     StageChange,
 )
+from communities.rhythm import services as rhythm_service
 from practice_groups import demo as practice_groups_demo
 from value_stories import demo as value_stories_demo
 

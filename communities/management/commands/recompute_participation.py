@@ -8,7 +8,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from communities.participation import recompute_levels
-        from communities.rhythm import extend_all_sessions
+        from communities.rhythm.services import extend_all_sessions
 
         created = extend_all_sessions()
         changed = recompute_levels()

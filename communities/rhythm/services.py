@@ -16,8 +16,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from childcop import aggregates
+from communities.choices import Recurrence, SessionStatus
 
-from .choices import Recurrence, SessionStatus
 from .models import Activity, Rhythm, Session
 
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]

@@ -1,10 +1,24 @@
-"""URLs of help requests, learning loops and shared memory."""
+"""URLs of the learning agenda and voting, help requests and learning loops, and shared memory (namespace communities)."""
 
 from django.urls import path
 
-from . import loops, memory
+from communities import agenda, loops, memory
 
 urlpatterns = [
+    path("<slug:slug>/agenda/", agenda.agenda, name="agenda"),
+    path("<slug:slug>/agenda/new/", agenda.agenda_create, name="agenda_create"),
+    path("<slug:slug>/agenda/<id:pk>/", agenda.agenda_detail, name="agenda_detail"),
+    path("<slug:slug>/agenda/<id:pk>/edit/", agenda.agenda_edit, name="agenda_edit"),
+    path("<slug:slug>/agenda/<id:pk>/status/", agenda.agenda_status, name="agenda_status"),
+    path("<slug:slug>/agenda/rounds/new/", agenda.round_open, name="agenda_round_open"),
+    path("<slug:slug>/agenda/rounds/<id:pk>/", agenda.round_detail, name="agenda_round"),
+    path(
+        "<slug:slug>/agenda/rounds/<id:pk>/results/",
+        agenda.round_results,
+        name="agenda_round_results",
+    ),
+    path("<slug:slug>/agenda/rounds/<id:pk>/vote/", agenda.vote, name="agenda_vote"),
+    path("<slug:slug>/agenda/rounds/<id:pk>/close/", agenda.round_close, name="agenda_round_close"),
     path("<slug:slug>/help/", loops.help_list, name="help_list"),
     path("<slug:slug>/help/new/", loops.help_create, name="help_create"),
     path("<slug:slug>/help/<id:pk>/", loops.help_detail, name="help_detail"),

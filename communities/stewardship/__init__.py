@@ -1,0 +1,1 @@
+"""stewardship room."""
