@@ -48,6 +48,7 @@ def program_figures() -> dict:
     }
 
 
+@require_GET
 def home(request):
     user = request.user
     # Program-wide figures come from the cache (one query for their generation): they read
@@ -125,6 +126,7 @@ def healthz(request):
     )
 
 
+@require_GET
 @permissions.public
 def admin_login(request, extra_context=None):
     """The admin signs people in through the product's own login page, never a second form."""

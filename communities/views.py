@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from childcop import permissions
 from childcop.permissions import get_community_for_user
@@ -46,6 +46,7 @@ def _coordinators_prefetch():
     )
 
 
+@require_GET
 def community_list(request):
     user = request.user
     queryset = (
@@ -92,6 +93,7 @@ def community_create(request):
     )
 
 
+@require_GET
 def community_detail(request, slug):
     community = get_community_for_user(request.user, slug)
     flags = permissions.community_flags(request.user, community)
@@ -179,6 +181,7 @@ def _member_queryset(request, community):
     return MemberFilter(request.GET, queryset=queryset)
 
 
+@require_GET
 def member_list(request, slug):
     community = get_community_for_user(request.user, slug)
     filterset = _member_queryset(request, community)
@@ -195,6 +198,7 @@ def member_list(request, slug):
     return render(request, template, context)
 
 
+@require_GET
 def member_export(request, slug):
     community = get_community_for_user(request.user, slug, require=permissions.can_manage_members)
     filterset = _member_queryset(request, community)

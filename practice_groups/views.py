@@ -5,7 +5,7 @@ under /program/support/, communities.health.support)."""
 from django.contrib import messages
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from childcop import permissions
 from childcop.permissions import get_community_for_user, get_group_for_user, get_report_for_user
@@ -38,6 +38,7 @@ def reason_guidance():
     return [(r.label, *REASON_GUIDANCE[r]) for r in Reason]
 
 
+@require_GET
 def group_list(request, slug):
     community = get_community_for_user(request.user, slug)
     queryset = (
@@ -81,6 +82,7 @@ def propose(request, slug):
     )
 
 
+@require_GET
 def group_detail(request, pk):
     group = get_group_for_user(request.user, pk)
     can = permissions.group_flags(request.user, group)
@@ -241,6 +243,7 @@ def _report_page(request, report, response_form=None, status=200):
     return render(request, "practice_groups/report.html", context, status=status)
 
 
+@require_GET
 def report_detail(request, pk):
     report = get_report_for_user(request.user, pk)
     return _report_page(request, report)

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from childcop import permissions
 from childcop.accounts.models import User
@@ -111,6 +111,7 @@ CommitmentFormSet = forms.inlineformset_factory(
 # --- Views --------------------------------------------------------------------------
 
 
+@require_GET
 def agreement_detail(request, slug):
     community = get_sponsorship_community_for_user(request.user, slug)
     agreement = agreement_of(community)

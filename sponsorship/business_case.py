@@ -22,7 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from childcop import aggregates, permissions
 from childcop.accounts.models import User
@@ -271,6 +271,7 @@ def _page(request, community, version, *, response_form=None):
     return render(request, "sponsorship/case_detail.html", context)
 
 
+@require_GET
 def case_overview(request, slug):
     """The newest version this user may read, with every version listed beside it."""
     community = get_sponsorship_community_for_user(request.user, slug)
@@ -278,6 +279,7 @@ def case_overview(request, slug):
     return _page(request, community, version)
 
 
+@require_GET
 def case_version(request, slug, pk):
     community = get_sponsorship_community_for_user(request.user, slug)
     version = get_object_or_404(visible_versions(request.user, community), pk=pk)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
+from django.views.decorators.http import require_GET
 
 from childcop import permissions
 from childcop.utils import day_month_year, paginate
@@ -303,6 +304,7 @@ def sparkline(values, width=240, height=40, *, label=""):
     return {"width": width, "height": height, "bars": bars, "svg": svg}
 
 
+@require_GET
 def dashboard(request):
     """Every community the signed-in sponsor sponsors; the whole program for the team."""
     user = request.user
@@ -330,6 +332,7 @@ def dashboard(request):
     return render(request, "sponsorship/dashboard.html", context)
 
 
+@require_GET
 def community_dashboard(request, slug):
     """One sponsored community's card, full width; 404 for a community one does not sponsor."""
     community = Community.objects.filter(slug=slug).first()

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from childcop import permissions
 from childcop.utils import csv_response, paginate, posted, querystring_without
@@ -61,6 +61,7 @@ def _appointments(request):
     return AppointmentFilter(request.GET, queryset=queryset)
 
 
+@require_GET
 def appointment_list(request):
     _require_manager(request)
     filterset = _appointments(request)
@@ -76,6 +77,7 @@ def appointment_list(request):
     return render(request, template, context)
 
 
+@require_GET
 def appointment_export(request):
     _require_manager(request)
     filterset = _appointments(request)
@@ -115,6 +117,7 @@ def _appointment(request, pk):
     return get_object_or_404(queryset, pk=pk)
 
 
+@require_GET
 def appointment_detail(request, pk):
     appointment = _appointment(request, pk)
     context = {
@@ -237,6 +240,7 @@ def _current_sponsors():
     return Appointment.objects.current().sponsors()
 
 
+@require_GET
 def communities_without_sponsor(request):
     """Communities that are not closed and that no current sponsor covers (one query)."""
     _require_manager(request)
@@ -253,6 +257,7 @@ def communities_without_sponsor(request):
     return render(request, "sponsorship/without_sponsor.html", {"communities": communities})
 
 
+@require_GET
 def sponsor_map(request):
     """Each current sponsor with the communities they cover; program-wide sponsors as such."""
     _require_manager(request)
@@ -276,6 +281,7 @@ def _pairs():
     return MentorPair.objects.select_related("mentor", "mentee", "community")
 
 
+@require_GET
 def my_mentoring(request):
     """Pairs where the signed-in person is mentor (their mentees) or mentee (their mentor)."""
     user = request.user
@@ -287,6 +293,7 @@ def my_mentoring(request):
     return render(request, "sponsorship/my_mentoring.html", context)
 
 
+@require_GET
 def pair_list(request):
     _require_manager(request)
     filterset = MentorPairFilter(request.GET, queryset=_pairs().order_by("-start", "-pk"))
@@ -316,6 +323,7 @@ def _pair_page(request, pair, form, status=200):
     return render(request, "sponsorship/pair_detail.html", context, status=status)
 
 
+@require_GET
 def pair_detail(request, pk):
     pair = _pair_for_user(request, pk)
     return _pair_page(request, pair, CheckInForm())
@@ -362,6 +370,7 @@ def pair_form(request, pk=None):
 # --- Councils ---------------------------------------------------------------------------
 
 
+@require_GET
 def council_list(request):
     """Advisory and coordinator councils with their members: anyone signed in may look."""
     councils = Council.objects.prefetch_related(

@@ -5,7 +5,7 @@ import re
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from childcop import aggregates, permissions
 from childcop.permissions import get_community_for_user, get_story_for_user
@@ -29,6 +29,7 @@ def _stories(request):
     return StoryFilter(request.GET, queryset=queryset, request=request)
 
 
+@require_GET
 def story_list(request):
     filterset = _stories(request)
     context = {
@@ -45,6 +46,7 @@ def story_list(request):
     return render(request, template, context)
 
 
+@require_GET
 def story_export(request):
     rows = (
         (
@@ -65,6 +67,7 @@ def story_export(request):
     return csv_response("value-stories.csv", header, rows)
 
 
+@require_GET
 def indicator_export(request):
     stories = _stories(request).qs
     indicators = (
@@ -138,11 +141,13 @@ def _matrix(request, community=None):
     return render(request, template, context)
 
 
+@require_GET
 def matrix(request):
     """The program's value matrix: approved stories the viewer may read, by cycle."""
     return _matrix(request)
 
 
+@require_GET
 def community_matrix(request, slug):
     community = get_community_for_user(request.user, slug)
     return _matrix(request, community)
@@ -240,6 +245,7 @@ def story_autosave(request, slug):
     return render(request, "value_stories/_autosave.html", context)
 
 
+@require_GET
 def story_detail(request, pk):
     story = get_story_for_user(
         request.user,
@@ -258,6 +264,7 @@ def story_detail(request, pk):
     return render(request, "value_stories/detail.html", context)
 
 
+@require_GET
 def story_print(request, pk):
     story = get_story_for_user(
         request.user,

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from childcop.utils import paginate, posted, querystring_without
 from communities.models import Community, Membership
@@ -11,6 +11,7 @@ from .forms import ProfileForm
 from .models import User
 
 
+@require_GET
 def people_list(request):
     visible = Community.objects.for_user(request.user)
     queryset = User.objects.filter(is_active=True).annotate(
@@ -30,6 +31,7 @@ def people_list(request):
     return render(request, template, context)
 
 
+@require_GET
 def person_detail(request, pk):
     person = get_object_or_404(User.objects.filter(is_active=True), pk=pk)
     # Only the memberships of communities the viewer may see.
