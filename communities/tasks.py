@@ -55,14 +55,14 @@ def recompute_participation() -> dict:
 @shared_task(**_RHYTHM_RETRY)
 def check_learning_loops() -> dict:
     """Hourly: unanswered help requests to the coordinators, follow-ups due to the askers."""
-    from .loops_jobs import send_follow_ups, send_unanswered_notices
+    from .learning.jobs import send_follow_ups, send_unanswered_notices
 
     return {"unanswered": send_unanswered_notices(), "follow_ups": send_follow_ups()}
 
 
 @shared_task(**_RHYTHM_RETRY)
 def send_help_digests() -> int:
-    from .loops_jobs import send_digests
+    from .learning.jobs import send_digests
 
     return send_digests()
 

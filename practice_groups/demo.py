@@ -1,7 +1,7 @@
 """Demo learning agenda and practice groups.
 
 `seed(rng, now)` is called by `seed_demo` once communities, members and activities exist.
-It seeds the learning agenda first (communities.agenda.seed_demo), then practice groups in
+It seeds the learning agenda first (communities.learning.demo.seed_agenda), then practice groups in
 every status with members, progress reports, responses and support requests (from a group
 and from the coordinators). It writes directly: no emails are sent.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from communities.agenda import seed_demo as seed_agenda
 from communities.choices import Stage
+from communities.learning.demo import seed_agenda
 from communities.models import Community
 
 from .choices import GroupStatus, Reason, ResponseKind, SupportKind, SupportStatus

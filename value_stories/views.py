@@ -163,7 +163,7 @@ def _story_form(request, community, story=None):
     help_request_id = request.GET.get("help_request", "")
     if story is None and not initial and ID.fullmatch(help_request_id):
         # A closed learning loop told as a story: only the asker's own request prefills.
-        from communities.loops_services import story_initial
+        from communities.learning.services import story_initial
 
         help_request = community.help_requests.filter(
             pk=help_request_id, asker_id=request.user.pk

@@ -102,7 +102,7 @@ from value_stories.choices import Status as StoryStatus
 from value_stories.models import ValueStory
 
 from ..choices import AgendaStatus, LeadershipRole, Level, SessionStatus, Stage
-from ..loops_jobs import add_working_days
+from ..learning.jobs import add_working_days
 from ..models import (
     Activity,
     AgendaItem,
@@ -582,7 +582,7 @@ class _Data:
     def _help_requests(self):
         """Per (community, month): asked, due, answered in time, loops closed.
 
-        The response commitment is in working days (see loops_jobs.add_working_days), which
+        The response commitment is in working days (see learning.jobs.add_working_days), which
         the database cannot count portably: it returns one short row per request asked or
         closed in the window, and Python buckets them.
         """

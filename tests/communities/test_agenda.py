@@ -8,9 +8,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from communities.agenda import VoteRefused, cast_vote, seed_demo, withdraw_vote
 from communities.choices import AgendaStatus
 from communities.factories import ActivityFactory, AgendaItemFactory, CommunityFactory
+from communities.learning.demo import seed_agenda
+from communities.learning.services import VoteRefused, cast_vote, withdraw_vote
 from communities.models import AgendaItem, Vote, VoteAllowance, VotingRound
 
 pytestmark = pytest.mark.django_db
@@ -380,7 +381,7 @@ def test_demo_seeds_rounds_and_every_status():
     community = CommunityFactory(slug="demo")
     MembershipFactory.create_batch(8, community=community)
     MembershipFactory(community=community, is_coordinator=True)
-    seed_demo(random.Random(1), timezone.now())  # noqa: S311
+    seed_agenda(random.Random(1), timezone.now())  # noqa: S311
     assert community.voting_rounds.filter(closed_at__isnull=True).count() == 1
     assert community.voting_rounds.filter(closed_at__isnull=False).count() == 1
     assert {i.status for i in community.agenda_items.all()} == set(AgendaStatus.values)

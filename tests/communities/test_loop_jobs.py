@@ -18,7 +18,6 @@ from django.utils import timezone
 from childcop.accounts.factories import UserFactory
 from childcop.accounts.models import SentEmail
 from childcop.celery import app
-from communities import loops_jobs
 from communities.factories import (
     AnswerFactory,
     CommunityFactory,
@@ -26,6 +25,7 @@ from communities.factories import (
     HelpRequestFactory,
     MembershipFactory,
 )
+from communities.learning import jobs
 from communities.tasks import check_learning_loops, send_help_digests
 
 from .test_reminders import wait_for, worker  # noqa: F401 — the real-worker fixture
@@ -39,12 +39,12 @@ def to(outbox=None):
 
 def test_working_days_skip_the_weekend(settings):
     settings.TIME_ZONE = "UTC"
-    assert loops_jobs.add_working_days(FRIDAY, 3) == FRIDAY + timedelta(days=5)  # Wednesday
-    assert loops_jobs.add_working_days(FRIDAY, 1) == FRIDAY + timedelta(days=3)  # Monday
+    assert jobs.add_working_days(FRIDAY, 3) == FRIDAY + timedelta(days=5)  # Wednesday
+    assert jobs.add_working_days(FRIDAY, 1) == FRIDAY + timedelta(days=3)  # Monday
     saturday = FRIDAY + timedelta(days=1)
-    assert loops_jobs.add_working_days(saturday, 1) == saturday + timedelta(days=2)  # Monday
+    assert jobs.add_working_days(saturday, 1) == saturday + timedelta(days=2)  # Monday
     monday = FRIDAY + timedelta(days=3)
-    assert loops_jobs.add_working_days(monday, 3) == monday + timedelta(days=3)  # Thursday
+    assert jobs.add_working_days(monday, 3) == monday + timedelta(days=3)  # Thursday
 
 
 # --- (a) unanswered requests -----------------------------------------------------------------
@@ -59,15 +59,15 @@ class TestUnanswered:
             community=community, asker=users["member"], title="Clauses?", created_at=FRIDAY
         )
         tuesday = FRIDAY + timedelta(days=4, hours=3)
-        assert loops_jobs.send_unanswered_notices(now=tuesday) == 0  # 2 working days
+        assert jobs.send_unanswered_notices(now=tuesday) == 0  # 2 working days
         wednesday = FRIDAY + timedelta(days=5)
-        assert loops_jobs.send_unanswered_notices(now=wednesday) == 2
+        assert jobs.send_unanswered_notices(now=wednesday) == 2
         assert to() == sorted(["coordinator@example.org", second.email])
         message = mail.outbox[0]
         assert message.subject == "Unanswered help request: Clauses? (Data protection in practice)"
         assert f"/communities/{community.slug}/help/{request.pk}/" in message.body
         assert "3 working days" in message.body
-        assert loops_jobs.send_unanswered_notices(now=wednesday + timedelta(hours=1)) == 0
+        assert jobs.send_unanswered_notices(now=wednesday + timedelta(hours=1)) == 0
         assert len(mail.outbox) == 2
         assert set(
             SentEmail.objects.filter(kind="help_unanswered").values_list("key", flat=True)
@@ -81,17 +81,17 @@ class TestUnanswered:
         AnswerFactory(request=answered)
         HelpRequestFactory(community=community, created_at=old, status="closed")
         HelpRequestFactory(community=community, created_at=old, asker=users["coordinator"])
-        assert loops_jobs.send_unanswered_notices() == 0
+        assert jobs.send_unanswered_notices() == 0
         HelpRequestFactory(community=community, created_at=timezone.now() - timedelta(days=90))
-        assert loops_jobs.send_unanswered_notices() == 0  # older than the look-back
+        assert jobs.send_unanswered_notices() == 0  # older than the look-back
 
     def test_each_community_s_commitment(self, users, community, settings):
         settings.TIME_ZONE = "UTC"
         community.response_commitment_days = 1
         community.save()
         HelpRequestFactory(community=community, created_at=FRIDAY)
-        assert loops_jobs.send_unanswered_notices(now=FRIDAY + timedelta(days=2)) == 0  # Sunday
-        assert loops_jobs.send_unanswered_notices(now=FRIDAY + timedelta(days=3)) == 1  # Monday
+        assert jobs.send_unanswered_notices(now=FRIDAY + timedelta(days=2)) == 0  # Sunday
+        assert jobs.send_unanswered_notices(now=FRIDAY + timedelta(days=3)) == 1  # Monday
 
 
 # --- (b) follow-ups --------------------------------------------------------------------------
@@ -114,13 +114,13 @@ class TestFollowUps:
         HelpRequestFactory(  # closed already
             community=community, status="closed", helpful_at=now - timedelta(days=20)
         )
-        assert loops_jobs.send_follow_ups(now=now) == 1
+        assert jobs.send_follow_ups(now=now) == 1
         (message,) = mail.outbox
         assert message.to == ["member@example.org"]
         assert message.subject == "How did it turn out? Penalty clauses"
         follow_up = f"/communities/{community.slug}/help/{request.pk}/follow-up/"
         assert follow_up in message.body and follow_up in message.alternatives[0][0]
-        assert loops_jobs.send_follow_ups(now=now + timedelta(hours=1)) == 0
+        assert jobs.send_follow_ups(now=now + timedelta(hours=1)) == 0
         assert SentEmail.objects.get(kind="help_follow_up").key == str(request.pk)
 
     def test_each_community_s_follow_up_days(self, users, community):
@@ -131,7 +131,7 @@ class TestFollowUps:
             status="answered",
             helpful_at=timezone.now() - timedelta(days=4),
         )
-        assert loops_jobs.send_follow_ups() == 1
+        assert jobs.send_follow_ups() == 1
 
 
 # --- (c) the daily digest ---------------------------------------------------------------------
@@ -155,7 +155,7 @@ class TestDigest:
         HelpRequestFactory(community=other, title="Elsewhere", created_at=yesterday)
         users["coordinator"].notify_digests = False
         users["coordinator"].save()
-        assert loops_jobs.send_digests(now=now) == 2
+        assert jobs.send_digests(now=now) == 2
         by_recipient = {m.to[0]: m for m in mail.outbox}
         assert set(by_recipient) == {"member@example.org", "core@example.org"}
         member_digest = by_recipient["member@example.org"].body
@@ -165,13 +165,13 @@ class TestDigest:
             "1 new help request in your communities"
         )
         assert "Mine" in by_recipient["core@example.org"].body
-        assert loops_jobs.send_digests(now=now + timedelta(hours=3)) == 0
+        assert jobs.send_digests(now=now + timedelta(hours=3)) == 0
         assert set(SentEmail.objects.filter(kind="help_digest").values_list("key", flat=True)) == {
             "2031-03-03"
         }
 
     def test_nothing_new_sends_nothing(self, users, community):
-        assert loops_jobs.send_digests() == 0
+        assert jobs.send_digests() == 0
         assert not mail.outbox
 
 

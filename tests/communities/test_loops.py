@@ -9,7 +9,6 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from communities import loops, loops_services
 from communities.factories import (
     AgendaItemFactory,
     AnswerFactory,
@@ -17,6 +16,7 @@ from communities.factories import (
     HelpRequestFactory,
     MembershipFactory,
 )
+from communities.learning import demo, services
 from communities.models import Answer, HelpRequest, SharedMemoryEntry
 from tests.conftest import client_for
 
@@ -41,7 +41,7 @@ def asked(users, community):
 
 @pytest.fixture
 def answered(asked):
-    loops_services.mark_helpful(asked, asked.answers.get())
+    services.mark_helpful(asked, asked.answers.get())
     return asked
 
 
@@ -138,22 +138,20 @@ def test_the_list_paginates(clients, community, settings):
 def test_search_uses_full_text_search_on_postgresql_and_icontains_elsewhere(community):
     HelpRequestFactory(community=community, title="Clauses", challenge="Penalty clauses in tenders")
     HelpRequestFactory(community=community, title="Other", challenge="Nothing related")
-    queryset = loops_services.search(
-        community.help_requests.all(), "tender", ["title", "challenge"]
-    )
+    queryset = services.search(community.help_requests.all(), "tender", ["title", "challenge"])
     sql = str(queryset.query)
     if connection.vendor == "postgresql":
         assert "to_tsvector" in sql and "websearch_to_tsquery" in sql
         # stemmed: "tender" finds "tenders"; and a ranked, word-based search
         assert [r.title for r in queryset] == ["Clauses"]
-        assert [r.title for r in loops_services.search(
+        assert [r.title for r in services.search(
             community.help_requests.all(), "tendering", ["title", "challenge"]
         )] == ["Clauses"]  # fmt: skip
     else:
         assert "LIKE" in sql and "to_tsvector" not in sql
         assert [r.title for r in queryset] == ["Clauses"]
     # every word must match
-    both = loops_services.search(community.help_requests.all(), "penalty nothing", ["challenge"])
+    both = services.search(community.help_requests.all(), "penalty nothing", ["challenge"])
     assert list(both) == []
 
 
@@ -387,7 +385,7 @@ def test_the_demo_seeds_every_state_and_every_kind(users, community):
     from communities.factories import ActivityFactory
 
     ActivityFactory(community=community)
-    assert loops.seed_demo(random.Random(1), timezone.now()) > 0
+    assert demo.seed_loops(random.Random(1), timezone.now()) > 0
     statuses = set(HelpRequest.objects.values_list("status", flat=True))
     assert statuses == {"open", "answered", "closed"}
     assert set(HelpRequest.objects.exclude(outcome="").values_list("outcome", flat=True)) == {
@@ -400,7 +398,7 @@ def test_the_demo_seeds_every_state_and_every_kind(users, community):
     assert SharedMemoryEntry.objects.filter(help_request__isnull=False).count() == 3
     assert SharedMemoryEntry.objects.filter(activity__isnull=False).exists()
     # an open request is overdue, another answered request is due for its follow-up
-    from communities.loops_jobs import due_follow_ups, unanswered_requests
+    from communities.learning.jobs import due_follow_ups, unanswered_requests
 
     assert unanswered_requests(timezone.now())
     assert list(due_follow_ups(timezone.now()))

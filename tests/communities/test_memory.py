@@ -4,7 +4,6 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from communities import loops_services
 from communities.factories import (
     ActivityFactory,
     CommunityFactory,
@@ -12,6 +11,7 @@ from communities.factories import (
     MembershipFactory,
     SharedMemoryEntryFactory,
 )
+from communities.learning import services
 from communities.models import SharedMemoryEntry
 from tests.conftest import client_for
 
@@ -162,7 +162,7 @@ def test_search_branch_by_database(community):
         community=community, title="Collections", body="Keeping collections alive"
     )
     SharedMemoryEntryFactory(community=community, title="Other", body="Unrelated")
-    queryset = loops_services.search(community.memory.all(), "collection", ["title", "body"])
+    queryset = services.search(community.memory.all(), "collection", ["title", "body"])
     sql = str(queryset.query)
     if connection.vendor == "postgresql":
         assert "to_tsvector" in sql and "ts_rank" in sql

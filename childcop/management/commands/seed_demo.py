@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from childcop.accounts.factories import ProgramAdminFactory, UserFactory
 from childcop.accounts.models import User
-from communities import launch, loops, participation, pdca
+from communities import launch, participation, pdca
 from communities.choices import (
     ActivityType,
     Channel,
@@ -29,6 +29,7 @@ from communities.factories import CommunityFactory, MembershipFactory, Objective
 from communities.health import demo as health_checks_demo
 from communities.health import reports as health_reports
 from communities.health import status as health_status
+from communities.learning import demo as learning_demo
 from communities.models import (
     Activity,
     ActivityOutput,
@@ -216,7 +217,7 @@ class Command(BaseCommand):
         self._rhythm_and_activities(rng, now)
         self._support_structure(demo, people, rng, now)
         practice_groups_demo.seed(rng, now)  # the learning agenda too
-        loops.seed_demo(rng, now)
+        learning_demo.seed_loops(rng, now)
         value_stories_demo.seed(rng, now)
         launch.seed_demo(rng, now)
         pdca.seed_demo(rng, now)  # the cultivation checklists and coaching too

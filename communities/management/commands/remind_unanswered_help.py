@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from communities.loops_jobs import send_unanswered_notices
+from communities.learning.jobs import send_unanswered_notices
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from communities.loops_jobs import send_digests
+from communities.learning.jobs import send_digests
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from communities.loops_jobs import send_follow_ups
+from communities.learning.jobs import send_follow_ups
 
 
 class Command(BaseCommand):

@@ -1,9 +1,10 @@
-"""The learning loops' emails: unanswered requests, follow-ups and the daily digest.
+"""The learning room's jobs: emails on unanswered requests, follow-ups and the daily digest.
 
-Run by beat (see the ``loop_schedules`` migration) and by management commands. Each
-email is claimed first in ``SentEmail`` (recipient, kind, key) inside the transaction
-that sends it, like the rhythm's reminders: a second run, a retry or two workers at once
-find the claim and send nothing.
+Called by the Celery tasks in ``communities.tasks`` (run by beat, see the ``loop_schedules``
+migration) and by the management commands ``remind_unanswered_help``,
+``send_help_follow_ups`` and ``send_help_digests``. Each email is claimed first in
+``SentEmail`` (recipient, kind, key) inside the transaction that sends it, like the rhythm's
+reminders: a second run, a retry or two workers at once find the claim and send nothing.
 
 * ``help_unanswered`` (key: request id) — to the coordinators, when a request still has
   no answer after the community's `response_commitment_days` working days.
@@ -28,10 +29,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from childcop.accounts.models import SentEmail
-
-from .choices import HelpStatus, Stage
-from .models import Answer, Community, HelpRequest, Membership
-from .reminders import _send_claimed
+from communities.choices import HelpStatus, Stage
+from communities.models import Answer, Community, HelpRequest, Membership
+from communities.reminders import _send_claimed
 
 logger = logging.getLogger(__name__)
 
