@@ -1102,8 +1102,8 @@ class Generator:
 
     def stewardship(self, cursor):
         """Cultivation checklists, PDCA reviews, launch plans and legacies."""
-        from communities.cultivation import quarter_of
         from communities.models import CultivationCheck, LaunchPlan, Legacy, PdcaReview
+        from communities.stewardship.services import quarter_of
 
         rng = self.rng
         quarter = quarter_of(self.today)

@@ -5,6 +5,7 @@ from childcop import views
 from childcop.accounts import views as account_views
 from communities import calendar, reminders
 from communities.health import urls as health_urls
+from communities.stewardship import urls as stewardship_urls
 
 admin.site.site_header = "childcop administration"
 admin.site.site_title = "childcop"
@@ -36,10 +37,13 @@ urlpatterns = [
     path("sponsorship/", include("sponsorship.urls")),
     path("groups/", include("practice_groups.urls")),
     path("stories/", include("value_stories.urls")),
-    # the social learning team's program overview, program reports and support queue
+    # the social learning team's program overview, program reports and support queue; the
+    # launches and the reviews due
     path(
         "program/",
-        include((health_urls.program_urlpatterns, "program")),
+        include(
+            (health_urls.program_urlpatterns + stewardship_urls.program_urlpatterns, "program")
+        ),
     ),
     path("admin/", admin.site.urls),
 ]

@@ -64,7 +64,7 @@ def home(request):
     context = {"memberships": memberships, "is_sponsor": permissions.is_sponsor(user)}
     # The coordinator's cultivation checklist: what is still open this quarter (one query,
     # none for someone who coordinates nothing).
-    from communities.cultivation import current_quarter, open_activities
+    from communities.stewardship.services import current_quarter, open_activities
 
     open_by_community = open_activities(user, memberships)
     context["cultivation"] = [

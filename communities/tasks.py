@@ -70,7 +70,7 @@ def send_help_digests() -> int:
 # --- PDCA reviews falling due, driven by beat (schedule: migration `pdca_schedules`).
 @shared_task(**_RHYTHM_RETRY)
 def remind_pdca_reviews() -> int:
-    from .pdca import send_review_reminders
+    from .stewardship.jobs import send_review_reminders
 
     return send_review_reminders()
 
@@ -78,14 +78,14 @@ def remind_pdca_reviews() -> int:
 # --- The launch playbook, driven by beat (schedules: migration `launch_schedules`); idempotent.
 @shared_task(**_RHYTHM_RETRY)
 def remind_overdue_launch_actions() -> int:
-    from .launch_jobs import remind_overdue_actions
+    from .stewardship.jobs import remind_overdue_actions
 
     return remind_overdue_actions()
 
 
 @shared_task(**_RHYTHM_RETRY)
 def send_stalled_launches() -> int:
-    from .launch_jobs import send_stalled_launches as send
+    from .stewardship.jobs import send_stalled_launches as send
 
     return send()
 

@@ -13,8 +13,8 @@ urlpatterns = [
     # health: indicators and flags, health checks, monthly reports (<slug>/health/...)
     *health_urls.urlpatterns,
     path("new/", views.community_create, name="create"),
-    # the launch playbook (before <slug>/: its "launch-plans/" list is not a community)
-    *stewardship_urls.launch_list_urlpatterns,
+    # old addresses of the program's launches and reviews due (before <slug>/): redirects
+    *stewardship_urls.moved_urlpatterns,
     path("<slug:slug>/", views.community_detail, name="detail"),
     path("<slug:slug>/edit/", views.community_edit, name="edit"),
     path("<slug:slug>/stage/", views.community_stage, name="stage"),

@@ -221,8 +221,10 @@ RULES = {
     # --- launch playbook: the matrix's plan is a renewal of the (maturing) community whose
     # launch lead is the core member. Admins and the lead edit it; the community's members
     # read it; anyone else (outsider, sponsor) finds nothing (404). Only admins open plans
-    # and see the launches list; a renewal is completed by whoever edits it.
-    "communities:launch_list": only({"admin"}),
+    # and see the launches list (/program/launches/); a renewal is completed by whoever edits
+    # it. The list's old address redirects everyone signed in there (301).
+    "program:launches": only({"admin"}),
+    "communities:launch_list_moved": signed_in(301),
     "communities:launch": only(MEMBERS | {"admin"}, denied=404),
     "communities:launch_open": {**only({"admin"}, denied=404), **dict.fromkeys(MEMBERS, 403)},
     "communities:launch_plan": only(MEMBERS | {"admin"}, denied=404),
@@ -249,7 +251,9 @@ RULES = {
     # group and coordinators write reviews and keep checklists; admins close communities and
     # log coaching, which the community's coordinators read. Outsiders of the open matrix
     # community have too low a role (403); of a hidden one, 404 (COMMUNITY_SCOPED below).
-    "communities:pdca_due": only({"admin"}),
+    # The reviews due are the admins' (/program/reviews-due/; the old address redirects, 301).
+    "program:reviews_due": only({"admin"}),
+    "communities:pdca_due_moved": signed_in(301),
     "communities:pdca_reviews": only(MEMBERS | {"admin"}),
     "communities:pdca_create": only(LOGGERS),
     "communities:pdca_detail": only(MEMBERS | {"admin"}),

@@ -231,6 +231,6 @@ def grow_launches(n):
 @pytest.mark.parametrize("size", [5, 60])
 def test_launches_list(clients, size):
     grow_launches(size)
-    url = reverse("communities:launch_list")
+    url = reverse("program:launches")
     assert count(clients["admin"], url) == LAUNCHES
     assert count(clients["admin"], url, stalled="1", status="all", kind="launch") == LAUNCHES

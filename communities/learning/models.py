@@ -183,9 +183,3 @@ class SharedMemoryEntry(models.Model):
 
     def __str__(self):
         return self.title
-
-
-# --- PDCA reviews, closure and cultivation ---------------------------------------------
-# Plan–do–check–act reviews at any stage, the legacy a closed community leaves, the
-# coordinator's quarterly cultivation checklist and the social learning team's coaching
-# sessions (see communities/pdca.py and communities/cultivation.py).

@@ -178,7 +178,7 @@ class CoachingSession(models.Model):
 # --- end of PDCA reviews, closure and cultivation --------------------------------------
 
 
-# --- launch playbook (communities/launch.py) ----------------------------------------
+# --- launch playbook (views: communities/stewardship/views/launch.py) ---------------
 # A launch plan walks a community in *potential* through the four first steps
 # (conversations, value proposition, internal leaders, launch design) and the launch
 # process (discovery and preparation, launch workshop design, action plan). A renewal
@@ -267,6 +267,20 @@ class LaunchPlan(models.Model):
         """Record progress: the plan is not stalled."""
         self.updated_at = when or timezone.now()
         LaunchPlan.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
+
+
+# The launch process's checklist: its two groups of LaunchPlan fields, in order (the
+# process form edits them; the plan's progress counts them).
+PROCESS_FIELDS = {
+    "Discovery and preparation": ["explored_networks", "defined_approach", "located_people"],
+    "Launch workshop design": [
+        "ws_context",
+        "ws_learning",
+        "ws_self_design",
+        "ws_follow_up",
+        "ws_logistics",
+    ],  # fmt: skip
+}
 
 
 class Conversation(models.Model):
@@ -362,6 +376,3 @@ class ActionItem(models.Model):
 
 
 # --- end of launch playbook ----------------------------------------------------------
-
-
-# --- health checks, indicators and reports (communities/health/models.py) -----------

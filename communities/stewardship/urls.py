@@ -1,8 +1,9 @@
-"""URLs of launch and renewal, PDCA reviews, closure, the cultivation checklist and coaching (namespace communities)."""
+"""URLs of launch and renewal, PDCA reviews, closure, the cultivation checklist and coaching
+(namespace communities); the program's launches and reviews due (namespace program)."""
 
 from django.urls import path
 
-from communities import cultivation, launch, pdca
+from .views import closure, cultivation, launch, moved, reviews
 
 urlpatterns = [
     path("<slug:slug>/launch/", launch.launch_overview, name="launch"),
@@ -32,18 +33,35 @@ urlpatterns = [
         name="launch_action",
     ),
     path("<slug:slug>/launch/<id:pk>/complete/", launch.launch_complete, name="launch_complete"),
-    path("<slug:slug>/reviews/", pdca.review_list, name="pdca_reviews"),
-    path("<slug:slug>/reviews/new/", pdca.review_create, name="pdca_create"),
-    path("<slug:slug>/reviews/<id:pk>/", pdca.review_detail, name="pdca_detail"),
-    path("<slug:slug>/close/", pdca.community_close, name="close"),
-    path("<slug:slug>/legacy/", pdca.legacy, name="legacy"),
+    path("<slug:slug>/reviews/", reviews.review_list, name="pdca_reviews"),
+    path("<slug:slug>/reviews/new/", reviews.review_create, name="pdca_create"),
+    path("<slug:slug>/reviews/<id:pk>/", reviews.review_detail, name="pdca_detail"),
+    path("<slug:slug>/close/", closure.community_close, name="close"),
+    path("<slug:slug>/legacy/", closure.legacy, name="legacy"),
     path("<slug:slug>/cultivation/", cultivation.checklist, name="cultivation"),
     path("<slug:slug>/coaching/", cultivation.coaching_list, name="coaching"),
     path("<slug:slug>/coaching/new/", cultivation.coaching_create, name="coaching_create"),
 ]
 
-# Program-wide pages still under /communities/ (before <slug>/); to move under /program/.
-launch_list_urlpatterns = [
-    path("launch-plans/", launch.launch_list, name="launch_list"),
-    path("program/reviews-due/", pdca.reviews_due, name="pdca_due"),
+# The old addresses of the program pages below, under /communities/ (included before
+# <slug>/): each answers a permanent redirect to the page's address under /program/.
+moved_urlpatterns = [
+    path(
+        "launch-plans/",
+        moved.moved_permanently,
+        {"to": "program:launches"},
+        name="launch_list_moved",
+    ),
+    path(
+        "program/reviews-due/",
+        moved.moved_permanently,
+        {"to": "program:reviews_due"},
+        name="pdca_due_moved",
+    ),
+]
+
+# Program-wide pages of the social learning team, under /program/ (namespace program).
+program_urlpatterns = [
+    path("launches/", launch.launch_list, name="launches"),
+    path("reviews-due/", reviews.reviews_due, name="reviews_due"),
 ]

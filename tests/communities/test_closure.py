@@ -22,7 +22,7 @@ from communities.factories import (
     SharedMemoryEntryFactory,
 )
 from communities.models import Community, Legacy, Membership, StageChange
-from communities.pdca import close
+from communities.stewardship.services import close
 
 pytestmark = pytest.mark.django_db
 
@@ -33,11 +33,6 @@ APPS = ("communities", "practice_groups", "value_stories", "sponsorship", "accou
 # for these the test asserts that nothing was written instead of a 403/404/405.
 RENDERS_ON_POST = {
     "communities:detail",
-    "communities:legacy",
-    "communities:pdca_reviews",
-    "communities:pdca_detail",
-    "communities:coaching",
-    "communities:launch",
     "communities:members",
     "communities:rhythm",
     "communities:activities",

@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from communities.cultivation import current_quarter, previous_quarter
 from communities.factories import CommunityFactory, MembershipFactory
 from communities.models import CoachingSession, CultivatingActivity, CultivationCheck
+from communities.stewardship.services import current_quarter, previous_quarter
 
 pytestmark = pytest.mark.django_db
 

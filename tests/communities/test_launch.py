@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from childcop.accounts.factories import UserFactory
-from communities import launch
 from communities.choices import Level, Stage
 from communities.factories import CommunityFactory, CoordinatorFactory, MembershipFactory
 from communities.models import (
@@ -18,6 +17,8 @@ from communities.models import (
     Membership,
     StageChange,
 )
+from communities.stewardship import demo, services
+from communities.stewardship.models import PROCESS_FIELDS
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +49,7 @@ def people(potential):
 
 @pytest.fixture
 def plan(potential, people, admin_user):
-    return launch.open_plan(potential, kind="launch", lead=people["lead"], by=admin_user)
+    return services.open_plan(potential, kind="launch", lead=people["lead"], by=admin_user)
 
 
 def url(name, plan, *more):
@@ -87,7 +88,7 @@ def walk_all_steps(client, plan, people):
         {"leaders_prepared": "on", "approach": "A kick-off workshop.",
          "launch_activities": "World café.", "follow_up": "Monthly clinic."},
     ).status_code == 302  # fmt: skip
-    checks = launch.PROCESS_FIELDS.values()
+    checks = PROCESS_FIELDS.values()
     assert (
         client.post(
             url("launch_process", plan), {f: "on" for group in checks for f in group}
@@ -176,7 +177,7 @@ class TestHappyPath:
 
     def test_an_existing_member_who_accepts_moves_to_the_core_group(self, plan, people):
         candidate = LeaderCandidate.objects.create(plan=plan, person=people["member"])
-        launch.respond_candidate(candidate, status="accepted", roles=["social_reporter"], by=None)
+        services.respond_candidate(candidate, status="accepted", roles=["social_reporter"], by=None)
         membership = Membership.objects.get(community=plan.community, user=people["member"])
         assert membership.level == Level.CORE
         assert list(membership.leadership_roles.values_list("role", flat=True)) == [
@@ -196,8 +197,8 @@ class TestHappyPath:
 class TestRenewal:
     def test_a_renewal_keeps_the_earlier_launch_readable(self, admin_user, people):
         community = CommunityFactory(name="Field safety", slug="field-safety")
-        first = launch.open_plan(community, kind="launch", lead=None, by=admin_user)
-        launch.complete_plan(first, by=admin_user, note="")  # not potential: no stage change
+        first = services.open_plan(community, kind="launch", lead=None, by=admin_user)
+        services.complete_plan(first, by=admin_user, note="")  # not potential: no stage change
         client = client_for(admin_user)
         response = client.post(
             reverse("communities:launch_open", args=[community.slug]), {"kind": "renewal"}
@@ -285,12 +286,27 @@ class TestRoles:
         assert plan.approach == ""
 
     def test_only_admins_see_the_launches_list_and_open_plans(self, plan, people, admin_user):
-        listing = reverse("communities:launch_list")
+        listing = reverse("program:launches")
         assert client_for(admin_user).get(listing).status_code == 200
         assert client_for(people["lead"]).get(listing).status_code == 403
         assert client_for(people["coordinator"]).get(listing).status_code == 403
         opening = reverse("communities:launch_open", args=[plan.community.slug])
         assert client_for(people["coordinator"]).get(opening).status_code == 403
+
+    def test_the_old_launches_address_redirects_permanently_with_its_filters(self, admin_user):
+        assert reverse("program:launches") == "/program/launches/"
+        old = reverse("communities:launch_list_moved")
+        assert old == "/communities/launch-plans/"
+        client = client_for(admin_user)
+        response = client.get(f"{old}?stalled=1&status=all&kind=renewal&q=voice")
+        assert response.status_code == 301
+        assert (
+            response.headers["Location"]
+            == "/program/launches/?stalled=1&status=all&kind=renewal&q=voice"
+        )
+        assert client.get(old).headers["Location"] == "/program/launches/"
+        followed = client.get(old, {"status": "all"}, follow=True)
+        assert followed.status_code == 200 and followed.context["status"] == "all"
 
     def test_the_lead_reads_the_launch_page_of_a_community_they_do_not_belong_to(
         self, plan, people
@@ -312,7 +328,7 @@ class TestRoles:
         grown = CommunityFactory(name="Grown", slug="grown")
         page = client_for(people["member"]).get(grown.get_absolute_url())
         assert b"/grown/launch/" not in page.content  # open to all, no plan: no pill
-        launch.open_plan(grown, kind="renewal", lead=people["outsider"], by=None)
+        services.open_plan(grown, kind="renewal", lead=people["outsider"], by=None)
         page = client_for(people["outsider"]).get(grown.get_absolute_url())
         assert b"/grown/launch/" in page.content  # the lead sees it
 
@@ -321,19 +337,17 @@ class TestStalled:
     def test_a_plan_untouched_for_the_configured_days_is_stalled(self, plan, settings, admin_user):
         now = timezone.now()
         LaunchPlan.objects.filter(pk=plan.pk).update(updated_at=now - timedelta(days=15))
-        assert list(launch.stalled_plans(now)) == [plan]
+        assert list(services.stalled_plans(now)) == [plan]
         settings.CHILDCOP_LAUNCH_STALLED_DAYS = 20
-        assert list(launch.stalled_plans(now)) == []
+        assert list(services.stalled_plans(now)) == []
         settings.CHILDCOP_LAUNCH_STALLED_DAYS = 14
         client = client_for(admin_user)
-        listing = client.get(reverse("communities:launch_list"), {"stalled": "1"})
+        listing = client.get(reverse("program:launches"), {"stalled": "1"})
         assert [r["plan"] for r in listing.context["rows"]] == [plan]
         assert listing.context["rows"][0]["stalled"]
         assert b"Stalled" in listing.content
         assert (
-            client.get(reverse("communities:launch_list"), {"stalled": "1", "days": "30"}).context[
-                "rows"
-            ]
+            client.get(reverse("program:launches"), {"stalled": "1", "days": "30"}).context["rows"]
             == []
         )
         # Progress un-stalls it.
@@ -341,12 +355,12 @@ class TestStalled:
             url("launch_conversation", plan),
             {"name": "Pat", "held_on": "2031-01-10", "challenges": "Lost feedback."},
         )
-        assert list(launch.stalled_plans()) == []
+        assert list(services.stalled_plans()) == []
 
     def test_completed_plans_are_never_stalled(self, plan, admin_user):
-        launch.complete_plan(plan, by=admin_user, note="Early.")
+        services.complete_plan(plan, by=admin_user, note="Early.")
         LaunchPlan.objects.filter(pk=plan.pk).update(updated_at=timezone.now() - timedelta(days=99))
-        assert not launch.stalled_plans().exists()
+        assert not services.stalled_plans().exists()
 
 
 def test_seed_demo(potential, people, admin_user):
@@ -354,7 +368,7 @@ def test_seed_demo(potential, people, admin_user):
 
     grown = CommunityFactory(name="Field safety", slug="field-safety")
     CoordinatorFactory(community=grown)
-    launch.seed_demo(random.Random(4), timezone.now())
+    demo.seed_launches(random.Random(4), timezone.now())
     voice = LaunchPlan.objects.get(community=potential)
     assert voice.kind == "launch" and voice.conversations.count() == 4
     assert voice.value_accepted_at is not None
@@ -364,6 +378,6 @@ def test_seed_demo(potential, people, admin_user):
     assert renewal.kind == "renewal" and renewal.is_open
     steps = {
         s["key"]: s["done"]
-        for s in launch.progress(launch.with_progress(LaunchPlan.objects).get(pk=voice.pk))
+        for s in services.progress(services.with_progress(LaunchPlan.objects).get(pk=voice.pk))
     }
     assert steps["conversations"] and steps["value"] and not steps["leaders"]

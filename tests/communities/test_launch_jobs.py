@@ -17,9 +17,9 @@ from django.utils import timezone
 from childcop.accounts.factories import ProgramAdminFactory, UserFactory
 from childcop.accounts.models import SentEmail
 from childcop.celery import app
-from communities import launch_jobs
 from communities.factories import CommunityFactory
 from communities.models import ActionItem, LaunchPlan
+from communities.stewardship import jobs
 from communities.tasks import remind_overdue_launch_actions, send_stalled_launches
 from tests.communities.test_reminders import wait_for, worker  # noqa: F401 — a fixture
 
@@ -44,18 +44,18 @@ def action(plan, *, due_on, owner=None, **fields):
 class TestOverdueActions:
     def test_the_owner_is_reminded_once_per_item_and_due_date(self, plan):
         item = action(plan, due_on=TODAY - timedelta(days=1))
-        assert launch_jobs.remind_overdue_actions(today=TODAY) == 1
+        assert jobs.remind_overdue_actions(today=TODAY) == 1
         (message,) = mail.outbox
         assert message.to == [item.owner.email]
         assert "Book the room" in message.subject and "Customer voice" in message.subject
         assert plan.get_absolute_url() in message.body
         assert plan.get_absolute_url() in message.alternatives[0][0]
-        assert launch_jobs.remind_overdue_actions(today=TODAY) == 0
-        assert launch_jobs.remind_overdue_actions(today=TODAY + timedelta(days=1)) == 0
+        assert jobs.remind_overdue_actions(today=TODAY) == 0
+        assert jobs.remind_overdue_actions(today=TODAY + timedelta(days=1)) == 0
         # A new due date, missed again: a new reminder.
         item.due_on = TODAY + timedelta(days=2)
         item.save()
-        assert launch_jobs.remind_overdue_actions(today=TODAY + timedelta(days=3)) == 1
+        assert jobs.remind_overdue_actions(today=TODAY + timedelta(days=3)) == 1
         assert len(mail.outbox) == 2
 
     def test_only_open_items_of_open_plans_past_their_due_date(self, plan):
@@ -67,7 +67,7 @@ class TestOverdueActions:
             community=CommunityFactory(slug="done-one"), status="completed"
         )
         action(completed, due_on=TODAY - timedelta(days=3))
-        assert launch_jobs.remind_overdue_actions(today=TODAY) == 0
+        assert jobs.remind_overdue_actions(today=TODAY) == 0
         assert mail.outbox == []
 
     def test_the_task_and_the_command(self, plan):
@@ -89,20 +89,21 @@ class TestStalledLaunches:
         UserFactory(email="not-admin@example.org")
         fresh = LaunchPlan.objects.create(community=CommunityFactory(slug="fresh"), updated_at=NOW)
         LaunchPlan.objects.filter(pk=plan.pk).update(updated_at=NOW - timedelta(days=20))
-        assert launch_jobs.send_stalled_launches(now=NOW) == 2
+        assert jobs.send_stalled_launches(now=NOW) == 2
         assert {m.to[0] for m in mail.outbox} == {a.email for a in admins}
         message = mail.outbox[0]
         assert "Customer voice" in message.body and plan.get_absolute_url() in message.body
         assert fresh.community.name not in message.body
         assert message.subject == "1 stalled launch this week"
-        assert launch_jobs.send_stalled_launches(now=NOW + timedelta(days=3)) == 0  # same week
-        assert launch_jobs.send_stalled_launches(now=NOW + timedelta(days=7)) == 2  # next week
+        assert "/program/launches/?stalled=1" in message.body
+        assert jobs.send_stalled_launches(now=NOW + timedelta(days=3)) == 0  # same week
+        assert jobs.send_stalled_launches(now=NOW + timedelta(days=7)) == 2  # next week
         assert len(mail.outbox) == 4
 
     def test_nothing_stalled_sends_nothing(self, plan):
         ProgramAdminFactory()
         LaunchPlan.objects.filter(pk=plan.pk).update(updated_at=NOW - timedelta(days=2))
-        assert launch_jobs.send_stalled_launches(now=NOW) == 0
+        assert jobs.send_stalled_launches(now=NOW) == 0
         assert not SentEmail.objects.exists()
 
     def test_the_task_and_the_command(self, plan):

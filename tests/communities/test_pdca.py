@@ -78,7 +78,9 @@ def test_an_outsider_of_a_members_only_community_gets_404(clients, community):
     for name in ("pdca_create", "pdca_reviews"):
         url = reverse(f"communities:{name}", args=[community.slug])
         assert clients["outsider"].get(url).status_code == 404
-        assert clients["outsider"].post(url, review_data()).status_code == 404
+        # the history is read-only: its POST is refused (405) before anything is looked up
+        expected = 404 if name == "pdca_create" else 405
+        assert clients["outsider"].post(url, review_data()).status_code == expected
     assert not PdcaReview.objects.exists()
 
 
@@ -121,7 +123,7 @@ def test_admin_sees_reviews_due_within_14_days_not_in_60(clients, users, communi
     overdue = CommunityFactory(name="Overdue community", slug="overdue-community")
     PdcaReviewFactory(community=overdue, next_review_on=today - timedelta(days=3))
 
-    url = reverse("communities:pdca_due")
+    url = reverse("program:reviews_due")
     response = clients["admin"].get(url)
     assert response.status_code == 200
     listed = {c.slug for c in response.context["page"]}
@@ -136,8 +138,21 @@ def test_only_the_latest_review_counts_for_the_due_list(clients, community):
     old.created_at = timezone.now() - timedelta(days=90)
     old.save()
     PdcaReviewFactory(community=community, next_review_on=today + timedelta(days=60))
-    response = clients["admin"].get(reverse("communities:pdca_due"))
+    response = clients["admin"].get(reverse("program:reviews_due"))
     assert list(response.context["page"]) == []
+
+
+def test_the_old_reviews_due_address_redirects_permanently_with_its_query(clients):
+    assert reverse("program:reviews_due") == "/program/reviews-due/"
+    old = reverse("communities:pdca_due_moved")
+    assert old == "/communities/program/reviews-due/"
+    response = clients["admin"].get(old, {"page": "2"})
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/program/reviews-due/?page=2"
+    response = clients["coordinator"].get(old)
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/program/reviews-due/"
+    assert clients["admin"].get(old, follow=True).status_code == 200
 
 
 # session, user, the community, viewer's membership (visibility and role), count, page of

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from childcop.accounts.factories import UserFactory
 from childcop.accounts.models import SentEmail
-from communities import pdca
 from communities.choices import Stage
 from communities.factories import (
     CommunityFactory,
@@ -20,6 +19,7 @@ from communities.factories import (
     MembershipFactory,
     PdcaReviewFactory,
 )
+from communities.stewardship import jobs
 from communities.tasks import remind_pdca_reviews
 from tests.communities.test_reminders import wait_for, worker  # noqa: F401 — a fixture
 
@@ -42,15 +42,15 @@ def due_community(slug="due-community", coordinators=2):
 @pytest.mark.django_db
 def test_the_coordinators_are_reminded_once_per_review_date():
     community, coordinators, review = due_community()
-    assert pdca.send_review_reminders() == 2
+    assert jobs.send_review_reminders() == 2
     assert Counter(m.to[0] for m in mail.outbox) == {c.email: 1 for c in coordinators}
     assert community.name in mail.outbox[0].subject
-    assert pdca.send_review_reminders() == 0
+    assert jobs.send_review_reminders() == 0
     assert len(mail.outbox) == 2
-    assert SentEmail.objects.filter(kind=pdca.REVIEW_DUE).count() == 2
+    assert SentEmail.objects.filter(kind=jobs.REVIEW_DUE).count() == 2
     # A new review with a new date, missed again: a new reminder.
     PdcaReviewFactory(community=community, next_review_on=timezone.localdate())
-    assert pdca.send_review_reminders() == 2
+    assert jobs.send_review_reminders() == 2
 
 
 @pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_not_due_or_closed_sends_nothing():
     community, _, _ = due_community("closed-one")
     community.stage = Stage.CLOSED
     community.save()
-    assert pdca.send_review_reminders() == 0
+    assert jobs.send_review_reminders() == 0
     assert mail.outbox == []
 
 

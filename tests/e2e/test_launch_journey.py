@@ -98,7 +98,7 @@ def test_admin_launches_a_community(page, program_admin):
     expect(page.get_by_text("Every step is done.")).to_be_visible()
     assert_accessible(page, "completed launch plan")
 
-    page.goto("/communities/launch-plans/?status=all")
+    page.goto("/program/launches/?status=all")
     expect(page.get_by_role("link", name="Customer voice")).to_be_visible()
     assert_accessible(page, "launches list")
     page.get_by_role("link", name="Customer voice").click()

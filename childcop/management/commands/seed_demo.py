@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from childcop.accounts.factories import ProgramAdminFactory, UserFactory
 from childcop.accounts.models import User
-from communities import launch, participation, pdca
+from communities import participation
 from communities.choices import (
     ActivityType,
     Channel,
@@ -41,6 +41,7 @@ from communities.models import (
     StageChange,
 )
 from communities.rhythm import services as rhythm_service
+from communities.stewardship import demo as stewardship_demo
 from practice_groups import demo as practice_groups_demo
 from value_stories import demo as value_stories_demo
 
@@ -219,8 +220,7 @@ class Command(BaseCommand):
         practice_groups_demo.seed(rng, now)  # the learning agenda too
         learning_demo.seed_loops(rng, now)
         value_stories_demo.seed(rng, now)
-        launch.seed_demo(rng, now)
-        pdca.seed_demo(rng, now)  # the cultivation checklists and coaching too
+        stewardship_demo.seed(rng, now)  # launches, reviews, closure, cultivation, coaching
         health_checks_demo.seed(rng, now)  # last quarter's and this quarter's health checks
 
     def _members(self, community, people, rng, start):

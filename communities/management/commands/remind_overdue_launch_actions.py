@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from communities.launch_jobs import remind_overdue_actions
+from communities.stewardship.jobs import remind_overdue_actions
 
 
 class Command(BaseCommand):

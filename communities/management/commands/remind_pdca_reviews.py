@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from communities.pdca import send_review_reminders
+from communities.stewardship.jobs import send_review_reminders
 
 
 class Command(BaseCommand):

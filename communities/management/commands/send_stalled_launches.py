@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from communities.launch_jobs import send_stalled_launches
+from communities.stewardship.jobs import send_stalled_launches
 
 
 class Command(BaseCommand):

@@ -1,10 +1,28 @@
-"""Forms of the launch playbook: each step's form asks the guide's questions."""
+"""Stewardship forms: the launch playbook's steps (each asks the guide's questions), the
+plan–do–check–act review, closure with a legacy, the cultivation checklist and coaching."""
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from .choices import LeadershipRole
-from .models import ActionItem, Conversation, LaunchKind, LaunchPlan, LeaderCandidate
+from communities.choices import LeadershipRole, Level
+from communities.models import Membership
+
+from .models import (
+    CULTIVATING_EXAMPLES,
+    PROCESS_FIELDS,
+    ActionItem,
+    CoachingSession,
+    Conversation,
+    CultivatingActivity,
+    LaunchKind,
+    LaunchPlan,
+    LeaderCandidate,
+    Legacy,
+    PdcaReview,
+)
+
+# --- the launch playbook -----------------------------------------------------------------
 
 
 class PersonField(forms.EmailField):
@@ -152,18 +170,6 @@ class LaunchDesignForm(forms.ModelForm):
         return data
 
 
-PROCESS_FIELDS = {
-    "Discovery and preparation": ["explored_networks", "defined_approach", "located_people"],
-    "Launch workshop design": [
-        "ws_context",
-        "ws_learning",
-        "ws_self_design",
-        "ws_follow_up",
-        "ws_logistics",
-    ],  # fmt: skip
-}
-
-
 class LaunchProcessForm(forms.ModelForm):
     class Meta:
         model = LaunchPlan
@@ -200,3 +206,129 @@ class CompleteLaunchForm(forms.Form):
             self.fields[
                 "note"
             ].help_text = "The launch is not complete yet: say why the community moves on now."
+
+
+# --- plan–do–check–act reviews and closure ----------------------------------------------
+
+
+class PdcaReviewForm(forms.ModelForm):
+    class Meta:
+        model = PdcaReview
+        fields = [
+            "audience",
+            "purpose",
+            "members_needs",
+            "what_ran",
+            "engagement",
+            "value_assessed",
+            "indicators",
+            "stories",
+            "sustain",
+            "change",
+            "act",
+            "next_review_on",
+        ]
+        widgets = {
+            "next_review_on": forms.DateInput(attrs={"type": "date"}),
+            "stories": forms.CheckboxSelectMultiple,
+            "act": forms.RadioSelect,
+        }
+        for name in ("audience", "purpose", "members_needs", "what_ran", "engagement"):
+            widgets[name] = forms.Textarea(attrs={"rows": 3})
+        for name in ("value_assessed", "indicators", "sustain", "change"):
+            widgets[name] = forms.Textarea(attrs={"rows": 3})
+
+    PARTS = {
+        "Plan": ["audience", "purpose", "members_needs"],
+        "Do": ["what_ran", "engagement"],
+        "Check": ["value_assessed", "indicators", "stories"],
+        "Act": ["sustain", "change", "act", "next_review_on"],
+    }
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        from value_stories.choices import Status
+
+        self.fields["stories"].queryset = community.value_stories.filter(
+            status=Status.APPROVED
+        ).order_by("-id")
+        self.fields["stories"].help_text = "Approved value-creation stories of this community."
+        self.fields["stories"].label = "Value-creation stories"
+
+    def clean_next_review_on(self):
+        value = self.cleaned_data["next_review_on"]
+        if value <= timezone.localdate():
+            raise forms.ValidationError("The next review lies in the future.")
+        return value
+
+    def parts(self):
+        return [(title, [self[name] for name in names]) for title, names in self.PARTS.items()]
+
+
+class ClosureForm(forms.ModelForm):
+    class Meta:
+        model = Legacy
+        fields = ["kept", "members_go", "closing_note"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+
+
+# --- the cultivation checklist and coaching ----------------------------------------------
+
+
+class ChecklistForm(forms.Form):
+    def __init__(self, *args, checks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for activity in CultivatingActivity:
+            check = checks.get(activity.value)
+            self.fields[f"{activity.value}-done"] = forms.BooleanField(
+                label=f"{activity.label}: done",
+                required=False,
+                initial=bool(check and check.done),
+            )
+            self.fields[f"{activity.value}-note"] = forms.CharField(
+                label=f"{activity.label}: note",
+                required=False,
+                max_length=2000,
+                initial=check.note if check else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="What was done, or what needs attention.",
+            )
+            self.rows.append(
+                (
+                    activity,
+                    CULTIVATING_EXAMPLES[activity],
+                    self[f"{activity.value}-done"],
+                    self[f"{activity.value}-note"],
+                )
+            )
+
+
+class CoachingForm(forms.ModelForm):
+    class Meta:
+        model = CoachingSession
+        fields = ["leaders", "held_on", "topics", "follow_up"]
+        widgets = {
+            "leaders": forms.CheckboxSelectMultiple,
+            "held_on": forms.DateInput(attrs={"type": "date"}),
+            "topics": forms.Textarea(attrs={"rows": 3}),
+            "follow_up": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, community, **kwargs):
+        from childcop.accounts.models import User
+
+        super().__init__(*args, **kwargs)
+        leaders = Membership.objects.filter(community=community).filter(
+            is_coordinator=True
+        ) | Membership.objects.filter(community=community, level=Level.CORE)
+        self.fields["leaders"].queryset = User.objects.filter(
+            pk__in=leaders.values("user_id")
+        ).order_by("display_name", "email")
+        self.fields["leaders"].help_text = "The community's coordinators and core group."
+
+    def clean_held_on(self):
+        value = self.cleaned_data["held_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("Log a coaching session once it was held.")
+        return value

@@ -1,8 +1,9 @@
-"""The launch playbook's emails: overdue action items to their owners, and a weekly list
-of stalled launches to the program admins.
+"""Stewardship jobs, run by beat (migrations `launch_schedules` and `pdca_schedules`) through
+`communities.tasks` and by management commands: overdue launch action items to their
+owners, a weekly list of stalled launches to the program admins, and PDCA reviews falling
+due to the coordinators.
 
-Both are run by beat (migration `launch_schedules`) and by management commands, and both
-are idempotent: each email is claimed first (a `SentEmail` row under its unique
+All are idempotent: each email is claimed first (a `SentEmail` row under its unique
 constraint) in the same transaction as the send — see `communities.reminders`.
 """
 
@@ -12,20 +13,26 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from childcop.accounts.models import User
+from communities.choices import Stage
+from communities.models import Membership
+from communities.reminders import _send_claimed
 
-from .launch import stalled_days, stalled_plans
-from .models import ActionItem, ActionStatus, LaunchStatus
-from .reminders import _send_claimed
+from .models import ActionItem, ActionStatus, LaunchStatus, PdcaReview
+from .services import stalled_days, stalled_plans
 
 logger = logging.getLogger(__name__)
 
 OVERDUE_ACTION = "launch_action_overdue"
 STALLED_LAUNCHES = "stalled_launches"
+REVIEW_DUE = "pdca_review_due"
+
+# --- the launch playbook -----------------------------------------------------------------
 
 
 def overdue_action_items(today):
@@ -98,7 +105,7 @@ def stalled_message(user, plans, now) -> EmailMultiAlternatives:
         "days": stalled_days(),
         "now": now,
         "site_url": settings.SITE_URL,
-        "list_url": settings.SITE_URL + "/communities/launch-plans/?stalled=1",
+        "list_url": settings.SITE_URL + reverse("program:launches") + "?stalled=1",
     }
     message = EmailMultiAlternatives(
         subject=f"{len(plans)} stalled launch{'es' if len(plans) != 1 else ''} this week",
@@ -129,4 +136,63 @@ def send_stalled_launches(now=None) -> int:
             sent += 1
     if sent:
         logger.info("Sent %d stalled-launches list(s)", sent)
+    return sent
+
+
+# --- plan–do–check–act reviews falling due ------------------------------------------------
+
+
+def due_reviews(today):
+    """The latest review of each open community whose next review is today or past."""
+    latest_pk = Subquery(
+        PdcaReview.objects.filter(community=OuterRef("community"))
+        .order_by("-created_at", "-id")
+        .values("pk")[:1]
+    )
+    return (
+        PdcaReview.objects.filter(pk=latest_pk, next_review_on__lte=today)
+        .exclude(community__stage=Stage.CLOSED)
+        .select_related("community")
+        .order_by("next_review_on", "pk")
+    )
+
+
+def due_key(review) -> str:
+    return f"{review.community_id}:{review.next_review_on}"
+
+
+def review_due_message(review, user) -> EmailMultiAlternatives:
+    community = review.community
+    context = {
+        "user": user,
+        "community": community,
+        "review": review,
+        "url": settings.SITE_URL + reverse("communities:pdca_create", args=[community.slug]),
+    }
+    return EmailMultiAlternatives(
+        subject=f"Plan–do–check–act review due: {community.name}",
+        body=render_to_string("communities/email/pdca_review_due.txt", context),
+        to=[user.email],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+
+
+def send_review_reminders(today=None) -> int:
+    """Remind the coordinators, once per community and review date (claimed before sending)."""
+    today = today or timezone.localdate()
+    sent = 0
+    for review in due_reviews(today):
+        coordinators = Membership.objects.filter(
+            community_id=review.community_id, is_coordinator=True, user__is_active=True
+        ).select_related("user")
+        for membership in coordinators.order_by("user_id"):
+            if _send_claimed(
+                membership.user,
+                REVIEW_DUE,
+                due_key(review),
+                lambda r=review, u=membership.user: review_due_message(r, u),
+            ):
+                sent += 1
+    if sent:
+        logger.info("Sent %d PDCA review reminder(s)", sent)
     return sent
