@@ -3,7 +3,7 @@ of stalled launches to the program admins.
 
 Both are run by beat (migration `launch_schedules`) and by management commands, and both
 are idempotent: each email is claimed first (a `SentEmail` row under its unique
-constraint) in the same transaction as the send — see `communities.reminders`.
+constraint) in the same transaction as the send — see `communities.rhythm.jobs`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from childcop.accounts.models import User
 
 from .launch import stalled_days, stalled_plans
 from .models import ActionItem, ActionStatus, LaunchStatus
-from .reminders import _send_claimed
+from .rhythm.jobs import _send_claimed
 
 logger = logging.getLogger(__name__)
 

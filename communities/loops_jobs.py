@@ -31,7 +31,7 @@ from childcop.accounts.models import SentEmail
 
 from .choices import HelpStatus, Stage
 from .models import Answer, Community, HelpRequest, Membership
-from .reminders import _send_claimed
+from .rhythm.jobs import _send_claimed
 
 logger = logging.getLogger(__name__)
 

@@ -249,7 +249,7 @@ def review_due_message(review, user) -> EmailMultiAlternatives:
 
 def send_review_reminders(today=None) -> int:
     """Remind the coordinators, once per community and review date (claimed before sending)."""
-    from .reminders import _send_claimed
+    from .rhythm.jobs import _send_claimed
 
     today = today or timezone.localdate()
     sent = 0
