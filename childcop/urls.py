@@ -3,8 +3,8 @@ from django.urls import include, path
 
 from childcop import views
 from childcop.accounts import views as account_views
-from communities import calendar, reminders
 from communities.health import urls as health_urls
+from communities.rhythm import views as rhythm_views
 from communities.stewardship import urls as stewardship_urls
 
 admin.site.site_header = "childcop administration"
@@ -17,10 +17,16 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/profile/", account_views.profile_edit, name="profile"),
     # Calendar feeds (secret-token addresses, public) and revoking them; one-click unsubscribe.
-    path("calendar/community/<slug:token>.ics", calendar.community_feed, name="calendar_community"),
-    path("calendar/me/<slug:token>.ics", calendar.personal_feed, name="calendar_mine"),
-    path("account/calendar/rotate/", calendar.rotate_personal_token, name="calendar_rotate_mine"),
-    path("unsubscribe/<str:token>/", reminders.unsubscribe, name="unsubscribe"),
+    path(
+        "calendar/community/<slug:token>.ics",
+        rhythm_views.community_feed,
+        name="calendar_community",
+    ),
+    path("calendar/me/<slug:token>.ics", rhythm_views.personal_feed, name="calendar_mine"),
+    path(
+        "account/calendar/rotate/", rhythm_views.rotate_personal_token, name="calendar_rotate_mine"
+    ),
+    path("unsubscribe/<str:token>/", rhythm_views.unsubscribe, name="unsubscribe"),
     path(
         "people/",
         include(

@@ -245,9 +245,6 @@ class LevelChange(models.Model):
         return f"{self.user}: {self.from_level or '—'} → {self.to_level}"
 
 
-# --- Attendance import (communities/attendance_import.py) ---------------------------
-
-
 # --- the rooms' models, so they belong to the communities app --------------------------
 from .health.models import (  # noqa: E402, F401
     Dimension,

@@ -157,28 +157,3 @@ def remove_membership(membership: Membership) -> None:
         user_id=membership.user_id, group__community_id=membership.community_id
     ).delete()
     membership.delete()
-
-
-@transaction.atomic
-def save_activity(form, outputs_formset, *, community, by):
-    """Create or update an activity with its outputs and attendees, in one transaction."""
-    from .models import Attendance
-
-    activity = form.save(commit=False)
-    activity.community = community
-    if activity.logged_by_id is None:
-        activity.logged_by = by
-    activity.save()
-    outputs_formset.instance = activity
-    outputs_formset.save()
-    wanted = {user.pk for user in form.cleaned_data["attendees"]}
-    current = set(activity.attendance.values_list("user_id", flat=True))
-    # Only people the form offered (today's members) can be unticked: the attendance of
-    # someone who has since left the community stays on record.
-    offered = form.fields["attendees"].queryset.filter(pk__in=current - wanted)
-    activity.attendance.filter(user__in=offered).delete()
-    Attendance.objects.bulk_create(
-        [Attendance(activity=activity, user_id=pk) for pk in wanted - current],
-        ignore_conflicts=True,
-    )
-    return activity

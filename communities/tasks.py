@@ -13,7 +13,7 @@ def notify_added_to_community(membership_id: int) -> bool:
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_attendance_import_invitations(import_id: int) -> int:
     """Invitations for the accounts an attendance import created (each email claimed once)."""
-    from .attendance_import import send_invitations
+    from .rhythm.jobs import send_invitations
 
     return send_invitations(import_id)
 
@@ -31,14 +31,14 @@ _RHYTHM_RETRY = {
 
 @shared_task(**_RHYTHM_RETRY)
 def send_rhythm_reminders() -> int:
-    from .reminders import send_due_reminders
+    from .rhythm.jobs import send_due_reminders
 
     return send_due_reminders()
 
 
 @shared_task(**_RHYTHM_RETRY)
 def check_heartbeats() -> int:
-    from .reminders import warn_missed_heartbeats
+    from .rhythm.jobs import warn_missed_heartbeats
 
     return warn_missed_heartbeats()
 

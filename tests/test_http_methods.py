@@ -60,7 +60,13 @@ def test_views_allow_only_get_head_and_post():
 def test_an_undeclared_method_answers_405(clients):
     """The declaration is what runs: PUT and DELETE to read and write pages answer 405."""
     get_resolver()  # the URLconf is loaded
-    for url in ("/", "/communities/", "/program/", "/stories/", "/sponsorship/support/sponsor-map/"):
+    for url in (
+        "/",
+        "/communities/",
+        "/program/",
+        "/stories/",
+        "/sponsorship/support/sponsor-map/",
+    ):
         for method in ("PUT", "DELETE", "PATCH"):
             response = clients["admin"].generic(method, url)
             assert response.status_code == 405, (url, method, response.status_code)

@@ -7,7 +7,7 @@ Run daily by beat (migration `0014_health_defaults`) through the thin task
 `communities.tasks.send_health_check_reminders`, and by the management command
 `send_health_check_reminders`. Idempotent like every job here: each email is claimed first
 in `SentEmail` (recipient, kind "health_check_reminder", key the check's id) inside the
-transaction that sends it (`communities.reminders._send_claimed`), so a second run, a retry
+transaction that sends it (`communities.rhythm.jobs._send_claimed`), so a second run, a retry
 or two workers at once send nothing more.
 
 Batched: whatever the number of open checks, finding who to remind takes four queries (the
@@ -34,7 +34,7 @@ from django.utils import timezone
 from childcop.accounts.models import SentEmail
 
 from ..choices import Stage
-from ..reminders import _send_claimed
+from ..rhythm.jobs import _send_claimed
 from .checks import core_group
 from .models import HealthCheck, HealthCheckResponse
 

@@ -23,7 +23,7 @@ How it is computed (communities/health/indicators.py is the one place):
   month to date. Event indicators count what happened in each month: sessions (planned =
   not cancelled and either held or past the community's heartbeat grace by now, so a
   session the coordinators may still log is not yet counted as missed — the grace of
-  `reminders.missed_heartbeat_sessions`; held = an activity was logged for it),
+  `rhythm.jobs.missed_heartbeat_sessions`; held = an activity was logged for it),
   activities, attendance records and distinct attendees, moves between participation
   levels (inwards = towards the core group), help requests (answered within the
   commitment = first answer within the community's `response_commitment_days` working
@@ -43,7 +43,7 @@ How it is computed (communities/health/indicators.py is the one place):
   a breakdown in the domain's order (stored JSON may not keep the keys' order).
 - Flags (choices.Flag, explained by FLAG_ADVICE; `detail` says what tripped it):
   * missed heartbeat — a planned session past the community's heartbeat grace with no
-    activity logged, within the last 30 days (reminders.missed_heartbeat_sessions, the
+    activity logged, within the last 30 days (rhythm.jobs.missed_heartbeat_sessions, the
     coordinators' warning email's own definition);
   * no coordinator — no active account is a coordinator (deactivated accounts count for
     nothing: not as coordinators, not as sponsors);
@@ -117,7 +117,7 @@ from ..models import (
     Membership,
     Session,
 )
-from ..reminders import missed_heartbeat_sessions
+from ..rhythm.jobs import missed_heartbeat_sessions
 from .choices import FLAG_ADVICE, Flag
 
 # When a story counts as shared: its approval (stories approved before approval dates were
@@ -463,7 +463,7 @@ class _Data:
     def _sessions(self):
         """Per (community, month): sessions planned and held. Planned: held, or past the
         community's heartbeat grace by now — one still within it may yet be logged, so it
-        is not counted as missed (the grace of reminders.missed_heartbeat_sessions). The
+        is not counted as missed (the grace of rhythm.jobs.missed_heartbeat_sessions). The
         grace values come from the communities already read: no query of their own."""
         w = self.w
         by_grace = defaultdict(list)

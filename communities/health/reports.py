@@ -89,7 +89,7 @@ PROGRAM_TRENDS = [
     ("stories", "Stories", "stories"),
 ]
 
-# Refusals of one message: skip that recipient and go on (see communities.reminders).
+# Refusals of one message: skip that recipient and go on (see communities.rhythm.jobs).
 _REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
 
 
@@ -269,7 +269,7 @@ def _flag_keys(data: dict) -> list[str]:
 def _send_claimed(user, kind: str, key: str, build) -> bool:
     """Claim (user, kind, key) and send `build()` in one transaction; False if claimed already.
 
-    The pattern of `communities.reminders._send_claimed`, with one statement fewer: the claim
+    The pattern of `communities.rhythm.jobs._send_claimed`, with one statement fewer: the claim
     is the transaction's first write, so a duplicate's IntegrityError simply rolls the
     whole (empty) transaction back — no savepoint of its own. A concurrent attempt waits on
     the unique index (PostgreSQL) or the write lock (SQLite) and then finds the claim; a

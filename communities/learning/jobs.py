@@ -31,7 +31,7 @@ from django.utils import timezone
 from childcop.accounts.models import SentEmail
 from communities.choices import HelpStatus, Stage
 from communities.models import Answer, Community, HelpRequest, Membership
-from communities.reminders import _send_claimed
+from communities.rhythm.jobs import _send_claimed
 
 logger = logging.getLogger(__name__)
 

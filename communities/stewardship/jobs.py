@@ -4,7 +4,7 @@ owners, a weekly list of stalled launches to the program admins, and PDCA review
 due to the coordinators.
 
 All are idempotent: each email is claimed first (a `SentEmail` row under its unique
-constraint) in the same transaction as the send — see `communities.reminders`.
+constraint) in the same transaction as the send — see `communities.rhythm.jobs`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from django.utils import timezone
 from childcop.accounts.models import User
 from communities.choices import Stage
 from communities.models import Membership
-from communities.reminders import _send_claimed
+from communities.rhythm.jobs import _send_claimed
 
 from .models import ActionItem, ActionStatus, LaunchStatus, PdcaReview
 from .services import stalled_days, stalled_plans

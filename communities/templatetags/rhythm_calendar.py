@@ -2,7 +2,7 @@
 
 from django import template
 
-from communities.calendar import community_feed_url, personal_feed_url
+from communities.rhythm.services.feeds import community_feed_url, personal_feed_url
 
 register = template.Library()
 

@@ -12,8 +12,6 @@ from django.urls import reverse
 
 from childcop.accounts.factories import UserFactory
 from childcop.accounts.models import SentEmail, User
-from communities import attendance_import
-from communities.attendance_import import ImportFileError, parse_csv
 from communities.choices import Level
 from communities.factories import (
     ActivityFactory,
@@ -22,6 +20,8 @@ from communities.factories import (
     CoordinatorFactory,
 )
 from communities.models import Attendance, AttendanceImport, Membership
+from communities.rhythm import jobs
+from communities.rhythm.services.attendance_import import ImportFileError, parse_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -394,7 +394,7 @@ class TestConfirm:
             clients["coordinator"].post(
                 confirm_url(activity, pending), {"unknown_action": "invite"}
             )
-        assert attendance_import.send_invitations(pending.pk) == 0  # a retried job
+        assert jobs.send_invitations(pending.pk) == 0  # a retried job
         assert len(mail.outbox) == 1
         assert SentEmail.objects.filter(kind="attendance_import_invite").count() == 1
 

@@ -34,9 +34,6 @@ APPS = ("communities", "practice_groups", "value_stories", "sponsorship", "accou
 RENDERS_ON_POST = {
     "communities:detail",
     "communities:members",
-    "communities:rhythm",
-    "communities:activities",
-    "communities:activity_detail",
     "sponsorship:business_case",
     "sponsorship:agreement",
     "practice_groups:list",

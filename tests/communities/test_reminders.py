@@ -27,10 +27,10 @@ from icalendar import Calendar
 from childcop.accounts.factories import UserFactory
 from childcop.accounts.models import SentEmail
 from childcop.celery import app
-from communities import reminders
 from communities.choices import ActivityType, Channel, Format, SessionStatus
 from communities.factories import CommunityFactory, CoordinatorFactory, MembershipFactory
 from communities.models import Activity, Session
+from communities.rhythm import jobs
 from communities.tasks import check_heartbeats, recompute_participation, send_rhythm_reminders
 from tests.workers import real_worker, wait_for
 
@@ -90,7 +90,7 @@ def session(users, community):
 class TestReminders:
     def test_every_member_gets_one_reminder_with_the_session_details(self, settings, session):
         settings.TIME_ZONE = "Europe/Paris"
-        assert reminders.send_due_reminders(now=NOW) == 3
+        assert jobs.send_due_reminders(now=NOW) == 3
         assert recipients() == MEMBERS  # not the outsider, not the (non-member) admin
         message = next(m for m in mail.outbox if m.to == ["member@example.org"])
         assert message.subject == (
@@ -107,13 +107,13 @@ class TestReminders:
         assert message.alternatives[0][1] == "text/html"
         assert (
             SentEmail.objects.filter(
-                kind="session_reminder", key=reminders.reminder_key(session)
+                kind="session_reminder", key=jobs.reminder_key(session)
             ).count()
             == 3
         )
 
     def test_the_ics_attachment_has_the_session_in_utc_with_a_stable_uid(self, session):
-        reminders.send_due_reminders(now=NOW)
+        jobs.send_due_reminders(now=NOW)
         (event,) = ics_of(mail.outbox[0]).walk("VEVENT")
         assert event["DTSTART"].dt == datetime(2031, 3, 4, 13, 0, tzinfo=UTC)
         assert event["DTSTART"].dt.utcoffset() == timedelta(0)
@@ -125,12 +125,12 @@ class TestReminders:
 
     def test_the_plain_text_is_not_html_escaped(self, users, community):
         make_session(community, NOW + timedelta(hours=5), title="Q&A <live>")
-        reminders.send_due_reminders(now=NOW)
+        jobs.send_due_reminders(now=NOW)
         assert "Q&A <live>" in mail.outbox[0].body
         assert "Q&amp;A &lt;live&gt;" in mail.outbox[0].alternatives[0][0]
 
     def test_one_click_unsubscribe_headers_and_link(self, session, users):
-        reminders.send_due_reminders(now=NOW)
+        jobs.send_due_reminders(now=NOW)
         message = next(m for m in mail.outbox if m.to == ["member@example.org"])
         header = message.extra_headers["List-Unsubscribe"]
         assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -158,11 +158,11 @@ class TestReminders:
         # No more reminders for them.
         mail.outbox.clear()
         make_session(session.community, NOW + timedelta(days=1, hours=6), title="Next one")
-        reminders.send_due_reminders(now=NOW)
+        jobs.send_due_reminders(now=NOW)
         assert recipients() == MEMBERS - {"member@example.org"}
 
     def test_a_tampered_or_foreign_token_is_404(self, users):
-        good = reminders.unsubscribe_token(users["member"])
+        good = jobs.unsubscribe_token(users["member"])
         client = Client()
         assert client.post(f"/unsubscribe/{good[:-2]}xx/").status_code == 404
         from django.core import signing
@@ -173,7 +173,7 @@ class TestReminders:
         assert users["member"].notify_rhythm_reminders
 
     def test_unsubscribe_only_takes_get_and_post(self, users):
-        path = f"/unsubscribe/{reminders.unsubscribe_token(users['member'])}/"
+        path = f"/unsubscribe/{jobs.unsubscribe_token(users['member'])}/"
         assert Client().put(path).status_code == 405
 
     def test_members_who_turned_reminders_off_or_are_inactive_get_nothing(self, session, users):
@@ -181,19 +181,19 @@ class TestReminders:
         users["member"].save()
         users["core"].is_active = False
         users["core"].save()
-        assert reminders.send_due_reminders(now=NOW) == 1
+        assert jobs.send_due_reminders(now=NOW) == 1
         assert recipients() == {"coordinator@example.org"}
 
     def test_only_planned_sessions_within_the_communitys_window(self, users, community):
         make_session(community, NOW + timedelta(hours=3), status=SessionStatus.CANCELLED)
         make_session(community, NOW + timedelta(days=2, hours=1))  # beyond 2 days
         make_session(community, NOW - timedelta(hours=1))  # started already
-        assert reminders.send_due_reminders(now=NOW) == 0
+        assert jobs.send_due_reminders(now=NOW) == 0
         assert mail.outbox == []
 
         community.reminder_days_before = 3
         community.save()
-        assert reminders.send_due_reminders(now=NOW) == 3
+        assert jobs.send_due_reminders(now=NOW) == 3
 
     def test_non_members_get_nothing_and_each_community_has_its_own_window(self, users, community):
         other = CommunityFactory(name="Green operations", slug="green-ops", reminder_days_before=7)
@@ -202,18 +202,18 @@ class TestReminders:
         ).user
         make_session(community, NOW + timedelta(days=5))  # too far for a 2-day window
         make_session(other, NOW + timedelta(days=5), title="Site visit")
-        assert reminders.send_due_reminders(now=NOW) == 1
+        assert jobs.send_due_reminders(now=NOW) == 1
         assert recipients() == {stranger.email}
         assert "Site visit" in mail.outbox[0].subject
 
     def test_running_again_sends_nothing_new(self, session):
-        assert reminders.send_due_reminders(now=NOW) == 3
-        assert reminders.send_due_reminders(now=NOW) == 0
-        assert reminders.send_due_reminders(now=NOW + timedelta(hours=1)) == 0
+        assert jobs.send_due_reminders(now=NOW) == 3
+        assert jobs.send_due_reminders(now=NOW) == 0
+        assert jobs.send_due_reminders(now=NOW + timedelta(hours=1)) == 0
         assert len(mail.outbox) == 3
 
     def test_a_run_that_dies_half_way_loses_nothing(self, session):
-        real_send = reminders.EmailMultiAlternatives.send
+        real_send = jobs.EmailMultiAlternatives.send
         calls = []
 
         def flaky(message, *args, **kwargs):
@@ -223,28 +223,28 @@ class TestReminders:
             return real_send(message, *args, **kwargs)
 
         with (
-            mock.patch.object(reminders.EmailMultiAlternatives, "send", flaky),
+            mock.patch.object(jobs.EmailMultiAlternatives, "send", flaky),
             pytest.raises(ConnectionError),
         ):
-            reminders.send_due_reminders(now=NOW)
+            jobs.send_due_reminders(now=NOW)
         assert len(mail.outbox) == 1
         # The failed email's claim was rolled back with it; the next run completes the work.
         assert SentEmail.objects.filter(kind="session_reminder").count() == 1
-        assert reminders.send_due_reminders(now=NOW) == 2
+        assert jobs.send_due_reminders(now=NOW) == 2
         assert Counter(m.to[0] for m in mail.outbox) == dict.fromkeys(MEMBERS, 1)
 
     def test_a_refused_recipient_does_not_block_the_others(self, session):
-        real_send = reminders.EmailMultiAlternatives.send
+        real_send = jobs.EmailMultiAlternatives.send
 
         def refuse_member(message, *args, **kwargs):
             if message.to == ["member@example.org"]:
                 raise smtplib.SMTPRecipientsRefused({"member@example.org": (550, b"No such user")})
             return real_send(message, *args, **kwargs)
 
-        with mock.patch.object(reminders.EmailMultiAlternatives, "send", refuse_member):
-            assert reminders.send_due_reminders(now=NOW) == 2
+        with mock.patch.object(jobs.EmailMultiAlternatives, "send", refuse_member):
+            assert jobs.send_due_reminders(now=NOW) == 2
         assert recipients() == MEMBERS - {"member@example.org"}
-        assert reminders.send_due_reminders(now=NOW) == 1  # tried again on the next run
+        assert jobs.send_due_reminders(now=NOW) == 1  # tried again on the next run
 
     def test_the_task_and_the_command_run_the_same_service(self, users, community):
         make_session(community, timezone.now() + timedelta(hours=2))
@@ -262,7 +262,7 @@ class TestReminders:
         community.stage = "closed"
         community.save()
         make_session(community, NOW + timedelta(hours=3))
-        assert reminders.send_due_reminders(now=NOW) == 0
+        assert jobs.send_due_reminders(now=NOW) == 0
 
 
 @pytest.mark.django_db
@@ -272,7 +272,7 @@ class TestMissedHeartbeat:
             community=community, user=UserFactory(email="co2@example.org")
         ).user
         missed = make_session(community, NOW - timedelta(days=4), title="Lunch and learn")
-        assert reminders.warn_missed_heartbeats(now=NOW) == 2
+        assert jobs.warn_missed_heartbeats(now=NOW) == 2
         assert recipients() == {"coordinator@example.org", second.email}
         message = mail.outbox[0]
         assert "Lunch and learn" in message.subject
@@ -282,22 +282,22 @@ class TestMissedHeartbeat:
         assert link in message.body
         assert link in message.alternatives[0][0]
         # A second run, a day later: nothing new.
-        assert reminders.warn_missed_heartbeats(now=NOW + timedelta(days=1)) == 0
+        assert jobs.warn_missed_heartbeats(now=NOW + timedelta(days=1)) == 0
         assert len(mail.outbox) == 2
 
     def test_no_warning_when_an_activity_is_linked(self, users, community):
         log_activity(make_session(community, NOW - timedelta(days=4)))
-        assert reminders.warn_missed_heartbeats(now=NOW) == 0
+        assert jobs.warn_missed_heartbeats(now=NOW) == 0
 
     def test_only_planned_sessions_past_the_grace_period_and_within_30_days(self, users, community):
         make_session(community, NOW - timedelta(days=2))  # within the 3-day grace
         make_session(community, NOW - timedelta(days=31))  # too old: no flood on a first run
         make_session(community, NOW - timedelta(days=5), status=SessionStatus.CANCELLED)
         make_session(community, NOW + timedelta(days=1))
-        assert reminders.warn_missed_heartbeats(now=NOW) == 0
+        assert jobs.warn_missed_heartbeats(now=NOW) == 0
         community.heartbeat_grace_days = 1
         community.save()
-        assert reminders.warn_missed_heartbeats(now=NOW) == 1
+        assert jobs.warn_missed_heartbeats(now=NOW) == 1
 
     def test_the_task_and_the_command(self, users, community):
         make_session(community, timezone.now() - timedelta(days=4))
@@ -413,13 +413,13 @@ def test_two_concurrent_deliveries_on_two_worker_threads_send_once(
 ):
     settings.EMAIL_BACKEND = "tests.communities.test_reminders.SlowBackend"
     # Both deliveries start the job at the same moment, one on each worker thread.
-    real_service, barrier = reminders.send_due_reminders, threading.Barrier(2, timeout=20)
+    real_service, barrier = jobs.send_due_reminders, threading.Barrier(2, timeout=20)
 
     def together(now=None):
         barrier.wait()
         return real_service(now)
 
-    monkeypatch.setattr(reminders, "send_due_reminders", together)
+    monkeypatch.setattr(jobs, "send_due_reminders", together)
     for i in range(4):
         MembershipFactory(community=community, user=UserFactory(email=f"extra{i}@example.org"))
     sessions = soon_sessions(community, 3)
@@ -450,7 +450,7 @@ def test_two_concurrent_runs_in_threads_send_once(users, community, settings):
     def run():
         try:
             barrier.wait()
-            results.append(reminders.send_due_reminders())
+            results.append(jobs.send_due_reminders())
         except Exception as error:  # noqa: BLE001 — reported below
             errors.append(error)
         finally:
@@ -489,9 +489,9 @@ def test_a_moved_session_is_reminded_again_at_its_new_time(users, community):
     from communities.factories import SessionFactory
 
     session = SessionFactory(community=community, starts_at=timezone.now() + timedelta(days=1))
-    first = reminders.send_due_reminders()
-    assert first > 0 and reminders.send_due_reminders() == 0
+    first = jobs.send_due_reminders()
+    assert first > 0 and jobs.send_due_reminders() == 0
     session.starts_at += timedelta(hours=3)
     session.save()
-    assert reminders.send_due_reminders() == first
+    assert jobs.send_due_reminders() == first
     assert len(mail.outbox) == 2 * first

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from communities.choices import Recurrence, SessionStatus
 from communities.factories import ActivityFactory, RhythmFactory, SessionFactory
-from communities.forms import RhythmForm
 from communities.models import Rhythm, Session
 from communities.rhythm import services as rhythm_service
+from communities.rhythm.forms import RhythmForm
 
 pytestmark = pytest.mark.django_db
 UTC = ZoneInfo("UTC")
@@ -292,7 +292,7 @@ def test_a_community_named_new_gets_a_slug_that_works(clients):
 def test_a_rhythm_entered_late_gets_its_past_sessions_but_no_heartbeat_warnings(clients, community):
     from django.core import mail
 
-    from communities import reminders
+    from communities.rhythm import jobs
 
     first = timezone.localtime() - timedelta(days=20)
     response = clients["coordinator"].post(
@@ -305,7 +305,7 @@ def test_a_rhythm_entered_late_gets_its_past_sessions_but_no_heartbeat_warnings(
     rhythm = Rhythm.objects.get()
     past = rhythm.sessions.filter(starts_at__lt=timezone.now()).count()
     assert past >= 2  # loggable after the fact
-    assert reminders.warn_missed_heartbeats() == 0 and not mail.outbox
+    assert jobs.warn_missed_heartbeats() == 0 and not mail.outbox
     # Editing the rhythm (another time of day) replans the future only: no past duplicates.
     clients["coordinator"].post(
         reverse("communities:rhythm_edit", args=[community.slug, rhythm.pk]),

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from communities.reminders import warn_missed_heartbeats
+from communities.rhythm.jobs import warn_missed_heartbeats
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from communities.reminders import send_due_reminders
+from communities.rhythm.jobs import send_due_reminders
 
 
 class Command(BaseCommand):

@@ -1,4 +1,8 @@
-"""The rhythm: recurrence rules, session occurrences, and the heartbeat picture.
+"""The rhythm's workflows: recurrence rules, session occurrences, the heartbeat picture,
+and logging an activity with its outputs and attendance.
+
+The calendar feeds' iCalendar building is in `feeds`, the attendance import's parsing,
+matching and applying in `attendance_import`.
 
 Recurrence is computed in the program's time zone (settings.TIME_ZONE) on naive local
 times, so a session at 18:00 stays at 18:00 across daylight-saving changes; each
@@ -18,7 +22,7 @@ from django.utils import timezone
 from childcop import aggregates
 from communities.choices import Recurrence, SessionStatus
 
-from .models import Activity, Rhythm, Session
+from ..models import Activity, Attendance, Rhythm, Session
 
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 HORIZON_DAYS = 180  # sessions are materialised this far ahead
@@ -285,3 +289,26 @@ def heartbeat_svg(chart) -> str:
         f'<line x1="0" y1="{chart["base"]}" x2="{chart["width"]}" y2="{chart["base"]}" '
         f'stroke="#adb5bd" stroke-width="1"/>{groups}</svg>'
     )
+
+
+@transaction.atomic
+def save_activity(form, outputs_formset, *, community, by):
+    """Create or update an activity with its outputs and attendees, in one transaction."""
+    activity = form.save(commit=False)
+    activity.community = community
+    if activity.logged_by_id is None:
+        activity.logged_by = by
+    activity.save()
+    outputs_formset.instance = activity
+    outputs_formset.save()
+    wanted = {user.pk for user in form.cleaned_data["attendees"]}
+    current = set(activity.attendance.values_list("user_id", flat=True))
+    # Only people the form offered (today's members) can be unticked: the attendance of
+    # someone who has since left the community stays on record.
+    offered = form.fields["attendees"].queryset.filter(pk__in=current - wanted)
+    activity.attendance.filter(user__in=offered).delete()
+    Attendance.objects.bulk_create(
+        [Attendance(activity=activity, user_id=pk) for pk in wanted - current],
+        ignore_conflicts=True,
+    )
+    return activity

@@ -3,7 +3,9 @@
 Upload → every row is parsed and validated, and the report is stored as a *pending*
 `AttendanceImport` (no attendance, no membership is written) → preview: who matched,
 who is unknown, which rows are malformed or duplicated → confirm: one transaction
-adds the missing memberships and attendance, all or nothing, once.
+adds the missing memberships and attendance, all or nothing, once. The pages are in
+`communities.rhythm.views`, their forms in `communities.rhythm.forms`, and the emails to
+the people an import invited in `communities.rhythm.jobs`.
 
 Query counts do not depend on the number of rows: one lookup for all the emails of a
 file, bulk inserts (which SQLite splits into statements of at most 999 variables).
@@ -21,34 +23,24 @@ from dataclasses import asdict, dataclass, field
 from email.utils import parseaddr
 from functools import partial
 
-from django import forms
-from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
-from childcop import aggregates, permissions
+from childcop import aggregates
 from childcop.accounts.adapter import email_domain_allowed
-from childcop.permissions import get_community_for_user
-from childcop.utils import posted
+from communities.choices import Level
+from communities.models import Membership
 
-from .choices import Level
-from .models import Attendance, AttendanceImport, Membership
+from ..models import Attendance, AttendanceImport
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 10_000
 HEADER_SEARCH_ROWS = 20  # a meeting report may put a summary above its table of people
-SHOWN = 200  # entries of each list shown on the preview page
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 # Header names of an email column, compared without case, spaces or punctuation.
 EMAIL_HEADERS = {
@@ -56,7 +48,6 @@ EMAIL_HEADERS = {
     "workemail", "attendeeemail", "participantemail", "emailid",
 }  # fmt: skip
 NOT_UTF8 = "The file is not UTF-8 text; save it as CSV UTF-8"
-INVITE_KIND = "attendance_import_invite"
 
 Action = AttendanceImport.UnknownAction
 
@@ -454,242 +445,6 @@ def apply_import(
 
 
 def _enqueue_invitations(import_id: int) -> None:
-    from .tasks import send_attendance_import_invitations
+    from communities.tasks import send_attendance_import_invitations
 
     send_attendance_import_invitations.delay(import_id)
-
-
-def send_invitations(import_id: int) -> int:
-    """Email each person this import created an account for a link to set their password.
-
-    Each email is claimed first (SentEmail), so a retried job sends nobody twice.
-    """
-    from allauth.account.forms import default_token_generator
-    from allauth.account.utils import user_pk_to_url_str
-
-    from .notifications import claim
-
-    upload = (
-        AttendanceImport.objects.select_related("activity__community", "created_by")
-        .filter(pk=import_id)
-        .first()
-    )
-    if upload is None:
-        return 0
-    activity, community = upload.activity, upload.activity.community
-    ids = upload.rows.get("result", {}).get("invited_ids", [])
-    sent = 0
-    for user in get_user_model().objects.filter(pk__in=ids, is_active=True):
-        if user.has_usable_password():  # they have set a password some other way
-            continue
-        with transaction.atomic():
-            if not claim(user, INVITE_KIND, str(upload.pk)):
-                continue
-            path = reverse(
-                "account_reset_password_from_key",
-                kwargs={
-                    "uidb36": user_pk_to_url_str(user),
-                    "key": default_token_generator.make_token(user),
-                },
-            )
-            context = {
-                "user": user,
-                "community": community,
-                "activity": activity,
-                "invited_by": upload.created_by,
-                "url": settings.SITE_URL + path,
-                "community_url": settings.SITE_URL + community.get_absolute_url(),
-            }
-            message = EmailMultiAlternatives(
-                subject=f"You are invited to {community.name} on childcop",
-                body=render_to_string("communities/email/import_invite.txt", context),
-                to=[user.email],
-            )
-            message.attach_alternative(
-                render_to_string("communities/email/import_invite.html", context), "text/html"
-            )
-            message.send()
-            sent += 1
-    return sent
-
-
-# --- Forms and views -----------------------------------------------------------------------
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label="Attendance file (CSV)",
-        widget=forms.FileInput(attrs={"accept": ".csv,.txt,text/csv,text/plain"}),
-        help_text="One row per person with an email column, e.g. a meeting tool's attendance "
-        f"report. Up to 2 MB and {MAX_ROWS:,} rows; UTF-8 (or UTF-16, as Teams exports); "
-        "separated by commas, semicolons or tabs.",
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise ValidationError(
-                "The file is larger than 2 MB. Upload only the list of attendees, or split it."
-            )
-        try:
-            self.parsed = parse_csv(upload.read(MAX_BYTES + 1))
-        except ImportFileError as error:
-            raise ValidationError(str(error)) from None
-        return upload
-
-
-class ConfirmForm(forms.Form):
-    unknown_action = forms.ChoiceField(
-        label="People without an account",
-        choices=Action.choices,
-        initial=Action.SKIP,
-        widget=forms.RadioSelect,
-        help_text="Invite: an account is created for each of them, they are added to the "
-        "community as peripheral members, marked as attended, and emailed a link to set "
-        "their password.",
-    )
-
-    def __init__(self, *args, report, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not any(e.get("invitable") for e in report.get("unknown", [])):
-            del self.fields["unknown_action"]
-
-
-def _entries(report, name):
-    """(line, who, detail) rows for one list of the preview."""
-    for e in report.get(name, [])[:SHOWN]:
-        if name == "malformed":
-            yield e["line"], e["value"] or "(empty)", e["reason"]
-        elif name == "duplicates":
-            yield e["line"], e["email"], f"Same as line {e['first_line']}; counted once."
-        elif name == "unknown":
-            yield (
-                e["line"],
-                e["email"],
-                ""
-                if e.get("invitable")
-                else "Outside the organisation's email domains: cannot be invited.",
-            )
-        else:
-            yield e["line"], e["email"], e.get("name", "")
-
-
-SECTIONS = [
-    ("members", "Members", "success", "Will be marked as attended."),
-    (
-        "non_members",
-        "Registered, not members",
-        "info",
-        "Will be added to the community as peripheral members and marked as attended.",
-    ),
-    ("already", "Already recorded", "secondary", "Already attendees: nothing changes."),
-    (
-        "unknown",
-        "Unknown emails",
-        "warning",
-        "Nobody has an account with these addresses: skipped, or invited if you choose so.",
-    ),
-    ("deactivated", "Deactivated accounts", "secondary", "Skipped."),
-    ("duplicates", "Duplicates", "secondary", "Repeated addresses, counted once."),
-    ("malformed", "Malformed rows", "danger", "Skipped: fix them in the file and upload it again."),
-]
-
-
-def preview_sections(report):
-    sections = []
-    for key, title, tone, explanation in SECTIONS:
-        count = len(report.get(key, []))
-        if count:
-            sections.append(
-                {
-                    "key": key,
-                    "title": title,
-                    "tone": tone,
-                    "explanation": explanation,
-                    "count": count,
-                    "entries": list(_entries(report, key)),
-                    "more": max(0, count - SHOWN),
-                }
-            )
-    return sections
-
-
-def _activity_for(request, slug, pk):
-    community = get_community_for_user(request.user, slug, require=permissions.can_log_activities)
-    activity = get_object_or_404(community.activities, pk=pk)
-    return community, activity
-
-
-TEMPLATE = "communities/attendance_import.html"
-
-
-@require_http_methods(["GET", "POST"])
-def import_upload(request, slug, pk):
-    community, activity = _activity_for(request, slug, pk)
-    form = UploadForm(posted(request), request.FILES if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        upload = AttendanceImport.objects.create(
-            activity=activity,
-            created_by=request.user,
-            filename=form.cleaned_data["file"].name[:255],
-            rows=build_report(activity, form.parsed),
-        )
-        return redirect(
-            "communities:attendance_import_confirm",
-            slug=community.slug,
-            pk=activity.pk,
-            import_id=upload.pk,
-        )
-    return render(
-        request,
-        TEMPLATE,
-        {"step": "upload", "community": community, "activity": activity, "upload_form": form},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def import_confirm(request, slug, pk, import_id):
-    community, activity = _activity_for(request, slug, pk)
-    upload = get_object_or_404(activity.imports.select_related("created_by"), pk=import_id)
-    if upload.is_applied and request.method == "POST":
-        messages.info(request, "This file was already imported; nothing was changed.")
-        return redirect(activity)
-    report = upload.rows
-    # Adding people to the community (and inviting new ones) is the coordinators' call;
-    # invitations also need sign-up to be open.
-    can_add_members = permissions.can_manage_members(request.user, community)
-    if not settings.CHILDCOP_SIGNUP_OPEN:
-        report = {
-            **report,
-            "unknown": [{**e, "invitable": False} for e in report.get("unknown", [])],
-        }
-    form = ConfirmForm(
-        posted(request), report=report if can_add_members else {**report, "unknown": []}
-    )
-    if request.method == "POST" and form.is_valid():
-        action = form.cleaned_data.get("unknown_action") or Action.SKIP
-        result = apply_import(
-            upload, unknown_action=action, by=request.user, add_members=can_add_members
-        )
-        if result is None:  # applied by someone else in the meantime
-            messages.info(request, "This file was already imported; nothing was changed.")
-        else:
-            messages.success(request, result.message())
-        return redirect(activity)
-    ready = len(report.get("members", [])) + len(report.get("non_members", []))
-    invitable = sum(1 for e in report.get("unknown", []) if e.get("invitable"))
-    context = {
-        "step": "preview",
-        "community": community,
-        "activity": activity,
-        "upload": upload,
-        "report": report,
-        "result": report.get("result"),
-        "sections": preview_sections(report),
-        "ready": ready,
-        "invitable": invitable,
-        "form": form,
-        "shown": SHOWN,
-        "can_add_members": can_add_members,
-    }
-    return render(request, TEMPLATE, context)

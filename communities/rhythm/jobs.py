@@ -1,11 +1,14 @@
-"""The community rhythm's emails: session reminders and missed-heartbeat warnings.
+"""The rhythm's background jobs: session reminders, missed-heartbeat warnings, and the
+invitations of the people an attendance import created an account for.
 
-Both jobs are run by beat (see the ``rhythm_schedules`` migration) and by management
-commands, and both are idempotent: every email is *claimed* first by inserting a
-``SentEmail`` row under its unique constraint, in the same transaction as the send.
-A retry, a duplicate beat tick or two workers at once find the claim and send
-nothing; a send that fails rolls its claim back, and a run that dies half-way leaves
-the rest unclaimed for the next run (hourly for reminders, daily for heartbeats).
+What the Celery tasks (`communities.tasks`) and the management commands
+(`send_rhythm_reminders`, `check_heartbeats`) call. Reminders and heartbeats are run by
+beat (see the ``rhythm_schedules`` migration); invitations are enqueued when an import is
+applied. All are idempotent: every email is *claimed* first by inserting a ``SentEmail``
+row under its unique constraint, in the same transaction as the send. A retry, a
+duplicate beat tick or two workers at once find the claim and send nothing; a send that
+fails rolls its claim back, and a run that dies half-way leaves the rest unclaimed for
+the next run (hourly for reminders, daily for heartbeats).
 """
 
 from __future__ import annotations
@@ -16,32 +19,29 @@ from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
-from django.http import Http404
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.text import slugify
-from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
-from childcop import permissions
-from childcop.accounts.models import SentEmail, User
+from childcop.accounts.models import SentEmail
+from communities.choices import SessionStatus, Stage
+from communities.models import Community, Membership
+from communities.notifications import claim
 
-from .calendar import build_calendar, duration_label
-from .choices import SessionStatus, Stage
-from .models import Community, Membership, Session
-from .notifications import claim
+from .models import AttendanceImport, Session
+from .services.feeds import build_calendar, duration_label
 
 logger = logging.getLogger(__name__)
 
 REMINDER = "session_reminder"
 MISSED_HEARTBEAT = "missed_heartbeat"
+INVITE_KIND = "attendance_import_invite"
 HEARTBEAT_LOOKBACK_DAYS = 30  # a first run (or a long outage) does not flood coordinators
 UNSUBSCRIBE_SALT = "childcop.unsubscribe.rhythm_reminders"
 
@@ -279,33 +279,56 @@ def warn_missed_heartbeats(now=None) -> int:
     return sent
 
 
-# --- One-click unsubscribe (RFC 8058) -----------------------------------------------
+# --- Invitations of the people an attendance import created an account for ----------
 
 
-@csrf_exempt  # one-click unsubscribe: mail providers POST without a CSRF token
-@require_http_methods(["GET", "POST"])
-@never_cache
-@permissions.public
-def unsubscribe(request, token):
-    """GET asks for confirmation (link scanners only GET); POST turns reminders off.
+def send_invitations(import_id: int) -> int:
+    """Email each person this import created an account for a link to set their password.
 
-    The signed token is the only credential: no sign-in is needed. A made-up or
-    tampered token answers 404.
+    Each email is claimed first (SentEmail), so a retried job sends nobody twice.
     """
-    try:
-        payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-        user_id = int(payload["u"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise Http404("This unsubscribe link is not valid.") from None
-    user = User.objects.filter(pk=user_id).first()
-    if user is None:
-        raise Http404("This unsubscribe link is not valid.")
-    done = False
-    if request.method == "POST":
-        User.objects.filter(pk=user.pk).update(notify_rhythm_reminders=False)
-        done = True
-    return render(
-        request,
-        "communities/unsubscribe.html",
-        {"person": user, "done": done, "is_subscribed": user.notify_rhythm_reminders},
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+
+    upload = (
+        AttendanceImport.objects.select_related("activity__community", "created_by")
+        .filter(pk=import_id)
+        .first()
     )
+    if upload is None:
+        return 0
+    activity, community = upload.activity, upload.activity.community
+    ids = upload.rows.get("result", {}).get("invited_ids", [])
+    sent = 0
+    for user in get_user_model().objects.filter(pk__in=ids, is_active=True):
+        if user.has_usable_password():  # they have set a password some other way
+            continue
+        with transaction.atomic():
+            if not claim(user, INVITE_KIND, str(upload.pk)):
+                continue
+            path = reverse(
+                "account_reset_password_from_key",
+                kwargs={
+                    "uidb36": user_pk_to_url_str(user),
+                    "key": default_token_generator.make_token(user),
+                },
+            )
+            context = {
+                "user": user,
+                "community": community,
+                "activity": activity,
+                "invited_by": upload.created_by,
+                "url": settings.SITE_URL + path,
+                "community_url": settings.SITE_URL + community.get_absolute_url(),
+            }
+            message = EmailMultiAlternatives(
+                subject=f"You are invited to {community.name} on childcop",
+                body=render_to_string("communities/email/import_invite.txt", context),
+                to=[user.email],
+            )
+            message.attach_alternative(
+                render_to_string("communities/email/import_invite.html", context), "text/html"
+            )
+            message.send()
+            sent += 1
+    return sent

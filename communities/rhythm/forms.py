@@ -1,0 +1,202 @@
+"""The rhythm's forms: rhythms, one-off sessions, activities with their outputs and
+attendees, and the attendance import's upload and confirmation."""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
+from django.utils import timezone
+
+from communities.choices import Recurrence
+
+from .models import Activity, ActivityOutput, AttendanceImport, Rhythm, Session
+from .services import RecurrenceError, parse_rule, rule_text
+from .services.attendance_import import MAX_BYTES, MAX_ROWS, ImportFileError, parse_csv
+
+MAX_SESSIONS_IN_TWO_YEARS = 750
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class RhythmForm(forms.ModelForm):
+    class Meta:
+        model = Rhythm
+        fields = [
+            "title", "activity_type", "format", "channel", "recurrence", "rrule", "starts_at",
+            "until", "duration_minutes", "location", "meeting_link",
+        ]  # fmt: skip
+        widgets = {
+            "starts_at": LocalDateTimeInput(),
+            "until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "starts_at": "Date and time of the first session, in the program's time zone.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity_type"].help_text = "The seven types of learning activities."
+        self.fields["format"].help_text = "How the sessions engage people."
+        self.fields["duration_minutes"].label = "Duration (minutes)"
+        self.fields["duration_minutes"].validators.append(MaxValueValidator(24 * 60))
+        self.fields["duration_minutes"].validators.append(MinValueValidator(5))
+
+    def clean(self):
+        data = super().clean()
+        starts_at, recurrence = data.get("starts_at"), data.get("recurrence")
+        until = data.get("until")
+        if starts_at and until and until < timezone.localtime(starts_at).date():
+            self.add_error("until", "The last date is before the first session.")
+        if recurrence == Recurrence.CUSTOM and not data.get("rrule"):
+            self.add_error("rrule", "Enter the custom rule, e.g. FREQ=MONTHLY;BYDAY=-1FR.")
+        elif starts_at and recurrence:
+            text = rule_text(recurrence, starts_at, data.get("rrule", ""))
+            try:
+                rule = parse_rule(text, timezone.localtime(starts_at).replace(tzinfo=None))
+            except RecurrenceError as error:
+                self.add_error("rrule", str(error))
+            else:
+                count = sum(
+                    1 for _ in zip(rule, range(MAX_SESSIONS_IN_TWO_YEARS + 1), strict=False)
+                )
+                if count == 0:
+                    self.add_error("rrule", "This rule never happens in the next two years.")
+                elif count > MAX_SESSIONS_IN_TWO_YEARS:
+                    self.add_error("rrule", "Too many sessions: a rhythm meets at most daily.")
+            if recurrence != Recurrence.CUSTOM:
+                data["rrule"] = ""
+        return data
+
+
+class SessionForm(forms.ModelForm):
+    """A one-off session, or a single occurrence moved to another time or place."""
+
+    class Meta:
+        model = Session
+        fields = [
+            "title", "activity_type", "format", "channel", "starts_at", "duration_minutes",
+            "location", "meeting_link",
+        ]  # fmt: skip
+        widgets = {"starts_at": LocalDateTimeInput()}
+        labels = {"starts_at": "Date and time", "duration_minutes": "Duration (minutes)"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duration_minutes"].validators.append(MaxValueValidator(24 * 60))
+
+
+class AttendeeSelect(forms.SelectMultiple):
+    """A multi-select with a type-to-filter box (static/js/childcop.js), for hundreds of members."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"size": 10, "data-filterable": "true", **(attrs or {})})
+
+
+class ActivityForm(forms.ModelForm):
+    attendees = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=AttendeeSelect(),
+        help_text="Type to filter; hold Ctrl (⌘ on a Mac) to choose several members.",
+    )
+
+    class Meta:
+        model = Activity
+        fields = ["date", "title", "activity_type", "format", "session", "summary", "guest_count"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.community = community
+        self.fields["attendees"].queryset = (
+            get_user_model()
+            .objects.filter(memberships__community=community)
+            .order_by("display_name")
+        )
+        now = timezone.now()
+        sessions = community.sessions.filter(
+            starts_at__lte=now + timedelta(days=1), starts_at__gte=now - timedelta(days=120)
+        )
+        sessions = sessions.filter(Q(activity__isnull=True) | Q(pk=self.instance.session_id))
+        self.fields["session"].queryset = sessions.order_by("-starts_at")
+        self.fields["session"].label = "Rhythm session"
+        self.fields["session"].help_text = "If this activity was one of the rhythm's sessions."
+        self.fields["session"].label_from_instance = lambda s: (
+            f"{timezone.localtime(s.starts_at):%d %b %Y %H:%M} — {s.title}"
+        )
+        if self.instance.pk:
+            self.fields["attendees"].initial = list(
+                self.instance.attendance.values_list("user_id", flat=True)
+            )
+        self.fields["guest_count"].validators.append(MaxValueValidator(100000))
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate() + timedelta(days=1):
+            raise forms.ValidationError("Log an activity once it has happened.")
+        return date
+
+
+class ActivityOutputForm(forms.ModelForm):
+    class Meta:
+        model = ActivityOutput
+        fields = ["kind", "title", "link"]
+
+
+ActivityOutputFormSet = forms.inlineformset_factory(
+    Activity, ActivityOutput, form=ActivityOutputForm, extra=2, can_delete=True, max_num=20,
+    validate_max=True,
+)  # fmt: skip
+
+
+# --- Attendance import: upload, then confirm after the preview ----------------------------
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Attendance file (CSV)",
+        widget=forms.FileInput(attrs={"accept": ".csv,.txt,text/csv,text/plain"}),
+        help_text="One row per person with an email column, e.g. a meeting tool's attendance "
+        f"report. Up to 2 MB and {MAX_ROWS:,} rows; UTF-8 (or UTF-16, as Teams exports); "
+        "separated by commas, semicolons or tabs.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise ValidationError(
+                "The file is larger than 2 MB. Upload only the list of attendees, or split it."
+            )
+        try:
+            self.parsed = parse_csv(upload.read(MAX_BYTES + 1))
+        except ImportFileError as error:
+            raise ValidationError(str(error)) from None
+        return upload
+
+
+class ConfirmForm(forms.Form):
+    unknown_action = forms.ChoiceField(
+        label="People without an account",
+        choices=AttendanceImport.UnknownAction.choices,
+        initial=AttendanceImport.UnknownAction.SKIP,
+        widget=forms.RadioSelect,
+        help_text="Invite: an account is created for each of them, they are added to the "
+        "community as peripheral members, marked as attended, and emailed a link to set "
+        "their password.",
+    )
+
+    def __init__(self, *args, report, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not any(e.get("invitable") for e in report.get("unknown", [])):
+            del self.fields["unknown_action"]
