@@ -11,14 +11,12 @@ the rest unclaimed for the next run (hourly for reminders, daily for heartbeats)
 from __future__ import annotations
 
 import logging
-import smtplib
 from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import render
@@ -30,13 +28,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from childcop import permissions
+from childcop import mail, permissions
 from childcop.accounts.models import SentEmail, User
 
 from .calendar import build_calendar, duration_label
 from .choices import SessionStatus, Stage
 from .models import Community, Membership, Session
-from .notifications import claim
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +41,6 @@ REMINDER = "session_reminder"
 MISSED_HEARTBEAT = "missed_heartbeat"
 HEARTBEAT_LOOKBACK_DAYS = 30  # a first run (or a long outage) does not flood coordinators
 UNSUBSCRIBE_SALT = "childcop.unsubscribe.rhythm_reminders"
-
-# Refusals of one message (a bad address, a rejected body): skip that recipient and go on.
-# Anything else (the server is down) stops the run; the task retries and the next run resumes.
-_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
 
 
 def _days_q(field: str, lookup: str, now, *, sign: int) -> Q:
@@ -75,18 +68,10 @@ def _local(dt):
 def _send_claimed(user, kind: str, key: str, build) -> bool:
     """Claim (user, kind, key) and send `build()` in one transaction; False if claimed already.
 
-    The claim row is held (uncommitted) while sending, so a concurrent attempt waits on
-    the unique index and then finds it; if sending fails, the claim is rolled back.
+    A job's email (`childcop.mail.send_claimed`): a refused recipient is skipped for the
+    next run.
     """
-    try:
-        with transaction.atomic():
-            if not claim(user, kind, key):
-                return False
-            build().send()
-    except _REFUSED:
-        logger.exception("%s %s to %s was refused; the next run tries again", kind, key, user)
-        return False
-    return True
+    return mail.send_claimed(user, kind, key, build, skip_refused=True)
 
 
 # --- Rhythm reminders --------------------------------------------------------------
