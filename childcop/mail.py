@@ -134,27 +134,27 @@ def send_once(
     subject: str,
     context: Mapping,
     *,
-    ics: tuple[str, bytes] | None = None,
-    unsubscribe: str | None = None,
-    connection=None,
     skip_refused: bool = False,
+    **parts,
 ) -> bool:
     """Send the templated email once per (recipient, kind, key); True when it went out now.
 
-    Rendered only once claimed. See `message` for the parts and `send_claimed` for the claim.
+    Rendered only once claimed; `parts`: `message`'s ``ics``, ``unsubscribe`` and
+    ``connection``. See `send_claimed` for the claim and `skip_refused`.
     """
     return send_claimed(
         recipient,
         kind,
         key,
-        lambda: message(
-            recipient,
-            template,
-            subject,
-            context,
-            ics=ics,
-            unsubscribe=unsubscribe,
-            connection=connection,
-        ),
+        lambda: message(recipient, template, subject, context, **parts),
         skip_refused=skip_refused,
+    )
+
+
+def send_to_each(
+    recipients, kind: str, key: str, template: str, subject: str, context: Mapping, **options
+) -> int:
+    """`send_once` to each of `recipients`, with the same context; the number sent now."""
+    return sum(
+        send_once(user, kind, key, template, subject, context, **options) for user in recipients
     )

@@ -31,14 +31,11 @@ def send_report_emails(report_id: int) -> int:
         "group": group,
         "url": settings.SITE_URL + report.get_absolute_url(),
     }
-    return sum(
-        mail.send_once(
-            user,
-            KIND,
-            str(report.pk),
-            "practice_groups/email/report_posted",
-            f"{group.name}: a new progress report",
-            context,
-        )
-        for user in recipients
+    return mail.send_to_each(
+        recipients,
+        KIND,
+        str(report.pk),
+        "practice_groups/email/report_posted",
+        f"{group.name}: a new progress report",
+        context,
     )

@@ -176,16 +176,13 @@ def send_submitted_emails(version_id: int) -> int:
             (question, getattr(version, field)) for field, question in BUSINESS_CASE_QUESTIONS
         ],
     }
-    return sum(
-        mail.send_once(
-            user,
-            SUBMITTED_EMAIL,
-            str(version.pk),
-            "sponsorship/email/case_submitted",
-            f"Business case of {community.name} (version {version.number}) for your review",
-            context,
-        )
-        for user in current_sponsors(community)
+    return mail.send_to_each(
+        current_sponsors(community),
+        SUBMITTED_EMAIL,
+        str(version.pk),
+        "sponsorship/email/case_submitted",
+        f"Business case of {community.name} (version {version.number}) for your review",
+        context,
     )
 
 

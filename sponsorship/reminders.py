@@ -96,17 +96,15 @@ def send_review_reminders(now=None) -> int:
     for agreement, which in due_agreements(today):
         key = reminder_key(agreement, which)
         subject, context = reminder_email(agreement, which, today)
-        for user in recipients(agreement):
-            if mail.send_once(
-                user,
-                KIND,
-                key,
-                "sponsorship/email/review_reminder",
-                subject,
-                context,
-                skip_refused=True,
-            ):
-                sent += 1
+        sent += mail.send_to_each(
+            recipients(agreement),
+            KIND,
+            key,
+            "sponsorship/email/review_reminder",
+            subject,
+            context,
+            skip_refused=True,
+        )
     if sent:
         logger.info("Sent %d agreement review reminder(s)", sent)
     return sent

@@ -43,15 +43,11 @@ def send_transition_emails(transition_id: int) -> int:
         "story": story,
         "url": settings.SITE_URL + story.get_absolute_url(),
     }
-    return sum(
-        mail.send_once(
-            user,
-            kind,
-            str(change.pk),
-            f"value_stories/email/{kind}",
-            f"{subject}: {story.title}",
-            context,
-        )
-        for user in recipients_for(change)
-        if user.is_active
+    return mail.send_to_each(
+        [user for user in recipients_for(change) if user.is_active],
+        kind,
+        str(change.pk),
+        f"value_stories/email/{kind}",
+        f"{subject}: {story.title}",
+        context,
     )
