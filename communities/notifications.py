@@ -1,12 +1,11 @@
-"""Emails about communities. Each is claimed before it is sent, so it goes out once."""
+"""Emails about communities, sent through `childcop.mail` (each claimed, so it goes out once)."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 
+from childcop import mail
 from childcop.accounts.models import SentEmail
 
 from .models import Membership
@@ -33,23 +32,16 @@ def send_added_to_community(membership_id: int) -> bool:
     user = membership.user
     if not user.is_active or not user.notify_community_news:
         return False
-    with transaction.atomic():
-        if not claim(user, "added_to_community", str(membership.pk)):
-            return False
-        context = {
+    community = membership.community
+    return mail.send_once(
+        user,
+        "added_to_community",
+        str(membership.pk),
+        "communities/email/added",
+        f"You have been added to {community.name}",
+        {
             "membership": membership,
-            "community": membership.community,
-            "user": user,
-            "url": settings.SITE_URL + membership.community.get_absolute_url(),
-            "preferences_url": settings.SITE_URL + "/account/profile/",
-        }
-        message = EmailMultiAlternatives(
-            subject=f"You have been added to {membership.community.name}",
-            body=render_to_string("communities/email/added.txt", context),
-            to=[user.email],
-        )
-        message.attach_alternative(
-            render_to_string("communities/email/added.html", context), "text/html"
-        )
-        message.send()
-    return True
+            "community": community,
+            "url": settings.SITE_URL + community.get_absolute_url(),
+        },
+    )

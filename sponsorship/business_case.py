@@ -15,21 +15,18 @@ import logging
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from childcop import aggregates, permissions
+from childcop import aggregates, mail, permissions
 from childcop.accounts.models import User
 from childcop.permissions import get_sponsorship_community_for_user
 from childcop.utils import posted
 from communities.models import Community
-from communities.notifications import claim
 
 from .choices import BUSINESS_CASE_QUESTIONS, CaseStatus, ResponseKind, Scope
 from .models import Appointment, BusinessCaseVersion, SponsorResponse
@@ -159,30 +156,6 @@ def respond(version, *, sponsor, kind, text="") -> SponsorResponse:
     return response
 
 
-def submitted_message(version, user) -> EmailMultiAlternatives:
-    community = version.community
-    context = {
-        "user": user,
-        "version": version,
-        "community": community,
-        "url": settings.SITE_URL
-        + reverse("sponsorship:business_case_version", args=[community.slug, version.pk]),
-        "questions": [
-            (question, getattr(version, field)) for field, question in BUSINESS_CASE_QUESTIONS
-        ],
-    }
-    message = EmailMultiAlternatives(
-        subject=f"Business case of {community.name} (version {version.number}) for your review",
-        body=render_to_string("sponsorship/email/case_submitted.txt", context),
-        to=[user.email],
-        headers={"Auto-Submitted": "auto-generated"},
-    )
-    message.attach_alternative(
-        render_to_string("sponsorship/email/case_submitted.html", context), "text/html"
-    )
-    return message
-
-
 def send_submitted_emails(version_id: int) -> int:
     """Email each current sponsor once about a submitted version (claimed per recipient)."""
     version = (
@@ -193,14 +166,24 @@ def send_submitted_emails(version_id: int) -> int:
     )
     if version is None:
         return 0
-    sent = 0
-    for user in current_sponsors(version.community):
-        with transaction.atomic():
-            if not claim(user, SUBMITTED_EMAIL, str(version.pk)):
-                continue
-            submitted_message(version, user).send()
-        sent += 1
-    return sent
+    community = version.community
+    context = {
+        "version": version,
+        "community": community,
+        "url": settings.SITE_URL
+        + reverse("sponsorship:business_case_version", args=[community.slug, version.pk]),
+        "questions": [
+            (question, getattr(version, field)) for field, question in BUSINESS_CASE_QUESTIONS
+        ],
+    }
+    return mail.send_to_each(
+        current_sponsors(community),
+        SUBMITTED_EMAIL,
+        str(version.pk),
+        "sponsorship/email/case_submitted",
+        f"Business case of {community.name} (version {version.number}) for your review",
+        context,
+    )
 
 
 # --- Forms --------------------------------------------------------------------------

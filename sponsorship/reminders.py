@@ -12,21 +12,17 @@ two runs at once send nothing new; a new review date brings new reminders.
 from __future__ import annotations
 
 import logging
-import smtplib
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from childcop import mail
 from childcop.accounts.models import User
 from communities.choices import Stage
 from communities.models import Membership
-from communities.notifications import claim
 
 from .business_case import current_sponsors
 from .choices import CommitmentStatus
@@ -37,9 +33,6 @@ logger = logging.getLogger(__name__)
 KIND = "agreement_review"
 DAYS_BEFORE = 14
 DUE_SOON, OVERDUE = "due-soon", "overdue"
-
-# A refused recipient is skipped (and retried next run); anything else stops the run.
-_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
 
 
 def reminder_key(agreement, which: str) -> str:
@@ -73,12 +66,12 @@ def recipients(agreement):
     )
 
 
-def reminder_message(agreement, which: str, user, today) -> EmailMultiAlternatives:
+def reminder_email(agreement, which: str, today) -> tuple[str, dict]:
+    """The subject and context of an agreement's reminder (the same for every recipient)."""
     community = agreement.community
     days = (agreement.review_date - today).days
     when = dateformat.format(agreement.review_date, "l j F Y")
     context = {
-        "user": user,
         "agreement": agreement,
         "community": community,
         "overdue": which == OVERDUE,
@@ -93,29 +86,7 @@ def reminder_message(agreement, which: str, user, today) -> EmailMultiAlternativ
         subject = f"Overdue: the review of {community.name}'s sponsorship agreement ({when})"
     else:
         subject = f"Review of {community.name}'s sponsorship agreement due on {when}"
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("sponsorship/email/review_reminder.txt", context),
-        to=[user.email],
-        headers={"Auto-Submitted": "auto-generated"},
-    )
-    message.attach_alternative(
-        render_to_string("sponsorship/email/review_reminder.html", context), "text/html"
-    )
-    return message
-
-
-def _send_claimed(user, key: str, build) -> bool:
-    """Claim and send in one transaction: a concurrent run waits on the claim, then skips."""
-    try:
-        with transaction.atomic():
-            if not claim(user, KIND, key):
-                return False
-            build().send()
-    except _REFUSED:
-        logger.exception("Review reminder %s to %s was refused; the next run retries", key, user)
-        return False
-    return True
+    return subject, context
 
 
 def send_review_reminders(now=None) -> int:
@@ -124,13 +95,16 @@ def send_review_reminders(now=None) -> int:
     sent = 0
     for agreement, which in due_agreements(today):
         key = reminder_key(agreement, which)
-        for user in recipients(agreement):
-            if _send_claimed(
-                user,
-                key,
-                lambda a=agreement, w=which, u=user: reminder_message(a, w, u, today),
-            ):
-                sent += 1
+        subject, context = reminder_email(agreement, which, today)
+        sent += mail.send_to_each(
+            recipients(agreement),
+            KIND,
+            key,
+            "sponsorship/email/review_reminder",
+            subject,
+            context,
+            skip_refused=True,
+        )
     if sent:
         logger.info("Sent %d agreement review reminder(s)", sent)
     return sent

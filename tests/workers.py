@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import time
 
 from celery.contrib.testing.worker import start_worker
+from django.db import connection
 
 from childcop.celery import app
 
@@ -49,3 +51,28 @@ def wait_for(predicate, timeout: float = 30.0) -> bool:
             return True
         time.sleep(0.1)
     return predicate()
+
+
+def at_once(function, n: int = 2, timeout: float = 60.0) -> tuple[list, list]:
+    """Run `function()` in `n` threads that start together; returns (results, errors).
+
+    Each thread closes its own database connection when done.
+    """
+    barrier = threading.Barrier(n, timeout=timeout)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(function())
+        except Exception as error:  # noqa: BLE001 — returned to the test
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    return results, errors

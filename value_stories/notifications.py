@@ -1,13 +1,10 @@
-"""Emails about stories. Each is claimed (recipient, kind, transition) before it is sent."""
+"""Emails about stories, through `childcop.mail` (claimed per recipient, kind, transition)."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 
-from childcop.accounts.models import SentEmail
+from childcop import mail
 
 from .choices import Status
 from .models import StoryTransition
@@ -17,16 +14,6 @@ KINDS = {
     Status.RETURNED: ("story_returned", "Your value-creation story was returned with comments"),
     Status.APPROVED: ("story_approved", "Your value-creation story was approved"),
 }
-
-
-def claim(recipient, kind: str, key: str) -> bool:
-    """Insert the claim row; False when this email was already claimed (and sent)."""
-    try:
-        with transaction.atomic():
-            SentEmail.objects.create(recipient=recipient, kind=kind, key=key)
-    except IntegrityError:
-        return False
-    return True
 
 
 def recipients_for(change):
@@ -51,23 +38,16 @@ def send_transition_emails(transition_id: int) -> int:
         return 0
     kind, subject = KINDS[change.to_status]
     story = change.story
-    sent = 0
-    for user in recipients_for(change):
-        if not user.is_active:
-            continue
-        with transaction.atomic():
-            if not claim(user, kind, str(change.pk)):
-                continue
-            context = {
-                "change": change,
-                "story": story,
-                "user": user,
-                "url": settings.SITE_URL + story.get_absolute_url(),
-            }
-            EmailMessage(
-                subject=f"{subject}: {story.title}",
-                body=render_to_string(f"value_stories/email/{kind}.txt", context),
-                to=[user.email],
-            ).send()
-        sent += 1
-    return sent
+    context = {
+        "change": change,
+        "story": story,
+        "url": settings.SITE_URL + story.get_absolute_url(),
+    }
+    return mail.send_to_each(
+        [user for user in recipients_for(change) if user.is_active],
+        kind,
+        str(change.pk),
+        f"value_stories/email/{kind}",
+        f"{subject}: {story.title}",
+        context,
+    )

@@ -14,7 +14,6 @@ the next run (hourly for reminders, daily for heartbeats).
 from __future__ import annotations
 
 import logging
-import smtplib
 from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,13 +21,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.text import slugify
 
+from childcop import mail
 from childcop.accounts.models import SentEmail
 from communities.choices import SessionStatus, Stage
 from communities.models import Community, Membership
@@ -44,10 +43,6 @@ MISSED_HEARTBEAT = "missed_heartbeat"
 INVITE_KIND = "attendance_import_invite"
 HEARTBEAT_LOOKBACK_DAYS = 30  # a first run (or a long outage) does not flood coordinators
 UNSUBSCRIBE_SALT = "childcop.unsubscribe.rhythm_reminders"
-
-# Refusals of one message (a bad address, a rejected body): skip that recipient and go on.
-# Anything else (the server is down) stops the run; the task retries and the next run resumes.
-_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
 
 
 def _days_q(field: str, lookup: str, now, *, sign: int) -> Q:
@@ -75,18 +70,10 @@ def _local(dt):
 def _send_claimed(user, kind: str, key: str, build) -> bool:
     """Claim (user, kind, key) and send `build()` in one transaction; False if claimed already.
 
-    The claim row is held (uncommitted) while sending, so a concurrent attempt waits on
-    the unique index and then finds it; if sending fails, the claim is rolled back.
+    A job's email (`childcop.mail.send_claimed`): a refused recipient is skipped for the
+    next run.
     """
-    try:
-        with transaction.atomic():
-            if not claim(user, kind, key):
-                return False
-            build().send()
-    except _REFUSED:
-        logger.exception("%s %s to %s was refused; the next run tries again", kind, key, user)
-        return False
-    return True
+    return mail.send_claimed(user, kind, key, build, skip_refused=True)
 
 
 # --- Rhythm reminders --------------------------------------------------------------

@@ -1,0 +1,160 @@
+"""The one path every email of the product takes: claim once, render, send.
+
+An email is named by its recipient, its *kind* (what it is, e.g. ``session_reminder``) and
+its *key* (which one: a membership id, a session and its start time, an ISO week).
+`send_once` first *claims* it by inserting a `SentEmail` row under the table's unique
+constraint, in the transaction that sends it:
+
+- a second attempt (a retry, a duplicate delivery, a second beat tick, two workers at
+  once) finds the claim and sends nothing; a concurrent one waits on the unique index
+  (PostgreSQL) or the write lock (SQLite), then finds it;
+- a send that fails rolls its claim back with the transaction, so the task's retry or the
+  job's next run sends it then, once.
+
+A recipient the mail server refuses (a bad address, a rejected body): a job that beat runs
+again passes ``skip_refused=True``, so the refusal is logged, the other recipients are
+served and the next run tries again; an email sent on an event lets the error reach its
+task, whose retry resumes where it stopped.
+
+The message: the caller's subject; the text part from ``<template>.txt`` and, where the
+template has one, the HTML part from ``<template>.html``; the ``.ics`` attached where there
+is one; the one-click unsubscribe headers (RFC 8058) on the emails people can leave in one
+click; ``Auto-Submitted: auto-generated`` (RFC 3834) on all of them. Every context has the
+``user`` (the recipient) and the ``preferences_url`` (their notification preferences).
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Callable, Mapping
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
+from django.urls import reverse
+
+from childcop.accounts.models import SentEmail
+
+logger = logging.getLogger(__name__)
+
+# Refusals of one message (a bad address, a rejected body), as opposed to a server that is
+# down (anything else, which stops the run: the task retries and the next run resumes).
+REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
+
+
+def message(
+    recipient,
+    template: str,
+    subject: str,
+    context: Mapping,
+    *,
+    ics: tuple[str, bytes] | None = None,
+    unsubscribe: str | None = None,
+    connection=None,
+) -> EmailMultiAlternatives:
+    """The email to `recipient`, rendered from `template` (a path without its extension).
+
+    `ics`: (file name, calendar) to attach. `unsubscribe`: the one-click unsubscribe
+    address, for the emails people can leave in one click (also ``unsubscribe_url`` in the
+    context). `connection`: a mail connection shared by a batch.
+    """
+    context = {
+        "user": recipient,
+        "preferences_url": settings.SITE_URL + reverse("profile"),
+        **({"unsubscribe_url": unsubscribe} if unsubscribe else {}),
+        **context,
+    }
+    headers = {"Auto-Submitted": "auto-generated"}
+    if unsubscribe:
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            **headers,
+        }
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{template}.txt", context),
+        to=[recipient.email],
+        headers=headers,
+        connection=connection,
+    )
+    try:
+        html = get_template(f"{template}.html")
+    except TemplateDoesNotExist:  # a plain-text email
+        pass
+    else:
+        email.attach_alternative(html.render(context), "text/html")
+    if ics is not None:
+        filename, calendar = ics
+        email.attach(filename, calendar.decode(), "text/calendar")
+    return email
+
+
+def send_claimed(
+    recipient,
+    kind: str,
+    key: str,
+    build: Callable[[], EmailMultiAlternatives],
+    *,
+    skip_refused: bool = False,
+) -> bool:
+    """Claim (recipient, kind, key) and send `build()` in one transaction.
+
+    False when it was claimed already (sent, or being sent), or, with `skip_refused`,
+    when the server refused it (logged; its claim rolled back for the next run).
+    The claim is the transaction's first write: no savepoint of its own (one INSERT an
+    email), and it is held, uncommitted, while sending.
+    """
+    claimed = False
+    try:
+        with transaction.atomic():
+            SentEmail.objects.create(recipient=recipient, kind=kind, key=key)
+            claimed = True
+            build().send()
+    except IntegrityError:
+        if claimed:  # not the claim's: the build's own
+            raise
+        return False
+    except REFUSED:
+        if not skip_refused:
+            raise
+        logger.exception("%s %s to %s was refused; the next run tries again", kind, key, recipient)
+        return False
+    return True
+
+
+def send_once(
+    recipient,
+    kind: str,
+    key: str,
+    template: str,
+    subject: str,
+    context: Mapping,
+    *,
+    skip_refused: bool = False,
+    **parts,
+) -> bool:
+    """Send the templated email once per (recipient, kind, key); True when it went out now.
+
+    Rendered only once claimed; `parts`: `message`'s ``ics``, ``unsubscribe`` and
+    ``connection``. See `send_claimed` for the claim and `skip_refused`.
+    """
+    return send_claimed(
+        recipient,
+        kind,
+        key,
+        lambda: message(recipient, template, subject, context, **parts),
+        skip_refused=skip_refused,
+    )
+
+
+def send_to_each(
+    recipients, kind: str, key: str, template: str, subject: str, context: Mapping, **options
+) -> int:
+    """`send_once` to each of `recipients`, with the same context; the number sent now."""
+    return sum(
+        send_once(user, kind, key, template, subject, context, **options) for user in recipients
+    )
