@@ -32,11 +32,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from childcop.accounts.models import SentEmail
+from communities.choices import Stage
+from communities.reminders import _send_claimed
 
-from ..choices import Stage
-from ..reminders import _send_claimed
-from .checks import core_group
-from .models import HealthCheck, HealthCheckResponse
+from ..models import HealthCheck, HealthCheckResponse
+from ..services.checks import core_group
 
 logger = logging.getLogger(__name__)
 
