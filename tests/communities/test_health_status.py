@@ -1,4 +1,4 @@
-"""The program overview's status rows (communities/health/status.py): batches, upserts."""
+"""The program overview's status rows (communities/health/jobs/status.py): batches, upserts."""
 
 from datetime import timedelta
 from io import StringIO
