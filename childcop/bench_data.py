@@ -714,12 +714,12 @@ class Generator:
         self.flush(cursor, items, rounds, requests, answers, memory)
 
     def practice_groups(self, cursor):
+        from communities.health.models import SupportRequest
         from practice_groups.models import (
             GroupMembership,
             PracticeGroup,
             ProgressReport,
             ReportResponse,
-            SupportRequest,
         )
 
         rng = self.rng

@@ -73,10 +73,10 @@ def _marker(cursor):
 def refresh_status() -> dict:
     """HealthStatus rows for every community, by the product's own job, when it exists."""
     try:
-        from communities.health import status
+        from communities.health import jobs
     except ImportError:
         return {"available": False}
-    refresh = getattr(status, "refresh", None)
+    refresh = getattr(jobs, "refresh", None)
     if refresh is None:
         return {"available": False}
     from django.db import connection
@@ -245,7 +245,7 @@ def count_queries(pages: list[dict], user_ids: dict) -> dict:
 
 def _clear_period(period) -> None:
     from childcop.accounts.models import SentEmail
-    from communities.health.reports import KIND, PROGRAM_KIND
+    from communities.health.jobs.reports import KIND, PROGRAM_KIND
     from communities.models import HealthReport, ProgramReport
 
     HealthReport.objects.filter(period=period).delete()
@@ -259,7 +259,7 @@ def _run_job(period, community_ids, *, batch_size=None) -> dict:
     from django.db import connection
     from django.test import override_settings
 
-    from communities.health.reports import generate_reports
+    from communities.health.jobs import generate_reports
 
     _clear_period(period)
     mail.outbox = []
@@ -286,7 +286,7 @@ def _run_job(period, community_ids, *, batch_size=None) -> dict:
 
 def job() -> dict:
     try:
-        from communities.health.reports import default_period, reportable_communities
+        from communities.health.services.reports import default_period, reportable_communities
     except ImportError as error:
         return {"available": False, "reason": str(error)}
     from django.core import mail

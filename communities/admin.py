@@ -79,12 +79,13 @@ class LevelChangeAdmin(admin.ModelAdmin):
     raw_id_fields = ["user", "changed_by"]
 
 
-# --- Health checks (communities/health/checks.py) ------------------------------------------
+# --- Health checks and support requests (communities/health/) ------------------------------
 from .health.models import (  # noqa: E402 — appended section, kept together
     Dimension,
     HealthCheck,
     HealthCheckResponse,
     HealthRating,
+    SupportRequest,
 )
 
 
@@ -147,3 +148,20 @@ class HealthCheckResponseAdmin(admin.ModelAdmin):
     list_select_related = ["respondent", "health_check__community"]
     raw_id_fields = ["health_check", "respondent"]
     inlines = [HealthRatingInline]
+
+
+@admin.register(SupportRequest)
+class SupportRequestAdmin(admin.ModelAdmin):
+    list_display = [
+        "community",
+        "group",
+        "kind",
+        "status",
+        "handled_by",
+        "requested_by",
+        "created_at",
+    ]
+    list_filter = ["status", "kind"]
+    search_fields = ["community__name", "group__name", "description"]
+    raw_id_fields = ["community", "group", "requested_by", "handled_by"]
+    list_select_related = ["community", "group", "requested_by", "handled_by"]

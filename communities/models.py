@@ -254,6 +254,7 @@ from .health.models import (  # noqa: E402, F401
     HealthReport,
     HealthStatus,
     ProgramReport,
+    SupportRequest,
 )
 from .learning.models import (  # noqa: E402, F401
     AgendaItem,

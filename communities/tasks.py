@@ -100,7 +100,8 @@ def send_stalled_launches() -> int:
 @shared_task(**_RHYTHM_RETRY, time_limit=1800, soft_time_limit=1700)
 def generate_health_reports(period: str | None = None) -> dict:
     """The previous month's reports (or `period`, "YYYY-MM"), emailed once each."""
-    from .health.reports import generate_reports, parse_period
+    from .health.jobs import generate_reports
+    from .health.services.reports import parse_period
 
     return generate_reports(parse_period(period) if period else None)
 
@@ -109,7 +110,7 @@ def generate_health_reports(period: str | None = None) -> dict:
 # Idempotent: each core group member's reminder is claimed once per health check.
 @shared_task(**_RHYTHM_RETRY)
 def send_health_check_reminders() -> int:
-    from .health.check_reminders import send_reminders
+    from .health.jobs import send_reminders
 
     return send_reminders()
 
@@ -118,6 +119,6 @@ def send_health_check_reminders() -> int:
 # 0014_health_defaults), hourly. Idempotent: each run rewrites the same rows.
 @shared_task(**_RHYTHM_RETRY, time_limit=1800, soft_time_limit=1700)
 def refresh_health_status(community_ids: list[int] | None = None) -> int:
-    from .health.status import refresh
+    from .health.jobs import refresh
 
     return refresh(community_ids)

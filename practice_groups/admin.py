@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import GroupMembership, PracticeGroup, ProgressReport, ReportResponse, SupportRequest
+from .models import GroupMembership, PracticeGroup, ProgressReport, ReportResponse
 
 
 class MembershipInline(admin.TabularInline):
@@ -33,20 +33,3 @@ class ProgressReportAdmin(admin.ModelAdmin):
     raw_id_fields = ["group", "author"]
     list_select_related = ["group", "author"]
     inlines = [ResponseInline]
-
-
-@admin.register(SupportRequest)
-class SupportRequestAdmin(admin.ModelAdmin):
-    list_display = [
-        "community",
-        "group",
-        "kind",
-        "status",
-        "handled_by",
-        "requested_by",
-        "created_at",
-    ]
-    list_filter = ["status", "kind"]
-    search_fields = ["community__name", "group__name", "description"]
-    raw_id_fields = ["community", "group", "requested_by", "handled_by"]
-    list_select_related = ["community", "group", "requested_by", "handled_by"]

@@ -38,20 +38,3 @@ class ResponseKind(models.TextChoices):
     ENDORSE = "endorse", "Endorse"
     CRITIQUE = "critique", "Critique"
     REFINE = "refine", "Suggest refinement"
-
-
-class SupportKind(models.TextChoices):
-    """What a coordinator or a practice group asks the social learning team for."""
-
-    COACHING = "coaching", "Coaching"
-    LAUNCH_HELP = "launch_help", "Launch help"
-    FACILITATION = "facilitation", "Facilitation"
-    TECHNOLOGY = "technology", "Technology"
-    LOGISTICS = "logistics", "Logistics"
-
-
-class SupportStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    DECLINED = "declined", "Declined"

@@ -11,11 +11,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from communities.choices import Stage
+from communities.health.choices import SupportKind, SupportStatus
+from communities.health.models import SupportRequest
 from communities.learning.demo import seed_agenda
 from communities.models import Community
 
-from .choices import GroupStatus, Reason, ResponseKind, SupportKind, SupportStatus
-from .models import GroupMembership, PracticeGroup, ProgressReport, ReportResponse, SupportRequest
+from .choices import GroupStatus, Reason, ResponseKind
+from .models import GroupMembership, PracticeGroup, ProgressReport, ReportResponse
 
 GROUPS = [
     (
@@ -116,7 +118,7 @@ def seed(rng, now) -> None:
 
 def _community_requests(communities, now):
     """Coordinators' own requests: one waiting in the queue, one taken on by the team."""
-    from .forms import program_admins
+    from communities.health.forms import program_admins
 
     admin = program_admins().first()
     for n, community in enumerate(communities[:2]):

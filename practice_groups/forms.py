@@ -1,10 +1,9 @@
 from django import forms
-from django.db.models import Q
 
 from communities.models import AgendaItem
 
-from .choices import REASON_GUIDANCE, Reason, ResponseKind, SupportKind, SupportStatus
-from .models import PracticeGroup, ProgressReport, ReportResponse, SupportRequest
+from .choices import REASON_GUIDANCE, Reason, ResponseKind
+from .models import PracticeGroup, ProgressReport, ReportResponse
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -122,80 +121,3 @@ class ResponseForm(forms.ModelForm):
         ):
             self.add_error("comment", "Say what you would critique or refine.")
         return data
-
-
-class SupportRequestForm(forms.ModelForm):
-    """What coordinators and practice groups ask the social learning team for."""
-
-    class Meta:
-        model = SupportRequest
-        fields = ["kind", "description"]
-        widgets = {"kind": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 4})}
-        labels = {"kind": "Support needed", "description": "What you need, and by when"}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = SupportKind.choices  # radio buttons: no blank choice
-
-
-TEAM_Q = Q(is_active=True) & (Q(is_program_admin=True) | Q(is_superuser=True))
-
-
-def program_admins():
-    """Who may be assigned a support request: the social learning team."""
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.filter(TEAM_Q).order_by("display_name", "email")
-
-
-def in_team(user) -> bool:
-    return bool(user.is_active and (user.is_program_admin or user.is_superuser))
-
-
-def former_assignee_label(user) -> str:
-    """How the queue and the form name an assignee who has left the social learning team."""
-    return f"{user} (no longer in the social learning team)"
-
-
-def assignees(current_id=None):
-    """The social learning team, and the request's current assignee even if they have left
-    it: an edit that does not touch the assignee keeps them (never someone else silently)."""
-    from django.contrib.auth import get_user_model
-
-    users = get_user_model().objects
-    if current_id is None:
-        return program_admins()
-    return users.filter(TEAM_Q | Q(pk=current_id)).order_by("display_name", "email")
-
-
-class SupportAssignForm(forms.ModelForm):
-    """The queue's quick edit: assign to a member of the social learning team, move the status."""
-
-    class Meta:
-        model = SupportRequest
-        fields = ["handled_by", "status"]
-        labels = {"handled_by": "Assignee"}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        current = self.instance.handled_by_id
-        field = self.fields["handled_by"]
-        field.queryset = assignees(current)
-        field.label_from_instance = lambda user: (
-            former_assignee_label(user) if user.pk == current and not in_team(user) else str(user)
-        )
-        self.fields["handled_by"].empty_label = "Nobody yet"
-        self.fields[
-            "handled_by"
-        ].help_text = (
-            "A member of the social learning team. Left empty when the work starts, it is yours."
-        )
-        self.fields["status"].choices = SupportStatus.choices
-
-
-class SupportUpdateForm(SupportAssignForm):
-    """The full edit: also the note the requester reads."""
-
-    class Meta(SupportAssignForm.Meta):
-        fields = ["handled_by", "status", "note"]
-        widgets = {"note": forms.Textarea(attrs={"rows": 3})}

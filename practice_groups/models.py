@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from communities.models import AgendaItem, Community
 
-from .choices import GroupStatus, Reason, ResponseKind, SupportKind, SupportStatus
+from .choices import GroupStatus, Reason, ResponseKind
 
 User = settings.AUTH_USER_MODEL
 
@@ -104,56 +104,3 @@ class ReportResponse(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} by {self.responder}"
-
-
-class SupportRequest(models.Model):
-    """A coordinator (for their community) or a practice group asks the social learning team
-    for support; it lands in the program admins' queue, where one of them takes it on."""
-
-    community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="support_requests"
-    )
-    group = models.ForeignKey(
-        PracticeGroup,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="support_requests",
-        help_text="The practice group that asked, if it came from one.",
-    )
-    kind = models.CharField(max_length=20, choices=SupportKind.choices)
-    description = models.TextField()
-    requested_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    status = models.CharField(
-        max_length=20, choices=SupportStatus.choices, default=SupportStatus.OPEN
-    )
-    handled_by = models.ForeignKey(
-        User,
-        verbose_name="assignee",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The member of the social learning team who takes it on.",
-    )
-    note = models.TextField(blank=True, help_text="What the social learning team did or will do.")
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["status", "-created_at"], name="support_status_created_idx")
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} for {self.group or self.community}"
-
-    def save(self, *args, **kwargs):
-        # A practice group's request belongs to the group's community.
-        if self.community_id is None and self.group_id is not None:
-            self.community_id = self.group.community_id
-        super().save(*args, **kwargs)
-
-    @property
-    def assignee(self):
-        return self.handled_by

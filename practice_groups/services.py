@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from .choices import GroupStatus, SupportStatus
+from .choices import GroupStatus
 from .models import GroupMembership, PracticeGroup, ProgressReport, ReportResponse
 
 
@@ -104,25 +104,3 @@ def respond(report: ProgressReport, *, by, kind: str, comment: str) -> ReportRes
         report=report, responder=by, defaults={"kind": kind, "comment": comment}
     )
     return response
-
-
-@transaction.atomic
-def request_support(form, *, community, by, group=None):
-    """A coordinator asks for their community, or a group's member for the group."""
-    support = form.save(commit=False)
-    support.community = community
-    support.group = group
-    support.requested_by = by
-    support.save()
-    return support
-
-
-@transaction.atomic
-def update_support(form, *, by):
-    """Assign, change the status, add a note. Work taken up or finished without an assignee
-    is the acting admin's: someone of the social learning team always answers for it."""
-    support = form.save(commit=False)
-    if support.handled_by_id is None and support.status != SupportStatus.OPEN:
-        support.handled_by = by
-    support.save()
-    return support

@@ -1,6 +1,6 @@
 """Practice groups: proposals and charters, membership, progress reports with the
-community's responses, and support requests to the social learning team (whose queue is
-under /program/support/, communities.health.support)."""
+community's responses, and support requests to the social learning team (the requests are
+communities.health's; its queue is under /program/support/, communities.health.views.support)."""
 
 from django.contrib import messages
 from django.db.models import Case, Count, IntegerField, Q, Value, When
@@ -10,6 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from childcop import permissions
 from childcop.permissions import get_community_for_user, get_group_for_user, get_report_for_user
 from childcop.utils import paginate, posted, querystring_without
+from communities.health.forms import SupportRequestForm
+from communities.health.services.support import request_support
 
 from . import services
 from .choices import REASON_GUIDANCE, GroupStatus, Reason, ResponseKind
@@ -21,7 +23,6 @@ from .forms import (
     ReportForm,
     ResponseForm,
     ReviewForm,
-    SupportRequestForm,
 )
 
 STATUS_RANK = Case(
@@ -292,7 +293,7 @@ def support_create(request, pk):
     group = get_group_for_user(request.user, pk, require=permissions.can_request_support)
     form = SupportRequestForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        services.request_support(form, community=group.community, group=group, by=request.user)
+        request_support(form, community=group.community, group=group, by=request.user)
         messages.success(request, "Your request is in the social learning team's queue.")
         return redirect(group)
     return render(

@@ -434,13 +434,13 @@ PK_OF = {
 def agenda_and_groups(community, users):
     """The learning agenda and practice groups of the matrix (see the rules above)."""
     from communities.factories import AgendaItemFactory
+    from communities.health.models import SupportRequest
     from communities.models import VotingRound
     from practice_groups.factories import (
         GroupMembershipFactory,
         PracticeGroupFactory,
         ProgressReportFactory,
     )
-    from practice_groups.models import SupportRequest
 
     group = PracticeGroupFactory(community=community, status="active")
     GroupMembershipFactory(group=group, user=users["member"])

@@ -1,4 +1,4 @@
-"""The vocabularies of health checks and flags, in the guide's words."""
+"""The vocabularies of health checks, flags and support requests, in the guide's words."""
 
 from django.db import models
 
@@ -86,3 +86,20 @@ FLAG_ADVICE = {
         "Open a health check so the core group rates the dimensions of intentional development.",
     ),
 }
+
+
+class SupportKind(models.TextChoices):
+    """What a coordinator or a practice group asks the social learning team for."""
+
+    COACHING = "coaching", "Coaching"
+    LAUNCH_HELP = "launch_help", "Launch help"
+    FACILITATION = "facilitation", "Facilitation"
+    TECHNOLOGY = "technology", "Technology"
+    LOGISTICS = "logistics", "Logistics"
+
+
+class SupportStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    DECLINED = "declined", "Declined"

@@ -1,11 +1,14 @@
-"""Demo health checks: for each live demo community, a closed health check for last quarter
-and an open one for this quarter, answered by its core group, so the radar shows two periods.
+"""Demo health checks and reports: for each live demo community, a closed health check for
+last quarter and an open one for this quarter, answered by its core group, so the radar shows
+two periods; and the last two months' health reports.
 
 `seed(rng, now)` is called by `seed_demo` once communities and members exist; it is
 idempotent (a check already there for a period is left as it is, and answers are added only
 to a check without any). In "Data protection in practice" the demo core member
 (core@example.org) has not answered this quarter's check yet, so signing in as them shows
 the sliders, and as the coordinator shows who is still missing.
+
+`seed_reports()` makes the monthly reports by the report job itself, without email.
 """
 
 from __future__ import annotations
@@ -18,10 +21,13 @@ from django.utils import timezone
 
 from ..choices import Stage
 from ..models import Community
-from .checks import active_dimensions, core_group
 from .choices import FailureFactor, SuccessFactor
 from .forms import period_containing, previous_period
+from .indicators import add_months
+from .jobs import generate_reports
 from .models import SCORE_MAX, HealthCheck, HealthCheckResponse, HealthRating
+from .services.checks import active_dimensions, core_group
+from .services.reports import default_period
 
 NOT_YET_ANSWERED = {"core@example.org"}
 
@@ -163,3 +169,13 @@ def seed(rng=None, now=None) -> int:
                         note=notes[n % len(notes)],
                     )  # fmt: skip
     return created
+
+
+def seed_reports(months: int = 2) -> list[dict]:
+    """The demo's reports for the last `months` months, oldest first (so each records the
+    flags of the one before); idempotent, no email."""
+    last = default_period()
+    return [
+        generate_reports(add_months(last, -back), send_emails=False)
+        for back in reversed(range(months))
+    ]

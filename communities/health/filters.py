@@ -1,18 +1,19 @@
-"""Filters of the program overview and of the support-request queue (django-filter)."""
+"""Filters of the health room's lists (django-filter): a community's health checks and
+monthly reports, the program overview and the support-request queue."""
 
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 
 from childcop.forms import FastHiddenInput, FastSelect, FastTextInput
 from communities.choices import Stage
 from communities.models import Community
-from practice_groups.choices import SupportKind, SupportStatus
-from practice_groups.forms import program_admins
-from practice_groups.models import SupportRequest
 
-from .choices import Flag
+from .choices import Flag, SupportKind, SupportStatus
+from .forms import program_admins
+from .models import HealthCheck, HealthReport, SupportRequest
 
 NOT_CLOSED = "current"
 
@@ -207,3 +208,34 @@ class SupportFilter(django_filters.FilterSet):
 
     def filter_community(self, queryset, name, value):
         return queryset.filter(community__name__icontains=value)
+
+
+class HealthCheckFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=[("open", "Open"), ("closed", "Closed")],
+        method="filter_status",
+        label="Status",
+        empty_label="Open and closed",
+    )
+
+    class Meta:
+        model = HealthCheck
+        fields = ["status"]
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(Q(closed_at__isnull=(value == "open")))
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A whole year within bounds: a date lookup on year 0, -3 or 99999999999 would fail
+    in the database, so such a value is a form error (and the filter is ignored)."""
+
+    field_class = forms.IntegerField
+
+
+class ReportFilter(django_filters.FilterSet):
+    year = YearFilter(field_name="period__year", label="Year", min_value=2000, max_value=2999)
+
+    class Meta:
+        model = HealthReport
+        fields = ["year"]

@@ -1,17 +1,17 @@
-"""Forms of health checks: opening one for a period, and a core group member's answer."""
+"""Forms of health checks (opening one for a period, a core group member's answer) and of
+support requests (asking the social learning team, and its queue's edits)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-import django_filters
 from django import forms
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from .choices import FailureFactor, SuccessFactor
-from .models import SCORE_MAX, HealthCheck, HealthRating
+from .choices import FailureFactor, SuccessFactor, SupportKind, SupportStatus
+from .models import SCORE_MAX, HealthCheck, HealthRating, SupportRequest
 
 
 def period_containing(day: date, every_months: int | None = None) -> tuple[date, date]:
@@ -247,17 +247,78 @@ class AnswerForm(forms.Form):
         }
 
 
-class HealthCheckFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(
-        choices=[("open", "Open"), ("closed", "Closed")],
-        method="filter_status",
-        label="Status",
-        empty_label="Open and closed",
-    )
+class SupportRequestForm(forms.ModelForm):
+    """What coordinators and practice groups ask the social learning team for."""
 
     class Meta:
-        model = HealthCheck
-        fields = ["status"]
+        model = SupportRequest
+        fields = ["kind", "description"]
+        widgets = {"kind": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 4})}
+        labels = {"kind": "Support needed", "description": "What you need, and by when"}
 
-    def filter_status(self, queryset, name, value):
-        return queryset.filter(Q(closed_at__isnull=(value == "open")))
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = SupportKind.choices  # radio buttons: no blank choice
+
+
+TEAM_Q = Q(is_active=True) & (Q(is_program_admin=True) | Q(is_superuser=True))
+
+
+def program_admins():
+    """Who may be assigned a support request: the social learning team."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(TEAM_Q).order_by("display_name", "email")
+
+
+def in_team(user) -> bool:
+    return bool(user.is_active and (user.is_program_admin or user.is_superuser))
+
+
+def former_assignee_label(user) -> str:
+    """How the queue and the form name an assignee who has left the social learning team."""
+    return f"{user} (no longer in the social learning team)"
+
+
+def assignees(current_id=None):
+    """The social learning team, and the request's current assignee even if they have left
+    it: an edit that does not touch the assignee keeps them (never someone else silently)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    if current_id is None:
+        return program_admins()
+    return users.filter(TEAM_Q | Q(pk=current_id)).order_by("display_name", "email")
+
+
+class SupportAssignForm(forms.ModelForm):
+    """The queue's quick edit: assign to a member of the social learning team, move the status."""
+
+    class Meta:
+        model = SupportRequest
+        fields = ["handled_by", "status"]
+        labels = {"handled_by": "Assignee"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.handled_by_id
+        field = self.fields["handled_by"]
+        field.queryset = assignees(current)
+        field.label_from_instance = lambda user: (
+            former_assignee_label(user) if user.pk == current and not in_team(user) else str(user)
+        )
+        self.fields["handled_by"].empty_label = "Nobody yet"
+        self.fields[
+            "handled_by"
+        ].help_text = (
+            "A member of the social learning team. Left empty when the work starts, it is yours."
+        )
+        self.fields["status"].choices = SupportStatus.choices
+
+
+class SupportUpdateForm(SupportAssignForm):
+    """The full edit: also the note the requester reads."""
+
+    class Meta(SupportAssignForm.Meta):
+        fields = ["handled_by", "status", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}

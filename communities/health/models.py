@@ -11,7 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from .choices import Flag
+from .choices import Flag, SupportKind, SupportStatus
 
 SCORE_MAX = 5
 
@@ -223,3 +223,60 @@ class ProgramReport(models.Model):
 
     def __str__(self):
         return f"Program report — {self.period:%B %Y}"
+
+
+class SupportRequest(models.Model):
+    """A coordinator (for their community) or a practice group asks the social learning team
+    for support; it lands in the program admins' queue, where one of them takes it on."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="support_requests"
+    )
+    group = models.ForeignKey(
+        "practice_groups.PracticeGroup",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="support_requests",
+        help_text="The practice group that asked, if it came from one.",
+    )
+    kind = models.CharField(max_length=20, choices=SupportKind.choices)
+    description = models.TextField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=20, choices=SupportStatus.choices, default=SupportStatus.OPEN
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="assignee",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The member of the social learning team who takes it on.",
+    )
+    note = models.TextField(blank=True, help_text="What the social learning team did or will do.")
+
+    class Meta:
+        # The table it has had since it was a practice_groups model (moved without data).
+        db_table = "practice_groups_supportrequest"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="support_status_created_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.group or self.community}"
+
+    def save(self, *args, **kwargs):
+        # A practice group's request belongs to the group's community.
+        if self.community_id is None and self.group_id is not None:
+            self.community_id = self.group.community_id
+        super().save(*args, **kwargs)
+
+    @property
+    def assignee(self):
+        return self.handled_by

@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from . import checks, overview, support, views_indicators, views_reports
+from .views import checks, indicators, overview, reports, support
 
 urlpatterns = [
-    path("<slug:slug>/health/", views_indicators.health, name="health"),
+    path("<slug:slug>/health/", indicators.health, name="health"),
     path("<slug:slug>/health/checks/", checks.check_list, name="health_checks"),
     path("<slug:slug>/health/checks/new/", checks.check_open, name="health_check_open"),
     path("<slug:slug>/health/checks/<id:pk>/", checks.check_detail, name="health_check"),
@@ -15,11 +15,11 @@ urlpatterns = [
         name="health_check_answer",
     ),
     path("<slug:slug>/health/checks/<id:pk>/close/", checks.check_close, name="health_check_close"),
-    path("<slug:slug>/health/reports/", views_reports.report_list, name="health_reports"),
-    path("<slug:slug>/health/reports/<id:pk>/", views_reports.report_detail, name="health_report"),
+    path("<slug:slug>/health/reports/", reports.report_list, name="health_reports"),
+    path("<slug:slug>/health/reports/<id:pk>/", reports.report_detail, name="health_report"),
     path(
         "<slug:slug>/health/reports/<id:pk>/print/",
-        views_reports.report_print,
+        reports.report_print,
         name="health_report_print",
     ),
     path("<slug:slug>/support/new/", support.support_request, name="support_request"),
@@ -33,7 +33,7 @@ program_urlpatterns = [
     path("refresh/", overview.overview_refresh, name="overview_refresh"),
     path("support/", support.support_queue, name="support_queue"),
     path("support/<id:pk>/", support.support_update, name="support_update"),
-    path("reports/", views_reports.program_report_list, name="reports"),
-    path("reports/<id:pk>/", views_reports.program_report_detail, name="report"),
-    path("reports/<id:pk>/print/", views_reports.program_report_print, name="report_print"),
+    path("reports/", reports.program_report_list, name="reports"),
+    path("reports/<id:pk>/", reports.program_report_detail, name="report"),
+    path("reports/<id:pk>/print/", reports.program_report_print, name="report_print"),
 ]

@@ -19,9 +19,10 @@ from childcop.accounts.factories import UserFactory
 from childcop.accounts.models import SentEmail
 from communities.choices import Level, Stage
 from communities.factories import CommunityFactory, CoordinatorFactory, MembershipFactory
-from communities.health import check_reminders, checks
+from communities.health import jobs
 from communities.health.forms import period_containing
 from communities.health.models import Dimension, HealthCheck
+from communities.health.services import checks
 from communities.tasks import send_health_check_reminders
 from tests.workers import real_worker, wait_for
 
@@ -57,7 +58,7 @@ def check(users, community):
 @pytest.mark.django_db
 class TestReminders:
     def test_each_core_member_who_has_not_answered_gets_one_email(self, users, community, check):
-        assert check_reminders.send_reminders() == 2
+        assert jobs.send_reminders() == 2
         # not the member, the outsider, the admin (not in the core group) or the sponsor
         assert recipients() == sorted(CORE)
         message = next(m for m in mail.outbox if m.to == ["core@example.org"])
@@ -82,17 +83,17 @@ class TestReminders:
 
     def test_those_who_answered_get_nothing(self, users, check):
         answer(check, users["core"])
-        assert check_reminders.send_reminders() == 1
+        assert jobs.send_reminders() == 1
         assert recipients() == ["coordinator@example.org"]
 
     def test_nobody_is_reminded_a_second_time(self, users, check):
-        assert check_reminders.send_reminders() == 2
-        assert check_reminders.send_reminders() == 0
+        assert jobs.send_reminders() == 2
+        assert jobs.send_reminders() == 0
         assert len(mail.outbox) == 2
 
     def test_nothing_after_the_check_is_closed(self, users, check):
         checks.close_check(check)
-        assert check_reminders.send_reminders() == 0
+        assert jobs.send_reminders() == 0
         assert mail.outbox == []
 
     def test_nothing_while_the_answer_date_is_further_than_the_setting(
@@ -104,20 +105,20 @@ class TestReminders:
         today = timezone.localdate()
         check = open_check(community, answer_by=today + timedelta(days=21))
         for day in range(14):  # the daily runs of the first two weeks
-            assert check_reminders.send_reminders(today=today + timedelta(days=day)) == 0
+            assert jobs.send_reminders(today=today + timedelta(days=day)) == 0
         assert mail.outbox == []
-        assert check_reminders.send_reminders(today=check.answer_by - timedelta(days=7)) == 2
+        assert jobs.send_reminders(today=check.answer_by - timedelta(days=7)) == 2
         assert recipients() == sorted(CORE)
         for day in range(6, -1, -1):  # still once each, up to the answer date
-            assert check_reminders.send_reminders(today=check.answer_by - timedelta(day)) == 0
+            assert jobs.send_reminders(today=check.answer_by - timedelta(day)) == 0
         assert len(mail.outbox) == 2
 
     def test_the_window_follows_the_setting(self, users, community, settings):
         settings.CHILDCOP_HEALTH_CHECK_REMIND_DAYS_BEFORE = 2
         today = timezone.localdate()
         check = open_check(community, answer_by=today + timedelta(days=3))
-        assert check_reminders.send_reminders(today=today) == 0
-        assert check_reminders.send_reminders(today=today + timedelta(days=1)) == 2
+        assert jobs.send_reminders(today=today) == 0
+        assert jobs.send_reminders(today=today + timedelta(days=1)) == 2
         assert {m.subject for m in mail.outbox} == {
             f"Health check {check.period_label}: your answer for Data protection in practice"
         }
@@ -125,47 +126,47 @@ class TestReminders:
         other = CommunityFactory(slug="field-safety")
         MembershipFactory(community=other, user=users["core"], level=Level.CORE)
         open_check(other, answer_by=today + timedelta(days=1))
-        assert check_reminders.send_reminders(today=today) == 0
-        assert check_reminders.send_reminders(today=today + timedelta(days=1)) == 1
+        assert jobs.send_reminders(today=today) == 0
+        assert jobs.send_reminders(today=today + timedelta(days=1)) == 1
 
     def test_a_check_with_a_short_answer_time_is_reminded_at_once(self, users, community):
         open_check(community, answer_by=timezone.localdate() + timedelta(days=3))
-        assert check_reminders.send_reminders() == 2
+        assert jobs.send_reminders() == 2
 
     def test_nothing_once_the_answer_date_has_passed(self, users, check):
         tomorrow = check.answer_by + timedelta(days=1)
-        assert check_reminders.send_reminders(today=check.answer_by) == 2  # the last day counts
+        assert jobs.send_reminders(today=check.answer_by) == 2  # the last day counts
         mail.outbox.clear()
         SentEmail.objects.all().delete()
-        assert check_reminders.send_reminders(today=tomorrow) == 0
+        assert jobs.send_reminders(today=tomorrow) == 0
 
     def test_nothing_for_a_closed_community(self, users, community, check):
         community.stage = Stage.CLOSED
         community.save()
-        assert check_reminders.send_reminders() == 0
+        assert jobs.send_reminders() == 0
 
     def test_inactive_people_and_former_core_members_are_left_out(self, users, community, check):
         users["core"].is_active = False
         users["core"].save()
         member = MembershipFactory(community=community, level=Level.ACTIVE)
-        assert check_reminders.send_reminders() == 1
+        assert jobs.send_reminders() == 1
         assert member.user.email not in recipients()
 
     def test_each_open_check_is_reminded_separately(self, users, community, check):
         other = CommunityFactory(slug="field-safety")
         MembershipFactory(community=other, user=users["core"], level=Level.CORE)
         second = open_check(other)
-        assert check_reminders.send_reminders() == 3
+        assert jobs.send_reminders() == 3
         keys = set(SentEmail.objects.filter(recipient=users["core"]).values_list("key", flat=True))
         assert keys == {str(check.pk), str(second.pk)}
 
     def test_a_refused_address_is_skipped_and_tried_again_next_time(self, users, check, settings):
         settings.EMAIL_BACKEND = "tests.communities.test_health_check_jobs.RefusingBackend"
-        assert check_reminders.send_reminders() == 1
+        assert jobs.send_reminders() == 1
         assert recipients() == ["coordinator@example.org"]
         assert not SentEmail.objects.filter(recipient=users["core"]).exists()  # not claimed
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-        assert check_reminders.send_reminders() == 1
+        assert jobs.send_reminders() == 1
         assert recipients() == sorted(CORE)
 
     def test_the_task_and_the_command_run_the_same_service(self, users, check):
@@ -207,7 +208,7 @@ def grow(n):
 
 def run_queries():
     with CaptureQueriesContext(connection) as ctx:
-        sent = check_reminders.send_reminders()
+        sent = jobs.send_reminders()
     return sent, len(ctx)
 
 

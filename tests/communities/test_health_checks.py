@@ -17,9 +17,10 @@ from django.utils import timezone
 from childcop.accounts.factories import UserFactory
 from communities.choices import Level, Stage
 from communities.factories import CommunityFactory, MembershipFactory
-from communities.health import checks, radar
+from communities.health import radar
 from communities.health.forms import OpenHealthCheckForm, period_containing, previous_period
 from communities.health.models import Dimension, HealthCheck, HealthCheckResponse, HealthRating
+from communities.health.services import checks
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Automatic indicators and flags (communities/health/indicators.py) on hand-built data."""
+"""Automatic indicators and flags (communities/health/indicators/) on hand-built data."""
 
 from datetime import date, datetime, timedelta
 
@@ -527,7 +527,7 @@ def test_deactivated_sponsors_do_not_cover_a_community():
 
 @pytest.mark.django_db
 def test_the_program_overviews_sponsor_column_leaves_deactivated_sponsors_out():
-    from communities.health.overview import sponsors_by_community
+    from communities.health.views.overview import sponsors_by_community
 
     community = old_community()
     SponsorAppointmentFactory(communities=[community], person=UserFactory(display_name="Ann"))

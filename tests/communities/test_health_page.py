@@ -20,7 +20,7 @@ from communities.factories import (
 )
 from communities.health.choices import Flag
 from communities.health.indicators import CommunityHealth, Indicator, RaisedFlag
-from communities.health.views_indicators import indicator_rows, level_bar, sparkline
+from communities.health.views.indicators import indicator_rows, level_bar, sparkline
 from communities.models import Community, HealthReport
 
 pytestmark = pytest.mark.django_db

@@ -25,10 +25,10 @@ from communities.factories import (
     CommunityFactory,
     CoordinatorFactory,
 )
-from communities.health import reports
+from communities.health import jobs
 from communities.health.indicators import CommunityHealth
 from communities.health.models import HealthReport, ProgramReport
-from communities.health.reports import default_period
+from communities.health.services.reports import default_period
 from communities.tasks import generate_health_reports
 from sponsorship.factories import SponsorAppointmentFactory
 from tests.workers import real_worker
@@ -161,13 +161,13 @@ def test_two_workers_racing_on_the_same_month_report_and_email_once(
     settings.EMAIL_BACKEND = "tests.communities.test_health_report_worker.SlowBackend"
     settings.CHILDCOP_HEALTH_BATCH_SIZE = 2  # several batches, so the runs interleave
     # Both deliveries enter the job at the same moment, one on each worker thread.
-    real, barrier = reports.generate_reports, threading.Barrier(2, timeout=60)
+    real, barrier = jobs.generate_reports, threading.Barrier(2, timeout=60)
 
     def together(*args, **kwargs):
         barrier.wait()
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(reports, "generate_reports", together)
+    monkeypatch.setattr(jobs, "generate_reports", together)
     worker(f"{PERIOD:%Y-%m}")
     worker(f"{PERIOD:%Y-%m}")
     assert wait_for(lambda: len(finished) == 2), f"the worker finished {len(finished)} of 2"

@@ -31,10 +31,12 @@ from communities.factories import (
     CoordinatorFactory,
     MembershipFactory,
 )
-from communities.health import reports
-from communities.health.indicators import CommunityHealth, compute
+from communities.health.indicators import CommunityHealth, add_months, compute
+from communities.health.jobs import generate_reports
+from communities.health.jobs.reports import program_admins
 from communities.health.models import HealthReport, ProgramReport
-from communities.health.reports import add_months, default_period, generate_reports
+from communities.health.services import reports
+from communities.health.services.reports import default_period
 from communities.models import Community, StageChange
 from communities.tasks import generate_health_reports
 from sponsorship.choices import AppointmentStatus, Scope
@@ -783,4 +785,4 @@ def test_seed_demo_shows_reports_for_the_last_two_months(db):
 def test_inactive_program_admins_get_no_program_report(db):
     ProgramAdminFactory(email="gone@example.org", is_active=False)
     active = ProgramAdminFactory(email="team@example.org")
-    assert list(reports.program_admins()) == [active]
+    assert list(program_admins()) == [active]

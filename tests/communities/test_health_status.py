@@ -1,4 +1,4 @@
-"""The program overview's status rows (communities/health/status.py): batches, upserts."""
+"""The program overview's status rows (communities/health/jobs/status.py): batches, upserts."""
 
 from datetime import timedelta
 from io import StringIO
@@ -11,7 +11,7 @@ from communities.choices import Stage
 from communities.factories import SessionFactory
 from communities.health.choices import Flag
 from communities.health.indicators import CommunityHealth
-from communities.health.status import refresh
+from communities.health.jobs import refresh
 from communities.models import HealthStatus
 from communities.tasks import refresh_health_status
 from tests.communities.test_health_indicators import (

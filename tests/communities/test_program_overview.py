@@ -26,7 +26,7 @@ REFRESH = reverse("program:overview_refresh")
 
 
 def status(community, *, flags=(), computed_at=None, **figures):
-    """The row `communities.health.status.refresh()` writes, written directly."""
+    """The row `communities.health.jobs.refresh()` writes, written directly."""
     return HealthStatus.objects.create(
         community=community,
         computed_at=computed_at or timezone.now(),
@@ -350,7 +350,7 @@ def test_recompute_now_runs_the_refresh_after_commit(
     clients, users, program, django_capture_on_commit_callbacks
 ):
     """The job is enqueued on commit (eager in tests): every community gets a status row."""
-    pytest.importorskip("communities.health.status")
+    pytest.importorskip("communities.health.jobs")
     assert not HealthStatus.objects.filter(community=program["delta"]).exists()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = clients["admin"].post(REFRESH, {"query": "flag=any&sort=-flags"})

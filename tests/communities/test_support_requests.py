@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from childcop.accounts.factories import ProgramAdminFactory, UserFactory
 from communities.factories import CommunityFactory, CoordinatorFactory
+from communities.health.models import SupportRequest
 from practice_groups.factories import GroupMembershipFactory, PracticeGroupFactory
-from practice_groups.models import SupportRequest
 from tests.communities.test_agenda import ATTACKS, assert_inert
 
 pytestmark = pytest.mark.django_db

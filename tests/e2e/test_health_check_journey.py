@@ -12,9 +12,9 @@ from playwright.sync_api import expect
 from childcop.accounts.factories import UserFactory
 from communities.choices import Level
 from communities.factories import CommunityFactory, CoordinatorFactory, MembershipFactory
-from communities.health import checks
 from communities.health.forms import period_containing, previous_period
 from communities.health.models import Dimension, HealthCheck
+from communities.health.services import checks
 from tests.conftest import PASSWORD
 
 from .conftest import assert_accessible, login

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from childcop.accounts.factories import UserFactory
 from communities.factories import CommunityFactory, CoordinatorFactory, MembershipFactory
-from communities.health.status import refresh
+from communities.health.jobs import refresh
 from tests.conftest import PASSWORD
 
 from .conftest import assert_accessible, login

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communities.factories import AgendaItemFactory, CommunityFactory, MembershipFactory
+from communities.health.models import SupportRequest
 from practice_groups.choices import GroupStatus
 from practice_groups.demo import seed
 from practice_groups.factories import PracticeGroupFactory
@@ -15,7 +16,6 @@ from practice_groups.models import (
     PracticeGroup,
     ProgressReport,
     ReportResponse,
-    SupportRequest,
 )
 
 pytestmark = pytest.mark.django_db

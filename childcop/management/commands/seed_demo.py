@@ -19,8 +19,7 @@ from communities.choices import (
 )
 from communities.factories import CommunityFactory, MembershipFactory, ObjectiveFactory
 from communities.health import demo as health_checks_demo
-from communities.health import reports as health_reports
-from communities.health import status as health_status
+from communities.health import jobs as health_jobs
 from communities.learning import demo as learning_demo
 from communities.models import (
     Community,
@@ -130,8 +129,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._seed(people)
             self.stdout.write(self.style.SUCCESS("Seeded the demo program."))
-        health_reports.seed_demo()  # the last two months' health reports (idempotent, no email)
-        health_status.refresh()  # the program overview's figures and flags (idempotent)
+        health_checks_demo.seed_reports()  # the last two months' health reports (no email)
+        health_jobs.refresh()  # the program overview's figures and flags (idempotent)
         self._print_logins()
 
     def _seed(self, people_count):

@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from communities.health.reports import generate_reports, parse_period
+from communities.health.jobs import generate_reports
+from communities.health.services.reports import parse_period
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from communities.health.status import refresh
+from communities.health.jobs import refresh
 from communities.models import Community
 
 

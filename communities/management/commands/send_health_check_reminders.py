@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from communities.health.check_reminders import send_reminders
+from communities.health.jobs import send_reminders
 
 
 class Command(BaseCommand):

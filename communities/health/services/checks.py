@@ -1,17 +1,12 @@
-"""Health checks: the coordinator opens one for a period, the core group rates the dimensions
-of intentional development, ticks the success and failure factors and adds notes; the result
-combines the ratings (mean and spread per dimension) and pictures them as a radar beside the
-previous health check's.
+"""Health-check workflows and results.
 
-Who may do what is answered by childcop.permissions ("Health checks, indicators, reports"):
-readers `can_view_health` (core group, coordinators, admins, the community's sponsors),
-`can_open_health_check` (coordinators, admins; also closes), `can_answer_health_check` (the
-core group, coordinators included; not admins). A closed community is read-only there.
-
-While a check is open, a core group member who has not answered yet does not see the others'
-ratings: independent ratings keep the spread meaningful. Notes are shown without names, in an order
-of their own (by their text): the coordinator's list of who has answered (by name, without
-dates) cannot be matched to them.
+A coordinator opens a check for a period (`open_check`), each core group member answers —
+the dimensions rated, the success and failure factors ticked, notes (`save_answer`, which
+may replace an earlier answer while the check is open) — and the coordinator closes it
+(`close_check`); each is one transaction, safe against a concurrent opening or closing.
+`combine` gives the result: per dimension the mean and spread of the ratings beside the
+previous check's mean, how many ticked each factor, and the notes — without names, in an
+order of their own (by their text), so the list of who answered cannot be matched to them.
 """
 
 from __future__ import annotations
@@ -19,28 +14,18 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, Exists, Max, Min, OuterRef, Prefetch, Q, StdDev
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.db import transaction
+from django.db.models import Avg, Count, Max, Min, Prefetch, Q, StdDev
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_safe
 
-from childcop import permissions
-from childcop.permissions import get_community_for_user
-from childcop.utils import paginate, posted
 from communities.choices import Level
 from communities.models import Community, Membership
 
-from . import radar as radar_geometry
-from .choices import FailureFactor, SuccessFactor
-from .forms import AnswerForm, HealthCheckFilter, OpenHealthCheckForm, period_conflicts
-from .models import Dimension, HealthCheck, HealthCheckResponse, HealthRating
-
-# --- services ------------------------------------------------------------------------------
+from .. import radar as radar_geometry
+from ..choices import FailureFactor, SuccessFactor
+from ..forms import period_conflicts
+from ..models import Dimension, HealthCheck, HealthCheckResponse, HealthRating
 
 
 def core_group(community_ids):
@@ -203,7 +188,7 @@ class Result:
         return radar_geometry.radar([d.dimension.name for d in self.dimensions], series)
 
 
-def _text_order(text):
+def text_order(text):
     """Notes go by their text (never by who wrote them or when); names alphabetically."""
     return (text.casefold(), text)
 
@@ -268,7 +253,7 @@ def combine(check, *, previous=None) -> Result:
         for rating in response.noted:
             notes_by_dimension.setdefault(rating.dimension_id, []).append(rating.note)
     for noted in notes_by_dimension.values():
-        noted.sort(key=_text_order)
+        noted.sort(key=text_order)
     results = []
     for d in dimensions:
         row = stats.get(d.pk, {})
@@ -291,7 +276,7 @@ def combine(check, *, previous=None) -> Result:
         responses=responses,
         success=count_factors((r.success_factors for r in responses), SuccessFactor.choices),
         failure=count_factors((r.failure_factors for r in responses), FailureFactor.choices),
-        notes=sorted((r.notes for r in responses if r.notes.strip()), key=_text_order),
+        notes=sorted((r.notes for r in responses if r.notes.strip()), key=text_order),
     )
 
 
@@ -303,169 +288,3 @@ def previous_check(check):
         .order_by("-period_start")
         .first()
     )
-
-
-# --- views ---------------------------------------------------------------------------------
-
-
-def _get_check(request, slug, pk, *, require=permissions.can_view_health):
-    """One scoped fetch: the community (404 outside scope, 403 below `require`), its check."""
-    community = get_community_for_user(request.user, slug, require=require)
-    check = community.health_checks.filter(pk=pk).first()
-    if check is None:
-        raise Http404("No such health check.")
-    check.community = community  # the membership cache travels with it
-    return community, check
-
-
-@require_safe
-def check_list(request, slug):
-    """The community's health checks, newest period first."""
-    community = get_community_for_user(request.user, slug, require=permissions.can_view_health)
-    user = request.user
-    checks = community.health_checks.annotate(
-        answers=Count("responses"),
-        answered=Exists(
-            HealthCheckResponse.objects.filter(health_check=OuterRef("pk"), respondent_id=user.pk)
-        ),
-    ).order_by("-period_start")
-    filterset = HealthCheckFilter(request.GET or None, queryset=checks)
-    context = {
-        "community": community,
-        "filter": filterset,
-        "page": paginate(request, filterset.qs),
-        "can_open": permissions.can_open_health_check(user, community),
-        "can_answer": permissions.can_answer_health_check(user, community),
-        "read_only": permissions.is_read_only(community),
-    }
-    template = (
-        "communities/health/check_list_results.html"
-        if request.htmx
-        else "communities/health/check_list.html"
-    )
-    return render(request, template, context)
-
-
-@require_http_methods(["GET", "POST"])
-def check_open(request, slug):
-    community = get_community_for_user(
-        request.user, slug, require=permissions.can_open_health_check
-    )
-    form = OpenHealthCheckForm(posted(request), community=community)
-    if request.method == "POST" and form.is_valid():
-        try:
-            check = open_check(community, by=request.user, **form.cleaned_data)
-        except ValidationError as error:  # a check opened meanwhile: asked again, locked
-            form.add_error(None, error)
-        except IntegrityError:
-            form.add_error(None, "This period was opened meanwhile; see the list of health checks.")
-        else:
-            messages.success(
-                request,
-                f"The health check {check.period_label} is open. The core group answers by "
-                f"{check.answer_by:%-d %B %Y}; those who have not answered get one reminder "
-                f"in the {settings.CHILDCOP_HEALTH_CHECK_REMIND_DAYS_BEFORE} days before.",
-            )
-            return redirect("communities:health_check_answer", slug=community.slug, pk=check.pk)
-    return render(
-        request,
-        "communities/health/check_open.html",
-        {"community": community, "form": form},
-    )
-
-
-@require_safe
-def check_detail(request, slug, pk):
-    """The result: mean and spread per dimension, the radar beside the previous period's,
-    the factors and notes; for coordinators, who has answered and who has not."""
-    community, check = _get_check(request, slug, pk)
-    user = request.user
-    previous = previous_check(check)
-    if previous is not None:
-        previous.community = community
-    result = combine(check, previous=previous)
-    answered_ids = {r.respondent_id for r in result.responses}
-    can_answer = permissions.can_answer_health_check(user, community) and check.is_open
-    can_manage = permissions.can_open_health_check(user, community)
-    waiting = None
-    if can_manage:
-        waiting = [
-            m.user
-            for m in core_group([community.pk])
-            .select_related("user")
-            .order_by("user__display_name")
-            if m.user_id not in answered_ids
-        ]
-    context = {
-        "community": community,
-        "check": check,
-        "result": result,
-        # by name, without dates: nothing to match against the notes (by their text)
-        "answered": sorted((r.respondent.display_name for r in result.responses), key=_text_order),
-        "radar": result.radar(),
-        "has_answered": user.pk in answered_ids,
-        "can_answer": can_answer,
-        "can_close": can_manage and check.is_open,
-        "show_who": can_manage,
-        "waiting": waiting,
-        "hide_results": can_answer and user.pk not in answered_ids,
-        "read_only": permissions.is_read_only(community),
-    }
-    return render(request, "communities/health/check_detail.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-def check_answer(request, slug, pk):
-    """A core group member's answer: a slider per dimension, the factors, notes. It may be
-    changed while the check is open."""
-    community, check = _get_check(request, slug, pk, require=permissions.can_answer_health_check)
-    if not check.is_open:
-        messages.info(request, "This health check is closed: its answers are kept as they were.")
-        return redirect(check)
-    response = check.responses.filter(respondent=request.user).prefetch_related("ratings").first()
-    dimensions = list(active_dimensions())
-    form = AnswerForm(posted(request), dimensions=dimensions, response=response)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save_answer(
-                check,
-                request.user,
-                ratings=form.ratings(),
-                dimensions=form.dimension_ids,
-                success_factors=form.cleaned_data["success_factors"],
-                failure_factors=form.cleaned_data["failure_factors"],
-                notes=form.cleaned_data["notes"].strip(),
-            )
-        except CheckClosed:
-            messages.error(
-                request,
-                "This health check was closed before your answer arrived: it was not saved. "
-                "The answers given are kept as they were.",
-            )
-            return redirect(check)
-        messages.success(
-            request,
-            "Your answer was "
-            + ("updated" if response else "saved")
-            + ". You may change it while the health check is open.",
-        )
-        return redirect(check)
-    context = {"community": community, "check": check, "form": form, "response": response}
-    return render(request, "communities/health/check_answer.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-def check_close(request, slug, pk):
-    """Close the check after a confirmation: no more answers, the result stays."""
-    community, check = _get_check(request, slug, pk, require=permissions.can_open_health_check)
-    if not check.is_open:
-        messages.info(request, "This health check is already closed.")
-        return redirect(check)
-    if request.method == "POST":
-        close_check(check)
-        messages.success(request, f"The health check {check.period_label} is closed.")
-        return redirect(check)
-    answers = check.responses.count()
-    waiting = core_group([community.pk]).exclude(user__health_responses__health_check=check).count()
-    context = {"community": community, "check": check, "answers": answers, "waiting": waiting}
-    return render(request, "communities/health/check_close.html", context)

@@ -2,7 +2,7 @@
 on one page for the social learning team, with filters, sorting and a CSV export.
 
 Everything it shows comes from the HealthStatus rows (one per community, recomputed in
-batches by `communities.health.status.refresh()`, hourly and on demand), the communities
+batches by `communities.health.jobs.refresh()`, hourly and on demand), the communities
 themselves and one aggregate of current sponsor appointments: never from attendance, so
 the page costs the same few queries whatever the size of the program.
 """
@@ -32,11 +32,10 @@ from childcop import permissions
 from childcop.utils import csv_response, day_month_year, paginate, querystring_without
 from communities.choices import Stage
 from communities.models import Community
-from practice_groups.choices import SupportStatus
-from practice_groups.models import SupportRequest
 
-from .choices import FLAG_ADVICE, Flag
-from .filters import SORTS, OverviewFilter, order_overview
+from ..choices import FLAG_ADVICE, Flag, SupportStatus
+from ..filters import SORTS, OverviewFilter, order_overview
+from ..models import SupportRequest
 
 DEFAULT_SORT = "name"
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import django_filters
-from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import IntegerField
 from django.db.models.fields.json import KT
@@ -25,10 +23,11 @@ from childcop import permissions
 from childcop.utils import paginate
 from communities.models import Community
 
-from .choices import FLAG_ADVICE, Flag
-from .indicators import breakdown_rows
-from .models import HealthReport, ProgramReport
-from .reports import PROGRAM_TRENDS, highlights, labelled, value_text
+from ..choices import FLAG_ADVICE, Flag
+from ..filters import ReportFilter
+from ..indicators import breakdown_rows
+from ..models import HealthReport, ProgramReport
+from ..services.reports import PROGRAM_TRENDS, highlights, labelled, value_text
 
 # --- Charts (server-rendered SVG geometry; each is shown with its numbers beside it) -------
 
@@ -132,21 +131,6 @@ def report_page(report: HealthReport) -> dict:
         "groups": _groups(facts.health),
         "status": facts.health.status,
     }
-
-
-class YearFilter(django_filters.NumberFilter):
-    """A whole year within bounds: a date lookup on year 0, -3 or 99999999999 would fail
-    in the database, so such a value is a form error (and the filter is ignored)."""
-
-    field_class = forms.IntegerField
-
-
-class ReportFilter(django_filters.FilterSet):
-    year = YearFilter(field_name="period__year", label="Year", min_value=2000, max_value=2999)
-
-    class Meta:
-        model = HealthReport
-        fields = ["year"]
 
 
 @require_safe

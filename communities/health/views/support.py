@@ -2,8 +2,8 @@
 (practice groups ask from their group page, practice_groups.views.support_create), and the
 team's queue under /program/support/ where a program admin takes each request on.
 
-The requests are practice_groups.SupportRequest rows (community, optional group); the
-workflows are practice_groups.services.request_support / update_support.
+The requests are SupportRequest rows (community, optional group; communities.health.models);
+the workflows are services.support.request_support / update_support.
 """
 
 from __future__ import annotations
@@ -18,17 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from childcop import permissions
 from childcop.permissions import get_community_for_user
 from childcop.utils import paginate, posted, querystring_without
-from practice_groups import services
-from practice_groups.choices import SupportStatus
-from practice_groups.forms import (
-    SupportAssignForm,
-    SupportRequestForm,
-    SupportUpdateForm,
-    program_admins,
-)
-from practice_groups.models import SupportRequest
 
-from .filters import SupportFilter
+from ..choices import SupportStatus
+from ..filters import SupportFilter
+from ..forms import SupportAssignForm, SupportRequestForm, SupportUpdateForm, program_admins
+from ..models import SupportRequest
+from ..services.support import request_support, update_support
 
 RECENT_REQUESTS = 20  # shown to the coordinator beside the form
 
@@ -48,7 +43,7 @@ def support_request(request, slug):
     )
     form = SupportRequestForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        support = services.request_support(form, community=community, by=request.user)
+        support = request_support(form, community=community, by=request.user)
         messages.success(
             request,
             f"Your request for {support.get_kind_display().lower()} is in the social learning "
@@ -116,7 +111,7 @@ def support_update(request, pk):
     quick = request.method == "POST" and request.POST.get("quick") == "1"
     form = (SupportAssignForm if quick else SupportUpdateForm)(posted(request), instance=support)
     if request.method == "POST" and form.is_valid():
-        support = services.update_support(form, by=request.user)
+        support = update_support(form, by=request.user)
         assignee = f" — assigned to {support.handled_by}" if support.handled_by else ""
         messages.success(
             request,

@@ -33,10 +33,10 @@ from django.utils import timezone
 
 from childcop.accounts.models import SentEmail
 
-from ..choices import Stage
-from ..rhythm.jobs import _send_claimed
-from .checks import core_group
-from .models import HealthCheck, HealthCheckResponse
+from ...choices import Stage
+from ...rhythm.jobs import _send_claimed
+from ..models import HealthCheck, HealthCheckResponse
+from ..services.checks import core_group
 
 logger = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_safe
 
 from childcop import permissions
 from childcop.permissions import get_community_for_user
+from communities.choices import Stage
 
-from ..choices import Stage
-from .indicators import GROUPS, LEVEL_KEYS, PARTICIPATION_MIN_BASE, breakdown_rows, compute
+from ..indicators import GROUPS, LEVEL_KEYS, PARTICIPATION_MIN_BASE, breakdown_rows, compute
 
 SPARK_W, SPARK_H, SPARK_PAD = 120, 32, 4
 BAR_W = 600

@@ -14,8 +14,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Community, HealthStatus
-from .indicators import compute
+from communities.models import Community, HealthStatus
+
+from ..indicators import compute
 
 FIELDS = [
     "computed_at", "last_activity_on", "sessions_planned", "sessions_held", "participants",
