@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from childcop.workflows import Workflow, step
+
 
 class SuccessFactor(models.TextChoices):
     PASSION = "passion", "Passion for the domain"
@@ -86,3 +88,19 @@ FLAG_ADVICE = {
         "Open a health check so the core group rates the dimensions of intentional development.",
     ),
 }
+
+
+class CheckState(models.TextChoices):
+    """A health check is open until its coordinator closes it (`HealthCheck.state`)."""
+
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+# A health check's workflow, written once: the core group answers an open check, and its
+# coordinator closes it; a closed check is kept as it was.
+HEALTH_CHECK_WORKFLOW = Workflow(
+    initial=CheckState.OPEN,
+    answer=step(CheckState.OPEN),
+    close=step(CheckState.OPEN, to=CheckState.CLOSED),
+)
