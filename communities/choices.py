@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from childcop.workflows import Workflow, step
+
 
 class Stage(models.TextChoices):
     POTENTIAL = "potential", "Potential"
@@ -129,6 +131,29 @@ class HelpStatus(models.TextChoices):
     OPEN = "open", "Open"
     ANSWERED = "answered", "Answered"
     CLOSED = "closed", "Loop closed"
+
+
+# An agenda item's workflow, written once (the permission rules read it). Whoever raised an
+# item edits it while it is only raised (coordinators always); members vote on the items
+# still open; coordinators move an item freely along the agenda.
+AGENDA_WORKFLOW = Workflow(
+    initial=AgendaStatus.RAISED,
+    edit=step(AgendaStatus.RAISED),
+    vote=step(AgendaStatus.RAISED, AgendaStatus.PRIORITISED, AgendaStatus.BEING_ADDRESSED),
+    move=step(*AgendaStatus.values, to=tuple(AgendaStatus.values)),
+)
+
+# A help request's workflow (the learning loop), written once (the permission rules read it):
+# members answer until the loop is closed; the asker marks answers helpful (the first one
+# answers the request) and closes the loop with a follow-up; a closed loop is captured in
+# shared memory.
+HELP_WORKFLOW = Workflow(
+    initial=HelpStatus.OPEN,
+    answer=step(HelpStatus.OPEN, HelpStatus.ANSWERED),
+    mark_helpful=step(HelpStatus.OPEN, HelpStatus.ANSWERED, to=HelpStatus.ANSWERED),
+    follow_up=step(HelpStatus.ANSWERED, to=HelpStatus.CLOSED),
+    capture=step(HelpStatus.CLOSED),
+)
 
 
 class LoopOutcome(models.TextChoices):

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from childcop.workflows import Workflow, step
+
 
 class Reason(models.TextChoices):
     SUBTOPIC = "subtopic", "Subtopic"
@@ -32,6 +34,29 @@ class GroupStatus(models.TextChoices):
     ACTIVE = "active", "Active (chartered)"
     CONCLUDED = "concluded", "Concluded"
     DECLINED = "declined", "Declined"
+
+
+# A practice group's workflow, written once: the permission rules and the services read it.
+# A member proposes a group; coordinators charter it, decline it or ask for changes; the
+# proposer edits a proposal sent back and so proposes it again. An active group is joined
+# and left, reports its progress and asks for support, until it concludes (its reports
+# stay open to the group's replies).
+_ALIVE = (GroupStatus.PROPOSED, GroupStatus.CHANGES_REQUESTED, GroupStatus.ACTIVE)
+GROUP_WORKFLOW = Workflow(
+    initial=GroupStatus.PROPOSED,
+    edit=step(*_ALIVE),  # coordinators edit a group that is not concluded or declined
+    edit_proposal=step(GroupStatus.PROPOSED, GroupStatus.CHANGES_REQUESTED),  # its proposer
+    resubmit=step(GroupStatus.CHANGES_REQUESTED, to=GroupStatus.PROPOSED),
+    review=step(
+        GroupStatus.PROPOSED,
+        to=(GroupStatus.ACTIVE, GroupStatus.CHANGES_REQUESTED, GroupStatus.DECLINED),
+    ),
+    join=step(GroupStatus.ACTIVE),
+    leave=step(GroupStatus.ACTIVE),
+    conclude=step(GroupStatus.ACTIVE, to=GroupStatus.CONCLUDED),
+    report=step(GroupStatus.ACTIVE, GroupStatus.CONCLUDED),
+    request_support=step(GroupStatus.ACTIVE),
+)
 
 
 class ResponseKind(models.TextChoices):

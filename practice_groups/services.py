@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from .choices import GroupStatus
+from .choices import GROUP_WORKFLOW, GroupStatus
 from .models import GroupMembership, PracticeGroup, ProgressReport, ReportResponse
 
 
@@ -13,12 +13,16 @@ class NotAllowedNow(Exception):
     """The group's status changed since the page was shown."""
 
 
+# A review's decision and the state it leads to (any other decision declines).
+REVIEW_DECISIONS = {"charter": GroupStatus.ACTIVE, "changes": GroupStatus.CHANGES_REQUESTED}
+
+
 @transaction.atomic
 def propose(form, *, community, by) -> PracticeGroup:
     group = form.save(commit=False)
     group.community = community
     group.proposed_by = by
-    group.status = GroupStatus.PROPOSED
+    group.status = GROUP_WORKFLOW.initial
     group.save()
     form.save_m2m()
     return group
@@ -28,8 +32,8 @@ def propose(form, *, community, by) -> PracticeGroup:
 def save_proposal(form, *, by) -> PracticeGroup:
     """Edit a group; a proposal sent back for changes is proposed again by its proposer."""
     group = form.save(commit=False)
-    if group.status == GroupStatus.CHANGES_REQUESTED and group.proposed_by_id == by.pk:
-        group.status = GroupStatus.PROPOSED
+    if GROUP_WORKFLOW.allows(group.status, "resubmit") and group.proposed_by_id == by.pk:
+        group.status = GROUP_WORKFLOW.target("resubmit")
     group.save()
     form.save_m2m()
     return group
@@ -39,19 +43,16 @@ def save_proposal(form, *, by) -> PracticeGroup:
 def review(group: PracticeGroup, *, decision: str, note: str, by) -> PracticeGroup:
     """Charter (→ active, the proposer becomes a member), ask for changes, or decline."""
     group = PracticeGroup.objects.select_for_update().get(pk=group.pk)
-    if group.status != GroupStatus.PROPOSED:
+    to_status = REVIEW_DECISIONS.get(decision, GroupStatus.DECLINED)
+    if not GROUP_WORKFLOW.allows(group.status, "review", to=to_status):
         raise NotAllowedNow("This proposal was already reviewed.")
     group.charter_note = note
-    if decision == "charter":
-        group.status = GroupStatus.ACTIVE
+    group.status = to_status
+    if to_status == GroupStatus.ACTIVE:
         group.chartered_by = by
         group.chartered_at = timezone.now()
         if group.proposed_by_id:
             GroupMembership.objects.get_or_create(group=group, user_id=group.proposed_by_id)
-    elif decision == "changes":
-        group.status = GroupStatus.CHANGES_REQUESTED
-    else:
-        group.status = GroupStatus.DECLINED
     group.save()
     return group
 
@@ -68,9 +69,9 @@ def leave(group: PracticeGroup, user) -> bool:
 
 @transaction.atomic
 def conclude(group: PracticeGroup, *, outcome: str) -> PracticeGroup:
-    updated = PracticeGroup.objects.filter(pk=group.pk, status=GroupStatus.ACTIVE).update(
-        status=GroupStatus.CONCLUDED, outcome=outcome, concluded_at=timezone.now()
-    )
+    updated = PracticeGroup.objects.filter(
+        pk=group.pk, status__in=GROUP_WORKFLOW.sources("conclude")
+    ).update(status=GROUP_WORKFLOW.target("conclude"), outcome=outcome, concluded_at=timezone.now())
     if not updated:
         raise NotAllowedNow("The group is not active any more.")
     group.refresh_from_db()

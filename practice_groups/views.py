@@ -14,7 +14,7 @@ from communities.health.forms import SupportRequestForm
 from communities.health.services.support import request_support
 
 from . import services
-from .choices import REASON_GUIDANCE, GroupStatus, Reason, ResponseKind
+from .choices import GROUP_WORKFLOW, REASON_GUIDANCE, GroupStatus, Reason, ResponseKind
 from .filters import GroupFilter
 from .forms import (
     ConcludeForm,
@@ -114,9 +114,9 @@ def group_edit(request, pk):
     group = get_group_for_user(request.user, pk, require=permissions.can_edit_group)
     form = ProposalForm(posted(request), instance=group, community=group.community)
     if request.method == "POST" and form.is_valid():
-        resubmitted = group.status == GroupStatus.CHANGES_REQUESTED
+        resubmitted = GROUP_WORKFLOW.allows(group.status, "resubmit")
         group = services.save_proposal(form, by=request.user)
-        if resubmitted and group.status == GroupStatus.PROPOSED:
+        if resubmitted and group.status == GROUP_WORKFLOW.target("resubmit"):
             messages.success(request, "The proposal was changed and proposed again.")
         else:
             messages.success(request, "The practice group was saved.")

@@ -28,7 +28,7 @@ from childcop.permissions import get_sponsorship_community_for_user
 from childcop.utils import posted
 from communities.models import Community
 
-from .choices import BUSINESS_CASE_QUESTIONS, CaseStatus, ResponseKind, Scope
+from .choices import BUSINESS_CASE_QUESTIONS, CASE_WORKFLOW, CaseStatus, ResponseKind, Scope
 from .models import Appointment, BusinessCaseVersion, SponsorResponse
 
 logger = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ def latest_version(community):
 def latest_submitted(community):
     """The version a sponsor may respond to: the newest one that was submitted."""
     return (
-        community.business_case_versions.exclude(status=CaseStatus.DRAFT)
+        community.business_case_versions.filter(status__in=CASE_WORKFLOW.sources("respond"))
         .order_by("-number")
         .first()
     )
@@ -105,7 +105,7 @@ def save_draft(community, answers: dict, *, by) -> BusinessCaseVersion:
     with transaction.atomic():
         Community.objects.select_for_update().filter(pk=community.pk).first()
         version = latest_version(community)
-        if version is None or version.status != CaseStatus.DRAFT:
+        if version is None or not CASE_WORKFLOW.allows(version.status, "edit"):
             version = BusinessCaseVersion(
                 community=community,
                 number=(version.number + 1) if version else 1,
@@ -120,9 +120,9 @@ def save_draft(community, answers: dict, *, by) -> BusinessCaseVersion:
 def submit(version, *, by=None) -> bool:
     """Submit a draft to the sponsors (emailed once the transaction commits)."""
     with transaction.atomic():
-        updated = BusinessCaseVersion.objects.filter(pk=version.pk, status=CaseStatus.DRAFT).update(
-            status=CaseStatus.SUBMITTED, submitted_at=timezone.now()
-        )
+        updated = BusinessCaseVersion.objects.filter(
+            pk=version.pk, status__in=CASE_WORKFLOW.sources("submit")
+        ).update(status=CASE_WORKFLOW.target("submit"), submitted_at=timezone.now())
         if updated:
             from .tasks import notify_business_case_submitted
 
@@ -148,9 +148,9 @@ def respond(version, *, sponsor, kind, text="") -> SponsorResponse:
             version=version, sponsor=sponsor, kind=kind, text=text
         )
         if kind == ResponseKind.ENDORSE:
-            BusinessCaseVersion.objects.filter(pk=version.pk, endorsed_at__isnull=True).update(
-                status=CaseStatus.ENDORSED, endorsed_at=timezone.now()
-            )
+            BusinessCaseVersion.objects.filter(
+                pk=version.pk, status__in=CASE_WORKFLOW.sources("endorse")
+            ).update(status=CASE_WORKFLOW.target("endorse"), endorsed_at=timezone.now())
             aggregates.invalidate_communities([version.community_id])  # update(): no signal
     version.refresh_from_db()
     return response
@@ -292,7 +292,7 @@ def case_edit(request, slug):
         "community": community,
         "form": form,
         "current": current,
-        "new_version": current is not None and current.status != CaseStatus.DRAFT,
+        "new_version": current is not None and not CASE_WORKFLOW.allows(current.status, "edit"),
     }
     return render(request, "sponsorship/case_form.html", context)
 
@@ -303,7 +303,7 @@ def case_submit(request, slug):
         request.user, slug, require=permissions.can_manage_business_case
     )
     version = latest_version(community)
-    if version is None or version.status != CaseStatus.DRAFT:
+    if version is None or not CASE_WORKFLOW.allows(version.status, "submit"):
         messages.warning(request, "There is no draft to submit: edit the business case first.")
         return redirect("sponsorship:business_case", slug=community.slug)
     unanswered = [q for field, q in BUSINESS_CASE_QUESTIONS if not getattr(version, field).strip()]

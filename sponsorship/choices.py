@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from childcop.workflows import Workflow, step
+
 
 class AppointmentRole(models.TextChoices):
     SPONSOR = "sponsor", "Sponsor"
@@ -23,6 +25,16 @@ class AppointmentStatus(models.TextChoices):
     ENDED = "ended", "Ended"
 
 
+# An appointment's workflow, written once (the services and the views read it): a person is
+# identified, then officially appointed; an appointment ends, and so does a candidacy that
+# was not pursued.
+APPOINTMENT_WORKFLOW = Workflow(
+    initial=AppointmentStatus.IDENTIFIED,
+    appoint=step(AppointmentStatus.IDENTIFIED, to=AppointmentStatus.APPOINTED),
+    end=step(AppointmentStatus.IDENTIFIED, AppointmentStatus.APPOINTED, to=AppointmentStatus.ENDED),
+)
+
+
 class Scope(models.TextChoices):
     PROGRAM = "program", "The whole program"
     COMMUNITIES = "communities", "Named communities"
@@ -38,6 +50,19 @@ class CaseStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted to the sponsor"
     ENDORSED = "endorsed", "Endorsed"
+
+
+# A business case version's workflow, written once (the services and the views read it).
+# A draft is edited in place and submitted to the sponsors; editing a submitted or endorsed
+# version starts a new draft version instead. The sponsors comment on a submitted version,
+# and the first endorsement endorses it.
+CASE_WORKFLOW = Workflow(
+    initial=CaseStatus.DRAFT,
+    edit=step(CaseStatus.DRAFT),
+    submit=step(CaseStatus.DRAFT, to=CaseStatus.SUBMITTED),
+    respond=step(CaseStatus.SUBMITTED, CaseStatus.ENDORSED),
+    endorse=step(CaseStatus.SUBMITTED, to=CaseStatus.ENDORSED),
+)
 
 
 class ResponseKind(models.TextChoices):

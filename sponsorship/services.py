@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from .choices import AppointmentStatus, Scope
+from .choices import APPOINTMENT_WORKFLOW, Scope
 from .models import Appointment, CheckIn
 
 
@@ -20,10 +20,10 @@ def identify(form) -> Appointment:
 def appoint(appointment, form, *, by) -> Appointment:
     """Officially appoint an identified person (appointed by, date, scope, term end)."""
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-    if appointment.status != AppointmentStatus.IDENTIFIED:
+    if not APPOINTMENT_WORKFLOW.allows(appointment.status, "appoint"):
         raise AppointmentError(f"This appointment is already {appointment.get_status_display()}.")
     data = form.cleaned_data
-    appointment.status = AppointmentStatus.APPOINTED
+    appointment.status = APPOINTMENT_WORKFLOW.target("appoint")
     appointment.appointed_by = by
     appointment.appointed_on = data["appointed_on"]
     appointment.scope = data["scope"]
@@ -37,9 +37,9 @@ def appoint(appointment, form, *, by) -> Appointment:
 def end(appointment, *, ended_on, note="") -> Appointment:
     """End an appointment (or close an identified candidacy that was not pursued)."""
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-    if appointment.status == AppointmentStatus.ENDED:
+    if not APPOINTMENT_WORKFLOW.allows(appointment.status, "end"):
         raise AppointmentError("This appointment has already ended.")
-    appointment.status = AppointmentStatus.ENDED
+    appointment.status = APPOINTMENT_WORKFLOW.target("end")
     appointment.ended_on = ended_on
     appointment.end_note = note
     appointment.save(update_fields=["status", "ended_on", "end_note"])

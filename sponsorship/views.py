@@ -19,7 +19,7 @@ from communities.choices import Stage
 from communities.models import Community
 
 from . import services
-from .choices import AppointmentStatus, Scope
+from .choices import APPOINTMENT_WORKFLOW, AppointmentStatus, Scope
 from .filters import AppointmentFilter, MentorPairFilter
 from .forms import (
     AppointForm,
@@ -154,7 +154,7 @@ def appointment_identify(request):
 @require_http_methods(["GET", "POST"])
 def appointment_appoint(request, pk):
     appointment = _appointment(request, pk)
-    if appointment.status != AppointmentStatus.IDENTIFIED:
+    if not APPOINTMENT_WORKFLOW.allows(appointment.status, "appoint"):
         messages.info(request, f"This appointment is already {appointment.get_status_display()}.")
         return redirect(appointment)
     form = AppointForm(posted(request), instance=appointment)
@@ -184,7 +184,7 @@ def appointment_appoint(request, pk):
 @require_http_methods(["GET", "POST"])
 def appointment_end(request, pk):
     appointment = _appointment(request, pk)
-    if appointment.status == AppointmentStatus.ENDED:
+    if not APPOINTMENT_WORKFLOW.allows(appointment.status, "end"):
         messages.info(request, "This appointment has already ended.")
         return redirect(appointment)
     form = EndForm(posted(request), appointment=appointment)

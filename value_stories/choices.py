@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from childcop.workflows import Workflow, step
+
 
 class Cycle(models.TextChoices):
     """The value-creation cycles, in the order a story walks them."""
@@ -57,5 +59,15 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-EDITABLE = (Status.DRAFT, Status.RETURNED)
-WITHDRAWABLE = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.APPROVED)
+# A story's workflow, written once: the permission rules and the services both read it.
+# Its author edits and submits a draft (or a returned story); a coordinator of its community
+# approves it or returns it with comments; its author may withdraw it at any point.
+STORY_WORKFLOW = Workflow(
+    initial=Status.DRAFT,
+    edit=step(Status.DRAFT, Status.RETURNED),
+    submit=step(Status.DRAFT, Status.RETURNED, to=Status.SUBMITTED),
+    review=step(Status.SUBMITTED, to=(Status.APPROVED, Status.RETURNED)),
+    withdraw=step(
+        Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.APPROVED, to=Status.WITHDRAWN
+    ),
+)

@@ -7,7 +7,15 @@ from django.utils import timezone
 
 from childcop import permissions
 
-from .choices import CYCLE_HELP, Cycle, Narrative, Status, Visibility, cycle_field
+from .choices import (
+    CYCLE_HELP,
+    STORY_WORKFLOW,
+    Cycle,
+    Narrative,
+    Status,
+    Visibility,
+    cycle_field,
+)
 
 MD = " Markdown."
 
@@ -166,9 +174,7 @@ class ValueStory(models.Model):
 
     @property
     def is_editable(self):
-        from .choices import EDITABLE
-
-        return self.status in EDITABLE
+        return STORY_WORKFLOW.allows(self.status, "edit")
 
     def missing_for_submission(self) -> list[str]:
         """What a story needs before coordinators can review it."""

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from childcop import permissions
 
-from .choices import CHAIN, EDITABLE, WITHDRAWABLE, Cycle, Narrative, Status, cycle_field
+from .choices import CHAIN, STORY_WORKFLOW, Cycle, Narrative, Status, cycle_field
 from .models import StoryIndicator, StoryTransition, ValueStory
 
 
@@ -49,8 +49,8 @@ def save_story(form, indicators=None, *, community, author) -> ValueStory:
     if created:
         story.community = community
         story.author = author
-        story.status = Status.DRAFT
-    elif story.status not in EDITABLE:
+        story.status = STORY_WORKFLOW.initial
+    elif not STORY_WORKFLOW.allows(story.status, "edit"):
         raise StoryError("This story is no longer editable.")
     story.save()
     if indicators is not None:
@@ -58,7 +58,7 @@ def save_story(form, indicators=None, *, community, author) -> ValueStory:
         indicators.save()
     if created:
         StoryTransition.objects.create(
-            story=story, from_status="", to_status=Status.DRAFT, by=author
+            story=story, from_status="", to_status=STORY_WORKFLOW.initial, by=author
         )
     return story
 
@@ -66,32 +66,34 @@ def save_story(form, indicators=None, *, community, author) -> ValueStory:
 @transaction.atomic
 def submit(story, *, by) -> StoryTransition:
     story = ValueStory.objects.select_for_update().get(pk=story.pk)
-    if story.status not in EDITABLE:
+    if not STORY_WORKFLOW.allows(story.status, "submit"):
         raise StoryError("Only a draft or a returned story can be submitted.")
     missing = story.missing_for_submission()
     if missing:
         raise StoryError("Before submitting, add " + "; ".join(missing) + ".")
-    return _transition(story, Status.SUBMITTED, by=by)
+    return _transition(story, STORY_WORKFLOW.target("submit"), by=by)
 
 
 @transaction.atomic
 def review(story, *, by, approve: bool, comment="") -> StoryTransition:
     story = ValueStory.objects.select_for_update().select_related("community").get(pk=story.pk)
-    if not permissions.can_review_story(by, story):
+    to_status = Status.APPROVED if approve else Status.RETURNED
+    # the rule reads the workflow table (a story waiting for review), and the role
+    if not permissions.can_review_story(by, story) or not STORY_WORKFLOW.allows(
+        story.status, "review", to=to_status
+    ):
         raise StoryError("This story is not waiting for your review.")
     if not approve and not comment.strip():
         raise StoryError("A returned story needs a comment.")
-    return _transition(
-        story, Status.APPROVED if approve else Status.RETURNED, by=by, comment=comment
-    )
+    return _transition(story, to_status, by=by, comment=comment)
 
 
 @transaction.atomic
 def withdraw(story, *, by, comment="") -> StoryTransition:
     story = ValueStory.objects.select_for_update().get(pk=story.pk)
-    if story.status not in WITHDRAWABLE:
+    if not STORY_WORKFLOW.allows(story.status, "withdraw"):
         raise StoryError("This story was already withdrawn.")
-    return _transition(story, Status.WITHDRAWN, by=by, comment=comment)
+    return _transition(story, STORY_WORKFLOW.target("withdraw"), by=by, comment=comment)
 
 
 # --- the value matrix -----------------------------------------------------------------

@@ -12,7 +12,7 @@ from childcop.permissions import get_community_for_user, get_story_for_user
 from childcop.utils import csv_response, paginate, posted, querystring_without
 
 from . import services
-from .choices import CYCLE_HELP, EDITABLE, Cycle, Status
+from .choices import CYCLE_HELP, STORY_WORKFLOW, Cycle, Status
 from .filters import MatrixFilter, StoryFilter
 from .forms import IndicatorFormSet, ReviewForm, StoryForm, WithdrawForm
 from .models import StoryIndicator, ValueStory
@@ -219,7 +219,10 @@ def _draft_from_post(request, community):
     if not ID.fullmatch(story_id):
         return None
     return ValueStory.objects.filter(
-        pk=story_id, community=community, author_id=request.user.pk, status__in=EDITABLE
+        pk=story_id,
+        community=community,
+        author_id=request.user.pk,
+        status__in=STORY_WORKFLOW.sources("edit"),
     ).first()
 
 

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from childcop.workflows import Workflow, step
+
 
 class SuccessFactor(models.TextChoices):
     PASSION = "passion", "Passion for the domain"
@@ -103,3 +105,27 @@ class SupportStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     DONE = "done", "Done"
     DECLINED = "declined", "Declined"
+
+
+# A support request's workflow: the social learning team moves a request freely between its
+# states; once it has left its initial state, someone of the team answers for it.
+SUPPORT_WORKFLOW = Workflow(
+    initial=SupportStatus.OPEN,
+    update=step(*SupportStatus.values, to=tuple(SupportStatus.values)),
+)
+
+
+class CheckState(models.TextChoices):
+    """A health check is open until its coordinator closes it (`HealthCheck.state`)."""
+
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+# A health check's workflow, written once: the core group answers an open check, and its
+# coordinator closes it; a closed check is kept as it was.
+HEALTH_CHECK_WORKFLOW = Workflow(
+    initial=CheckState.OPEN,
+    answer=step(CheckState.OPEN),
+    close=step(CheckState.OPEN, to=CheckState.CLOSED),
+)

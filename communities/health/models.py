@@ -11,7 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from .choices import Flag, SupportKind, SupportStatus
+from .choices import CheckState, Flag, SupportKind, SupportStatus
 
 SCORE_MAX = 5
 
@@ -81,6 +81,11 @@ class HealthCheck(models.Model):
             if end == date(start.year, last_month, last_day):
                 return f"{start.year} Q{(start.month - 1) // 3 + 1}"
         return f"{start:%-d %b %Y} – {end:%-d %b %Y}"
+
+    @property
+    def state(self) -> CheckState:
+        """Its place in `HEALTH_CHECK_WORKFLOW`: closed once it has a closing time."""
+        return CheckState.OPEN if self.closed_at is None else CheckState.CLOSED
 
     @property
     def is_open(self):

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from childcop.workflows import Workflow, step
 from communities.choices import (
     Stage,
 )
@@ -193,6 +194,16 @@ class LaunchKind(models.TextChoices):
 class LaunchStatus(models.TextChoices):
     OPEN = "open", "In progress"
     COMPLETED = "completed", "Completed"
+
+
+# A launch (or renewal) plan's workflow, written once (the permission rules read it): an
+# open plan is edited, and completed (a launch by a stage change); a completed plan is kept
+# as it was.
+LAUNCH_WORKFLOW = Workflow(
+    initial=LaunchStatus.OPEN,
+    edit=step(LaunchStatus.OPEN),
+    complete=step(LaunchStatus.OPEN, to=LaunchStatus.COMPLETED),
+)
 
 
 class LaunchPlan(models.Model):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from ..choices import SupportStatus
+from ..choices import SUPPORT_WORKFLOW
 
 
 @transaction.atomic
@@ -25,7 +25,7 @@ def update_support(form, *, by):
     """Assign, change the status, add a note. Work taken up or finished without an assignee
     is the acting admin's: someone of the social learning team always answers for it."""
     support = form.save(commit=False)
-    if support.handled_by_id is None and support.status != SupportStatus.OPEN:
+    if support.handled_by_id is None and support.status != SUPPORT_WORKFLOW.initial:
         support.handled_by = by
     support.save()
     return support
