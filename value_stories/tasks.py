@@ -2,9 +2,9 @@
 
 from celery import shared_task
 
-from . import notifications
+from . import jobs
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=5)
 def notify_story_transition(transition_id: int) -> int:
-    return notifications.send_transition_emails(transition_id)
+    return jobs.send_transition_emails(transition_id)

@@ -9,8 +9,8 @@ from childcop.accounts.models import SentEmail
 from communities.factories import MembershipFactory
 from communities.health.models import SupportRequest
 from practice_groups.factories import GroupMembershipFactory, ProgressReportFactory
+from practice_groups.jobs import send_report_emails
 from practice_groups.models import ProgressReport, ReportResponse
-from practice_groups.notifications import send_report_emails
 from tests.communities.test_agenda import ATTACKS, assert_inert
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from childcop.accounts.models import SentEmail
-from value_stories import notifications
+from value_stories import jobs
 from value_stories.choices import Status, Visibility
 from value_stories.models import StoryTransition, ValueStory
 
@@ -215,16 +215,16 @@ def test_emails_are_claimed_once_per_transition(users, make_story):
     change = StoryTransition.objects.create(
         story=story, from_status="draft", to_status="submitted", by=users["member"]
     )
-    assert notifications.send_transition_emails(change.pk) == 1
-    assert notifications.send_transition_emails(change.pk) == 0  # a retry, a duplicate delivery
+    assert jobs.send_transition_emails(change.pk) == 1
+    assert jobs.send_transition_emails(change.pk) == 0  # a retry, a duplicate delivery
     assert len(mail.outbox) == 1
     assert SentEmail.objects.filter(kind="story_submitted", key=str(change.pk)).count() == 1
     # a later transition of the same kind is a new email
     again = StoryTransition.objects.create(
         story=story, from_status="returned", to_status="submitted", by=users["member"]
     )
-    assert notifications.send_transition_emails(again.pk) == 1
-    assert notifications.send_transition_emails(999999) == 0
+    assert jobs.send_transition_emails(again.pk) == 1
+    assert jobs.send_transition_emails(999999) == 0
 
 
 def test_autosave_creates_then_updates_one_draft(clients, users, community):
