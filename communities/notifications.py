@@ -3,22 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 
 from childcop import mail
-from childcop.accounts.models import SentEmail
 
 from .models import Membership
-
-
-def claim(recipient, kind: str, key: str) -> bool:
-    """Insert the claim row; False when this email was already claimed (and sent)."""
-    try:
-        with transaction.atomic():
-            SentEmail.objects.create(recipient=recipient, kind=kind, key=key)
-    except IntegrityError:
-        return False
-    return True
 
 
 def send_added_to_community(membership_id: int) -> bool:

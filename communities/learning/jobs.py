@@ -2,9 +2,10 @@
 
 Called by the Celery tasks in ``communities.tasks`` (run by beat, see the ``loop_schedules``
 migration) and by the management commands ``remind_unanswered_help``,
-``send_help_follow_ups`` and ``send_help_digests``. Each email is claimed first in
-``SentEmail`` (recipient, kind, key) inside the transaction that sends it, like the rhythm's
-reminders: a second run, a retry or two workers at once find the claim and send nothing.
+``send_help_follow_ups`` and ``send_help_digests``. Each email goes through `childcop.mail`,
+claimed first in ``SentEmail`` (recipient, kind, key) inside the transaction that sends it: a
+second run, a retry or two workers at once find the claim and send nothing; a recipient the
+server refuses is skipped until the next run.
 
 * ``help_unanswered`` (key: request id) — to the coordinators, when a request still has
   no answer after the community's `response_commitment_days` working days.
@@ -21,17 +22,15 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db.models import CharField, Exists, OuterRef, Q
 from django.db.models.functions import Cast
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from childcop import mail
 from childcop.accounts.models import SentEmail
 from communities.choices import HelpStatus, Stage
 from communities.models import Answer, Community, HelpRequest, Membership
-from communities.rhythm.jobs import _send_claimed
 
 logger = logging.getLogger(__name__)
 
@@ -55,20 +54,6 @@ def add_working_days(moment, days: int):
 
 def _url(name, *args) -> str:
     return settings.SITE_URL + reverse(name, args=args)
-
-
-def _message(template, subject, user, context) -> EmailMultiAlternatives:
-    context = {"user": user, "preferences_url": _url("profile"), **context}
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"communities/email/{template}.txt", context),
-        to=[user.email],
-        headers={"Auto-Submitted": "auto-generated"},
-    )
-    message.attach_alternative(
-        render_to_string(f"communities/email/{template}.html", context), "text/html"
-    )
-    return message
 
 
 def _pk_as_text():
@@ -127,26 +112,20 @@ def send_unanswered_notices(now=None) -> int:
             .order_by("user_id")
         )
         community = help_request.community
-        context = {
-            "help_request": help_request,
-            "community": community,
-            "days": community.response_commitment_days,
-            "url": _url("communities:help_detail", community.slug, help_request.pk),
-        }
-        for membership in coordinators:
-            user = membership.user
-            if _send_claimed(
-                user,
-                UNANSWERED,
-                key,
-                lambda u=user, c=context: _message(
-                    "help_unanswered",
-                    f"Unanswered help request: {c['help_request'].title} ({c['community'].name})",
-                    u,
-                    c,
-                ),
-            ):
-                sent += 1
+        sent += mail.send_to_each(
+            [membership.user for membership in coordinators],
+            UNANSWERED,
+            key,
+            "communities/email/help_unanswered",
+            f"Unanswered help request: {help_request.title} ({community.name})",
+            {
+                "help_request": help_request,
+                "community": community,
+                "days": community.response_commitment_days,
+                "url": _url("communities:help_detail", community.slug, help_request.pk),
+            },
+            skip_refused=True,
+        )
     if sent:
         logger.info("Sent %d unanswered-request notice(s)", sent)
     return sent
@@ -190,23 +169,21 @@ def send_follow_ups(now=None) -> int:
     now = now or timezone.now()
     sent = 0
     for help_request in due_follow_ups(now):
-        user = help_request.asker
         community = help_request.community
-        context = {
-            "help_request": help_request,
-            "community": community,
-            "url": _url("communities:help_follow_up", community.slug, help_request.pk),
-            "request_url": _url("communities:help_detail", community.slug, help_request.pk),
-        }
-        if _send_claimed(
-            user,
+        sent += mail.send_once(
+            help_request.asker,
             FOLLOW_UP,
             str(help_request.pk),
-            lambda u=user, c=context, r=help_request: _message(
-                "help_follow_up", f"How did it turn out? {r.title}", u, c
-            ),
-        ):
-            sent += 1
+            "communities/email/help_follow_up",
+            f"How did it turn out? {help_request.title}",
+            {
+                "help_request": help_request,
+                "community": community,
+                "url": _url("communities:help_follow_up", community.slug, help_request.pk),
+                "request_url": _url("communities:help_detail", community.slug, help_request.pk),
+            },
+            skip_refused=True,
+        )
     if sent:
         logger.info("Sent %d follow-up(s)", sent)
     return sent
@@ -256,23 +233,20 @@ def send_digests(now=None) -> int:
     for user_id, items in per_user.items():
         if not items:
             continue
-        user = users[user_id]
-        context = {
-            "day": day,
-            "requests": [
-                (r, _url("communities:help_detail", r.community.slug, r.pk)) for r in items
-            ],
-        }
-        subject = (
-            f"{len(items)} new help request{'s' if len(items) != 1 else ''} in your communities"
-        )
-        if _send_claimed(
-            user,
+        sent += mail.send_once(
+            users[user_id],
             DIGEST,
             key,
-            lambda u=user, c=context, s=subject: _message("help_digest", s, u, c),
-        ):
-            sent += 1
+            "communities/email/help_digest",
+            f"{len(items)} new help request{'s' if len(items) != 1 else ''} in your communities",
+            {
+                "day": day,
+                "requests": [
+                    (r, _url("communities:help_detail", r.community.slug, r.pk)) for r in items
+                ],
+            },
+            skip_refused=True,
+        )
     if sent:
         logger.info("Sent %d help-request digest(s)", sent)
     return sent

@@ -4,11 +4,11 @@ invitations of the people an attendance import created an account for.
 What the Celery tasks (`communities.tasks`) and the management commands
 (`send_rhythm_reminders`, `check_heartbeats`) call. Reminders and heartbeats are run by
 beat (see the ``rhythm_schedules`` migration); invitations are enqueued when an import is
-applied. All are idempotent: every email is *claimed* first by inserting a ``SentEmail``
-row under its unique constraint, in the same transaction as the send. A retry, a
-duplicate beat tick or two workers at once find the claim and send nothing; a send that
-fails rolls its claim back, and a run that dies half-way leaves the rest unclaimed for
-the next run (hourly for reminders, daily for heartbeats).
+applied. All are idempotent: every email goes through `childcop.mail`, which *claims* it
+first by inserting a ``SentEmail`` row under its unique constraint, in the same transaction
+as the send. A retry, a duplicate beat tick or two workers at once find the claim and send
+nothing; a send that fails rolls its claim back, and a run that dies half-way leaves the
+rest unclaimed for the next run (hourly for reminders, daily for heartbeats).
 """
 
 from __future__ import annotations
@@ -20,10 +20,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.text import slugify
@@ -32,7 +29,6 @@ from childcop import mail
 from childcop.accounts.models import SentEmail
 from communities.choices import SessionStatus, Stage
 from communities.models import Community, Membership
-from communities.notifications import claim
 
 from .models import AttendanceImport, Session
 from .services.feeds import build_calendar, duration_label
@@ -72,7 +68,8 @@ def _send_claimed(user, kind: str, key: str, build) -> bool:
     """Claim (user, kind, key) and send `build()` in one transaction; False if claimed already.
 
     A job's email (`childcop.mail.send_claimed`): a refused recipient is skipped for the
-    next run.
+    next run. Kept for the health-check reminder; the rhythm's own emails use
+    `childcop.mail.send_once`.
     """
     return mail.send_claimed(user, kind, key, build, skip_refused=True)
 
@@ -125,13 +122,12 @@ def unsubscribe_url(user) -> str:
     return settings.SITE_URL + reverse("unsubscribe", args=[unsubscribe_token(user)])
 
 
-def reminder_message(session, user) -> EmailMultiAlternatives:
+def reminder_email(session) -> tuple[str, dict, tuple[str, bytes]]:
+    """A session's reminder, the same for every member: (subject, context, .ics)."""
     community = session.community
     starts = _local(session.starts_at)
     ends = _local(session.ends_at)
-    unsubscribe = unsubscribe_url(user)
     context = {
-        "user": user,
         "session": session,
         "community": community,
         "when": dateformat.format(starts, "l j F Y, H:i"),
@@ -140,28 +136,15 @@ def reminder_message(session, user) -> EmailMultiAlternatives:
         "duration": duration_label(session.duration_minutes),
         "channel": session.get_channel_display(),
         "url": settings.SITE_URL + community.get_absolute_url(),
-        "unsubscribe_url": unsubscribe,
-        "preferences_url": settings.SITE_URL + reverse("profile"),
     }
-    message = EmailMultiAlternatives(
-        subject=(
-            f"Reminder: {session.title}, {dateformat.format(starts, 'D j M, H:i')} "
-            f"({community.name})"
-        ),
-        body=render_to_string("communities/email/session_reminder.txt", context),
-        to=[user.email],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
-        },
+    subject = (
+        f"Reminder: {session.title}, {dateformat.format(starts, 'D j M, H:i')} ({community.name})"
     )
-    message.attach_alternative(
-        render_to_string("communities/email/session_reminder.html", context), "text/html"
+    ics = (
+        f"{slugify(session.title) or 'session'}.ics",
+        build_calendar([session], name=community.name),
     )
-    ics = build_calendar([session], name=community.name)
-    message.attach(f"{slugify(session.title) or 'session'}.ics", ics.decode(), "text/calendar")
-    return message
+    return subject, context, ics
 
 
 def send_due_reminders(now=None) -> int:
@@ -169,14 +152,23 @@ def send_due_reminders(now=None) -> int:
     now = now or timezone.now()
     sent = 0
     for session in due_reminder_sessions(now):
-        for user in reminder_recipients(session):
-            if _send_claimed(
+        recipients = reminder_recipients(session)
+        if not recipients:
+            continue
+        subject, context, ics = reminder_email(session)
+        key = reminder_key(session)
+        for user in recipients:
+            sent += mail.send_once(
                 user,
                 REMINDER,
-                reminder_key(session),
-                lambda s=session, u=user: reminder_message(s, u),
-            ):
-                sent += 1
+                key,
+                "communities/email/session_reminder",
+                subject,
+                context,
+                skip_refused=True,
+                ics=ics,
+                unsubscribe=unsubscribe_url(user),
+            )
     if sent:
         logger.info("Sent %d session reminder(s)", sent)
     return sent
@@ -226,42 +218,28 @@ def log_activity_url(session) -> str:
     return f"{settings.SITE_URL}{path}?session={session.pk}"
 
 
-def missed_heartbeat_message(session, user) -> EmailMultiAlternatives:
-    community = session.community
-    context = {
-        "user": user,
-        "session": session,
-        "community": community,
-        "when": dateformat.format(_local(session.starts_at), "l j F Y, H:i"),
-        "time_zone": settings.TIME_ZONE,
-        "log_url": log_activity_url(session),
-        "url": settings.SITE_URL + community.get_absolute_url(),
-    }
-    message = EmailMultiAlternatives(
-        subject=f"No activity logged for “{session.title}” ({community.name})",
-        body=render_to_string("communities/email/missed_heartbeat.txt", context),
-        to=[user.email],
-        headers={"Auto-Submitted": "auto-generated"},
-    )
-    message.attach_alternative(
-        render_to_string("communities/email/missed_heartbeat.html", context), "text/html"
-    )
-    return message
-
-
 def warn_missed_heartbeats(now=None) -> int:
     """Warn coordinators, once per session each, about sessions nobody logged."""
     now = now or timezone.now()
     sent = 0
     for session in missed_heartbeat_sessions(now):
-        for user in heartbeat_recipients(session):
-            if _send_claimed(
-                user,
-                MISSED_HEARTBEAT,
-                str(session.pk),
-                lambda s=session, u=user: missed_heartbeat_message(s, u),
-            ):
-                sent += 1
+        community = session.community
+        sent += mail.send_to_each(
+            heartbeat_recipients(session),
+            MISSED_HEARTBEAT,
+            str(session.pk),
+            "communities/email/missed_heartbeat",
+            f"No activity logged for “{session.title}” ({community.name})",
+            {
+                "session": session,
+                "community": community,
+                "when": dateformat.format(_local(session.starts_at), "l j F Y, H:i"),
+                "time_zone": settings.TIME_ZONE,
+                "log_url": log_activity_url(session),
+                "url": settings.SITE_URL + community.get_absolute_url(),
+            },
+            skip_refused=True,
+        )
     if sent:
         logger.info("Sent %d missed-heartbeat warning(s)", sent)
     return sent
@@ -273,7 +251,8 @@ def warn_missed_heartbeats(now=None) -> int:
 def send_invitations(import_id: int) -> int:
     """Email each person this import created an account for a link to set their password.
 
-    Each email is claimed first (SentEmail), so a retried job sends nobody twice.
+    Each email is claimed first (`childcop.mail`), so a retried job sends nobody twice; an
+    event's email: a refused recipient reaches the task, whose retry resumes.
     """
     from allauth.account.forms import default_token_generator
     from allauth.account.utils import user_pk_to_url_str
@@ -291,32 +270,25 @@ def send_invitations(import_id: int) -> int:
     for user in get_user_model().objects.filter(pk__in=ids, is_active=True):
         if user.has_usable_password():  # they have set a password some other way
             continue
-        with transaction.atomic():
-            if not claim(user, INVITE_KIND, str(upload.pk)):
-                continue
-            path = reverse(
-                "account_reset_password_from_key",
-                kwargs={
-                    "uidb36": user_pk_to_url_str(user),
-                    "key": default_token_generator.make_token(user),
-                },
-            )
-            context = {
-                "user": user,
+        path = reverse(
+            "account_reset_password_from_key",
+            kwargs={
+                "uidb36": user_pk_to_url_str(user),
+                "key": default_token_generator.make_token(user),
+            },
+        )
+        sent += mail.send_once(
+            user,
+            INVITE_KIND,
+            str(upload.pk),
+            "communities/email/import_invite",
+            f"You are invited to {community.name} on childcop",
+            {
                 "community": community,
                 "activity": activity,
                 "invited_by": upload.created_by,
                 "url": settings.SITE_URL + path,
                 "community_url": settings.SITE_URL + community.get_absolute_url(),
-            }
-            message = EmailMultiAlternatives(
-                subject=f"You are invited to {community.name} on childcop",
-                body=render_to_string("communities/email/import_invite.txt", context),
-                to=[user.email],
-            )
-            message.attach_alternative(
-                render_to_string("communities/email/import_invite.html", context), "text/html"
-            )
-            message.send()
-            sent += 1
+            },
+        )
     return sent

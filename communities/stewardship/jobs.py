@@ -3,8 +3,9 @@
 owners, a weekly list of stalled launches to the program admins, and PDCA reviews falling
 due to the coordinators.
 
-All are idempotent: each email is claimed first (a `SentEmail` row under its unique
-constraint) in the same transaction as the send — see `communities.rhythm.jobs`.
+All are idempotent: each email goes through `childcop.mail`, claimed first (a `SentEmail` row
+under its unique constraint) in the same transaction as the send; a recipient the server
+refuses is skipped until the next run.
 """
 
 from __future__ import annotations
@@ -12,16 +13,14 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db.models import OuterRef, Q, Subquery
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from childcop import mail
 from childcop.accounts.models import User
 from communities.choices import Stage
 from communities.models import Membership
-from communities.rhythm.jobs import _send_claimed
 
 from .models import ActionItem, ActionStatus, LaunchStatus, PdcaReview
 from .services import stalled_days, stalled_plans
@@ -53,35 +52,25 @@ def overdue_key(item) -> str:
     return f"{item.pk}@{item.due_on.isoformat()}"
 
 
-def overdue_message(item) -> EmailMultiAlternatives:
-    community = item.plan.community
-    context = {
-        "item": item,
-        "user": item.owner,
-        "community": community,
-        "url": settings.SITE_URL + item.plan.get_absolute_url(),
-    }
-    message = EmailMultiAlternatives(
-        subject=f"Overdue launch action: {item.title} ({community.name})",
-        body=render_to_string("communities/email/launch_action_overdue.txt", context),
-        to=[item.owner.email],
-        headers={"Auto-Submitted": "auto-generated"},
-    )
-    message.attach_alternative(
-        render_to_string("communities/email/launch_action_overdue.html", context), "text/html"
-    )
-    return message
-
-
 def remind_overdue_actions(today=None) -> int:
     """Email each overdue action item's owner, once per item and due date."""
     today = today or timezone.localdate()
     sent = 0
     for item in overdue_action_items(today):
-        if _send_claimed(
-            item.owner, OVERDUE_ACTION, overdue_key(item), lambda i=item: overdue_message(i)
-        ):
-            sent += 1
+        community = item.plan.community
+        sent += mail.send_once(
+            item.owner,
+            OVERDUE_ACTION,
+            overdue_key(item),
+            "communities/email/launch_action_overdue",
+            f"Overdue launch action: {item.title} ({community.name})",
+            {
+                "item": item,
+                "community": community,
+                "url": settings.SITE_URL + item.plan.get_absolute_url(),
+            },
+            skip_refused=True,
+        )
     if sent:
         logger.info("Sent %d overdue launch action reminder(s)", sent)
     return sent
@@ -98,27 +87,6 @@ def program_admins():
     ).order_by("pk")
 
 
-def stalled_message(user, plans, now) -> EmailMultiAlternatives:
-    context = {
-        "user": user,
-        "plans": plans,
-        "days": stalled_days(),
-        "now": now,
-        "site_url": settings.SITE_URL,
-        "list_url": settings.SITE_URL + reverse("program:launches") + "?stalled=1",
-    }
-    message = EmailMultiAlternatives(
-        subject=f"{len(plans)} stalled launch{'es' if len(plans) != 1 else ''} this week",
-        body=render_to_string("communities/email/launch_stalled.txt", context),
-        to=[user.email],
-        headers={"Auto-Submitted": "auto-generated"},
-    )
-    message.attach_alternative(
-        render_to_string("communities/email/launch_stalled.html", context), "text/html"
-    )
-    return message
-
-
 def send_stalled_launches(now=None) -> int:
     """The weekly list of stalled launches to every program admin (once per ISO week)."""
     now = now or timezone.now()
@@ -127,13 +95,21 @@ def send_stalled_launches(now=None) -> int:
     )
     if not plans:
         return 0
-    sent = 0
-    key = week_key(now)
-    for user in program_admins():
-        if _send_claimed(
-            user, STALLED_LAUNCHES, key, lambda u=user: stalled_message(u, plans, now)
-        ):
-            sent += 1
+    sent = mail.send_to_each(
+        program_admins(),
+        STALLED_LAUNCHES,
+        week_key(now),
+        "communities/email/launch_stalled",
+        f"{len(plans)} stalled launch{'es' if len(plans) != 1 else ''} this week",
+        {
+            "plans": plans,
+            "days": stalled_days(),
+            "now": now,
+            "site_url": settings.SITE_URL,
+            "list_url": settings.SITE_URL + reverse("program:launches") + "?stalled=1",
+        },
+        skip_refused=True,
+    )
     if sent:
         logger.info("Sent %d stalled-launches list(s)", sent)
     return sent
@@ -161,38 +137,29 @@ def due_key(review) -> str:
     return f"{review.community_id}:{review.next_review_on}"
 
 
-def review_due_message(review, user) -> EmailMultiAlternatives:
-    community = review.community
-    context = {
-        "user": user,
-        "community": community,
-        "review": review,
-        "url": settings.SITE_URL + reverse("communities:pdca_create", args=[community.slug]),
-    }
-    return EmailMultiAlternatives(
-        subject=f"Plan–do–check–act review due: {community.name}",
-        body=render_to_string("communities/email/pdca_review_due.txt", context),
-        to=[user.email],
-        headers={"Auto-Submitted": "auto-generated"},
-    )
-
-
 def send_review_reminders(today=None) -> int:
     """Remind the coordinators, once per community and review date (claimed before sending)."""
     today = today or timezone.localdate()
     sent = 0
     for review in due_reviews(today):
+        community = review.community
         coordinators = Membership.objects.filter(
             community_id=review.community_id, is_coordinator=True, user__is_active=True
         ).select_related("user")
-        for membership in coordinators.order_by("user_id"):
-            if _send_claimed(
-                membership.user,
-                REVIEW_DUE,
-                due_key(review),
-                lambda r=review, u=membership.user: review_due_message(r, u),
-            ):
-                sent += 1
+        url = settings.SITE_URL + reverse("communities:pdca_create", args=[community.slug])
+        sent += mail.send_to_each(
+            [membership.user for membership in coordinators.order_by("user_id")],
+            REVIEW_DUE,
+            due_key(review),
+            "communities/email/pdca_review_due",  # plain text
+            f"Plan–do–check–act review due: {community.name}",
+            {
+                "community": community,
+                "review": review,
+                "url": url,
+            },
+            skip_refused=True,
+        )
     if sent:
         logger.info("Sent %d PDCA review reminder(s)", sent)
     return sent

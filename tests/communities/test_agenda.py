@@ -1,10 +1,8 @@
 """The learning agenda: raising challenges, dot voting (the cap is the database's), status."""
 
-import threading
 from html.parser import HTMLParser
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +11,7 @@ from communities.factories import ActivityFactory, AgendaItemFactory, CommunityF
 from communities.learning.demo import seed_agenda
 from communities.learning.services import VoteRefused, cast_vote, withdraw_vote
 from communities.models import AgendaItem, Vote, VoteAllowance, VotingRound
+from tests.workers import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -241,6 +240,15 @@ def test_the_database_refuses_a_negative_allowance(users, voting_round):
         VoteAllowance.objects.filter(pk=allowance.pk).update(remaining=-1)
 
 
+def vote(voting, item, voter) -> str:
+    """One vote of a race: "voted" or "refused"."""
+    try:
+        cast_vote(voting, item, voter)
+    except VoteRefused:
+        return "refused"
+    return "voted"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_racing_votes_for_the_last_vote_count_once():
     """Two threads vote at once for a member with one vote left: exactly one vote lands."""
@@ -251,26 +259,7 @@ def test_two_racing_votes_for_the_last_vote_count_once():
     item = AgendaItemFactory(community=community)
     voting = VotingRound.objects.create(community=community, votes_per_member=3)
     VoteAllowance.objects.create(round=voting, voter=voter, remaining=1)
-    barrier = threading.Barrier(2)
-    outcomes, errors = [], []
-
-    def run():
-        try:
-            barrier.wait(10)
-            cast_vote(voting, item, voter)
-            outcomes.append("voted")
-        except VoteRefused:
-            outcomes.append("refused")
-        except Exception as error:  # noqa: BLE001 — reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    outcomes, errors = at_once(lambda: vote(voting, item, voter))
     assert not errors, errors
     assert sorted(outcomes) == ["refused", "voted"]
     assert Vote.objects.filter(round=voting, voter=voter).count() == 1
@@ -286,26 +275,7 @@ def test_two_racing_first_votes_share_one_allowance():
     voter = MembershipFactory(community=community).user
     item = AgendaItemFactory(community=community)
     voting = VotingRound.objects.create(community=community, votes_per_member=1)
-    barrier = threading.Barrier(2)
-    outcomes, errors = [], []
-
-    def run():
-        try:
-            barrier.wait(10)
-            cast_vote(voting, item, voter)
-            outcomes.append("voted")
-        except VoteRefused:
-            outcomes.append("refused")
-        except Exception as error:  # noqa: BLE001 — reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    outcomes, errors = at_once(lambda: vote(voting, item, voter))
     assert not errors, errors
     assert sorted(outcomes) == ["refused", "voted"]
     assert Vote.objects.count() == 1 and VoteAllowance.objects.get().remaining == 0

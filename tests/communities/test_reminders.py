@@ -17,6 +17,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
 from django.db import connection
@@ -32,7 +33,7 @@ from communities.factories import CommunityFactory, CoordinatorFactory, Membersh
 from communities.models import Activity, Session
 from communities.rhythm import jobs
 from communities.tasks import check_heartbeats, recompute_participation, send_rhythm_reminders
-from tests.workers import real_worker, wait_for
+from tests.workers import at_once, real_worker, wait_for
 
 NOW = datetime(2031, 3, 3, 9, 0, tzinfo=UTC)  # a Monday
 MEMBERS = {"coordinator@example.org", "core@example.org", "member@example.org"}
@@ -213,7 +214,7 @@ class TestReminders:
         assert len(mail.outbox) == 3
 
     def test_a_run_that_dies_half_way_loses_nothing(self, session):
-        real_send = jobs.EmailMultiAlternatives.send
+        real_send = EmailMultiAlternatives.send
         calls = []
 
         def flaky(message, *args, **kwargs):
@@ -223,7 +224,7 @@ class TestReminders:
             return real_send(message, *args, **kwargs)
 
         with (
-            mock.patch.object(jobs.EmailMultiAlternatives, "send", flaky),
+            mock.patch.object(EmailMultiAlternatives, "send", flaky),
             pytest.raises(ConnectionError),
         ):
             jobs.send_due_reminders(now=NOW)
@@ -234,14 +235,14 @@ class TestReminders:
         assert Counter(m.to[0] for m in mail.outbox) == dict.fromkeys(MEMBERS, 1)
 
     def test_a_refused_recipient_does_not_block_the_others(self, session):
-        real_send = jobs.EmailMultiAlternatives.send
+        real_send = EmailMultiAlternatives.send
 
         def refuse_member(message, *args, **kwargs):
             if message.to == ["member@example.org"]:
                 raise smtplib.SMTPRecipientsRefused({"member@example.org": (550, b"No such user")})
             return real_send(message, *args, **kwargs)
 
-        with mock.patch.object(jobs.EmailMultiAlternatives, "send", refuse_member):
+        with mock.patch.object(EmailMultiAlternatives, "send", refuse_member):
             assert jobs.send_due_reminders(now=NOW) == 2
         assert recipients() == MEMBERS - {"member@example.org"}
         assert jobs.send_due_reminders(now=NOW) == 1  # tried again on the next run
@@ -444,23 +445,7 @@ def test_two_concurrent_runs_in_threads_send_once(users, community, settings):
         MembershipFactory(community=community, user=UserFactory(email=f"extra{i}@example.org"))
     sessions = soon_sessions(community, 2)
     members = MEMBERS | {f"extra{i}@example.org" for i in range(4)}
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(jobs.send_due_reminders())
-        except Exception as error:  # noqa: BLE001 — reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    results, errors = at_once(jobs.send_due_reminders)
     assert not errors, errors
     assert sum(results) == len(sessions) * len(members)
     assert_once_per_member_per_session(sessions, members)

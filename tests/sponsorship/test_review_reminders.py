@@ -28,7 +28,7 @@ from sponsorship import reminders
 from sponsorship.choices import Scope
 from sponsorship.factories import AgreementFactory, CommitmentFactory, SponsorAppointmentFactory
 from sponsorship.tasks import send_review_reminders
-from tests.workers import real_worker, wait_for
+from tests.workers import at_once, real_worker, wait_for
 
 REVIEW = date(2031, 6, 30)
 # The sponsor, the coordinator and the program admin of the `community` fixture.
@@ -226,23 +226,7 @@ def test_two_concurrent_runs_in_threads_send_once(settings):
     assert not (connection.vendor == "sqlite" and connection.is_in_memory_db())
     settings.EMAIL_BACKEND = "tests.sponsorship.test_review_reminders.SlowBackend"
     expected = due_agreements(4)
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(reminders.send_review_reminders())
-        except Exception as error:  # noqa: BLE001 — reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    results, errors = at_once(reminders.send_review_reminders)
     assert not errors, errors
     assert sum(results) == len(expected)
     assert_each_reminder_once(expected)
