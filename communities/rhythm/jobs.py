@@ -64,16 +64,6 @@ def _local(dt):
     return dt.astimezone(ZoneInfo(settings.TIME_ZONE))
 
 
-def _send_claimed(user, kind: str, key: str, build) -> bool:
-    """Claim (user, kind, key) and send `build()` in one transaction; False if claimed already.
-
-    A job's email (`childcop.mail.send_claimed`): a refused recipient is skipped for the
-    next run. Kept for the health-check reminder; the rhythm's own emails use
-    `childcop.mail.send_once`.
-    """
-    return mail.send_claimed(user, kind, key, build, skip_refused=True)
-
-
 # --- Rhythm reminders --------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ Run daily by beat (migration `0014_health_defaults`) through the thin task
 `communities.tasks.send_health_check_reminders`, and by the management command
 `send_health_check_reminders`. Idempotent like every job here: each email is claimed first
 in `SentEmail` (recipient, kind "health_check_reminder", key the check's id) inside the
-transaction that sends it (`communities.rhythm.jobs._send_claimed`), so a second run, a retry
+transaction that sends it (`childcop.mail.send_once`), so a second run, a retry
 or two workers at once send nothing more.
 
 Batched: whatever the number of open checks, finding who to remind takes four queries (the
@@ -26,15 +26,13 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from childcop import mail
 from childcop.accounts.models import SentEmail
 
 from ...choices import Stage
-from ...rhythm.jobs import _send_claimed
 from ..models import HealthCheck, HealthCheckResponse
 from ..services.checks import core_group
 
@@ -86,25 +84,16 @@ def due_reminders(today) -> list[tuple[HealthCheck, object]]:
     ]
 
 
-def reminder_message(check, user) -> EmailMultiAlternatives:
+def reminder_email(check) -> tuple[str, dict]:
+    """The reminder's subject and context, the same for every core group member."""
     community = check.community
     context = {
-        "user": user,
         "check": check,
         "community": community,
         "url": settings.SITE_URL
         + reverse("communities:health_check_answer", args=[community.slug, check.pk]),
     }
-    message = EmailMultiAlternatives(
-        subject=f"Health check {check.period_label}: your answer for {community.name}",
-        body=render_to_string("communities/email/health_check_reminder.txt", context),
-        to=[user.email],
-        headers={"Auto-Submitted": "auto-generated"},
-    )
-    message.attach_alternative(
-        render_to_string("communities/email/health_check_reminder.html", context), "text/html"
-    )
-    return message
+    return f"Health check {check.period_label}: your answer for {community.name}", context
 
 
 def send_reminders(today=None) -> int:
@@ -113,8 +102,15 @@ def send_reminders(today=None) -> int:
     today = today or timezone.localdate()
     sent = 0
     for check, user in due_reminders(today):
-        if _send_claimed(
-            user, REMINDER, str(check.pk), lambda c=check, u=user: reminder_message(c, u)
+        subject, context = reminder_email(check)
+        if mail.send_once(
+            user,
+            REMINDER,
+            str(check.pk),
+            "communities/email/health_check_reminder",
+            subject,
+            context,
+            skip_refused=True,
         ):
             sent += 1
     if sent:

@@ -36,19 +36,17 @@ sent reads no snapshot. Time grows linearly with the number of communities.
 from __future__ import annotations
 
 import logging
-import smtplib
 from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, transaction
+from django.core.mail import get_connection
 from django.db.models import F, IntegerField, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from childcop import mail
 from childcop.accounts.models import SentEmail, User
 from communities.models import Membership
 
@@ -60,32 +58,7 @@ logger = logging.getLogger(__name__)
 KIND = "health_report"
 PROGRAM_KIND = "program_report"
 
-# Refusals of one message: skip that recipient and go on (see communities.rhythm.jobs).
-_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
-
-
 # --- Emails --------------------------------------------------------------------------------
-
-
-def _send_claimed(user, kind: str, key: str, build) -> bool:
-    """Claim (user, kind, key) and send `build()` in one transaction; False if claimed already.
-
-    The pattern of `communities.rhythm.jobs._send_claimed`, with one statement fewer: the claim
-    is the transaction's first write, so a duplicate's IntegrityError simply rolls the
-    whole (empty) transaction back — no savepoint of its own. A concurrent attempt waits on
-    the unique index (PostgreSQL) or the write lock (SQLite) and then finds the claim; a
-    failed send rolls the claim back for the next run.
-    """
-    try:
-        with transaction.atomic():
-            SentEmail.objects.create(recipient=user, kind=kind, key=key)
-            build().send()
-    except IntegrityError:
-        return False
-    except _REFUSED:
-        logger.exception("%s %s to %s was refused; the next run tries again", kind, key, user)
-        return False
-    return True
 
 
 def report_url(community: dict, report_id: int) -> str:
@@ -108,17 +81,13 @@ def report_message(report, community: dict, user, reason: str, connection):
     }
     flags = len(facts.flags)
     status = f"{flags} flag{'s' if flags != 1 else ''}" if flags else "no flags"
-    message = EmailMultiAlternatives(
-        subject=f"Health report {report.period:%B %Y}: {community['name']} ({status})",
-        body=render_to_string("communities/health/email/report.txt", context),
-        to=[user.email],
-        headers={"Auto-Submitted": "auto-generated"},
+    return mail.message(
+        user,
+        "communities/health/email/report",
+        f"Health report {report.period:%B %Y}: {community['name']} ({status})",
+        context,
         connection=connection,
     )
-    message.attach_alternative(
-        render_to_string("communities/health/email/report.html", context), "text/html"
-    )
-    return message
 
 
 def _program_wide_sponsors(today):
@@ -239,7 +208,7 @@ def _send_all(pending, kind: str) -> int:
     connection = get_connection()
     with connection:
         for user, key, build in pending:
-            if _send_claimed(user, kind, key, lambda b=build: b(connection)):
+            if mail.send_claimed(user, kind, key, lambda b=build: b(connection), skip_refused=True):
                 sent += 1
     return sent
 
@@ -280,20 +249,14 @@ def program_message(report: ProgramReport, user, reason: str, connection):
         if reason == "admin"
         else "",
     }
-    message = EmailMultiAlternatives(
-        subject=(
-            f"Program report {report.period:%B %Y}: {data.get('communities', 0)} communities, "
-            f"{data.get('flagged', 0)} flagged"
-        ),
-        body=render_to_string("communities/health/email/program_report.txt", context),
-        to=[user.email],
-        headers={"Auto-Submitted": "auto-generated"},
+    return mail.message(
+        user,
+        "communities/health/email/program_report",
+        f"Program report {report.period:%B %Y}: {data.get('communities', 0)} communities, "
+        f"{data.get('flagged', 0)} flagged",
+        context,
         connection=connection,
     )
-    message.attach_alternative(
-        render_to_string("communities/health/email/program_report.html", context), "text/html"
-    )
-    return message
 
 
 def _email_program_report(report, today) -> int:
