@@ -2,12 +2,12 @@
 
 from celery import shared_task
 
-from . import notifications
+from . import jobs
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=5)
 def notify_added_to_community(membership_id: int) -> bool:
-    return notifications.send_added_to_community(membership_id)
+    return jobs.send_added_to_community(membership_id)
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -1,4 +1,5 @@
-"""Emails about communities, sent through `childcop.mail` (each claimed, so it goes out once)."""
+"""Community jobs the tasks call: the "added to a community" email, through `childcop.mail`
+(claimed, so it goes out once)."""
 
 from __future__ import annotations
 
