@@ -64,7 +64,7 @@ format: setup
 # PostgreSQL at DATABASE_URL (else postgres://postgres@127.0.0.1:5432/childcop_bench);
 # e.g. make bench BENCH_ARGS="--rebuild" or BENCH_ARGS="--requests 200". Not part of make test.
 bench: setup
-	$(BIN)/python -m childcop.bench $(BENCH_ARGS)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache staticfiles
