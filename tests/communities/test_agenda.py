@@ -216,6 +216,13 @@ def test_another_communitys_item_cannot_be_voted_on(clients, community, voting_r
     assert not Vote.objects.exists()
 
 
+def test_a_malformed_vote_is_refused_without_error(clients, community):
+    voting = VotingRound.objects.create(community=community)
+    vote = url("agenda_vote", community, voting.pk)
+    for item in ("²", "0", "99999999999999999999", "x"):
+        assert clients["member"].post(vote, {"item": item, "action": "add"}).status_code < 500
+
+
 def test_outsiders_and_sponsors_cannot_vote(clients, community, voting_round):
     item = AgendaItemFactory(community=community)
     for role in ("outsider", "sponsor"):
