@@ -46,11 +46,18 @@ chromium:
 	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; \
 	  else echo "The browser tests need Debian's chromium: apt-get install chromium" >&2; exit 1; fi; }
 
+# Two pytest-xdist workers, each with its own test database and broker queue. Local runs keep
+# the test databases between runs (--reuse-db; migrations are still applied); CI builds them
+# afresh: make test PYTEST_DB=--create-db.
+PYTEST_WORKERS ?= 2
+PYTEST_DB ?= --reuse-db
+PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_DB)
+
 test: setup chromium
-	$(BIN)/pytest
+	$(PYTEST)
 
 test-fast: setup
-	$(BIN)/pytest -m "not e2e"
+	$(PYTEST) -m "not e2e"
 
 lint: setup
 	$(BIN)/ruff check .
@@ -64,7 +71,7 @@ format: setup
 # PostgreSQL at DATABASE_URL (else postgres://postgres@127.0.0.1:5432/childcop_bench);
 # e.g. make bench BENCH_ARGS="--rebuild" or BENCH_ARGS="--requests 200". Not part of make test.
 bench: setup
-	$(BIN)/python -m childcop.bench $(BENCH_ARGS)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache staticfiles

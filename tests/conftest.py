@@ -1,11 +1,22 @@
-"""Shared fixtures: one user per role around one community, and a logged-in client per role."""
+"""Shared fixtures: one user per role around one community, a logged-in client per role, and
+a real Celery worker for the job tests."""
+
+import os
+import shutil
+import threading
+from pathlib import Path
 
 import pytest
+from celery import states
+from celery.contrib.testing.worker import start_worker
+from celery.signals import before_task_publish, task_postrun
+from django.conf import settings
 from django.test import Client
 
 from childcop.accounts.factories import ProgramAdminFactory, UserFactory
 from communities.choices import Level
 from communities.factories import CommunityFactory, CoordinatorFactory, MembershipFactory
+from tests.waits import wait_for
 
 PASSWORD = "a-test-password-42"  # noqa: S105
 
@@ -91,3 +102,101 @@ def client_for(user):
 @pytest.fixture
 def clients(users):
     return {role: client_for(user) for role, user in users.items()}
+
+
+# --- a real worker ------------------------------------------------------------------------
+
+
+class RealWorker:
+    """The running worker, as a test sees it: call it to enqueue a task on the worker's queue
+    (`worker(task, *args)`); `idle()` waits until every task sent while it runs — by the test
+    or by the product (`delay`, `delay_on_commit`) — has finished."""
+
+    def __init__(self, queue: str):
+        self.queue = queue
+        self._lock = threading.Lock()
+        self._pending: set[str] = set()
+
+    def __call__(self, task, *args):
+        return task.apply_async(args=args, queue=self.queue)
+
+    def _sent(self, headers=None, body=None, **kwargs):
+        task_id = (headers or {}).get("id") or (body or {}).get("id")
+        with self._lock:
+            self._pending.add(task_id)
+
+    def _finished(self, task_id=None, state=None, **kwargs):
+        if state != states.RETRY:  # a retry is sent again: it finishes later
+            with self._lock:
+                self._pending.discard(task_id)
+
+    def idle(self, timeout: float = 60.0) -> bool:
+        """True once every task sent has run to its end (succeeded or failed)."""
+        return wait_for(lambda: not self._pending, timeout)
+
+
+@pytest.fixture(scope="session")
+def _worker_queue():
+    """The real worker behind `worker`, started once per test process, the first time a test
+    asks for it: two threads, consuming a queue of this process's own
+    (`test-<xdist worker>-<pid>`), so that another test run, or another xdist worker, sharing
+    the broker cannot take or drop our tasks. Yields the queue's name."""
+    from childcop.celery import app
+
+    queue = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
+    default_queue = app.conf.task_default_queue
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(queue)
+    try:
+        with start_worker(
+            app,
+            pool="threads",
+            concurrency=2,
+            queues=[queue],
+            perform_ping_check=False,
+            shutdown_timeout=30,
+        ):
+            yield queue
+    finally:
+        app.amqp.queues.select([default_queue])
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_purge(queue)
+
+
+@pytest.fixture
+def worker(_worker_queue):
+    """A real Celery worker on the configured broker (filesystem or Redis), in this process.
+
+    While the test runs, tasks are not run eagerly: every task sent — by the test
+    (`worker(task, *args)`) or by the product (`delay`, `delay_on_commit`) — goes to the
+    worker's queue, and two deliveries can run at the same time on its two threads. Tests
+    that use it are transactional (`django_db(transaction=True)`): the worker's threads cannot
+    see data inside a test's transaction. Yields a `RealWorker`; when the test ends, what it
+    sent has finished (or is dropped), so nothing runs on into the next test.
+    """
+    from childcop.celery import app
+
+    queue = _worker_queue
+    eager, default_queue = app.conf.task_always_eager, app.conf.task_default_queue
+    real = RealWorker(queue)
+    before_task_publish.connect(real._sent, weak=False)
+    task_postrun.connect(real._finished, weak=False)
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    try:
+        yield real
+    finally:
+        real.idle(timeout=30)
+        before_task_publish.disconnect(real._sent)
+        task_postrun.disconnect(real._finished)
+        app.conf.task_default_queue = default_queue
+        app.conf.task_always_eager = eager
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_purge(queue)
+
+
+def pytest_sessionfinish(session):
+    """This process's folder under var/test/runs/ (its broker queue) goes with its session."""
+    run_dir = Path(settings.VAR_DIR)
+    if run_dir.parent.name == "runs" and run_dir.parent.parent.name == "test":
+        shutil.rmtree(run_dir, ignore_errors=True)

@@ -19,7 +19,7 @@ from childcop import mail
 from childcop.accounts.factories import UserFactory
 from childcop.accounts.models import SentEmail
 from communities.factories import CoordinatorFactory
-from tests.workers import at_once, real_worker, wait_for
+from tests.waits import at_once, wait_for
 from value_stories.choices import Status
 from value_stories.factories import ValueStoryFactory
 from value_stories.models import StoryTransition
@@ -204,7 +204,7 @@ class FlakyBackend(EmailBackend):
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_on_a_real_worker_each_email_once_after_an_smtp_failure_and_a_retry(
-    users, community, settings
+    worker, users, community, settings
 ):
     """A story's submission, emailed to three coordinators: the second send fails, the task
     retries (its claim was rolled back with it), every coordinator gets the email once."""
@@ -225,12 +225,11 @@ def test_on_a_real_worker_each_email_once_after_an_smtp_failure_and_a_retry(
 
     task_success.connect(finished, weak=False)
     try:
-        with real_worker("mail") as queue:
-            notify_story_transition.apply_async(args=[change.pk], queue=queue)
-            assert wait_for(lambda: len(done) == 1), "the task did not succeed on its retry"
-            # The same job delivered again: every email is found claimed.
-            notify_story_transition.apply_async(args=[change.pk], queue=queue)
-            assert wait_for(lambda: len(done) == 2)
+        worker(notify_story_transition, change.pk)
+        assert wait_for(lambda: len(done) == 1), "the task did not succeed on its retry"
+        # The same job delivered again: every email is found claimed.
+        worker(notify_story_transition, change.pk)
+        assert wait_for(lambda: len(done) == 2)
     finally:
         task_success.disconnect(finished)
     assert done == [len(expected) - 1, 0]  # the first one went out before the failure

@@ -11,7 +11,7 @@ from communities.factories import ActivityFactory, AgendaItemFactory, CommunityF
 from communities.learning.demo import seed_agenda
 from communities.learning.services import VoteRefused, cast_vote, withdraw_vote
 from communities.models import AgendaItem, Vote, VoteAllowance, VotingRound
-from tests.workers import at_once
+from tests.waits import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -214,6 +214,13 @@ def test_another_communitys_item_cannot_be_voted_on(clients, community, voting_r
     clients["member"].post(url("agenda_vote", community, voting_round.pk), {"item": foreign.pk})
     clients["member"].post(url("agenda_vote", community, voting_round.pk), {"item": "x" * 30})
     assert not Vote.objects.exists()
+
+
+def test_a_malformed_vote_is_refused_without_error(clients, community):
+    voting = VotingRound.objects.create(community=community)
+    vote = url("agenda_vote", community, voting.pk)
+    for item in ("²", "0", "99999999999999999999", "x"):
+        assert clients["member"].post(vote, {"item": item, "action": "add"}).status_code < 500
 
 
 def test_outsiders_and_sponsors_cannot_vote(clients, community, voting_round):

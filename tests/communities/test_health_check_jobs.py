@@ -3,7 +3,6 @@ who has not answered an open health check, once its answer date is near
 (CHILDCOP_HEALTH_CHECK_REMIND_DAYS_BEFORE), claimed once; batched queries; a real worker."""
 
 import smtplib
-import time
 from datetime import timedelta
 from io import StringIO
 
@@ -24,7 +23,7 @@ from communities.health.forms import period_containing
 from communities.health.models import Dimension, HealthCheck
 from communities.health.services import checks
 from communities.tasks import send_health_check_reminders
-from tests.workers import real_worker, wait_for
+from tests.waits import wait_for
 
 CORE = {"coordinator@example.org", "core@example.org"}
 
@@ -243,14 +242,6 @@ def test_a_run_without_open_checks_takes_one_query():
 # --- on a real worker --------------------------------------------------------------------
 
 
-@pytest.fixture
-def worker():
-    """A real worker with two threads on a queue of its own (see tests/communities/
-    test_reminders.py); yields a function that enqueues a task on that queue."""
-    with real_worker("health", shutdown_timeout=10) as queue:
-        yield lambda task: task.apply_async(queue=queue)
-
-
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_reminds_each_core_member_once(worker, users, community):
@@ -263,6 +254,6 @@ def test_a_real_worker_reminds_each_core_member_once(worker, users, community):
     worker(send_health_check_reminders)
     assert wait_for(lambda: len(mail.outbox) >= 2), f"the worker sent {len(mail.outbox)}"
     worker(send_health_check_reminders)
-    time.sleep(2)
+    assert worker.idle()  # all three deliveries have run: a duplicate would be there
     assert sorted(m.to[0] for m in mail.outbox) == sorted(expected)
     assert SentEmail.objects.filter(kind="health_check_reminder").count() == 2

@@ -7,7 +7,6 @@ mail server that is down delays the emails (the task retries), never the reports
 """
 
 import threading
-import time
 from collections import Counter
 
 import pytest
@@ -31,21 +30,12 @@ from communities.health.models import HealthReport, ProgramReport
 from communities.health.services.reports import default_period
 from communities.tasks import generate_health_reports
 from sponsorship.factories import SponsorAppointmentFactory
-from tests.workers import real_worker
-from tests.workers import wait_for as _wait_for
+from tests.waits import wait_for as _wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 PERIOD = default_period()
 COMMUNITIES = 4
-
-
-class SlowBackend(EmailBackend):
-    """The in-memory backend, slowed down so that two concurrent runs overlap."""
-
-    def send_messages(self, messages):
-        time.sleep(0.05)
-        return super().send_messages(messages)
 
 
 class DownBackend(EmailBackend):
@@ -85,17 +75,6 @@ def finished(outcomes):
 def wait_for(predicate):
     """The job renders and sends many emails: allow it longer than other worker tests."""
     return _wait_for(predicate, timeout=90.0)
-
-
-@pytest.fixture
-def worker():
-    """A real worker with two threads: two deliveries of the job can run at the same time.
-
-    It consumes a queue of its own (another test run sharing the broker cannot take or drop
-    our tasks). Yields a function that enqueues the job, with its arguments, on that queue.
-    """
-    with real_worker("health-reports", shutdown_timeout=30) as queue:
-        yield lambda *args: generate_health_reports.apply_async(args=args, queue=queue)
 
 
 def attend(community, people):
@@ -142,14 +121,14 @@ def assert_once_each(communities):
 
 def test_the_job_run_twice_through_the_worker_reports_and_emails_once(worker, finished, program):
     assert not (connection.vendor == "sqlite" and connection.is_in_memory_db())
-    worker()  # as beat enqueues it: no argument, the previous month
+    worker(generate_health_reports)  # as beat enqueues it: no argument, the previous month
     assert wait_for(lambda: len(finished) == 1), "the worker did not finish the job"
     assert_once_each(program)
     first = {r.pk: (r.data, r.generated_at) for r in HealthReport.objects.all()}
 
     # A duplicate beat tick, a retry, a run by hand for the same month: nothing new.
-    worker(f"{PERIOD:%Y-%m}")
-    worker()
+    worker(generate_health_reports, f"{PERIOD:%Y-%m}")
+    worker(generate_health_reports)
     assert wait_for(lambda: len(finished) == 3)
     assert_once_each(program)
     assert {r.pk: (r.data, r.generated_at) for r in HealthReport.objects.all()} == first
@@ -158,7 +137,7 @@ def test_the_job_run_twice_through_the_worker_reports_and_emails_once(worker, fi
 def test_two_workers_racing_on_the_same_month_report_and_email_once(
     worker, finished, program, settings, monkeypatch
 ):
-    settings.EMAIL_BACKEND = "tests.communities.test_health_report_worker.SlowBackend"
+    settings.EMAIL_BACKEND = "tests.mail_backends.SlowBackend"
     settings.CHILDCOP_HEALTH_BATCH_SIZE = 2  # several batches, so the runs interleave
     # Both deliveries enter the job at the same moment, one on each worker thread.
     real, barrier = jobs.generate_reports, threading.Barrier(2, timeout=60)
@@ -168,8 +147,8 @@ def test_two_workers_racing_on_the_same_month_report_and_email_once(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(jobs, "generate_reports", together)
-    worker(f"{PERIOD:%Y-%m}")
-    worker(f"{PERIOD:%Y-%m}")
+    worker(generate_health_reports, f"{PERIOD:%Y-%m}")
+    worker(generate_health_reports, f"{PERIOD:%Y-%m}")
     assert wait_for(lambda: len(finished) == 2), f"the worker finished {len(finished)} of 2"
     assert not barrier.broken and barrier.n_waiting == 0  # both runs did start together
     assert_once_each(program)
@@ -181,7 +160,7 @@ def test_two_workers_racing_on_the_same_month_report_and_email_once(
 
 
 def test_editing_data_afterwards_does_not_change_a_stored_report(worker, finished, program):
-    worker()
+    worker(generate_health_reports)
     assert wait_for(lambda: len(finished) == 1)
     community = program[0]
     report = HealthReport.objects.get(community=community, period=PERIOD)
@@ -193,7 +172,7 @@ def test_editing_data_afterwards_does_not_change_a_stored_report(worker, finishe
     community.stage = Stage.SUSTAINING
     community.save()
     community.memberships.filter(is_coordinator=True).delete()
-    worker()
+    worker(generate_health_reports)
     assert wait_for(lambda: len(finished) == 2)
 
     report.refresh_from_db()
@@ -212,7 +191,7 @@ def test_a_mail_server_that_is_down_delays_the_emails_and_the_retry_sends_them(
     settings.EMAIL_BACKEND = "tests.communities.test_health_report_worker.DownBackend"
     settings.CHILDCOP_HEALTH_BATCH_SIZE = 2  # several batches: all are made before emails
     DownBackend.down = True
-    worker()
+    worker(generate_health_reports)
     assert wait_for(lambda: any(state == "RETRY" for _, state, _ in outcomes)), outcomes
     counts = Counter(HealthReport.objects.filter(period=PERIOD).values_list("community", flat=True))
     assert counts == Counter(c.pk for c in program)

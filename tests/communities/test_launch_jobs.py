@@ -3,7 +3,6 @@ weekly list of stalled launches to the program admins (once per ISO week). Unit 
 the services, the tasks (eagerly) and the commands; the `worker` tests run a real worker."""
 
 import importlib
-import time
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from io import StringIO
@@ -21,7 +20,7 @@ from communities.factories import CommunityFactory
 from communities.models import ActionItem, LaunchPlan
 from communities.stewardship import jobs
 from communities.tasks import remind_overdue_launch_actions, send_stalled_launches
-from tests.communities.test_reminders import wait_for, worker  # noqa: F401 — a fixture
+from tests.waits import wait_for
 
 NOW = datetime(2031, 3, 3, 9, 0, tzinfo=UTC)  # a Monday
 TODAY = date(2031, 3, 3)
@@ -144,7 +143,7 @@ def test_the_beat_schedules_migration_is_idempotent_and_reversible():
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_worker_reminds_each_owner_once_even_when_run_twice(worker):  # noqa: F811
+def test_worker_reminds_each_owner_once_even_when_run_twice(worker):
     community = CommunityFactory(name="Customer voice", slug="customer-voice", stage="potential")
     plan = LaunchPlan.objects.create(community=community)
     owners = [UserFactory(email=f"owner{i}@example.org") for i in range(2)]
@@ -156,18 +155,18 @@ def test_worker_reminds_each_owner_once_even_when_run_twice(worker):  # noqa: F8
     worker(remind_overdue_launch_actions)
     worker(remind_overdue_launch_actions)
     assert wait_for(lambda: len(mail.outbox) >= 2)
-    time.sleep(2)
+    assert worker.idle()  # both deliveries have run: a duplicate would be there
     assert Counter(m.to[0] for m in mail.outbox) == {o.email: 1 for o in owners}
 
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_worker_sends_the_stalled_list_once_per_admin_even_when_run_twice(worker):  # noqa: F811
+def test_worker_sends_the_stalled_list_once_per_admin_even_when_run_twice(worker):
     admins = [ProgramAdminFactory(email=f"admin{i}@example.org") for i in range(2)]
     community = CommunityFactory(name="Customer voice", slug="customer-voice", stage="potential")
     LaunchPlan.objects.create(community=community, updated_at=timezone.now() - timedelta(days=30))
     worker(send_stalled_launches)
     worker(send_stalled_launches)
     assert wait_for(lambda: len(mail.outbox) >= 2)
-    time.sleep(2)
+    assert worker.idle()  # both deliveries have run: a duplicate would be there
     assert Counter(m.to[0] for m in mail.outbox) == {a.email: 1 for a in admins}

@@ -7,7 +7,6 @@ Celery worker on the configured broker and prove that duplicates cannot happen.
 import importlib
 import smtplib
 import threading
-import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from io import StringIO
@@ -18,7 +17,6 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
-from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -33,7 +31,7 @@ from communities.factories import CommunityFactory, CoordinatorFactory, Membersh
 from communities.models import Activity, Session
 from communities.rhythm import jobs
 from communities.tasks import check_heartbeats, recompute_participation, send_rhythm_reminders
-from tests.workers import at_once, real_worker, wait_for
+from tests.waits import at_once, wait_for
 
 NOW = datetime(2031, 3, 3, 9, 0, tzinfo=UTC)  # a Monday
 MEMBERS = {"coordinator@example.org", "core@example.org", "member@example.org"}
@@ -358,26 +356,6 @@ def test_the_beat_schedules_migration_is_idempotent_and_reversible():
 # --- On a real worker -------------------------------------------------------------------
 
 
-class SlowBackend(EmailBackend):
-    """The in-memory backend, slowed down so that concurrent runs overlap."""
-
-    def send_messages(self, messages):
-        time.sleep(0.05)
-        return super().send_messages(messages)
-
-
-@pytest.fixture
-def worker():
-    """A real worker with two threads (two deliveries of a task can run at the same time).
-
-    It consumes a queue of its own, so that another test run sharing the broker (another
-    checkout's worker, or its purge of the default queue) cannot take or drop our tasks.
-    Yields a function that enqueues a task on that queue.
-    """
-    with real_worker("rhythm", shutdown_timeout=10) as queue:
-        yield lambda task: task.apply_async(queue=queue)
-
-
 def soon_sessions(community, n=2):
     now = timezone.now()
     return [
@@ -403,7 +381,7 @@ def test_worker_reminds_each_member_once_per_session_even_when_run_again(worker,
     # A duplicate beat tick, a retry: found claimed, nothing new.
     worker(send_rhythm_reminders)
     worker(send_rhythm_reminders)
-    time.sleep(2)
+    assert worker.idle()  # every delivery has run: a duplicate email would be there
     assert_once_per_member_per_session(sessions, MEMBERS)
 
 
@@ -412,7 +390,7 @@ def test_worker_reminds_each_member_once_per_session_even_when_run_again(worker,
 def test_two_concurrent_deliveries_on_two_worker_threads_send_once(
     worker, users, community, settings, monkeypatch
 ):
-    settings.EMAIL_BACKEND = "tests.communities.test_reminders.SlowBackend"
+    settings.EMAIL_BACKEND = "tests.mail_backends.SlowBackend"
     # Both deliveries start the job at the same moment, one on each worker thread.
     real_service, barrier = jobs.send_due_reminders, threading.Barrier(2, timeout=20)
 
@@ -429,7 +407,7 @@ def test_two_concurrent_deliveries_on_two_worker_threads_send_once(
     worker(send_rhythm_reminders)
     worker(send_rhythm_reminders)
     assert wait_for(lambda: len(mail.outbox) >= expected)
-    time.sleep(2)  # let the slower of the two runs finish
+    assert worker.idle()  # the slower of the two runs has finished too
     assert not barrier.broken and barrier.n_waiting == 0  # both runs did start together
     assert_once_per_member_per_session(sessions, members)
 
@@ -440,7 +418,7 @@ def test_two_concurrent_runs_in_threads_send_once(users, community, settings):
     # The test database is a WAL file on SQLite (see test_settings), like production's
     # embedded default, so concurrent writers wait for each other instead of failing.
     assert not (connection.vendor == "sqlite" and connection.is_in_memory_db())
-    settings.EMAIL_BACKEND = "tests.communities.test_reminders.SlowBackend"
+    settings.EMAIL_BACKEND = "tests.mail_backends.SlowBackend"
     for i in range(4):
         MembershipFactory(community=community, user=UserFactory(email=f"extra{i}@example.org"))
     sessions = soon_sessions(community, 2)
@@ -460,7 +438,7 @@ def test_worker_warns_coordinators_only_about_a_missed_heartbeat(worker, users, 
     worker(check_heartbeats)
     worker(check_heartbeats)
     assert wait_for(lambda: len(mail.outbox) >= 1)
-    time.sleep(2)
+    assert worker.idle()
     assert [m.to for m in mail.outbox] == [["coordinator@example.org"]]
     assert f"?session={missed.pk}" in mail.outbox[0].body
 

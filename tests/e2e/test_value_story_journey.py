@@ -20,6 +20,30 @@ from .conftest import assert_accessible, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
+# The story form autosaves 500 ms after a change (and every 30 s while it is dirty): htmx's
+# timers. The writer's clock is paused while a form is filled in, so that each autosave is
+# sent when the test lets the delay pass, and is answered before anything else happens —
+# never racing the next step or the submission.
+AUTOSAVE_DELAY_MS = 500
+
+
+def pause_clock(page):
+    """Stop the page's timers (htmx's autosave delay and its 30-second tick) a second from
+    now: a second the clock jumps over, so that the pause is never in its past."""
+    expect(page.locator("#story-form")).to_be_visible()
+    page.clock.pause_at(page.evaluate("Date.now()") / 1000 + 1)
+
+
+def autosave(page):
+    """The field being edited loses focus (its change event), the autosave's delay passes,
+    and the draft is saved: the request is answered and the form is idle again."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    with page.expect_response(lambda response: "/autosave/" in response.url) as saved:
+        page.clock.run_for(AUTOSAVE_DELAY_MS)
+    assert saved.value.ok
+    expect(page.locator("#story-form")).not_to_have_class(re.compile(r"\bhtmx-request\b"))
+    expect(page.locator("#autosave-status")).to_contain_text("Draft saved at")
+
 
 def test_story_from_submission_to_the_sponsor(new_page):
     community = CommunityFactory(name="Contract management", slug="contracts")
@@ -36,11 +60,14 @@ def test_story_from_submission_to_the_sponsor(new_page):
 
     # The member writes the story, linked to the activity; the draft autosaves.
     writer = new_page()
+    writer.clock.install()
     login(writer, member.email)
     writer.goto(f"/communities/{community.slug}/")
     writer.get_by_role("link", name="Tell a value-creation story").click()
+    pause_clock(writer)
     writer.get_by_label("Title").fill("The clinic that saved a tender")
     writer.get_by_label("Your role").fill("Contract manager")
+    autosave(writer)
     expect(writer.locator("#autosave-status")).to_contain_text("Draft saved at")
     writer.get_by_label("Linked activity").select_option(
         label=f"{activity.date:%d %b %Y} — {activity.title}"
@@ -59,6 +86,8 @@ def test_story_from_submission_to_the_sponsor(new_page):
     for cycle in ("Immediate", "Potential", "Applied", "Realized"):
         writer.get_by_label(re.compile(f"^{cycle} value")).check()
     writer.get_by_label(re.compile("community's sponsors")).check()
+    autosave(writer)  # the whole story saved: nothing is left to autosave
+    writer.clock.resume()
     assert_accessible(writer, "story form")
     writer.get_by_role("button", name="Submit for review").click()
     expect(writer.get_by_text("Your story was submitted")).to_be_visible()
@@ -82,9 +111,12 @@ def test_story_from_submission_to_the_sponsor(new_page):
     writer.reload()
     expect(writer.get_by_text("Can you say how much the penalty was?")).to_be_visible()
     writer.get_by_role("link", name="Edit").click()
+    pause_clock(writer)
     writer.get_by_label("What difference did it make to your performance?").fill(
         "A penalty of €40,000 avoided."
     )
+    autosave(writer)
+    writer.clock.resume()
     writer.get_by_role("button", name="Submit for review").click()
     expect(writer.get_by_text("Your story was submitted")).to_be_visible()
 

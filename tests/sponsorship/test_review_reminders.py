@@ -7,7 +7,6 @@ once, sends every reminder once.
 
 import importlib
 import threading
-import time
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from io import StringIO
@@ -15,7 +14,6 @@ from io import StringIO
 import pytest
 from django.apps import apps as django_apps
 from django.core import mail
-from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -28,7 +26,7 @@ from sponsorship import reminders
 from sponsorship.choices import Scope
 from sponsorship.factories import AgreementFactory, CommitmentFactory, SponsorAppointmentFactory
 from sponsorship.tasks import send_review_reminders
-from tests.workers import at_once, real_worker, wait_for
+from tests.waits import at_once, wait_for
 
 REVIEW = date(2031, 6, 30)
 # The sponsor, the coordinator and the program admin of the `community` fixture.
@@ -141,21 +139,6 @@ def test_the_beat_schedule_migration_is_idempotent_and_reversible():
 # --- On a real worker -------------------------------------------------------------------
 
 
-class SlowBackend(EmailBackend):
-    """The in-memory backend, slowed down so that concurrent runs overlap."""
-
-    def send_messages(self, messages):
-        time.sleep(0.05)
-        return super().send_messages(messages)
-
-
-@pytest.fixture
-def worker():
-    """A real two-thread worker on a queue of its own; yields a function that enqueues."""
-    with real_worker("review", shutdown_timeout=10) as queue:
-        yield lambda task: task.apply_async(queue=queue)
-
-
 def due_agreements(n):
     """n communities, each with its sponsor and coordinator, whose review is due soon or overdue."""
     sponsor = UserFactory(email="sponsor@example.org")
@@ -194,7 +177,7 @@ def test_worker_sends_each_reminder_once_also_when_the_job_runs_twice(worker):
     worker(send_review_reminders)
     assert wait_for(lambda: len(mail.outbox) == len(expected)), len(mail.outbox)
     worker(send_review_reminders)  # the next day's tick, a retry, a duplicate delivery
-    time.sleep(2)
+    assert worker.idle()  # it has run: a duplicate email would be there
     assert_each_reminder_once(expected)
     subjects = {m.subject.split(":")[0] for m in mail.outbox}
     assert "Overdue" in subjects and len(subjects) == 2
@@ -203,7 +186,7 @@ def test_worker_sends_each_reminder_once_also_when_the_job_runs_twice(worker):
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_deliveries_on_two_worker_threads_send_once(worker, settings, monkeypatch):
-    settings.EMAIL_BACKEND = "tests.sponsorship.test_review_reminders.SlowBackend"
+    settings.EMAIL_BACKEND = "tests.mail_backends.SlowBackend"
     real_service, barrier = reminders.send_review_reminders, threading.Barrier(2, timeout=20)
 
     def together(now=None):
@@ -215,7 +198,7 @@ def test_two_concurrent_deliveries_on_two_worker_threads_send_once(worker, setti
     worker(send_review_reminders)
     worker(send_review_reminders)
     assert wait_for(lambda: len(mail.outbox) >= len(expected))
-    time.sleep(2)  # let the slower of the two runs finish
+    assert worker.idle()  # the slower of the two runs has finished too
     assert not barrier.broken and barrier.n_waiting == 0  # both runs did start together
     assert_each_reminder_once(expected)
 
@@ -224,7 +207,7 @@ def test_two_concurrent_deliveries_on_two_worker_threads_send_once(worker, setti
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_runs_in_threads_send_once(settings):
     assert not (connection.vendor == "sqlite" and connection.is_in_memory_db())
-    settings.EMAIL_BACKEND = "tests.sponsorship.test_review_reminders.SlowBackend"
+    settings.EMAIL_BACKEND = "tests.mail_backends.SlowBackend"
     expected = due_agreements(4)
     results, errors = at_once(reminders.send_review_reminders)
     assert not errors, errors

@@ -7,6 +7,7 @@ from django.urls import reverse
 from childcop.accounts.models import SentEmail
 from value_stories import jobs
 from value_stories.choices import Status, Visibility
+from value_stories.factories import ValueStoryFactory
 from value_stories.models import StoryTransition, ValueStory
 
 pytestmark = pytest.mark.django_db
@@ -185,6 +186,19 @@ def test_review_permissions(clients, users, make_story):
     assert clients["coordinator"].get(own_url).status_code == 403  # not their own story
     draft = make_story(status=Status.DRAFT)
     assert clients["admin"].get(reverse("value_stories:review", args=[draft.pk])).status_code == 403
+
+
+def test_a_program_admin_cannot_approve_their_own_story(clients, users, community):
+    from communities.factories import MembershipFactory
+
+    MembershipFactory(community=community, user=users["admin"])
+    story = ValueStoryFactory(community=community, author=users["admin"], status="submitted")
+    response = clients["admin"].post(
+        reverse("value_stories:review", args=[story.pk]), {"decision": "approve", "comment": "ok"}
+    )
+    assert response.status_code == 403
+    story.refresh_from_db()
+    assert story.status == "submitted"
 
 
 def test_withdraw(clients, users, approved):

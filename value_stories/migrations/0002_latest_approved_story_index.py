@@ -5,8 +5,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    """Index for a community's latest approved stories (community page, value matrix,
+    sponsor dashboard). Named 0002_bench_indexes when it was first applied."""
+
+    replaces = [("value_stories", "0002_bench_indexes")]
+
     dependencies = [
-        ("communities", "0015_bench_indexes"),
+        ("communities", "0015_report_and_dashboard_indexes"),
         ("value_stories", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -12,7 +12,7 @@
 - `invalidate`: starts a new generation of every cached aggregate (childcop.aggregates),
   as a write would: the next view of a page is its first view after a write ("cold").
 
-childcop.bench_settings puts both in place; the product's settings and URLs do not know them.
+bench.settings puts both in place; the product's settings and URLs do not know them.
 """
 
 from __future__ import annotations

@@ -1,14 +1,14 @@
 """The benchmark's steps that run inside Django, against one benchmark database.
 
-childcop.bench runs each in a subprocess whose environment points DATABASE_URL at the
-database and DJANGO_SETTINGS_MODULE at childcop.bench_settings (production mode):
+bench.run runs each in a subprocess whose environment points DATABASE_URL at the
+database and DJANGO_SETTINGS_MODULE at bench.settings (production mode):
 
-    python -m childcop.bench_probe prepare --scale 1 --out var/bench/prepare-large.json
-    python -m childcop.bench_probe queries --pages '<json>' --subjects '<json>' --out …
-    python -m childcop.bench_probe job --out var/bench/job.json
+    python -m bench.probe prepare --scale 1 --out var/bench/prepare-large.json
+    python -m bench.probe queries --pages '<json>' --subjects '<json>' --out …
+    python -m bench.probe job --out var/bench/job.json
 
 - prepare: migrate; seed the program unless the database's marker says it is seeded
-  (childcop.bench_data); refresh the health status rows when that job exists; sign the
+  (bench.data); refresh the health status rows when that job exists; sign the
   timed people in (sessions in the database, for the load generator's cookies).
 - queries: the SQL queries each page runs, through Django's test client in this process.
 - job: the monthly health report job for one tenth of the communities and for all.
@@ -98,8 +98,8 @@ def subjects() -> dict:
     from django.db.models import Count
     from django.urls import Resolver404, resolve
 
+    from bench.figures import ADMIN_EMAIL, COORDINATOR_EMAIL, SPONSOR_EMAIL
     from childcop.accounts.models import User
-    from childcop.bench_data import ADMIN_EMAIL, COORDINATOR_EMAIL, SPONSOR_EMAIL
     from communities.models import Community, Membership
 
     users = {
@@ -163,7 +163,8 @@ def prepare(scale: float) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    from childcop import bench_data
+    from bench.data import seed
+    from bench.figures import VERSION
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
@@ -174,13 +175,13 @@ def prepare(scale: float) -> dict:
     if marker is None:
         _say(f"Seeding the program at scale {scale:g} (generated in bulk, then COPY):")
         started = time.perf_counter()
-        counts = bench_data.seed(scale, log=_say)
+        counts = seed(scale, log=_say)
         seconds = time.perf_counter() - started
         with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO bench_marker (version, scale, seeded_at, seconds, counts) "
                 "VALUES (%s, %s, now(), %s, %s)",
-                [bench_data.VERSION, scale, seconds, json.dumps(counts)],
+                [VERSION, scale, seconds, json.dumps(counts)],
             )
             marker = _marker(cursor)
         _say(f"Seeded in {seconds:.0f} s.")
@@ -319,7 +320,7 @@ def job() -> dict:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m childcop.bench_probe")
+    parser = argparse.ArgumentParser(prog="python -m bench.probe")
     parser.add_argument("step", choices=["prepare", "queries", "job"])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--pages", default="[]", help="JSON: [{key, path, role}]")

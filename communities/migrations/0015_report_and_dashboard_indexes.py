@@ -5,6 +5,11 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    """Indexes for the community page, home page and dashboards: a community's newest
+    members and its coordinators. Named 0015_bench_indexes when it was first applied."""
+
+    replaces = [("communities", "0015_bench_indexes")]
+
     dependencies = [
         ("communities", "0014_health_defaults"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -1,0 +1,186 @@
+"""The benchmark's verdict: each page's ratios checked against the targets, the report
+job's checks, and the tables printed on stdout."""
+
+from __future__ import annotations
+
+from bench.config import (
+    BARE,
+    JOB_QUERY_TOLERANCE,
+    JOB_TIME_TOLERANCE,
+    LAYOUT,
+    MAX_BASELINE_RATIO,
+    MAX_SCALE_RATIO,
+    say,
+)
+
+# --- the report ---------------------------------------------------------------------------
+
+
+def evaluate(pages, timings, queries, job) -> tuple[list[dict], list[str], list[str]]:
+    """Rows per page with their ratios and checks; the misses; the failures."""
+    rows, misses, failures = [], [], []
+    baseline = {size: timings[size][BARE.key] for size in ("large", "small")}
+    for page in pages:
+        row = {"key": page.key, "page": page.label, "path": page.path, "role": page.role}
+        for size in ("large", "small"):
+            timing = dict(timings[size][page.key])
+            q = queries[size].get(page.key, {})
+            timing["queries"] = q.get("queries")
+            timing["status"] = q.get("status")
+            if timing.get("median_ms") and baseline[size].get("median_ms"):
+                timing["x_baseline"] = round(timing["median_ms"] / baseline[size]["median_ms"], 2)
+            layout = timings[size][LAYOUT.key].get("median_ms")
+            if timing.get("median_ms") and layout:
+                timing["x_layout"] = round(timing["median_ms"] / layout, 2)
+            row[size] = timing
+            if q.get("status") != 200:
+                failures.append(
+                    f"{page.label} ({page.role}, {size}): {q.get('error') or 'HTTP ' + str(q.get('status'))}"
+                )
+            elif timing.get("errors") or not timing.get("requests"):
+                errors = "; ".join(timing.get("errors") or ["no answer"])
+                failures.append(f"{page.label} ({page.role}, {size}) under load: {errors}")
+        large, small = row["large"], row["small"]
+        if large.get("median_ms") and small.get("median_ms"):
+            row["scale_ratio"] = round(large["median_ms"] / small["median_ms"], 2)
+        checks = {
+            "x_baseline": large.get("x_baseline") is not None
+            and large["x_baseline"] <= MAX_BASELINE_RATIO,
+            "scale_ratio": row.get("scale_ratio") is not None
+            and row["scale_ratio"] <= MAX_SCALE_RATIO,
+            "queries_equal": large.get("queries") is not None
+            and large.get("queries") == small.get("queries"),
+        }
+        row["checks"] = checks
+        row["ok"] = all(checks.values())
+        name = f"{page.label} ({page.role})"
+        if not checks["x_baseline"]:
+            misses.append(
+                f"{name}: median {large.get('x_baseline')}× the bare response "
+                f"(target ≤ {MAX_BASELINE_RATIO:g}×)"
+            )
+        if not checks["scale_ratio"]:
+            misses.append(
+                f"{name}: large/small {row.get('scale_ratio')} (target ≤ {MAX_SCALE_RATIO:g})"
+            )
+        if not checks["queries_equal"]:
+            misses.append(
+                f"{name}: {large.get('queries')} queries large, {small.get('queries')} small"
+            )
+        rows.append(row)
+    if job and job.get("available"):
+        runs = job["runs"]
+        tenth, everything, one = runs["tenth"], runs["all"], runs["all_one_batch"]
+        # Emails aside (one INSERT each, their claim). A batch's count varies by a query or
+        # two with its data (a sub-query with nothing to look up is skipped), hence the
+        # tolerance; a query per community would multiply it by ten.
+        job["checks"] = {
+            # a batch holding every community costs what a batch of one tenth costs
+            "queries_constant_per_batch": one["queries_without_emails"]
+            <= tenth["queries_without_emails"] * JOB_QUERY_TOLERANCE,
+            # the scheduled run costs that much per batch (the program report included)
+            "queries_per_batch_in_the_scheduled_run": everything["queries_without_emails"]
+            <= everything["batches"] * one["queries_without_emails"] * JOB_QUERY_TOLERANCE,
+            # time at most linear in the number of communities
+            "time_linear": everything["seconds"]
+            <= tenth["seconds"]
+            * everything["communities"]
+            / tenth["communities"]
+            * JOB_TIME_TOLERANCE,
+        }
+        job["time_ratio"] = round(everything["seconds"] / tenth["seconds"], 2)
+        job["communities_ratio"] = round(everything["communities"] / tenth["communities"], 2)
+        for check, ok in job["checks"].items():
+            if not ok:
+                misses.append(f"report job: {check.replace('_', ' ')} missed")
+    return rows, misses, failures
+
+
+def table(headers: list[str], rows: list[list[str]], numeric: set[int]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+
+    def line(cells):
+        return "  ".join(
+            c.rjust(w) if i in numeric else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def _ms(value) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def _x(value) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def print_report(result: dict) -> None:
+    timings, rows = result["timings"], result["pages"]
+
+    def baseline(page):
+        L, S = timings["large"][page.key], timings["small"][page.key]
+        base_l = timings["large"][BARE.key].get("median_ms")
+        base_s = timings["small"][BARE.key].get("median_ms")
+        ratio = L.get("median_ms") / S["median_ms"] if S.get("median_ms") else None
+        return (
+            [page.label, page.role, _ms(L.get("median_ms")), _ms(L.get("p95_ms")),
+             _ms(S.get("median_ms")), _ms(S.get("p95_ms")),
+             _x(L["median_ms"] / base_l if base_l and L.get("median_ms") else None),
+             _x(S["median_ms"] / base_s if base_s and S.get("median_ms") else None),
+             _x(ratio), "-", "-", ""]
+        )  # fmt: skip
+
+    baselines = [baseline(BARE), baseline(LAYOUT)]
+    body = []
+    for r in rows:
+        L, S = r["large"], r["small"]
+        body.append(
+            [r["page"], r["role"], _ms(L.get("median_ms")), _ms(L.get("p95_ms")),
+             _ms(S.get("median_ms")), _ms(S.get("p95_ms")), _x(L.get("x_baseline")),
+             _x(S.get("x_baseline")), _x(r.get("scale_ratio")), str(L.get("queries", "-")),
+             str(S.get("queries", "-")), "ok" if r["ok"] else "MISSED"]
+        )  # fmt: skip
+    headers = ["page", "as", "large med ms", "p95", "small med ms", "p95", "×bare L",
+               "×bare S", "L/S", "queries L", "S", "result"]  # fmt: skip
+    say(table(headers, baselines + body, set(range(2, 11))))
+    say(
+        f"Targets: large median ≤ {MAX_BASELINE_RATIO:g}× the bare response; large/small ≤ "
+        f"{MAX_SCALE_RATIO:g}; the same queries at both sizes. Server time measured in the "
+        "process (Server-Timing). Against the layout page, the large medians are: "
+        + ", ".join(f"{r['page']} ({r['role']}) {_x(r['large'].get('x_layout'))}×" for r in rows)
+        + "."
+    )
+    cold_rows = [
+        [r["page"], r["role"], _ms(r["large"].get("cold_median_ms")),
+         _ms(r["small"].get("cold_median_ms")),
+         _x(r["large"]["cold_median_ms"] / r["small"]["cold_median_ms"]
+            if r["large"].get("cold_median_ms") and r["small"].get("cold_median_ms") else None),
+         str(r["large"].get("cold_queries", "-")), str(r["small"].get("cold_queries", "-"))]
+        for r in rows
+    ]  # fmt: skip
+    say()
+    say("First view after a write (every cached aggregate stale, computed by the request):")
+    say(table(["page", "as", "large med ms", "small med ms", "L/S", "queries L", "S"],
+              cold_rows, set(range(2, 7))))  # fmt: skip
+    job = result.get("job") or {}
+    if job.get("available"):
+        say()
+        runs = job["runs"]
+        job_rows = [
+            [name, str(run["communities"]), str(run["batches"]), f"{run['seconds']:.2f}",
+             str(run["queries"]), str(run["emails"]), str(run["queries_without_emails"])]
+            for name, run in [("one tenth", runs["tenth"]), ("all (scheduled run)", runs["all"]),
+                              ("all, one batch", runs["all_one_batch"])]
+        ]  # fmt: skip
+        say(f"Monthly health report job, {job['period'][:7]}, large program:")
+        say(table(["run", "communities", "batches", "seconds", "queries", "emails",
+                   "queries less emails"], job_rows, set(range(1, 7))))  # fmt: skip
+        say(
+            f"Time all/tenth: {job['time_ratio']} for {job['communities_ratio']}× the "
+            f"communities. Checks: "
+            + ", ".join(f"{k.replace('_', ' ')} {'ok' if v else 'MISSED'}" for k, v in job["checks"].items())
+        )  # fmt: skip
+    elif job:
+        say(f"\nMonthly report job: not measured ({job.get('reason', 'not available')}).")
