@@ -3,7 +3,6 @@ HTML parts, the .ics, the unsubscribe headers; a failed send leaves nothing clai
 
 import copy
 import smtplib
-import time
 from collections import Counter
 from unittest import mock
 
@@ -170,19 +169,11 @@ class TestFailures:
         assert claims() == 0
 
 
-class SlowBackend(EmailBackend):
-    """The in-memory backend, slowed down so that two attempts overlap."""
-
-    def send_messages(self, messages):
-        time.sleep(0.2)
-        return super().send_messages(messages)
-
-
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_two_threads_at_once_send_one_email(templates, person, settings):
     assert not (connection.vendor == "sqlite" and connection.is_in_memory_db())
-    settings.EMAIL_BACKEND = "tests.test_mail.SlowBackend"
+    settings.EMAIL_BACKEND = "tests.mail_backends.SlowBackend"
     results, errors = at_once(lambda: greet(person))
     assert not errors, errors
     assert sorted(results) == [False, True]  # the second waited on the claim, then found it
