@@ -10,6 +10,7 @@
 import ast
 import importlib
 import inspect
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from communities.factories import (
     HelpRequestFactory,
     SharedMemoryEntryFactory,
 )
+from communities.health.models import HealthCheck
 from practice_groups.choices import GroupStatus
 from practice_groups.factories import (
     GroupMembershipFactory,
@@ -87,6 +89,8 @@ GUARDED = {
     "can_log_coaching",
     "can_open_health_check",
     "can_answer_health_check",
+    "can_answer_check",
+    "can_close_check",
     "can_request_community_support",
 }
 
@@ -170,6 +174,12 @@ def objects(community, users):
     GroupMembershipFactory(group=group, user=member)
     return {
         "community": community,
+        "check": HealthCheck.objects.create(
+            community=community,
+            period_start=date(2025, 1, 1),
+            period_end=date(2025, 3, 31),
+            answer_by=date(2025, 4, 15),
+        ),
         "story": ValueStoryFactory(community=community, author=member, status=Status.DRAFT),
         "item": AgendaItemFactory(community=community, raised_by=member),
         "group": group,

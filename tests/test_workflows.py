@@ -5,10 +5,11 @@ For each model: the rules and the services agree with the table state by state, 
 taken out of the table is refused by both (the table is what they read, not a copy).
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from childcop import permissions
 from childcop.workflows import Workflow, step
@@ -17,14 +18,22 @@ from communities.choices import (
     HELP_WORKFLOW,
     AgendaStatus,
     HelpStatus,
+    LoopOutcome,
+    MemoryKind,
 )
-from communities.factories import AgendaItemFactory, HelpRequestFactory
+from communities.factories import AgendaItemFactory, AnswerFactory, HelpRequestFactory
 from communities.health.choices import (
     HEALTH_CHECK_WORKFLOW,
     SUPPORT_WORKFLOW,
     CheckState,
     SupportStatus,
 )
+from communities.health.models import HealthCheck, HealthCheckResponse
+from communities.health.services import checks as check_services
+from communities.learning import services as learning_services
+from communities.learning.forms import AgendaStatusForm, AnswerForm, FollowUpForm
+from communities.models import VotingRound
+from communities.stewardship import services as launch_services
 from communities.stewardship.models import (
     LAUNCH_WORKFLOW,
     LaunchKind,
@@ -306,7 +315,7 @@ def test_an_appointment_step_out_of_the_table_is_refused_by_service_and_view(
     )
 
 
-# --- the learning agenda, help requests and launch plans (rules) ---------------------------
+# --- the learning agenda, help requests and launch plans (rules, then services) -------------
 
 
 @pytest.mark.parametrize("status", AgendaStatus.values)
@@ -356,6 +365,183 @@ def test_a_learning_or_launch_step_out_of_the_table_is_refused_by_the_rules(
     assert not permissions.can_edit_launch(core, plan)
 
 
+@pytest.mark.parametrize("status", AgendaStatus.values)
+def test_agenda_services_follow_the_table(community, users, status):
+    coordinator, member = users["coordinator"], users["member"]
+    item = AgendaItemFactory(community=community, raised_by=member, status=status)
+    voting_round = VotingRound.objects.create(community=community, opened_by=coordinator)
+    allowed = AGENDA_WORKFLOW.allows(status, "vote")
+    assert (item in learning_services.round_items(voting_round, member)) == allowed
+    assert refused(
+        lambda: learning_services.cast_vote(voting_round, item, member),
+        learning_services.VoteRefused,
+    ) == (not allowed)
+    for to_status in AgendaStatus.values:
+        data = {"status": to_status, "status_note": "Decided at the meeting.", "activities": []}
+        form = AgendaStatusForm(data, instance=item, community=community)
+        assert form.is_valid() == AGENDA_WORKFLOW.allows(status, "move", to=to_status)
+
+
+def help_request(community, users, status):
+    request = HelpRequestFactory(community=community, asker=users["member"], status=status)
+    AnswerFactory(request=request, author=users["core"])
+    return request
+
+
+@pytest.mark.parametrize("status", HelpStatus.values)
+def test_help_request_services_follow_the_table(community, users, status):
+    core = users["core"]
+    allows, LoopRefused = HELP_WORKFLOW.allows, learning_services.LoopRefused
+
+    answered = help_request(community, users, status)
+    form = AnswerForm({"body": "Try a shorter clause."})
+    assert form.is_valid()
+    assert refused(
+        lambda: learning_services.answer(form, help_request=answered, author=core), LoopRefused
+    ) == (not allows(status, "answer"))
+
+    marked = help_request(community, users, status)
+    assert refused(
+        lambda: learning_services.mark_helpful(marked, marked.answers.get()), LoopRefused
+    ) == (not allows(status, "mark_helpful"))
+    marked.refresh_from_db()
+    if allows(status, "mark_helpful"):
+        assert marked.status == HELP_WORKFLOW.target("mark_helpful")
+    else:
+        assert marked.status == status and not marked.answers.get().helpful
+
+    followed = help_request(community, users, status)
+    data = {"outcome": LoopOutcome.WORKED, "reflection": "It worked."}
+    form = FollowUpForm(data, instance=followed)
+    assert form.is_valid()
+    assert refused(lambda: learning_services.close_loop(form), LoopRefused) == (
+        not allows(status, "follow_up")
+    )
+    followed.refresh_from_db()
+    expected = HELP_WORKFLOW.target("follow_up") if allows(status, "follow_up") else status
+    assert followed.status == expected
+
+    captured = help_request(community, users, status)
+    assert refused(
+        lambda: learning_services.capture(captured, MemoryKind.FAQ, by=core), LoopRefused
+    ) == (not allows(status, "capture"))
+    assert captured.memory.exists() == allows(status, "capture")
+
+
+@pytest.mark.parametrize("status", LaunchStatus.values)
+def test_launch_services_follow_the_table(community, users, status):
+    plan = LaunchPlan.objects.create(
+        community=community, kind=LaunchKind.RENEWAL, status=status, lead=users["core"]
+    )
+    LaunchPlan.objects.filter(pk=plan.pk).update(updated_at=timezone.now() - timedelta(days=99))
+    plan.refresh_from_db()
+    worked_on = LAUNCH_WORKFLOW.allows(status, "edit")
+    assert (plan in launch_services.stalled_plans()) == worked_on
+    assert launch_services.is_stalled(plan, launch_services.stalled_before()) == worked_on
+    assert refused(lambda: launch_services.complete_plan(plan, by=users["admin"]), ValueError) == (
+        not LAUNCH_WORKFLOW.allows(status, "complete")
+    )
+    plan.refresh_from_db()
+    if LAUNCH_WORKFLOW.allows(status, "complete"):
+        assert plan.status == LAUNCH_WORKFLOW.target("complete")
+    else:
+        assert plan.status == status
+
+
+def test_a_learning_or_launch_step_out_of_the_table_is_refused_by_rule_and_service(
+    community, users, monkeypatch
+):
+    member, core, coordinator, admin = (
+        users["member"],
+        users["core"],
+        users["coordinator"],
+        users["admin"],
+    )
+    item = AgendaItemFactory(community=community, raised_by=member, status=AgendaStatus.PRIORITISED)
+    voting_round = VotingRound.objects.create(community=community, opened_by=coordinator)
+    asked = help_request(community, users, HelpStatus.OPEN)
+    answered = help_request(community, users, HelpStatus.ANSWERED)
+    closed = help_request(community, users, HelpStatus.CLOSED)
+    plan = LaunchPlan.objects.create(community=community, kind=LaunchKind.RENEWAL, lead=core)
+    LaunchPlan.objects.filter(pk=plan.pk).update(updated_at=timezone.now() - timedelta(days=99))
+    plan.refresh_from_db()
+    monkeypatch.setitem(AGENDA_WORKFLOW.steps, "edit", step(AgendaStatus.RAISED))
+    monkeypatch.setitem(AGENDA_WORKFLOW.steps, "vote", step(AgendaStatus.RAISED))
+    monkeypatch.setitem(
+        AGENDA_WORKFLOW.steps,
+        "move",
+        step(*AgendaStatus.values, to=(AgendaStatus.PRIORITISED, AgendaStatus.PARKED)),
+    )
+    monkeypatch.setitem(HELP_WORKFLOW.steps, "answer", step(HelpStatus.ANSWERED))
+    monkeypatch.setitem(
+        HELP_WORKFLOW.steps, "mark_helpful", step(HelpStatus.ANSWERED, to=HelpStatus.ANSWERED)
+    )
+    monkeypatch.setitem(HELP_WORKFLOW.steps, "follow_up", step(HelpStatus.OPEN))
+    monkeypatch.setitem(HELP_WORKFLOW.steps, "capture", step(HelpStatus.ANSWERED))
+    monkeypatch.setitem(LAUNCH_WORKFLOW.steps, "edit", step(LaunchStatus.COMPLETED))
+    monkeypatch.setitem(LAUNCH_WORKFLOW.steps, "complete", step(LaunchStatus.COMPLETED))
+
+    # the agenda: the raiser no longer edits, no vote goes to the item, no move to "addressed"
+    assert not permissions.can_edit_agenda_item(member, item)
+    assert item not in learning_services.round_items(voting_round, member)
+    assert refused(
+        lambda: learning_services.cast_vote(voting_round, item, member),
+        learning_services.VoteRefused,
+    )
+    data = {"status": AgendaStatus.ADDRESSED, "status_note": "Done.", "activities": []}
+    assert not AgendaStatusForm(data, instance=item, community=community).is_valid()
+
+    # the loop: each step, by its rule and by its service
+    LoopRefused = learning_services.LoopRefused
+    form = AnswerForm({"body": "Try a shorter clause."})
+    assert form.is_valid()
+    assert not permissions.can_answer_help_request(core, asked)
+    assert refused(
+        lambda: learning_services.answer(form, help_request=asked, author=core), LoopRefused
+    )
+    assert not permissions.can_mark_helpful(member, asked)
+    assert refused(lambda: learning_services.mark_helpful(asked, asked.answers.get()), LoopRefused)
+    form = FollowUpForm({"outcome": LoopOutcome.WORKED, "reflection": "Fine."}, instance=answered)
+    assert form.is_valid()
+    assert not permissions.can_follow_up(member, answered)
+    assert refused(lambda: learning_services.close_loop(form), LoopRefused)
+    assert not permissions.can_capture_loop(core, closed)
+    assert refused(lambda: learning_services.capture(closed, MemoryKind.FAQ, by=core), LoopRefused)
+    for request, status in [
+        (asked, HelpStatus.OPEN),
+        (answered, HelpStatus.ANSWERED),
+        (closed, HelpStatus.CLOSED),
+    ]:
+        request.refresh_from_db()
+        assert request.status == status
+    assert not asked.answers.filter(helpful=True).exists() and not closed.memory.exists()
+
+    # the launch plan: neither edited (nor stalled) nor completed
+    assert not permissions.can_edit_launch(core, plan)
+    assert plan not in launch_services.stalled_plans()
+    assert not permissions.can_complete_launch(admin, plan)
+    assert refused(lambda: launch_services.complete_plan(plan, by=admin), ValueError)
+    plan.refresh_from_db()
+    assert plan.status == LaunchStatus.OPEN
+
+
+# --- health checks --------------------------------------------------------------------------
+
+
+def health_check(community, state):
+    return HealthCheck.objects.create(
+        community=community,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 3, 31),
+        answer_by=date(2025, 4, 15),
+        closed_at=None if state == CheckState.OPEN else timezone.now(),
+    )
+
+
+def health_url(name, check):
+    return reverse(f"communities:{name}", args=[check.community.slug, check.pk])
+
+
 def test_a_health_check_is_open_until_it_is_closed(community):
     from django.utils import timezone
 
@@ -372,3 +558,60 @@ def test_a_health_check_is_open_until_it_is_closed(community):
     check.closed_at = timezone.now()
     assert check.state == HEALTH_CHECK_WORKFLOW.target("close")
     assert not HEALTH_CHECK_WORKFLOW.allows(check.state, "answer")
+
+
+@pytest.mark.parametrize("state", CheckState.values)
+def test_health_check_rules_and_services_follow_the_table(community, users, clients, state):
+    core, coordinator = users["core"], users["coordinator"]
+    check = health_check(community, state)
+    assert check.state == state
+    answerable = HEALTH_CHECK_WORKFLOW.allows(state, "answer")
+    closable = HEALTH_CHECK_WORKFLOW.allows(state, "close")
+    assert permissions.can_answer_check(core, check) == answerable
+    assert permissions.can_answer_check(coordinator, check) == answerable
+    assert permissions.can_close_check(coordinator, check) == closable
+    assert not permissions.can_close_check(core, check)  # not a coordinator
+    detail = clients["coordinator"].get(check.get_absolute_url()).context
+    assert (detail["can_answer"], detail["can_close"]) == (answerable, closable)
+
+    # the answer page (which saves the answer) and the closing page
+    answer_page = clients["core"].get(health_url("health_check_answer", check))
+    assert answer_page.status_code == (200 if answerable else 302)
+    close_page = clients["coordinator"].get(health_url("health_check_close", check))
+    assert close_page.status_code == (200 if closable else 302)
+    assert check_services.close_check(check) == closable
+    check.refresh_from_db()
+    assert check.state == (HEALTH_CHECK_WORKFLOW.target("close") if closable else state)
+
+
+def test_an_answer_to_a_check_read_answerable_is_refused_once_its_state_no_longer_allows_it(
+    community, users
+):
+    check = health_check(community, CheckState.OPEN)
+    stale = HealthCheck.objects.get(pk=check.pk)
+    assert check_services.close_check(check)
+    with pytest.raises(check_services.CheckClosed):
+        check_services.save_answer(stale, users["core"], ratings={})
+    assert not HealthCheckResponse.objects.exists()
+
+
+def test_a_health_check_step_out_of_the_table_is_refused_by_rule_and_service(
+    community, users, clients, monkeypatch
+):
+    core, coordinator = users["core"], users["coordinator"]
+    check = health_check(community, CheckState.OPEN)
+    monkeypatch.setitem(HEALTH_CHECK_WORKFLOW.steps, "answer", step(CheckState.CLOSED))
+    monkeypatch.setitem(
+        HEALTH_CHECK_WORKFLOW.steps, "close", step(CheckState.CLOSED, to=CheckState.CLOSED)
+    )
+    assert not permissions.can_answer_check(core, check)
+    response = clients["core"].post(health_url("health_check_answer", check), {"notes": "Good."})
+    assert response.status_code == 302 and response.url == check.get_absolute_url()
+    assert not HealthCheckResponse.objects.exists()
+
+    assert not permissions.can_close_check(coordinator, check)
+    response = clients["coordinator"].post(health_url("health_check_close", check))
+    assert response.status_code == 302 and response.url == check.get_absolute_url()
+    assert not check_services.close_check(check)
+    check.refresh_from_db()
+    assert check.closed_at is None

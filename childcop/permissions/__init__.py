@@ -44,7 +44,9 @@ from .core import (
     writes_to_community,
 )
 from .health import (
+    can_answer_check,
     can_answer_health_check,
+    can_close_check,
     can_manage_support,
     can_open_health_check,
     can_request_community_support,
@@ -138,11 +140,13 @@ __all__ = [
     "Role",
     "agenda_flags",
     "can_add_to_loops",
+    "can_answer_check",
     "can_answer_health_check",
     "can_answer_help_request",
     "can_capture_loop",
     "can_change_stage",
     "can_charter_group",
+    "can_close_check",
     "can_close_community",
     "can_complete_launch",
     "can_conclude_group",

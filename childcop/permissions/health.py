@@ -5,7 +5,8 @@ A community's health (indicators, flags, health checks, monthly reports) is read
 coordinators and core group, its sponsors and the social learning team; members and
 visitors get 403. Coordinators open and close health checks; the core group (the
 coordinators included) answers them. The program overview, program reports and the
-support-request queue belong to the social learning team (program admins).
+support-request queue belong to the social learning team (program admins). Which step a
+check's state allows is `communities.health.choices.HEALTH_CHECK_WORKFLOW`.
 """
 
 from __future__ import annotations
@@ -34,6 +35,26 @@ def can_answer_health_check(user, community) -> bool:
     """Core group members and coordinators rate; admins read but do not rate."""
     membership = membership_of(user, community)
     return membership is not None and (membership.is_core or membership.is_coordinator)
+
+
+@writes_to_community
+def can_answer_check(user, check) -> bool:
+    """Answer (or change one's answer to) this health check: while its state allows it."""
+    from communities.health.choices import HEALTH_CHECK_WORKFLOW
+
+    return HEALTH_CHECK_WORKFLOW.allows(check.state, "answer") and can_answer_health_check(
+        user, check.community
+    )
+
+
+@writes_to_community
+def can_close_check(user, check) -> bool:
+    """Close this health check: its community's coordinators, while its state allows it."""
+    from communities.health.choices import HEALTH_CHECK_WORKFLOW
+
+    return HEALTH_CHECK_WORKFLOW.allows(check.state, "close") and can_open_health_check(
+        user, check.community
+    )
 
 
 def can_view_program_overview(user) -> bool:

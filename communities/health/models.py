@@ -85,7 +85,12 @@ class HealthCheck(models.Model):
     @property
     def state(self) -> CheckState:
         """Its place in `HEALTH_CHECK_WORKFLOW`: closed once it has a closing time."""
-        return CheckState.OPEN if self.closed_at is None else CheckState.CLOSED
+        return self.state_of(self.closed_at)
+
+    @staticmethod
+    def state_of(closed_at) -> CheckState:
+        """The state of a check with this closing time (None: not closed)."""
+        return CheckState.OPEN if closed_at is None else CheckState.CLOSED
 
     @property
     def is_open(self):

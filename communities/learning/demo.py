@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from communities.choices import AgendaStatus, HelpStatus, MemoryKind, Stage
+from communities.choices import AGENDA_WORKFLOW, AgendaStatus, HelpStatus, MemoryKind, Stage
 from communities.models import (
     AgendaItem,
     Answer,
@@ -24,7 +24,6 @@ from communities.models import (
 )
 
 from . import services
-from .services import VOTABLE
 
 # --- the learning agenda ------------------------------------------------------------------
 
@@ -84,7 +83,7 @@ def seed_agenda(rng, now) -> None:
             community=community, title="This quarter: what is most pressing now?",
             opened_by=coordinator, opened_at=now - timedelta(days=3),
         )  # fmt: skip
-        votable = [i for i in items if i.status in VOTABLE]
+        votable = [i for i in items if AGENDA_WORKFLOW.allows(i.status, "vote")]
         _demo_votes(rng, current, votable, members[:8], now - timedelta(days=2))
 
 

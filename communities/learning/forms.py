@@ -3,7 +3,7 @@ loop (answer, follow-up, capture), shared-memory entries."""
 
 from django import forms
 
-from communities.choices import AgendaStatus, LoopOutcome, MemoryKind
+from communities.choices import AGENDA_WORKFLOW, AgendaStatus, LoopOutcome, MemoryKind
 from communities.models import AgendaItem, Answer, HelpRequest, SharedMemoryEntry, VotingRound
 
 # --- the learning agenda ------------------------------------------------------------------
@@ -36,6 +36,9 @@ class AgendaStatusForm(forms.ModelForm):
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            (status, AgendaStatus(status).label) for status in AGENDA_WORKFLOW.targets("move")
+        ]
         field = self.fields["activities"]
         field.queryset = community.activities.order_by("-date", "-id")
         field.required = False
@@ -43,6 +46,9 @@ class AgendaStatusForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        status = data.get("status")
+        if status and not AGENDA_WORKFLOW.allows(self.instance.status, "move", to=status):
+            self.add_error("status", "The challenge cannot move there from where it stands.")
         if (
             data.get("status") in (AgendaStatus.ADDRESSED, AgendaStatus.PARKED)
             and not (data.get("status_note") or "").strip()

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from childcop import mail
 from childcop.accounts.models import SentEmail
-from communities.choices import HelpStatus, Stage
+from communities.choices import HELP_WORKFLOW, Stage
 from communities.models import Answer, Community, HelpRequest, Membership
 
 logger = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ def unanswered_requests(now):
         return []
     candidates = (
         HelpRequest.objects.filter(
-            status=HelpStatus.OPEN,
+            status=HELP_WORKFLOW.initial,  # as asked: no answer marked helpful yet
             created_at__gte=now - timedelta(days=LOOKBACK_DAYS),
             # n working days are at least n calendar days: the database narrows, Python decides
             created_at__lte=now - timedelta(days=shortest),
@@ -151,7 +151,9 @@ def due_follow_ups(now):
             helpful_at__gte=bound - timedelta(days=LOOKBACK_DAYS),
         )
     return (
-        HelpRequest.objects.filter(due, status=HelpStatus.ANSWERED, asker__is_active=True)
+        HelpRequest.objects.filter(
+            due, status__in=HELP_WORKFLOW.sources("follow_up"), asker__is_active=True
+        )
         .exclude(community__stage=Stage.CLOSED)
         .exclude(
             Exists(

@@ -15,7 +15,13 @@ from django.db import connections, transaction
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
-from communities.choices import AgendaStatus, HelpStatus, LoopOutcome, MemoryKind
+from communities.choices import (
+    AGENDA_WORKFLOW,
+    HELP_WORKFLOW,
+    AgendaStatus,
+    LoopOutcome,
+    MemoryKind,
+)
 from communities.models import (
     AgendaItem,
     Answer,
@@ -27,9 +33,7 @@ from communities.models import (
 )
 
 # --- the agenda's voting ----------------------------------------------------------------
-
-# Items members can still vote on.
-VOTABLE = [AgendaStatus.RAISED, AgendaStatus.PRIORITISED, AgendaStatus.BEING_ADDRESSED]
+# The items members can still vote on: `AGENDA_WORKFLOW.sources("vote")`.
 
 # "Then status": what is being worked on comes before what is done or parked.
 STATUS_RANK = Case(
@@ -56,7 +60,9 @@ def cast_vote(voting_round: VotingRound, item: AgendaItem, voter) -> Vote:
     with transaction.atomic():
         if not VotingRound.objects.filter(pk=voting_round.pk, closed_at__isnull=True).exists():
             raise VoteRefused("This voting round is closed.")
-        if item.community_id != voting_round.community_id or item.status not in VOTABLE:
+        if item.community_id != voting_round.community_id or not AGENDA_WORKFLOW.allows(
+            item.status, "vote"
+        ):
             raise VoteRefused("This challenge is not open for votes.")
         allowance, _ = VoteAllowance.objects.get_or_create(
             round=voting_round, voter=voter, defaults={"remaining": voting_round.votes_per_member}
@@ -121,7 +127,7 @@ def round_items(voting_round, voter):
     mine = Count("votes", filter=Q(votes__round=voting_round, votes__voter_id=voter.pk))
     return (
         voting_round.community.agenda_items.filter(
-            Q(status__in=VOTABLE)
+            Q(status__in=AGENDA_WORKFLOW.sources("vote"))
             | Q(pk__in=Vote.objects.filter(round=voting_round).values("item_id"))
         )
         .annotate(
@@ -159,6 +165,17 @@ def search(queryset, text: str, fields: list[str]):
 
 
 # --- the loop -------------------------------------------------------------------------
+# Each step is one of `HELP_WORKFLOW`'s: a step the request's status does not allow is
+# refused (`LoopRefused`), as the permission rules refuse it.
+
+
+class LoopRefused(Exception):
+    """A step of the loop that the help request's status does not allow."""
+
+
+def _require(help_request, action: str, message: str) -> None:
+    if not HELP_WORKFLOW.allows(help_request.status, action):
+        raise LoopRefused(message)
 
 
 def ask(form, *, community, asker) -> HelpRequest:
@@ -170,6 +187,7 @@ def ask(form, *, community, asker) -> HelpRequest:
 
 
 def answer(form, *, help_request, author) -> Answer:
+    _require(help_request, "answer", "This loop is closed: it takes no more answers.")
     item = form.save(commit=False)
     item.request = help_request
     item.author = author
@@ -179,13 +197,16 @@ def answer(form, *, help_request, author) -> Answer:
 
 def mark_helpful(help_request, answer_obj, *, now=None) -> bool:
     """Mark the answer helpful; the first time also answers the request. True if it changed."""
+    _require(help_request, "mark_helpful", "This loop is closed: its answers stay as they are.")
     now = now or timezone.now()
     with transaction.atomic():
         changed = Answer.objects.filter(pk=answer_obj.pk, helpful=False).update(helpful=True)
         # Conditional update: two clicks at once still set `helpful_at` only once.
         HelpRequest.objects.filter(
-            pk=help_request.pk, helpful_at__isnull=True, status=HelpStatus.OPEN
-        ).update(helpful_at=now, status=HelpStatus.ANSWERED)
+            pk=help_request.pk,
+            helpful_at__isnull=True,
+            status__in=HELP_WORKFLOW.sources("mark_helpful"),
+        ).update(helpful_at=now, status=HELP_WORKFLOW.target("mark_helpful"))
     help_request.refresh_from_db(fields=["helpful_at", "status"])
     answer_obj.helpful = True
     return bool(changed)
@@ -193,8 +214,9 @@ def mark_helpful(help_request, answer_obj, *, now=None) -> bool:
 
 def close_loop(form, *, now=None) -> HelpRequest:
     """Save the follow-up (outcome and reflection): the loop is closed."""
+    _require(form.instance, "follow_up", "Only an answered request is followed up.")
     help_request = form.save(commit=False)
-    help_request.status = HelpStatus.CLOSED
+    help_request.status = HELP_WORKFLOW.target("follow_up")
     help_request.closed_at = now or timezone.now()
     help_request.save(update_fields=["outcome", "reflection", "status", "closed_at"])
     return help_request
@@ -243,6 +265,7 @@ def memory_draft(help_request, kind: str, answers) -> dict:
 
 def capture(help_request, kind: str, *, by) -> tuple[SharedMemoryEntry, bool]:
     """One click: the closed loop becomes a shared-memory entry of `kind` (once per kind)."""
+    _require(help_request, "capture", "Only a closed loop is captured.")
     existing = help_request.memory.filter(kind=kind).first()
     if existing:
         return existing, False

@@ -7,7 +7,7 @@ from functools import cached_property
 import django_filters
 from django.core.validators import RegexValidator
 
-from .models import LaunchKind, LaunchStatus
+from .models import LAUNCH_WORKFLOW, LaunchKind, LaunchStatus
 from .services import stalled_before, stalled_days
 
 ALL = "all"
@@ -72,7 +72,9 @@ class LaunchFilter(django_filters.FilterSet):
         return queryset  # read by `days_without_progress`
 
     def filter_stalled(self, queryset, name, value):
-        return queryset.filter(status=LaunchStatus.OPEN, updated_at__lt=self.threshold)
+        return queryset.filter(
+            status__in=LAUNCH_WORKFLOW.sources("edit"), updated_at__lt=self.threshold
+        )
 
     def order(self, queryset, name, value):
         return queryset.order_by(*SORTS[value])

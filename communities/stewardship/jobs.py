@@ -22,7 +22,7 @@ from childcop.accounts.models import User
 from communities.choices import Stage
 from communities.models import Membership
 
-from .models import ActionItem, ActionStatus, LaunchStatus, PdcaReview
+from .models import LAUNCH_WORKFLOW, ActionItem, ActionStatus, PdcaReview
 from .services import stalled_days, stalled_plans
 
 logger = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ def overdue_action_items(today):
         ActionItem.objects.filter(
             status=ActionStatus.OPEN,
             due_on__lt=today,
-            plan__status=LaunchStatus.OPEN,
+            plan__status__in=LAUNCH_WORKFLOW.sources("edit"),  # a plan still worked on
             owner__is_active=True,
         )
         .select_related("owner", "plan__community")

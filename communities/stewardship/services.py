@@ -22,6 +22,7 @@ from communities.choices import Level, Stage
 from communities.models import Membership
 
 from .models import (
+    LAUNCH_WORKFLOW,
     PROCESS_FIELDS,
     ActionItem,
     ActionStatus,
@@ -31,7 +32,6 @@ from .models import (
     CultivationCheck,
     LaunchKind,
     LaunchPlan,
-    LaunchStatus,
     LeaderCandidate,
     Legacy,
 )
@@ -48,10 +48,16 @@ def stalled_before(now=None, days=None):
 
 
 def stalled_plans(now=None, days=None):
-    """Open plans with no progress for `days` days (the setting unless given)."""
+    """Open plans with no progress for `days` days (the setting unless given): the plans
+    still worked on (`LAUNCH_WORKFLOW`'s "edit") last touched before then."""
     return LaunchPlan.objects.filter(
-        status=LaunchStatus.OPEN, updated_at__lt=stalled_before(now, days)
+        status__in=LAUNCH_WORKFLOW.sources("edit"), updated_at__lt=stalled_before(now, days)
     )
+
+
+def is_stalled(plan, threshold) -> bool:
+    """One plan of `stalled_plans`: still worked on, last touched before `threshold`."""
+    return LAUNCH_WORKFLOW.allows(plan.status, "edit") and plan.updated_at < threshold
 
 
 def _count(model, **filters):
@@ -215,12 +221,12 @@ def respond_candidate(candidate, *, status, roles=(), by) -> Membership | None:
 def complete_plan(plan, *, by, note="") -> None:
     """Close the plan; a launch moves the community from potential to coalescing."""
     plan = LaunchPlan.objects.select_for_update().select_related("community").get(pk=plan.pk)
-    if not plan.is_open:
+    if not LAUNCH_WORKFLOW.allows(plan.status, "complete"):
         raise ValueError("This plan is already completed.")
     if plan.kind == LaunchKind.LAUNCH and plan.community.stage == Stage.POTENTIAL:
         services.change_stage(plan.community, to_stage=Stage.COALESCING, by=by, note=note)
     now = timezone.now()
-    plan.status = LaunchStatus.COMPLETED
+    plan.status = LAUNCH_WORKFLOW.target("complete")
     plan.completed_at = now
     plan.updated_at = now
     plan.save(update_fields=["status", "completed_at", "updated_at"])

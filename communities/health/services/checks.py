@@ -23,7 +23,7 @@ from communities.choices import Level
 from communities.models import Community, Membership
 
 from .. import radar as radar_geometry
-from ..choices import FailureFactor, SuccessFactor
+from ..choices import HEALTH_CHECK_WORKFLOW, FailureFactor, SuccessFactor
 from ..forms import period_conflicts
 from ..models import Dimension, HealthCheck, HealthCheckResponse, HealthRating
 
@@ -87,11 +87,15 @@ def save_answer(
     CheckClosed if the check was closed since `check` was read open (the answer page reads
     it, then saves): its row is locked and read again here, so an answer is never saved
     after a closing (which updates that row) committed. A `check` read closed is written to
-    as it is (history: demo data, tests); the views only answer open checks."""
-    state = list(  # the lock: a closing waits for this answer, or this answer for it
+    as it is (history: demo data, tests); the views only answer open checks. Open and
+    closed: whether `HEALTH_CHECK_WORKFLOW` allows answering in the check's state."""
+    locked = list(  # the lock: a closing waits for this answer, or this answer for it
         HealthCheck.objects.select_for_update().filter(pk=check.pk).values_list("closed_at")
     )
-    if not state or (check.closed_at is None and state[0][0] is not None):
+    if not locked or (
+        HEALTH_CHECK_WORKFLOW.allows(check.state, "answer")
+        and not HEALTH_CHECK_WORKFLOW.allows(HealthCheck.state_of(locked[0][0]), "answer")
+    ):
         raise CheckClosed
     asked = set(ratings) if dimensions is None else set(dimensions) | set(ratings)
     response, created = HealthCheckResponse.objects.get_or_create(
@@ -117,7 +121,11 @@ def save_answer(
 
 
 def close_check(check) -> bool:
-    """Close the check (answers are kept as they are); False if it was closed already."""
+    """Close the check (answers are kept as they are); False if its state does not allow
+    closing (`HEALTH_CHECK_WORKFLOW`): it was closed already."""
+    if not HEALTH_CHECK_WORKFLOW.allows(check.state, "close"):
+        return False
+    # Conditional update: a check closed meanwhile (it has a closing time) stays as it is.
     return bool(
         HealthCheck.objects.filter(pk=check.pk, closed_at__isnull=True).update(
             closed_at=timezone.now()

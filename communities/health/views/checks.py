@@ -4,7 +4,9 @@ answer, closing.
 Who may do what is answered by childcop.permissions ("Health checks, indicators, reports"):
 readers `can_view_health` (core group, coordinators, admins, the community's sponsors),
 `can_open_health_check` (coordinators, admins; also closes), `can_answer_health_check` (the
-core group, coordinators included; not admins). A closed community is read-only there.
+core group, coordinators included; not admins); for one check, `can_answer_check` and
+`can_close_check` add what its state allows (`HEALTH_CHECK_WORKFLOW`). A closed community
+is read-only there.
 
 While a check is open, a core group member who has not answered yet does not see the others'
 ratings: independent ratings keep the spread meaningful. Notes are shown without names, in an order
@@ -27,6 +29,7 @@ from childcop import permissions
 from childcop.permissions import get_community_for_user
 from childcop.utils import paginate, posted
 
+from ..choices import HEALTH_CHECK_WORKFLOW
 from ..filters import HealthCheckFilter
 from ..forms import AnswerForm, OpenHealthCheckForm
 from ..models import HealthCheckResponse
@@ -120,7 +123,7 @@ def check_detail(request, slug, pk):
         previous.community = community
     result = combine(check, previous=previous)
     answered_ids = {r.respondent_id for r in result.responses}
-    can_answer = permissions.can_answer_health_check(user, community) and check.is_open
+    can_answer = permissions.can_answer_check(user, check)
     can_manage = permissions.can_open_health_check(user, community)
     waiting = None
     if can_manage:
@@ -140,7 +143,7 @@ def check_detail(request, slug, pk):
         "radar": result.radar(),
         "has_answered": user.pk in answered_ids,
         "can_answer": can_answer,
-        "can_close": can_manage and check.is_open,
+        "can_close": permissions.can_close_check(user, check),
         "show_who": can_manage,
         "waiting": waiting,
         "hide_results": can_answer and user.pk not in answered_ids,
@@ -154,7 +157,7 @@ def check_answer(request, slug, pk):
     """A core group member's answer: a slider per dimension, the factors, notes. It may be
     changed while the check is open."""
     community, check = _get_check(request, slug, pk, require=permissions.can_answer_health_check)
-    if not check.is_open:
+    if not HEALTH_CHECK_WORKFLOW.allows(check.state, "answer"):
         messages.info(request, "This health check is closed: its answers are kept as they were.")
         return redirect(check)
     response = check.responses.filter(respondent=request.user).prefetch_related("ratings").first()
@@ -193,7 +196,7 @@ def check_answer(request, slug, pk):
 def check_close(request, slug, pk):
     """Close the check after a confirmation: no more answers, the result stays."""
     community, check = _get_check(request, slug, pk, require=permissions.can_open_health_check)
-    if not check.is_open:
+    if not HEALTH_CHECK_WORKFLOW.allows(check.state, "close"):
         messages.info(request, "This health check is already closed.")
         return redirect(check)
     if request.method == "POST":

@@ -60,7 +60,7 @@ def launch_list(request):
                 "done": sum(s["done"] for s in steps),
                 "total": len(steps),
                 "next": next((s for s in steps if s["is_next"]), None),
-                "stalled": plan.is_open and plan.updated_at < threshold,
+                "stalled": services.is_stalled(plan, threshold),
             }
         )
     data = filterset.data
@@ -145,7 +145,7 @@ def launch_plan(request, slug, pk):
         "plan": plan,
         "steps": steps,
         "complete": services.is_complete(steps),
-        "stalled": plan.is_open and plan.updated_at < services.stalled_before(),
+        "stalled": services.is_stalled(plan, services.stalled_before()),
         "stalled_days": services.stalled_days(),
         "conversations": conversations,
         "candidates": candidates,
