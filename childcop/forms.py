@@ -29,63 +29,8 @@ class BootstrapRenderer(TemplatesSetting):
     bound_field_class = BootstrapBoundField
 
 
-class FastSelect(forms.Select):
-    """A <select> rendered in Python rather than one template per <option>: for choices
-    that grow with the program (every community), where the templates cost milliseconds.
-    Same markup as Django's Select for a single value."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        from django.utils.html import escape, format_html
-        from django.utils.safestring import mark_safe
-
-        attrs = self.build_attrs(self.attrs, attrs)
-        selected = None if value is None else str(value)
-        options = "".join(
-            f'<option value="{escape(str(key))}"{" selected" if str(key) == selected else ""}>'
-            f"{escape(str(label))}</option>"
-            for key, label in self.choices
-        )
-        attributes = "".join(
-            format_html(' {}="{}"', key, val) if val is not True else format_html(" {}", key)
-            for key, val in attrs.items()
-            if val is not None and val is not False
-        )
-        return mark_safe(  # noqa: S308 — every value above is escaped
-            f'<select name="{escape(name)}"{attributes}>{options}</select>'
-        )
-
-
-def _attributes(attrs):
-    """Django's widgets/attrs.html, in Python."""
-    from django.utils.html import format_html
-
-    return "".join(
-        format_html(' {}="{}"', key, val) if val is not True else format_html(" {}", key)
-        for key, val in attrs.items()
-        if val is not False
-    )
-
-
-class FastInputMixin:
-    """An <input> rendered in Python rather than by two templates (input.html and
-    attrs.html): for forms shown on every view of a busy page. Same markup as Django's."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        from django.utils.html import escape
-        from django.utils.safestring import mark_safe
-
-        attrs = self.build_attrs(self.attrs, attrs)
-        value = self.format_value(value)
-        shown = "" if value is None else f' value="{escape(value)}"'
-        return mark_safe(  # noqa: S308 — every value is escaped
-            f'<input type="{escape(self.input_type)}" name="{escape(name)}"{shown}'
-            f"{_attributes(attrs)}>"
-        )
-
-
-class FastTextInput(FastInputMixin, forms.TextInput):
-    pass
-
-
-class FastHiddenInput(FastInputMixin, forms.HiddenInput):
-    pass
+# communities/health/filters.py still imports these names: they are Django's own widgets,
+# drawn by our templates/django/forms/widgets/ (one template per <select>, not per <option>).
+FastSelect = forms.Select
+FastTextInput = forms.TextInput
+FastHiddenInput = forms.HiddenInput

@@ -36,6 +36,8 @@ def csv_response(filename: str, header, rows) -> HttpResponse:
 
 
 def querystring_without(request, *keys) -> str:
+    """The request's query string less `keys`. Templates use Django's `{% querystring %}`;
+    only the program overview and the support queue (communities.health) still call this."""
     params = request.GET.copy()
     for key in keys:
         params.pop(key, None)

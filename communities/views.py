@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from childcop import permissions
 from childcop.permissions import get_community_for_user
-from childcop.utils import csv_response, paginate, posted, querystring_without
+from childcop.utils import csv_response, paginate, posted
 
 from . import services
 from . import summary as community_summary
@@ -65,7 +65,6 @@ def community_list(request):
     context = {
         "filter": filterset,
         "page": page,
-        "querystring": querystring_without(request, "page"),
         "can_create": permissions.can_create_community(user),
     }
     template = "communities/_community_table.html" if request.htmx else "communities/list.html"
@@ -191,8 +190,6 @@ def member_list(request, slug):
         "can": permissions.community_flags(request.user, community),
         "filter": filterset,
         "page": page,
-        "querystring": querystring_without(request, "page"),
-        "export_querystring": querystring_without(request, "page"),
     }
     template = "communities/_member_table.html" if request.htmx else "communities/members.html"
     return render(request, template, context)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from childcop import permissions
 from childcop.permissions import get_community_for_user, get_group_for_user, get_report_for_user
-from childcop.utils import paginate, posted, querystring_without
+from childcop.utils import paginate, posted
 from communities.health.forms import SupportRequestForm
 from communities.health.services.support import request_support
 
@@ -57,7 +57,6 @@ def group_list(request, slug):
         "can_propose": permissions.can_propose_group(request.user, community),
         "filter": filterset,
         "page": paginate(request, filterset.qs),
-        "querystring": querystring_without(request, "page"),
     }
     template = "practice_groups/_group_table.html" if request.htmx else "practice_groups/list.html"
     return render(request, template, context)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from childcop import permissions
-from childcop.utils import csv_response, paginate, posted, querystring_without
+from childcop.utils import csv_response, paginate, posted
 from communities.choices import Stage
 from communities.models import Community
 
@@ -68,7 +68,6 @@ def appointment_list(request):
     context = {
         "filter": filterset,
         "page": paginate(request, filterset.qs),
-        "querystring": querystring_without(request, "page"),
         "today": timezone.localdate(),
     }
     template = (
@@ -300,7 +299,6 @@ def pair_list(request):
     context = {
         "filter": filterset,
         "page": paginate(request, filterset.qs),
-        "querystring": querystring_without(request, "page"),
     }
     template = "sponsorship/_pair_table.html" if request.htmx else "sponsorship/pairs.html"
     return render(request, template, context)

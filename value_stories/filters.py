@@ -2,7 +2,6 @@ import django_filters
 from django.db.models import Q
 from django.forms import DateInput
 
-from childcop.forms import FastSelect
 from communities.choices import ActivityType
 from communities.models import Community
 
@@ -25,7 +24,6 @@ class MatrixFilter(django_filters.FilterSet):
         queryset=_visible_communities,
         empty_label="Any community",
         label="Community",
-        widget=FastSelect,  # every community of the program: rendered in Python
     )
     cycle = django_filters.ChoiceFilter(
         choices=Cycle.choices, method="filter_cycle", label="Cycle", empty_label="Any cycle"
@@ -54,6 +52,17 @@ class MatrixFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if fixed_community is not None:
             del self.filters["community"]
+
+    @property
+    def is_filtered(self) -> bool:
+        """Whether a filter has a value (the program's matrix as first shown is cached)."""
+        return any(self.data.get(name) for name in self.filters)
+
+    @property
+    def is_blank(self) -> bool:
+        """Whether no filter is in the query at all, not even empty: the form then looks as
+        on a first visit."""
+        return not any(name in self.data for name in self.filters)
 
     def filter_cycle(self, queryset, name, value):
         return queryset.filter(**{cycle_field(value): True})

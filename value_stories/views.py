@@ -1,6 +1,7 @@
 """Value-creation stories: function views, one scoped fetch at the top, rules in permissions."""
 
 import re
+import uuid
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -9,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from childcop import aggregates, permissions
 from childcop.permissions import get_community_for_user, get_story_for_user
-from childcop.utils import csv_response, paginate, posted, querystring_without
+from childcop.utils import csv_response, paginate, posted
 
 from . import services
 from .choices import CYCLE_HELP, STORY_WORKFLOW, Cycle, Status
@@ -35,7 +36,6 @@ def story_list(request):
     context = {
         "filter": filterset,
         "page": paginate(request, filterset.qs),
-        "querystring": querystring_without(request, "page"),
         "to_review": ValueStory.objects.for_user(request.user)
         .filter(status=Status.SUBMITTED)
         .exclude(author_id=request.user.pk)
@@ -106,6 +106,9 @@ def _program_matrix(request, filterset):
             "matrix": services.value_matrix(filterset.qs, per_community=True),
             # the community filter's choices, so that the form needs no query either
             "choices": list(communities.values_list("pk", "name")),
+            # this computation's name: the filter form drawn from these choices is cached
+            # under it (value_stories/matrix.html), a new one with every new computation
+            "version": uuid.uuid4().hex,
         }
 
     key = f"matrix:{user.pk}:{timezone.localdate().isoformat()}"
@@ -119,12 +122,14 @@ def _matrix(request, community=None):
     filterset = MatrixFilter(
         request.GET, queryset=queryset, request=request, fixed_community=community
     )
-    unfiltered = not any(request.GET.get(name) for name in filterset.filters)
-    if community is None and unfiltered:
+    form_version = None
+    if community is None and not filterset.is_filtered:
         data = _program_matrix(request, filterset)
         matrix = data["matrix"]
         field = filterset.form.fields["community"]
         field.widget.choices = [("", field.empty_label), *data["choices"]]
+        if filterset.is_blank:  # the form as on a first visit: drawn once per computation
+            form_version = data["version"]
     else:
         matrix = services.value_matrix(filterset.qs, per_community=community is None)
     context = {
@@ -135,7 +140,7 @@ def _matrix(request, community=None):
         "community": community,
         "cycle_help": [(c.label, CYCLE_HELP[c]) for c in Cycle],
         "cycle_labels": [c.label for c in Cycle],
-        "querystring": querystring_without(request, "page"),
+        "form_version": form_version,
     }
     template = "value_stories/_matrix.html" if request.htmx else "value_stories/matrix.html"
     return render(request, template, context)

@@ -3,7 +3,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from childcop.utils import paginate, posted, querystring_without
+from childcop.utils import paginate, posted
 from communities.models import Community, Membership
 
 from .filters import PersonFilter
@@ -25,7 +25,6 @@ def people_list(request):
     context = {
         "filter": filterset,
         "page": page,
-        "querystring": querystring_without(request, "page"),
     }
     template = "people/_people_table.html" if request.htmx else "people/list.html"
     return render(request, template, context)

@@ -1,4 +1,4 @@
-"""Template helpers: sanitised Markdown, stage badges, querystring-preserving links."""
+"""Template helpers: sanitised Markdown and stage badges."""
 
 import functools
 
@@ -34,11 +34,3 @@ def _render_markdown(text: str) -> str:
 @register.inclusion_tag("includes/stage_badge.html")
 def stage_badge(stage, label=None):
     return {"stage": stage, "label": label or str(stage).capitalize()}
-
-
-@register.simple_tag(takes_context=True)
-def page_url(context, page_number):
-    request = context["request"]
-    params = request.GET.copy()
-    params["page"] = page_number
-    return "?" + params.urlencode()

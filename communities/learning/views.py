@@ -25,7 +25,7 @@ from childcop.permissions import (
     get_help_request_for_user,
     get_memory_entry_for_user,
 )
-from childcop.utils import paginate, posted, querystring_without
+from childcop.utils import paginate, posted
 from communities.views import confirm_page
 
 from . import services
@@ -59,7 +59,6 @@ def agenda(request, slug):
         "round": current,
         "filter": filterset,
         "page": paginate(request, filterset.qs),
-        "querystring": querystring_without(request, "page"),
     }
     template = "communities/agenda_list_partial.html" if request.htmx else "communities/agenda.html"
     return render(request, template, context)
@@ -260,7 +259,6 @@ def help_list(request, slug):
         "community": community,
         "filter": filterset,
         "page": paginate(request, filterset.qs),
-        "querystring": querystring_without(request, "page"),
     }
     template = "communities/_help_table.html" if request.htmx else "communities/help_list.html"
     return render(request, template, context)
@@ -393,7 +391,6 @@ def memory_list(request, slug):
         "community": community,
         "filter": filterset,
         "page": paginate(request, filterset.qs),
-        "querystring": querystring_without(request, "page"),
     }
     template = "communities/_memory_list.html" if request.htmx else "communities/memory_list.html"
     return render(request, template, context)

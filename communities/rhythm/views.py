@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from childcop import permissions
 from childcop.accounts.models import User
 from childcop.permissions import get_community_for_user
-from childcop.utils import paginate, posted, querystring_without
+from childcop.utils import paginate, posted
 from communities.choices import ACTIVITY_TYPE_EXAMPLES, SessionStatus
 from communities.models import Community, new_token
 from communities.views import confirm_page
@@ -156,7 +156,6 @@ def activity_list(request, slug):
         "can": permissions.community_flags(request.user, community),
         "filter": filterset,
         "page": paginate(request, filterset.qs),
-        "querystring": querystring_without(request, "page"),
     }
     template = "communities/_activity_table.html" if request.htmx else "communities/activities.html"
     return render(request, template, context)

@@ -222,6 +222,39 @@ def test_the_cached_matrix_follows_every_change_under_it(clients, users, communi
     assert matrix_of(clients["admin"])["total"] == 1
 
 
+def filter_form(response):
+    html = response.content.decode()
+    start = html.index('<form method="get"')
+    return html[start : html.index("</form>", start)]
+
+
+def drew_the_form(response):
+    return "includes/filter_form.html" in [t.name for t in response.templates]
+
+
+def test_the_program_matrix_draws_its_filter_form_once_per_computation(clients, community):
+    """The form lists every community the viewer may read: drawn with the matrix it goes
+    with, kept while the matrix is, drawn again when the matrix is computed again."""
+    url = reverse("value_stories:matrix")
+    first = clients["admin"].get(url)
+    assert drew_the_form(first)
+    assert f'<option value="{community.pk}">{community.name}</option>' in filter_form(first)
+    again = clients["admin"].get(url, {"page": 1})
+    assert not drew_the_form(again) and filter_form(again) == filter_form(first)
+    # a filter given, even empty, draws the form as asked (the matrix itself is the cached one)
+    empty = clients["admin"].get(url, {"date_from": ""})
+    assert drew_the_form(empty) and 'name="date_from" value=""' in filter_form(empty)
+    chosen = clients["admin"].get(url, {"community": community.pk})
+    assert f'<option value="{community.pk}" selected>' in filter_form(chosen)
+    # each viewer their own communities
+    member = clients["member"].get(url)
+    assert drew_the_form(member)
+    CommunityFactory(name="Brand <new> & open", slug="brand-new")
+    fresh = clients["admin"].get(url)
+    assert drew_the_form(fresh) and "Brand &lt;new&gt; &amp; open" in filter_form(fresh)
+    assert not drew_the_form(clients["admin"].get(url))
+
+
 def test_the_per_community_table_comes_a_page_at_a_time(clients, users):
     from value_stories.factories import ValueStoryFactory
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from childcop import permissions
 from childcop.permissions import get_launch_community_for_user, get_launch_for_user
-from childcop.utils import paginate, posted, querystring_without
+from childcop.utils import paginate, posted
 from communities.choices import Stage
 
 from .. import services
@@ -76,7 +76,6 @@ def launch_list(request):
         "stalled_only": data.get("stalled") == "1",
         "statuses": LaunchStatus.choices,
         "kinds": LaunchKind.choices,
-        "querystring": querystring_without(request, "page"),
     }
     return render(request, "communities/launch_list.html", context)
 
