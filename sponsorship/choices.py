@@ -102,3 +102,20 @@ BUSINESS_CASE_QUESTIONS = [
     ("resources", "What resources will you need?"),
     ("sponsor_role", "What do you expect from me — what role do you want me to play?"),
 ]
+
+# Short guidance under each question (the question itself is the field's label).
+GUIDANCE = {
+    "why_care": "The problem or opportunity in the sponsor's terms: what it costs today, "
+    "what is at stake if nothing changes.",
+    "strategy": "Name the goals or priorities of the organisation this community serves, "
+    "and how its work moves them forward.",
+    "capabilities": "The skills, practices and know-how members will build together.",
+    "connections": "Who will meet whom: across teams, sites, levels, newcomers and experts.",
+    "boundaries": "The silos, functions or organisations the community will link.",
+    "success": "What will be different in a year, and the evidence you will show: "
+    "value-creation stories, indicators, participation.",
+    "operation": "Rhythm, activities, roles of the core group and the coordinator, tools.",
+    "resources": "Time for coordinators and members, budget, facilitation, tools, travel.",
+    "sponsor_role": "What you ask of the sponsor: attention, air time, removing obstacles, "
+    "recognising contributions, resources.",
+}

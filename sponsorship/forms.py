@@ -1,4 +1,5 @@
-"""Forms of the support structure: appointments, mentoring pairs and check-ins, councils."""
+"""Forms of sponsorship: appointments, mentoring pairs and check-ins, councils, the business
+case (its answers and a sponsor's response) and the agreement with its commitments."""
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -7,8 +8,15 @@ from django.utils import timezone
 from communities.choices import Stage
 from communities.models import Community
 
-from .choices import AppointmentRole, AppointmentStatus, Scope
-from .models import Appointment, CheckIn, Council, MentorPair
+from .choices import (
+    BUSINESS_CASE_QUESTIONS,
+    GUIDANCE,
+    AppointmentRole,
+    AppointmentStatus,
+    ResponseKind,
+    Scope,
+)
+from .models import Agreement, Appointment, CheckIn, Commitment, Council, MentorPair
 
 
 class DateInput(forms.DateInput):
@@ -283,3 +291,95 @@ class CouncilForm(forms.ModelForm):
         if Council.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError("A council with this name already exists.")
         return name
+
+
+# --- Business case ---------------------------------------------------------------------
+
+
+class BusinessCaseForm(forms.Form):
+    """The nine questions; each label is the question, in the sponsor's words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field, question in BUSINESS_CASE_QUESTIONS:
+            self.fields[field] = forms.CharField(
+                label=question,
+                required=False,
+                help_text=GUIDANCE[field] + " Markdown.",
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+
+
+class ResponseForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    kind = forms.ChoiceField(
+        label="Your response",
+        choices=ResponseKind.choices,
+        widget=forms.RadioSelect,
+        initial=ResponseKind.COMMENT,
+    )
+    text = forms.CharField(
+        label="Comment",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Required for a comment; optional when you endorse. Markdown.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == ResponseKind.COMMENT and not data.get("text", "").strip():
+            self.add_error("text", "Write your comment.")
+        return data
+
+
+# --- Agreement -------------------------------------------------------------------------
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = ["review_date", "notes"]
+        widgets = {
+            "review_date": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "review_date": "When the community and its sponsor(s) review the agreement together. "
+            "Everyone involved is reminded 14 days before, and again if it becomes overdue.",
+            "notes": "What was agreed and why: the expectations behind the commitments. Markdown.",
+        }
+
+
+class CommitmentForm(forms.ModelForm):
+    class Meta:
+        model = Commitment
+        fields = ["side", "owner", "description", "due", "status"]
+        widgets = {"due": forms.DateInput(attrs={"type": "date"})}
+        labels = {"due": "Due date"}
+
+    def __init__(self, *args, owners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if owners is not None:
+            self.fields["owner"].queryset = owners
+
+
+class BaseCommitmentFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, owners=None, **kwargs):
+        self.owners = owners
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "owners": self.owners}
+
+    @property
+    def empty_form(self):
+        form = super().empty_form
+        if self.owners is not None:
+            form.fields["owner"].queryset = self.owners
+        return form
+
+
+CommitmentFormSet = forms.inlineformset_factory(
+    Agreement, Commitment, form=CommitmentForm, formset=BaseCommitmentFormSet, extra=3,
+    can_delete=True, max_num=50, validate_max=True,
+)  # fmt: skip

@@ -1,4 +1,4 @@
-"""Thin Celery wrappers: tasks take ids and call the same services a command would."""
+"""Thin Celery wrappers: tasks take ids and call the jobs (jobs.py) a command would."""
 
 from celery import shared_task
 
@@ -14,14 +14,14 @@ _RETRY = {
 
 @shared_task(**_RETRY)
 def notify_business_case_submitted(version_id: int) -> int:
-    from .business_case import send_submitted_emails
+    from . import jobs
 
-    return send_submitted_emails(version_id)
+    return jobs.send_submitted_emails(version_id)
 
 
 @shared_task(**_RETRY)
 def send_review_reminders() -> int:
     """Daily (beat schedule: migration `review_reminder_schedule`)."""
-    from .reminders import send_review_reminders as run
+    from . import jobs
 
-    return run()
+    return jobs.send_review_reminders()

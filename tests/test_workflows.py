@@ -43,7 +43,6 @@ from communities.stewardship.models import (
 from practice_groups import services as group_services
 from practice_groups.choices import GROUP_WORKFLOW, GroupStatus
 from practice_groups.factories import GroupMembershipFactory, PracticeGroupFactory
-from sponsorship import business_case
 from sponsorship import services as sponsorship_services
 from sponsorship.choices import (
     APPOINTMENT_WORKFLOW,
@@ -244,11 +243,13 @@ def test_a_group_step_out_of_the_table_is_refused_by_rule_and_service(
 def test_business_case_services_follow_the_table(community, users, status):
     coordinator, sponsor = users["coordinator"], users["sponsor"]
     version = BusinessCaseVersionFactory(community=community, status=status, created_by=coordinator)
-    assert business_case.submit(version, by=coordinator) == CASE_WORKFLOW.allows(status, "submit")
+    assert sponsorship_services.submit(version, by=coordinator) == CASE_WORKFLOW.allows(
+        status, "submit"
+    )
 
     version.status = status
     version.save()
-    draft = business_case.save_draft(community, {"why_care": "Because."}, by=coordinator)
+    draft = sponsorship_services.save_draft(community, {"why_care": "Because."}, by=coordinator)
     assert (draft.pk == version.pk) == CASE_WORKFLOW.allows(status, "edit")
 
     if draft.pk != version.pk:
@@ -256,8 +257,8 @@ def test_business_case_services_follow_the_table(community, users, status):
     version.status = status
     version.save()
     assert refused(
-        lambda: business_case.respond(version, sponsor=sponsor, kind=ResponseKind.ENDORSE),
-        business_case.NotLatest,
+        lambda: sponsorship_services.respond(version, sponsor=sponsor, kind=ResponseKind.ENDORSE),
+        sponsorship_services.NotLatest,
     ) == (not CASE_WORKFLOW.allows(status, "respond"))
     version.refresh_from_db()
     if CASE_WORKFLOW.allows(status, "endorse"):
@@ -276,7 +277,7 @@ def test_a_case_step_out_of_the_table_is_refused_by_service_and_view(
     )
     url = reverse("sponsorship:business_case_submit", args=[community.slug])
     assert clients["coordinator"].get(url).status_code == 302  # "There is no draft to submit"
-    assert not business_case.submit(version, by=coordinator)
+    assert not sponsorship_services.submit(version, by=coordinator)
     version.refresh_from_db()
     assert version.status == CaseStatus.DRAFT
 

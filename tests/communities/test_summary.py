@@ -94,7 +94,7 @@ def dashboard_card(client, community):
 
 
 def test_the_dashboard_cards_follow_every_write(clients, users, community):
-    from sponsorship import business_case
+    from sponsorship import services as sponsorship_services
 
     client = clients["sponsor"]
     SponsorAppointmentFactory(person=users["sponsor"], communities=[community])
@@ -105,7 +105,7 @@ def test_the_dashboard_cards_follow_every_write(clients, users, community):
     ActivityFactory(community=community, session=session)
     assert dashboard_card(client, community)["held"] == 1
     version = BusinessCaseVersionFactory(community=community, status="draft")
-    assert business_case.submit(version, by=users["coordinator"])  # update(): no signal
+    assert sponsorship_services.submit(version, by=users["coordinator"])  # update(): no signal
     assert dashboard_card(client, community)["case_label"] == "Submitted to the sponsor"
     agreement = AgreementFactory(community=community)
     assert dashboard_card(client, community)["review_date"] == agreement.review_date

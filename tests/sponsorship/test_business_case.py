@@ -8,8 +8,14 @@ from django.urls import reverse
 from childcop.accounts.factories import UserFactory
 from childcop.accounts.models import SentEmail
 from communities.factories import CommunityFactory
-from sponsorship import business_case
-from sponsorship.choices import BUSINESS_CASE_QUESTIONS, CaseStatus, ResponseKind, Scope
+from sponsorship import jobs
+from sponsorship.choices import (
+    BUSINESS_CASE_QUESTIONS,
+    GUIDANCE,
+    CaseStatus,
+    ResponseKind,
+    Scope,
+)
 from sponsorship.factories import BusinessCaseVersionFactory, SponsorAppointmentFactory
 from sponsorship.models import BusinessCaseVersion, SponsorResponse
 
@@ -55,7 +61,7 @@ class TestDrafting:
         page = clients["coordinator"].get(url("business_case_edit", community)).content.decode()
         for field, question in BUSINESS_CASE_QUESTIONS:
             assert question.replace("'", "&#x27;") in page
-            assert business_case.GUIDANCE[field].split(":")[0][:30] in page
+            assert GUIDANCE[field].split(":")[0][:30] in page
 
     def test_coordinator_saves_a_draft_that_only_managers_read(self, clients, community, users):
         version = draft(clients, community)
@@ -118,7 +124,7 @@ class TestSubmission:
         assert url("business_case_version", community, version.pk) in message.body
         assert "v1: answer to success" in message.body
         # A retry of the job: claimed already, nothing new.
-        assert business_case.send_submitted_emails(version.pk) == 0
+        assert jobs.send_submitted_emails(version.pk) == 0
         assert len(mail.outbox) == 2
         assert (
             SentEmail.objects.filter(kind="business_case_submitted", key=str(version.pk)).count()

@@ -22,7 +22,7 @@ from childcop.accounts.factories import UserFactory
 from childcop.accounts.models import SentEmail
 from childcop.celery import app
 from communities.factories import CommunityFactory, CoordinatorFactory
-from sponsorship import reminders
+from sponsorship import jobs
 from sponsorship.choices import Scope
 from sponsorship.factories import AgreementFactory, CommitmentFactory, SponsorAppointmentFactory
 from sponsorship.tasks import send_review_reminders
@@ -51,8 +51,8 @@ def agreement(users, community):
 @pytest.mark.django_db
 class TestReviewReminders:
     def test_14_days_before_sponsors_coordinators_and_admins_are_reminded_once(self, agreement):
-        assert reminders.send_review_reminders(now=at(REVIEW - timedelta(days=15))) == 0
-        assert reminders.send_review_reminders(now=at(REVIEW - timedelta(days=14))) == 3
+        assert jobs.send_review_reminders(now=at(REVIEW - timedelta(days=15))) == 0
+        assert jobs.send_review_reminders(now=at(REVIEW - timedelta(days=14))) == 3
         assert recipients() == RECIPIENTS  # not the members, not the outsider
         message = mail.outbox[0]
         assert message.subject == (
@@ -65,15 +65,15 @@ class TestReviewReminders:
         assert "Run a monthly case clinic" in message.alternatives[0][0]
         # The next days' runs find the claims: nothing new.
         for days in (13, 5, 0):
-            assert reminders.send_review_reminders(now=at(REVIEW - timedelta(days=days))) == 0
+            assert jobs.send_review_reminders(now=at(REVIEW - timedelta(days=days))) == 0
         assert len(mail.outbox) == 3
         key = f"{agreement.pk}:2031-06-30:due-soon"
         assert SentEmail.objects.filter(kind="agreement_review", key=key).count() == 3
 
     def test_an_overdue_review_is_reminded_once_more(self, agreement):
-        reminders.send_review_reminders(now=at(REVIEW - timedelta(days=10)))
-        assert reminders.send_review_reminders(now=at(REVIEW + timedelta(days=1))) == 3
-        assert reminders.send_review_reminders(now=at(REVIEW + timedelta(days=2))) == 0
+        jobs.send_review_reminders(now=at(REVIEW - timedelta(days=10)))
+        assert jobs.send_review_reminders(now=at(REVIEW + timedelta(days=1))) == 3
+        assert jobs.send_review_reminders(now=at(REVIEW + timedelta(days=2))) == 0
         overdue = mail.outbox[3:]
         assert {m.to[0] for m in overdue} == RECIPIENTS
         assert all(m.subject.startswith("Overdue:") for m in overdue)
@@ -81,12 +81,12 @@ class TestReviewReminders:
         assert Counter(m.to[0] for m in mail.outbox) == dict.fromkeys(RECIPIENTS, 2)
 
     def test_a_new_review_date_brings_new_reminders(self, agreement):
-        reminders.send_review_reminders(now=at(REVIEW + timedelta(days=1)))  # overdue
+        jobs.send_review_reminders(now=at(REVIEW + timedelta(days=1)))  # overdue
         agreement.review_date = REVIEW + timedelta(days=90)
         agreement.save()
         now = at(agreement.review_date - timedelta(days=7))
-        assert reminders.send_review_reminders(now=now) == 3
-        assert reminders.send_review_reminders(now=now) == 0
+        assert jobs.send_review_reminders(now=now) == 3
+        assert jobs.send_review_reminders(now=now) == 0
 
     def test_one_email_for_someone_with_two_roles_and_none_for_the_inactive(
         self, agreement, users, community
@@ -100,7 +100,7 @@ class TestReviewReminders:
             person=UserFactory(email="elsewhere@example.org"),
             communities=[CommunityFactory(name="Elsewhere")],
         )
-        reminders.send_review_reminders(now=at(REVIEW))
+        jobs.send_review_reminders(now=at(REVIEW))
         assert sorted(m.to[0] for m in mail.outbox) == sorted(
             RECIPIENTS | {"portfolio@example.org"}
         )
@@ -108,7 +108,7 @@ class TestReviewReminders:
     def test_closed_communities_get_no_reminders(self, agreement, community):
         community.stage = "closed"
         community.save()
-        assert reminders.send_review_reminders(now=at(REVIEW)) == 0
+        assert jobs.send_review_reminders(now=at(REVIEW)) == 0
 
     def test_the_task_and_the_command_run_the_same_service(self, users, community):
         AgreementFactory(community=community, review_date=timezone.localdate() + timedelta(days=3))
@@ -187,13 +187,13 @@ def test_worker_sends_each_reminder_once_also_when_the_job_runs_twice(worker):
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_deliveries_on_two_worker_threads_send_once(worker, settings, monkeypatch):
     settings.EMAIL_BACKEND = "tests.mail_backends.SlowBackend"
-    real_service, barrier = reminders.send_review_reminders, threading.Barrier(2, timeout=20)
+    real_service, barrier = jobs.send_review_reminders, threading.Barrier(2, timeout=20)
 
     def together(now=None):
         barrier.wait()
         return real_service(now)
 
-    monkeypatch.setattr(reminders, "send_review_reminders", together)
+    monkeypatch.setattr(jobs, "send_review_reminders", together)
     expected = due_agreements(4)
     worker(send_review_reminders)
     worker(send_review_reminders)
@@ -209,7 +209,7 @@ def test_two_concurrent_runs_in_threads_send_once(settings):
     assert not (connection.vendor == "sqlite" and connection.is_in_memory_db())
     settings.EMAIL_BACKEND = "tests.mail_backends.SlowBackend"
     expected = due_agreements(4)
-    results, errors = at_once(reminders.send_review_reminders)
+    results, errors = at_once(jobs.send_review_reminders)
     assert not errors, errors
     assert sum(results) == len(expected)
     assert_each_reminder_once(expected)

@@ -2,12 +2,12 @@
 
 from django.core.management.base import BaseCommand
 
-from sponsorship.reminders import send_review_reminders
+from sponsorship import jobs
 
 
 class Command(BaseCommand):
     help = "Send the agreement review reminders that are due. Safe to run at any time: each goes out once."
 
     def handle(self, *args, **options):
-        sent = send_review_reminders()
+        sent = jobs.send_review_reminders()
         self.stdout.write(f"Sent {sent} agreement review reminder(s).")

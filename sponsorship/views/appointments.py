@@ -1,57 +1,23 @@
-"""The support structure: appointments (identify → appoint → end), mentoring, councils.
-
-Function views, one scoped fetch at the top, access decisions from childcop.permissions.
-Appointments, the sponsor map and councils' edits belong to the social learning team.
-"""
+"""Appointments of the support structure (identify → appoint → end), the sponsor map and
+the communities that no current sponsor covers: pages of the social learning team."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
-from childcop import permissions
 from childcop.utils import csv_response, paginate, posted
 from communities.choices import Stage
 from communities.models import Community
 
-from . import services
-from .choices import APPOINTMENT_WORKFLOW, AppointmentStatus, Scope
-from .filters import AppointmentFilter, MentorPairFilter
-from .forms import (
-    AppointForm,
-    AppointmentRoleForm,
-    CheckInForm,
-    CouncilForm,
-    EndForm,
-    IdentifyForm,
-    MentorPairForm,
-)
-from .models import Appointment, Council, MentorPair
-
-
-def _require_manager(request):
-    if not permissions.can_manage_support_structure(request.user):
-        raise PermissionDenied
-
-
-def _form_page(request, form, *, title, submit, cancel, intro="", forms=(), danger=False):
-    context = {
-        "form": form,
-        "extra_forms": forms,
-        "title": title,
-        "intro": intro,
-        "submit": submit,
-        "cancel": cancel,
-        "danger": danger,
-    }
-    return render(request, "sponsorship/form.html", context)
-
-
-# --- Appointments -----------------------------------------------------------------------
+from .. import services
+from ..choices import APPOINTMENT_WORKFLOW, AppointmentStatus, Scope
+from ..filters import AppointmentFilter
+from ..forms import AppointForm, AppointmentRoleForm, EndForm, IdentifyForm
+from ..models import Appointment
+from . import form_page, require_manager
 
 
 def _appointments(request):
@@ -63,7 +29,7 @@ def _appointments(request):
 
 @require_GET
 def appointment_list(request):
-    _require_manager(request)
+    require_manager(request)
     filterset = _appointments(request)
     context = {
         "filter": filterset,
@@ -78,7 +44,7 @@ def appointment_list(request):
 
 @require_GET
 def appointment_export(request):
-    _require_manager(request)
+    require_manager(request)
     filterset = _appointments(request)
     qs = filterset.qs.select_related("suggested_by")
     header = [
@@ -111,7 +77,7 @@ def appointment_export(request):
 
 
 def _appointment(request, pk):
-    _require_manager(request)
+    require_manager(request)
     queryset = Appointment.objects.select_related("person", "appointed_by", "suggested_by")
     return get_object_or_404(queryset, pk=pk)
 
@@ -129,7 +95,7 @@ def appointment_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def appointment_identify(request):
-    _require_manager(request)
+    require_manager(request)
     form = IdentifyForm(posted(request), initial=request.GET.dict() or None)
     if request.method == "POST" and form.is_valid():
         appointment = services.identify(form)
@@ -139,7 +105,7 @@ def appointment_identify(request):
             f"{appointment.get_role_display().lower()}.",
         )
         return redirect(appointment)
-    return _form_page(
+    return form_page(
         request,
         form,
         title="Identify a person",
@@ -169,7 +135,7 @@ def appointment_appoint(request, pk):
                 f"{appointment.get_role_display().lower()}.",
             )
         return redirect(appointment)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=f"Officially appoint {appointment.person} as "
@@ -200,7 +166,7 @@ def appointment_end(request, pk):
             messages.success(request, f"The appointment of {appointment.person} has ended.")
         return redirect(appointment)
     identified = appointment.status == AppointmentStatus.IDENTIFIED
-    return _form_page(
+    return form_page(
         request,
         form,
         title=f"End the {'candidacy' if identified else 'appointment'} of {appointment.person} "
@@ -225,7 +191,7 @@ def appointment_edit(request, pk):
         services.save_forms(*forms)
         messages.success(request, f"The appointment of {appointment.person} was saved.")
         return redirect(appointment)
-    return _form_page(
+    return form_page(
         request,
         form,
         forms=forms[1:],
@@ -242,7 +208,7 @@ def _current_sponsors():
 @require_GET
 def communities_without_sponsor(request):
     """Communities that are not closed and that no current sponsor covers (one query)."""
-    _require_manager(request)
+    require_manager(request)
     sponsors = _current_sponsors()
     covered = Exists(sponsors.filter(scope=Scope.PROGRAM)) | Exists(
         sponsors.filter(scope=Scope.COMMUNITIES, communities=OuterRef("pk"))
@@ -259,7 +225,7 @@ def communities_without_sponsor(request):
 @require_GET
 def sponsor_map(request):
     """Each current sponsor with the communities they cover; program-wide sponsors as such."""
-    _require_manager(request)
+    require_manager(request)
     appointments = (
         _current_sponsors()
         .select_related("person")
@@ -270,136 +236,4 @@ def sponsor_map(request):
         request,
         "sponsorship/sponsor_map.html",
         {"appointments": appointments, "today": timezone.localdate()},
-    )
-
-
-# --- Mentoring --------------------------------------------------------------------------
-
-
-def _pairs():
-    return MentorPair.objects.select_related("mentor", "mentee", "community")
-
-
-@require_GET
-def my_mentoring(request):
-    """Pairs where the signed-in person is mentor (their mentees) or mentee (their mentor)."""
-    user = request.user
-    context = {
-        "as_mentor": _pairs().filter(mentor=user).order_by("status", "-start"),
-        "as_mentee": _pairs().filter(mentee=user).order_by("status", "-start"),
-        "can_manage": permissions.can_manage_support_structure(user),
-    }
-    return render(request, "sponsorship/my_mentoring.html", context)
-
-
-@require_GET
-def pair_list(request):
-    _require_manager(request)
-    filterset = MentorPairFilter(request.GET, queryset=_pairs().order_by("-start", "-pk"))
-    context = {
-        "filter": filterset,
-        "page": paginate(request, filterset.qs),
-    }
-    template = "sponsorship/_pair_table.html" if request.htmx else "sponsorship/pairs.html"
-    return render(request, template, context)
-
-
-def _pair_for_user(request, pk):
-    """The pair if the user is its mentor or mentee (or runs the program); else 404."""
-    queryset = _pairs().filter(permissions.mentor_pairs_q(request.user))
-    return get_object_or_404(queryset, pk=pk)
-
-
-def _pair_page(request, pair, form, status=200):
-    context = {
-        "pair": pair,
-        "check_ins": pair.check_ins.select_related("written_by"),
-        "form": form,
-        "can_write": permissions.can_write_check_in(request.user, pair),
-        "can_manage": permissions.can_manage_support_structure(request.user),
-    }
-    return render(request, "sponsorship/pair_detail.html", context, status=status)
-
-
-@require_GET
-def pair_detail(request, pk):
-    pair = _pair_for_user(request, pk)
-    return _pair_page(request, pair, CheckInForm())
-
-
-@require_POST
-def check_in_add(request, pk):
-    pair = _pair_for_user(request, pk)
-    if not permissions.can_write_check_in(request.user, pair):
-        raise PermissionDenied
-    form = CheckInForm(request.POST)
-    if form.is_valid():
-        services.add_check_in(pair, form, by=request.user)
-        messages.success(request, "Your check-in note was added.")
-        return redirect("sponsorship:pair_detail", pk=pair.pk)
-    return _pair_page(request, pair, form)
-
-
-@require_http_methods(["GET", "POST"])
-def pair_form(request, pk=None):
-    if pk is not None:
-        pair = _pair_for_user(request, pk)
-        _require_manager(request)
-    else:
-        _require_manager(request)
-        pair = None
-    form = MentorPairForm(posted(request), instance=pair)
-    if request.method == "POST" and form.is_valid():
-        pair = form.save()
-        messages.success(request, f"{pair.mentor} and {pair.mentee}: the pair was saved.")
-        return redirect("sponsorship:pair_detail", pk=pair.pk)
-    return _form_page(
-        request,
-        form,
-        title="Edit the mentoring pair" if pair else "New mentoring pair",
-        intro="A mentor and a mentee, optionally within a community, with the mentee's goals.",
-        submit="Save",
-        cancel=reverse("sponsorship:pair_detail", args=[pair.pk])
-        if pair
-        else reverse("sponsorship:pair_list"),
-    )
-
-
-# --- Councils ---------------------------------------------------------------------------
-
-
-@require_GET
-def council_list(request):
-    """Advisory and coordinator councils with their members: anyone signed in may look."""
-    councils = Council.objects.prefetch_related(
-        Prefetch(
-            "members",
-            queryset=get_user_model()
-            .objects.order_by("display_name")
-            .only("id", "display_name", "job_title", "department"),
-        )
-    )
-    context = {
-        "councils": councils,
-        "can_manage": permissions.can_manage_support_structure(request.user),
-    }
-    return render(request, "sponsorship/councils.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-def council_form(request, pk=None):
-    _require_manager(request)
-    council = get_object_or_404(Council, pk=pk) if pk is not None else None
-    form = CouncilForm(posted(request), instance=council)
-    if request.method == "POST" and form.is_valid():
-        council = services.save_forms(form)[0]
-        messages.success(request, f"The {council.name} was saved.")
-        return redirect("sponsorship:council_list")
-    return _form_page(
-        request,
-        form,
-        title=f"Edit {council.name}" if council else "New council",
-        intro="A named group of people: the advisory council or the coordinator council.",
-        submit="Save",
-        cancel=reverse("sponsorship:council_list"),
     )

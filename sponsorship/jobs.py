@@ -1,12 +1,19 @@
-"""Agreement review reminders: 14 days before the review date, and when it is overdue.
+"""What the Celery tasks (sponsorship.tasks) and the management command call: emails.
 
-Run daily by beat (migration ``review_reminder_schedule``), by the task
-``sponsorship.tasks.send_review_reminders`` and by the command ``send_review_reminders``.
-Each email goes to the community's current sponsors, its coordinators and the program
-admins (the social learning team), once each: it is *claimed* first by inserting a
-``SentEmail`` row under its unique constraint, keyed by the agreement, its review date
-and the kind of reminder, in the same transaction as the send. A second run, a retry or
-two runs at once send nothing new; a new review date brings new reminders.
+- `send_submitted_emails(version_id)`: each current sponsor of the community is emailed
+  once about a submitted business case version (task `notify_business_case_submitted`,
+  enqueued when the version is submitted).
+- `send_review_reminders()`: agreement review reminders, 14 days before the review date
+  and when it is overdue. Run daily by beat (migration ``review_reminder_schedule``), by
+  the task ``sponsorship.tasks.send_review_reminders`` and by the command
+  ``send_review_reminders``. Each email goes to the community's current sponsors, its
+  coordinators and the program admins (the social learning team), once each.
+
+Every email goes through `childcop.mail`, which *claims* it first by inserting a
+``SentEmail`` row under its unique constraint (recipient, kind, key) in the same
+transaction as the send: a second run, a retry or two runs at once send nothing new. A
+reminder's key is the agreement, its review date and the kind of reminder, so a new
+review date brings new reminders.
 """
 
 from __future__ import annotations
@@ -24,15 +31,52 @@ from childcop.accounts.models import User
 from communities.choices import Stage
 from communities.models import Membership
 
-from .business_case import current_sponsors
-from .choices import CommitmentStatus
-from .models import Agreement
+from .choices import BUSINESS_CASE_QUESTIONS, CaseStatus, CommitmentStatus
+from .models import Agreement, BusinessCaseVersion
+from .services import current_sponsors
 
 logger = logging.getLogger(__name__)
 
-KIND = "agreement_review"
+SUBMITTED_EMAIL = "business_case_submitted"
+REVIEW_REMINDER_EMAIL = "agreement_review"
 DAYS_BEFORE = 14
 DUE_SOON, OVERDUE = "due-soon", "overdue"
+
+
+# --- Business case submitted -------------------------------------------------------------
+
+
+def send_submitted_emails(version_id: int) -> int:
+    """Email each current sponsor once about a submitted version (claimed per recipient)."""
+    version = (
+        BusinessCaseVersion.objects.select_related("community")
+        .filter(pk=version_id)
+        .exclude(status=CaseStatus.DRAFT)
+        .first()
+    )
+    if version is None:
+        return 0
+    community = version.community
+    context = {
+        "version": version,
+        "community": community,
+        "url": settings.SITE_URL
+        + reverse("sponsorship:business_case_version", args=[community.slug, version.pk]),
+        "questions": [
+            (question, getattr(version, field)) for field, question in BUSINESS_CASE_QUESTIONS
+        ],
+    }
+    return mail.send_to_each(
+        current_sponsors(community),
+        SUBMITTED_EMAIL,
+        str(version.pk),
+        "sponsorship/email/case_submitted",
+        f"Business case of {community.name} (version {version.number}) for your review",
+        context,
+    )
+
+
+# --- Agreement review reminders --------------------------------------------------------
 
 
 def reminder_key(agreement, which: str) -> str:
@@ -98,7 +142,7 @@ def send_review_reminders(now=None) -> int:
         subject, context = reminder_email(agreement, which, today)
         sent += mail.send_to_each(
             recipients(agreement),
-            KIND,
+            REVIEW_REMINDER_EMAIL,
             key,
             "sponsorship/email/review_reminder",
             subject,
