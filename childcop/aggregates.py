@@ -22,12 +22,13 @@ and kept in Django's cache:
 Values that depend on the time of day as well (a 12-month window up to now) carry a time
 bucket in their key: they are recomputed at least once an hour. Values expire after a day.
 
-Rendered fragments (a chart, a dashboard card, a table row) are cached by their templates
-(`{% cache %}`) under a key naming everything they show: the key of the cached value they
-are drawn from (`cached_per_community(..., with_keys=True)`: it names the generation) and
-`fragment_key()` of the rest — what the viewer may see, the time, the language and time
-zone. A fragment is included with `only`, so that it cannot show anything its key does not
-name, and never holds one person's view under another's key.
+Rendered fragments (the heartbeat, the dashboard's cards, the overview's table) are cached
+by their templates (`{% cache %}`) under a key naming everything they show: the key of the
+cached value they are drawn from (`cached_per_community(..., with_keys=True)`: it names
+the generation) and `fragment_key()` of the rest — what the viewer may see, the query
+string, the day, the language and time zone. Their parts are included with `only`, so that
+they cannot show anything the key does not name: a cached fragment never shows one
+person's view to another.
 """
 
 from __future__ import annotations
