@@ -21,14 +21,25 @@ and kept in Django's cache:
 
 Values that depend on the time of day as well (a 12-month window up to now) carry a time
 bucket in their key: they are recomputed at least once an hour. Values expire after a day.
+
+Rendered fragments (the heartbeat, the dashboard's cards, the overview's table) are cached
+by their templates (`{% cache %}`) under a key naming everything they show: the key of the
+cached value they are drawn from (`cached_per_community(..., with_keys=True)`: it names
+the generation) and `fragment_key()` of the rest — what the viewer may see, the query
+string, the day, the language and time zone. Their parts are included with `only`, so that
+they cannot show anything the key does not name: a cached fragment never shows one
+person's view to another.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
+from django.utils import timezone, translation
 
 TIMEOUT = 24 * 3600
 PREFIX = "childcop:aggregate"
@@ -114,13 +125,16 @@ def cached(name: str, key: str, compute):
     return value
 
 
-def cached_per_community(kind: str, ids, compute_many, *, also=("people",), bucket=""):
+def cached_per_community(
+    kind: str, ids, compute_many, *, also=("people",), bucket="", with_keys=False
+):
     """{id: value} for the communities `ids`; the missing values are computed together by
     `compute_many(missing_ids) -> {id: value}` (a fixed number of queries for a batch).
 
     A value is keyed by its community's token, the tokens of the program-wide names in
     `also`, and `bucket` (e.g. the current hour, for values that depend on the time).
-    One query for the tokens, one cache round trip."""
+    One query for the tokens, one cache round trip. `with_keys`: ({id: value}, {id: its
+    key}), for fragments rendered from the values."""
     ids = list(ids)
     names = [f"community:{pk}" for pk in ids] + list(also)
     current = tokens(names)
@@ -135,7 +149,17 @@ def cached_per_community(kind: str, ids, compute_many, *, also=("people",), buck
         computed = compute_many(missing)
         cache.set_many({keys[pk]: computed[pk] for pk in missing}, TIMEOUT)
         values.update(computed)
-    return values
+    return (values, keys) if with_keys else values
+
+
+def fragment_key(*parts) -> str:
+    """A digest of what a rendered fragment shows beyond its cached value (plain data:
+    texts, numbers, dates, lists of them), with the active language and time zone.
+    Equal parts give equal keys in every process."""
+    text = json.dumps(
+        [translation.get_language(), timezone.get_current_timezone_name(), *parts], default=str
+    )
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def invalidate(*names: str) -> None:

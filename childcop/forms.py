@@ -27,10 +27,3 @@ class BootstrapRenderer(TemplatesSetting):
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
     bound_field_class = BootstrapBoundField
-
-
-# communities/health/filters.py still imports these names: they are Django's own widgets,
-# drawn by our templates/django/forms/widgets/ (one template per <select>, not per <option>).
-FastSelect = forms.Select
-FastTextInput = forms.TextInput
-FastHiddenInput = forms.HiddenInput

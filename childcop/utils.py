@@ -35,15 +35,6 @@ def csv_response(filename: str, header, rows) -> HttpResponse:
     return response
 
 
-def querystring_without(request, *keys) -> str:
-    """The request's query string less `keys`. Templates use Django's `{% querystring %}`;
-    only the program overview and the support queue (communities.health) still call this."""
-    params = request.GET.copy()
-    for key in keys:
-        params.pop(key, None)
-    return params.urlencode()
-
-
 def posted(request):
     """The POST data when the request is a POST (even an empty one), else None for an unbound form."""
     return request.POST if request.method == "POST" else None

@@ -50,14 +50,17 @@ def _name(display_name: str, email: str) -> str:
 
 
 def profile(community, *, now=None) -> dict:
+    """The community page's summary; its "key" names the generation it was computed under
+    (for the fragments drawn from it)."""
     now = now or timezone.now()
-    values = aggregates.cached_per_community(
+    values, keys = aggregates.cached_per_community(
         "profile",
         [community.pk],
         lambda ids: {community.pk: compute_profile(community, now=now)},
         bucket=hour(now),
+        with_keys=True,
     )
-    return values[community.pk]
+    return {**values[community.pk], "key": keys[community.pk]}
 
 
 def compute_profile(community, *, now=None) -> dict:
@@ -166,10 +169,17 @@ def months(now, count=12):
 
 
 def cards(ids, *, now=None) -> dict[int, dict]:
+    """The dashboard cards' data; each card's "key" names the generation it was computed
+    under (for the fragments drawn from it)."""
     now = now or timezone.now()
-    return aggregates.cached_per_community(
-        "card", ids, lambda missing: compute_cards(missing, now=now), bucket=hour(now)
+    values, keys = aggregates.cached_per_community(
+        "card",
+        ids,
+        lambda missing: compute_cards(missing, now=now),
+        bucket=hour(now),
+        with_keys=True,
     )
+    return {pk: {**card, "key": keys[pk]} for pk, card in values.items()}
 
 
 def compute_cards(ids, *, now=None) -> dict[int, dict]:

@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from childcop import permissions
+from childcop import aggregates, charts, permissions
 from childcop.permissions import get_community_for_user
 from childcop.utils import csv_response, paginate, posted
 
@@ -117,7 +117,9 @@ def community_detail(request, slug):
         "stage_changes": summary["stage_changes"],
         "stage_help": STAGE_HELP.get(community.stage, ""),
         "next_sessions": rhythm.upcoming_sessions(community, limit=3),
-        "heartbeat": rhythm.heartbeat_chart(summary["heartbeat"]),
+        "heartbeat": charts.heartbeat(summary["heartbeat"]),
+        # the drawn heartbeat is cached under its summary's generation (detail.html)
+        "heartbeat_key": aggregates.fragment_key(summary["key"]),
         "movements": summary["movements"],
         "recent_activities": summary["recent_activities"],
         "trajectory": community.level_changes.filter(user_id=request.user.pk)[:12]

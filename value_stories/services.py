@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
 
-from childcop import permissions
+from childcop import charts, permissions
 
 from .choices import CHAIN, STORY_WORKFLOW, Cycle, Narrative, Status, cycle_field
 from .models import StoryIndicator, StoryTransition, ValueStory
@@ -156,30 +156,8 @@ def value_matrix(stories, *, per_community=True) -> dict:
         "chain": chain,
         "communities": rows,
         "indicators": indicators,
-        "cycle_chart": bar_chart(cycles),
-        "chain_chart": bar_chart(chain),
-    }
-
-
-def bar_chart(rows, *, width=600, bar=18, gap=8, label_width=230) -> dict:
-    """Geometry for a horizontal SVG bar chart of rows with "label" and "n"."""
-    top = max([1] + [r["n"] for r in rows])
-    plot = width - label_width - 40
-    bars = []
-    for i, r in enumerate(rows):
-        y = i * (bar + gap)
-        length = round(r["n"] / top * plot, 1)
-        bars.append(
-            {**r, "y": y, "text_y": y + bar * 0.72, "w": max(length, 1 if r["n"] else 0),
-             "value_x": round(label_width + length + 6, 1)}
-        )  # fmt: skip
-    return {
-        "width": width,
-        "height": len(rows) * (bar + gap),
-        "bar": bar,
-        "label_width": label_width,
-        "label_x": label_width - 8,
-        "bars": bars,
+        "cycle_chart": charts.horizontal_bars(cycles),
+        "chain_chart": charts.horizontal_bars(chain),
     }
 
 

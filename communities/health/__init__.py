@@ -14,8 +14,8 @@ flags, monthly reports, the program overview and support requests to the social 
                 snapshots and the program report (`reports`)
 - `jobs`        what Celery tasks and commands run: health-check reminders, the status
                 refresh, the monthly reports and their emails
-- `views`       the pages (`indicators`, `checks`, `reports`, `overview`, `support`)
-- `radar`       the health-check radar's geometry (drawn by its template)
+- `views`       the pages (`indicators`, `checks`, `reports`, `overview`, `support`); their
+                charts' geometry is childcop.charts (the radar, sparklines, bars)
 - `urls`        community-scoped `urlpatterns`, and `program_urlpatterns` under /program/
 - `demo`        demo health checks and reports
 """

@@ -7,7 +7,6 @@ import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 
-from childcop.forms import FastHiddenInput, FastSelect, FastTextInput
 from communities.choices import Stage
 from communities.models import Community
 
@@ -20,15 +19,7 @@ NOT_CLOSED = "current"
 
 def search_box(placeholder):
     """A search box: the filter forms refresh the results as people type in one."""
-    return FastTextInput(attrs={"type": "search", "placeholder": placeholder})
-
-
-class ChoiceSelect(FastSelect):
-    """A small <select> rendered in Python (the overview's form is on every view of it); no
-    value selects the empty choice, as Django's Select does."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        return super().render(name, "" if value is None else value, attrs, renderer)
+    return forms.TextInput(attrs={"type": "search", "placeholder": placeholder})
 
 
 ANY_FLAG, NO_FLAG = "any", "none"
@@ -106,7 +97,7 @@ class OverviewFilter(django_filters.FilterSet):
         method="filter_stage",
         label="Lifecycle stage",
         empty_label="Any stage",
-        widget=ChoiceSelect,
+        widget=forms.Select,
     )
     domain = django_filters.CharFilter(
         field_name="domain", lookup_expr="icontains", label="Domain", widget=search_box("Domain")
@@ -122,17 +113,17 @@ class OverviewFilter(django_filters.FilterSet):
         queryset=sponsor_choices,
         method="filter_sponsor_id",
         label="Sponsored by",
-        widget=FastHiddenInput,
+        widget=forms.HiddenInput,
     )
     flag = django_filters.ChoiceFilter(
         choices=[(ANY_FLAG, "Any flag"), (NO_FLAG, "No flag"), *Flag.choices],
         method="filter_flag",
         label="Flag",
         empty_label="Flagged or not",
-        widget=ChoiceSelect,
+        widget=forms.Select,
     )
     sort = django_filters.ChoiceFilter(
-        choices=SORT_CHOICES, method="filter_sort", label="Sort by", widget=FastHiddenInput
+        choices=SORT_CHOICES, method="filter_sort", label="Sort by", widget=forms.HiddenInput
     )
 
     class Meta:

@@ -2,7 +2,7 @@
 
 - `models.py`: rhythms (a recurrence rule), their sessions, activities with their outputs
   and attendance, and attendance imports (app label ``communities``).
-- `services/`: recurrence and session occurrences, the heartbeat picture and logging an
+- `services/`: recurrence and session occurrences, the heartbeat's figures and logging an
   activity (`__init__`); the calendar feeds' iCalendar events and addresses (`feeds`);
   the attendance import's parsing, matching and applying (`attendance_import`).
 - `views.py`, `forms.py`, `filters.py`, `urls.py`: the rhythm page, sessions, the activity

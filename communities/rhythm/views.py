@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from childcop import permissions
+from childcop import charts, permissions
 from childcop.accounts.models import User
 from childcop.permissions import get_community_for_user
 from childcop.utils import paginate, posted
@@ -53,7 +53,7 @@ def rhythm_overview(request, slug):
         "past_sessions": community.sessions.filter(starts_at__lt=timezone.now())
         .select_related("activity__community")
         .order_by("-starts_at")[:8],
-        "heartbeat": services.heartbeat_chart(rows),
+        "heartbeat": charts.heartbeat(rows),
     }
     return render(request, "communities/rhythm.html", context)
 

@@ -14,10 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from childcop import charts
 from childcop.accounts.factories import UserFactory
 from communities.choices import Level, Stage
 from communities.factories import CommunityFactory, MembershipFactory
-from communities.health import radar
 from communities.health.forms import OpenHealthCheckForm, period_containing, previous_period
 from communities.health.models import Dimension, HealthCheck, HealthCheckResponse, HealthRating
 from communities.health.services import checks
@@ -912,7 +912,7 @@ def test_the_answer_page_runs_a_constant_number_of_queries(clients, users, commu
 
 
 def test_the_radar_puts_the_first_axis_up_and_goes_clockwise():
-    chart = radar.radar(["N", "E", "S", "W"], [("now", [5, 5, 5, 5])], radius=100)
+    chart = charts.radar(["N", "E", "S", "W"], [("now", [5, 5, 5, 5])], radius=100)
     c = chart.centre
     points = [(p.x, p.y) for p in chart.series[0].points]
     assert points == [(c.x, c.y - 100), (c.x + 100, c.y), (c.x, c.y + 100), (c.x - 100, c.y)]
@@ -922,30 +922,30 @@ def test_the_radar_puts_the_first_axis_up_and_goes_clockwise():
 
 
 def test_the_radar_scales_values_between_centre_and_outer_ring():
-    chart = radar.radar(["A", "B", "C"], [("now", [0, 2.5, None])], radius=100)
+    chart = charts.radar(["A", "B", "C"], [("now", [0, 2.5, None])], radius=100)
     c = chart.centre
     zero, half, missing = chart.series[0].points
     assert (zero.x, zero.y) == (c.x, c.y)
     assert math.isclose(math.dist((half.x, half.y), (c.x, c.y)), 50, abs_tol=0.2)
     assert (missing.x, missing.y) == (c.x, c.y)
     assert chart.series[0].missing == [2]
-    clipped = radar.radar(["A", "B", "C"], [("now", [9, 0, 0])], radius=100).series[0].points[0]
+    clipped = charts.radar(["A", "B", "C"], [("now", [9, 0, 0])], radius=100).series[0].points[0]
     assert clipped.y == c.y - 100  # above the scale: on the outer ring
 
 
 def test_two_series_differ_by_line_style_and_marker():
-    chart = radar.radar(["A", "B", "C"], [("now", [1, 2, 3]), ("before", [3, 2, 1])])
+    chart = charts.radar(["A", "B", "C"], [("now", [1, 2, 3]), ("before", [3, 2, 1])])
     now, before = chart.series
     assert (now.dash, now.marker) == ("", "circle")
     assert (before.dash, before.marker) == ("6 4", "square")
     with pytest.raises(ValueError):
-        radar.radar(["A", "B"], [("now", [1, 2, 3])])
-    assert radar.radar([], []).is_empty
+        charts.radar(["A", "B"], [("now", [1, 2, 3])])
+    assert charts.radar([], []).is_empty
 
 
 def test_long_dimension_names_wrap():
-    assert radar.wrap("Domain and learning agenda") == ["Domain and", "learning", "agenda"]
-    assert radar.wrap("Value") == ["Value"]
+    assert charts.wrap("Domain and learning agenda") == ["Domain and", "learning", "agenda"]
+    assert charts.wrap("Value") == ["Value"]
 
 
 # --- the admin ----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from childcop.charts import level_bar, sparkline
 from communities.choices import Level, Stage
 from communities.factories import (
     ActivityFactory,
@@ -20,7 +21,7 @@ from communities.factories import (
 )
 from communities.health.choices import Flag
 from communities.health.indicators import CommunityHealth, Indicator, RaisedFlag
-from communities.health.views.indicators import indicator_rows, level_bar, sparkline
+from communities.health.views.indicators import indicator_rows
 from communities.models import Community, HealthReport
 
 pytestmark = pytest.mark.django_db

@@ -455,3 +455,18 @@ def test_query_counts_do_not_grow(clients, users, size, django_assert_num_querie
             response = clients["admin"].get(url, params)
         assert response.status_code == 200
         assert "Grown 0" in response.content.decode()  # never an empty result
+
+
+def test_the_cached_table_follows_the_status_rows_and_the_query(clients, users, program):
+    """The rendered table is cached under all it shows: a recomputed status row, a renamed
+    community or another sort shows at once."""
+    html = get(clients["admin"])  # cached from here on
+    assert "2 of 3 sessions held this month" in html
+    HealthStatus.objects.filter(community=program["alpha"]).update(sessions_held=3)
+    assert "3 of 3 sessions held this month" in get(clients["admin"])
+    Community = type(program["alpha"])
+    Community.objects.filter(pk=program["beta"].pk).update(name="Bravo")  # no signal
+    assert "Bravo" in names_in(get(clients["admin"]))
+    html = get(clients["admin"], sort="-name")
+    assert 'aria-sort="descending"><a href="?sort=name"' in html
+    assert names_in(html)[0] == "Gamma"

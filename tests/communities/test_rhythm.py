@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from childcop import charts
 from communities.choices import Recurrence, SessionStatus
 from communities.factories import ActivityFactory, RhythmFactory, SessionFactory
 from communities.models import Rhythm, Session
@@ -162,7 +163,7 @@ def test_heartbeat_counts_planned_held_and_cancelled(community):
         assert (this_month["planned"], this_month["held"], this_month["activities"]) == (2, 1, 2)
     assert sum(r["planned"] for r in rows) == 2
     assert sum(r["held"] for r in rows) == 1
-    chart = rhythm_service.heartbeat_chart(rows)
+    chart = charts.heartbeat(rows)
     assert len(chart["bars"]) == 12 and any(b["h_planned"] > 0 for b in chart["bars"])
 
 

@@ -115,3 +115,47 @@ def test_the_dashboard_cards_follow_every_write(clients, users, community):
     before = dashboard_card(client, community)["member_total"]
     MembershipFactory.create_batch(2, community=community, level="active")
     assert dashboard_card(client, community)["member_total"] == before + 2
+
+
+def dashboard_html(client, community):
+    url = reverse("sponsorship:community_dashboard", args=[community.slug])
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_rendered_dashboard_card_follows_every_write(clients, users, community):
+    """The card's HTML is cached (its figures' generation and a digest of the rest): every
+    write, and what moves with time or the viewer, shows at once."""
+    from sponsorship.factories import CommitmentFactory
+
+    client = clients["sponsor"]
+    html = dashboard_html(client, community)  # cached from here on
+    assert "0 of 0 planned sessions held" in html and "No session planned." in html
+    session = SessionFactory(community=community, starts_at=timezone.now() - timedelta(days=3))
+    ActivityFactory(community=community, session=session)
+    assert "1 of 1 planned sessions held" in dashboard_html(client, community)
+    SessionFactory(community=community, starts_at=timezone.now() + timedelta(days=3))
+    assert "Next: " in dashboard_html(client, community)
+    agreement = AgreementFactory(community=community)
+    assert "no agreement yet" not in dashboard_html(client, community)
+    CommitmentFactory(
+        agreement=agreement, description="Monthly steering slot", due=timezone.localdate()
+    )
+    assert "Monthly steering slot" in dashboard_html(client, community)
+    community.name = "Data protection, renamed"
+    community.save()
+    assert "Data protection, renamed" in dashboard_html(client, community)
+
+
+def test_a_cached_card_never_shows_another_viewers_stories(clients, users, community):
+    """The program admin reads a story shared with the community only; the sponsor does
+    not: each sees their own card, whoever looked first."""
+    from value_stories.factories import ValueStoryFactory
+
+    ValueStoryFactory(community=community, author=users["member"], status="approved",
+                      visibility="community", claims_realized=True)  # fmt: skip
+    assert "1 approved value-creation story" in dashboard_html(clients["admin"], community)
+    html = dashboard_html(clients["sponsor"], community)
+    assert "No value-creation stories shared with sponsors yet." in html
+    assert "1 approved value-creation story" in dashboard_html(clients["admin"], community)

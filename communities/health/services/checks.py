@@ -19,10 +19,10 @@ from django.db import transaction
 from django.db.models import Avg, Count, Max, Min, Prefetch, Q, StdDev
 from django.utils import timezone
 
+from childcop import charts
 from communities.choices import Level
 from communities.models import Community, Membership
 
-from .. import radar as radar_geometry
 from ..choices import HEALTH_CHECK_WORKFLOW, FailureFactor, SuccessFactor
 from ..forms import period_conflicts
 from ..models import Dimension, HealthCheck, HealthCheckResponse, HealthRating
@@ -193,7 +193,7 @@ class Result:
                     [d.previous_mean for d in self.dimensions],
                 )
             )
-        return radar_geometry.radar([d.dimension.name for d in self.dimensions], series)
+        return charts.radar([d.dimension.name for d in self.dimensions], series)
 
 
 def text_order(text):

@@ -38,6 +38,7 @@ from datetime import date, datetime, time
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from childcop.charts import value_text
 from communities.choices import Stage
 from communities.models import Community, StageChange
 
@@ -93,18 +94,6 @@ def reportable_communities(period: date, community_ids=None):
 
 
 # --- Reading a snapshot ---------------------------------------------------------------------
-
-
-def value_text(value, unit: str = "") -> str:
-    if value is None:
-        return "—"
-    if unit == "yes/no":
-        return "yes" if value else "no"
-    if isinstance(value, float) and not value.is_integer():
-        text = f"{value:.1f}"
-    else:
-        text = f"{value:.0f}" if isinstance(value, float) else str(value)
-    return f"{text}%" if unit == "%" else text
 
 
 @dataclass

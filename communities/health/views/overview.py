@@ -9,7 +9,6 @@ the page costs the same few queries whatever the size of the program.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -25,11 +24,10 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
-from childcop import permissions
-from childcop.utils import csv_response, day_month_year, paginate, querystring_without
+from childcop import aggregates, permissions
+from childcop.utils import csv_response, day_month_year, paginate
 from communities.choices import Stage
 from communities.models import Community
 
@@ -158,7 +156,8 @@ def change_label(change, participants):
 
 @dataclass
 class Row:
-    """One community's line, its texts prepared here: a table of many rows renders fast."""
+    """One community's line, its texts prepared here (communities/health/_overview_row.html
+    draws it from these fields only: `shown()`)."""
 
     name: str
     url: str
@@ -174,7 +173,19 @@ class Row:
     change_label: str = ""
     stories: int = 0
     flags: list[RaisedFlag] = field(default_factory=list)
-    html: str = ""  # the whole <tr>, built once by `_row_html`
+
+    @property
+    def falling(self) -> bool:
+        return self.change is not None and self.change < 0
+
+    def shown(self) -> tuple:
+        """Everything the row shows (the rendered table's cache key is made of it)."""
+        return (
+            self.name, self.url, self.stage, self.stage_label, self.domain, self.sponsors,
+            self.computed, self.last_activity, self.sessions, self.participants, self.falling,
+            self.change_label, self.stories,
+            [(f.key, f.label, f.explanation, f.action, f.detail) for f in self.flags],
+        )  # fmt: skip
 
 
 def _sessions(held, planned):
@@ -183,7 +194,7 @@ def _sessions(held, planned):
     return f"{held} of {planned} session{pluralize(planned)} held this month"
 
 
-def _rows(communities, named_sponsors, program_wide=()):
+def _rows(communities, named_sponsors):
     prefix = reverse("communities:detail", args=["-"])[:-2]
     stages = dict(Stage.choices)
     rows = []
@@ -208,85 +219,13 @@ def _rows(communities, named_sponsors, program_wide=()):
             row.change_label = change_label(row.change, status.participants)
             row.stories = status.stories
             row.flags = flags_of(status, getattr(community, "raised_flags", _UNREAD))
-        row.html = mark_safe(_row_html(row, program_wide))  # noqa: S308 — escaped there
         rows.append(row)
     return rows
 
 
-def escape(value):
-    """Django's `escape` (what templates do to every value) without its lazy wrapper."""
-    return html.escape(str(value))
-
-
-_NO_ACTIVITY = '<span class="text-body-secondary">no activity yet</span>'
-
-
-def _row_html(row, program_wide):
-    """One row of the table as HTML, every text escaped: formatted here once rather than by
-    a template's nested loops and conditions per cell (a page holds dozens of rows)."""
-    sponsors = ", ".join(
-        f'<a href="{escape(href)}" title="The communities {escape(name)} sponsors">'
-        f"{escape(name)}</a>"
-        for name, href in row.sponsors
-    ) or (
-        '<span class="text-body-secondary">'
-        f"{'program-wide only' if program_wide else 'none'}</span>"
-    )
-    cells = [
-        f'<th scope="row" class="fw-normal"><a href="{escape(row.url)}" class="fw-semibold">'
-        f"{escape(row.name)}</a></th>",
-        f'<td><span class="badge stage-badge stage-{escape(row.stage)}">'
-        f"{escape(row.stage_label)}</span></td>",
-        f'<td class="small">{escape(row.domain)}</td>',
-        f'<td class="small">{sponsors}</td>',
-    ]
-    if row.computed:
-        falling = " text-danger" if row.change is not None and row.change < 0 else ""
-        cells += [
-            f'<td class="small text-nowrap">{escape(row.last_activity) or _NO_ACTIVITY}\n'
-            f'      <div class="text-body-secondary">{escape(row.sessions)}</div></td>',
-            f'<td class="text-end">{row.participants}</td>',
-            f'<td class="text-end text-nowrap{falling}">{escape(row.change_label)}</td>',
-            f'<td class="text-end">{row.stories}</td>',
-            f'<td class="small">{_flags_html(row.flags)}</td>',
-        ]
-    else:
-        cells.append('<td colspan="5" class="small text-body-secondary">Not computed yet</td>')
-    return "<tr>\n    " + "\n    ".join(cells) + "\n  </tr>"
-
-
-def _flags_html(flags):
-    if not flags:
-        return '<span class="text-body-secondary">None</span>'
-    badges = "".join(
-        '<li class="list-inline-item"><span class="badge text-bg-warning flag-badge" '
-        f'title="{escape(f.explanation)}{" " + escape(f.detail) if f.detail else ""}">'
-        f"{escape(f.label)}</span></li>"
-        for f in flags
-    )
-    reasons = "".join(
-        f"<li><strong>{escape(f.label)}:</strong> {escape(f.explanation)}"
-        f"{' <em>' + escape(f.detail) + '</em>' if f.detail else ''} "
-        f'<span class="text-body-secondary">{escape(f.action)}</span></li>'
-        for f in flags
-    )
-    return (
-        f'\n      <ul class="list-inline mb-1">{badges}</ul>\n'
-        "      <details><summary>Why, and what to do</summary>\n"
-        f'        <ul class="ps-3 mb-0">{reasons}</ul>\n      </details>\n      '
-    )
-
-
-_ARROWS = {
-    "ascending": mark_safe(' <span aria-hidden="true">▲</span>'),
-    "descending": mark_safe(' <span aria-hidden="true">▼</span>'),
-}
-
-
-def _columns(request, sort):
-    """The sortable headers: each links to its sort (toggling when it is the current one) and
-    says how the table is sorted (aria-sort)."""
-    base = querystring_without(request, "page", "sort")
+def _columns(sort):
+    """The sortable headers: each links to its sort (`target`: toggling when it is the
+    current one) and says how the table is sorted (`aria_sort`)."""
     columns = {}
     for key, (label, _) in SORTS.items():
         if sort == key:
@@ -295,13 +234,7 @@ def _columns(request, sort):
             target, aria = key, "descending"
         else:
             target, aria = key, None
-        query = f"{base}&sort={target}" if base else f"sort={target}"
-        columns[key] = {
-            "label": label,
-            "url": f"?{query}",
-            "aria_sort": aria,
-            "arrow": _ARROWS.get(aria, ""),
-        }
+        columns[key] = {"label": label, "target": target, "aria_sort": aria}
     return columns
 
 
@@ -316,7 +249,7 @@ def overview(request):
     )
     page = paginate(request, queryset)
     sponsors = sponsors_by_community([c.pk for c in page.object_list])
-    rows = _rows(page.object_list, sponsors[0], sponsors[1])
+    rows = _rows(page.object_list, sponsors[0])
     sort = filterset.form.cleaned_data.get("sort") or DEFAULT_SORT
     sponsor = filterset.form.cleaned_data.get("sponsor_id")  # a sponsor's link followed
     label = SORTS[sort.removeprefix("-")][0].lower()
@@ -334,11 +267,14 @@ def overview(request):
         "sort_label": f"{label}, descending" if sort.startswith("-") else label,
         "program_sponsors": sponsors[1],
         "sponsor": sponsor,
-        "without_sponsor": querystring_without(request, "page", "sponsor_id"),
         "partial": template_partial,
-        "columns": _columns(request, sort),
-        "querystring": querystring_without(request, "page"),
-        "export_query": querystring_without(request, "page"),
+        "columns": _columns(sort),
+        # The rendered table is cached under all it shows (the same for every program
+        # admin): its rows, whether program-wide sponsors cover the communities without a
+        # named one, and its headers' links (the query string and the sort).
+        "table_key": aggregates.fragment_key(
+            request.GET.urlencode(), sort, bool(sponsors[1]), [row.shown() for row in rows]
+        ),
         "figures": figures,
         "not_computed": figures["communities"] - figures["computed"],
         "open_support": SupportRequest.objects.filter(status=SupportStatus.OPEN).count(),
@@ -432,7 +368,7 @@ def overview_refresh(request):
     )
     target = redirect("program:overview")
     # back to the same filters (re-encoded: only a query string, never another address)
-    query = QueryDict(request.POST.get("query", "")).urlencode()
+    query = QueryDict(request.POST.get("query", "").removeprefix("?")).urlencode()
     if query:
         target["Location"] += f"?{query}"
     return target

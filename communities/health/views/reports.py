@@ -19,7 +19,7 @@ from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from childcop import permissions
+from childcop import charts, permissions
 from childcop.utils import paginate
 from communities.models import Community
 
@@ -27,73 +27,18 @@ from ..choices import FLAG_ADVICE, Flag
 from ..filters import ReportFilter
 from ..indicators import breakdown_rows
 from ..models import HealthReport, ProgramReport
-from ..services.reports import PROGRAM_TRENDS, highlights, labelled, value_text
+from ..services.reports import PROGRAM_TRENDS, highlights, labelled
 
-# --- Charts (server-rendered SVG geometry; each is shown with its numbers beside it) -------
-
-SPARK_W, SPARK_H, SPARK_PAD = 168, 44, 6
-
-
-def sparkline(values, unit: str = "") -> dict | None:
-    """A small line over the periods; gaps where a period has no data."""
-    numbers = [v for v in values if isinstance(v, int | float)]
-    if not numbers:
-        return None
-    if unit == "yes/no":
-        low, top = 0, 1
-    elif unit == "%":
-        low, top = min(0, *numbers), max(100, *numbers)
-    else:
-        low, top = min(0, *numbers), max(1, *numbers)
-    span = (top - low) or 1
-    count = len(values)
-    step = (SPARK_W - 2 * SPARK_PAD) / max(count - 1, 1)
-    points, segments, current = [], [], []
-    for index, value in enumerate(values):
-        x = SPARK_W / 2 if count == 1 else SPARK_PAD + index * step
-        if not isinstance(value, int | float):
-            if current:
-                segments.append(current)
-            current = []
-            continue
-        y = SPARK_PAD + (SPARK_H - 2 * SPARK_PAD) * (1 - (value - low) / span)
-        points.append({"x": round(x, 1), "y": round(y, 1), "last": index == count - 1})
-        current.append(f"{x:.1f},{y:.1f}")
-    if current:
-        segments.append(current)
-    return {
-        "width": SPARK_W,
-        "height": SPARK_H,
-        "base": SPARK_H - SPARK_PAD,
-        "segments": [" ".join(s) for s in segments if len(s) > 1],
-        "points": points,
-    }
+# Charts: childcop.charts; each is shown with its numbers beside it.
+SPARKLINE = {"width": 168, "height": 44, "pad": 6}  # the printed reports' sparklines
 
 
 def flag_bars(totals: dict, communities: int) -> dict:
-    """Horizontal bars: how many communities raise each flag."""
-    row_h, label_w, bar_w = 26, 290, 300
-    rows = []
-    for index, key in enumerate(Flag.values):
-        count = totals.get(key, 0)
-        width = bar_w * count / communities if communities else 0
-        rows.append(
-            {
-                "key": key,
-                "label": Flag(key).label,
-                "count": count,
-                "y": index * row_h,
-                "text_y": index * row_h + 17,
-                "width": round(width, 1),
-                "count_x": round(label_w + width + 6, 1),
-            }
-        )
-    return {
-        "rows": rows,
-        "label_w": label_w,
-        "width": label_w + bar_w + 50,
-        "height": len(rows) * row_h,
-    }
+    """How many communities raise each flag, as horizontal bars (a share of them all)."""
+    rows = [{"key": key, "label": Flag(key).label, "n": totals.get(key, 0)} for key in Flag.values]
+    return charts.horizontal_bars(
+        rows, width=640, label_width=290, margin=50, out_of=communities, align="start"
+    )
 
 
 # --- Reading a community report -------------------------------------------------------------
@@ -107,11 +52,11 @@ def _groups(health):
             {
                 "indicator": indicator,
                 "cells": [
-                    {"period": p, "text": value_text(v, indicator.unit)}
+                    {"period": p, "text": charts.value_text(v, indicator.unit)}
                     for p, v in zip(periods, indicator.values, strict=False)
                 ],
-                "current_text": value_text(indicator.current, indicator.unit),
-                "chart": sparkline(indicator.values, indicator.unit)
+                "current_text": charts.value_text(indicator.current, indicator.unit),
+                "chart": charts.sparkline(indicator.values, indicator.unit, **SPARKLINE)
                 if indicator.available
                 else None,
                 "breakdown": breakdown_rows(indicator),
@@ -219,11 +164,11 @@ def _program_page(pk) -> dict:
         trends = []
         for trend in row.get("trends", []):
             if trend.get("available"):
+                unit = trend.get("unit", "")
                 trend = {
                     **trend,
-                    "current_text": value_text(trend.get("current"), trend.get("unit", "")),
-                    "previous_text": value_text(trend.get("previous"), trend.get("unit", "")),
-                    "chart": sparkline(trend.get("values") or [], trend.get("unit", "")),
+                    "current_text": charts.value_text(trend.get("current"), unit),
+                    "previous_text": charts.value_text(trend.get("previous"), unit),
                 }
             trends.append(trend)
         lines.append({**labelled(row), "slug": slug, "trends": trends})

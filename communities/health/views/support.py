@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from childcop import permissions
 from childcop.permissions import get_community_for_user
-from childcop.utils import paginate, posted, querystring_without
+from childcop.utils import paginate, posted
 
 from ..choices import SupportStatus
 from ..filters import SupportFilter
@@ -84,7 +84,6 @@ def support_queue(request):
     context = {
         "filter": filterset,
         "page": paginate(request, filterset.qs),
-        "querystring": querystring_without(request, "page"),
         # each row's select: these, and its assignee if they have left the team since
         "admins": admins,
         "admin_ids": {admin.pk for admin in admins},
@@ -119,7 +118,7 @@ def support_update(request, pk):
             f"{support.get_status_display().lower()}{assignee}.",
         )
         target = redirect("program:support_queue")
-        query = QueryDict(request.POST.get("query", "")).urlencode()
+        query = QueryDict(request.POST.get("query", "").removeprefix("?")).urlencode()
         if query:
             target["Location"] += f"?{query}"
         return target

@@ -1,5 +1,6 @@
-"""The rhythm's workflows: recurrence rules, session occurrences, the heartbeat picture,
-and logging an activity with its outputs and attendance.
+"""The rhythm's workflows: recurrence rules, session occurrences, the heartbeat's figures
+(drawn by childcop.charts.heartbeat and its template), and logging an activity with its
+outputs and attendance.
 
 The calendar feeds' iCalendar building is in `feeds`, the attendance import's parsing,
 matching and applying in `attendance_import`.
@@ -226,69 +227,6 @@ def heartbeat(community, *, months=12, now=None):
             }
         )
     return rows
-
-
-def heartbeat_chart(rows, *, width=600, height=150):
-    """Geometry for the SVG heartbeat, per month: sessions planned (outline bar) beside
-    activities logged (filled bar: held rhythm sessions, then other activities on top)."""
-    top = max([1] + [max(r["planned"], r["activities"], r["held"]) for r in rows])
-    slot = width / len(rows)
-    bar = slot * 0.32
-    plot = height - 22
-    scale = plot / top
-    bars = []
-    for i, r in enumerate(rows):
-        x = i * slot + slot * 0.15
-        held_h = r["held"] * scale
-        extra_h = max(r["activities"] - r["held"], 0) * scale
-        bars.append(
-            {
-                **r,
-                "x_planned": round(x, 1),
-                "x_held": round(x + bar + 2, 1),
-                "w": round(bar, 1),
-                "y_planned": round(plot - r["planned"] * scale, 1),
-                "h_planned": round(r["planned"] * scale, 1),
-                "y_held": round(plot - held_h, 1),
-                "h_held": round(held_h, 1),
-                "y_extra": round(plot - held_h - extra_h, 1),
-                "h_extra": round(extra_h, 1),
-                "x_label": round(i * slot + slot / 2, 1),
-                "missed": r["planned"] > r["held"],
-            }
-        )
-    chart = {"width": width, "height": height, "bars": bars, "label_y": height - 6, "base": plot}
-    chart["svg"] = heartbeat_svg(chart)
-    return chart
-
-
-def heartbeat_svg(chart) -> str:
-    """The heartbeat's picture, built here rather than in a template loop (a page shows it
-    on every view: Python formats its hundred numbers far faster). The numbers are in the
-    table beside it (communities/_heartbeat.html)."""
-    from django.utils.dateformat import format as date_format
-    from django.utils.html import escape
-    from django.utils.safestring import mark_safe
-
-    groups = "".join(
-        f'<g><rect x="{b["x_planned"]}" y="{b["y_planned"]}" width="{b["w"]}" '
-        f'height="{b["h_planned"]}" fill="none" stroke="#1f3b63" stroke-width="1.5"/>'
-        f'<rect x="{b["x_held"]}" y="{b["y_extra"]}" width="{b["w"]}" height="{b["h_extra"]}" '
-        f'fill="#8fb3e0"/><rect x="{b["x_held"]}" y="{b["y_held"]}" width="{b["w"]}" '
-        f'height="{b["h_held"]}" fill="#1f3b63"/><text x="{b["x_label"]}" '
-        f'y="{chart["label_y"]}" text-anchor="middle" font-size="11" fill="#495057">'
-        f"{escape(date_format(b['month'], 'M'))}</text></g>"
-        for b in chart["bars"]
-    )
-    return mark_safe(  # noqa: S308 — numbers and escaped month names only
-        f'<svg viewBox="0 0 {chart["width"]} {chart["height"]}" width="100%" role="img" '
-        'aria-labelledby="hb-title hb-desc" class="heartbeat">'
-        '<title id="hb-title">Heartbeat of the last 12 months</title>'
-        '<desc id="hb-desc">For each month, sessions planned beside activities logged; the '
-        "table below gives the numbers.</desc>"
-        f'<line x1="0" y1="{chart["base"]}" x2="{chart["width"]}" y2="{chart["base"]}" '
-        f'stroke="#adb5bd" stroke-width="1"/>{groups}</svg>'
-    )
 
 
 @transaction.atomic
