@@ -10,7 +10,7 @@ Sponsors follow their communities on the sponsor dashboard.
 - `models.py`, `choices.py` (vocabularies, workflow tables, the business case questions),
   `admin.py`
 - `views/` the pages, one module per area (`appointments`, `mentoring`, `cases`,
-  `agreements`); `dashboard.py` the sponsor dashboard; `urls.py` all of them
+  `agreements`, `dashboard`: the sponsor dashboard); `urls.py` all of them
 - `forms.py`, `filters.py` (the appointments' and mentoring pairs' lists)
 - `services.py` the workflows (appointments, check-ins, the business case, the agreement),
   each one transaction

@@ -3,8 +3,7 @@
 
 from django.urls import path
 
-from . import dashboard
-from .views import agreements, appointments, cases, mentoring
+from .views import agreements, appointments, cases, dashboard, mentoring
 
 app_name = "sponsorship"
 

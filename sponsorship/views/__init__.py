@@ -5,8 +5,9 @@
 - `mentoring`     mentoring pairs and their check-ins, councils
 - `cases`         a community's business case: versions, editing, submitting, responses
 - `agreements`    a community's agreement with its sponsor(s) and their commitments
+- `dashboard`     the sponsor dashboard: every sponsored community in pictures and numbers
 
-The sponsor dashboard is `sponsorship.dashboard`. Appointments, the sponsor map and the
+Appointments, the sponsor map and the
 councils' edits belong to the social learning team: `require_manager` says so, and
 `form_page` renders the form pages these areas share.
 """

@@ -26,8 +26,8 @@ from communities.models import Community
 from value_stories.choices import Cycle
 from value_stories.services import stories_by_cycle
 
-from .choices import CaseStatus, CommitmentStatus
-from .models import Commitment
+from ..choices import CaseStatus, CommitmentStatus
+from ..models import Commitment
 
 LEVELS = charts.LEVELS
 # The pictures' sizes (childcop.charts): a card's bars and the portfolio's.
