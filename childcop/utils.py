@@ -4,8 +4,10 @@ import csv
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.shortcuts import redirect, render
 
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -14,6 +16,20 @@ def paginate(request, queryset, per_page=None):
     """A page of the queryset; bad or out-of-range page numbers fall back gracefully."""
     paginator = Paginator(queryset, per_page or settings.CHILDCOP_PAGE_SIZE)
     return paginator.get_page(request.GET.get("page"))
+
+
+def filtered_page(request, filterset, template, partial, **context):
+    """A list page: the `filter` and one `page` of its results, beside `context`. An htmx
+    request (a filter changed, a page turned) gets only the `partial` that holds the table."""
+    context.update(filter=filterset, page=paginate(request, filterset.qs))
+    return render(request, partial if request.htmx else template, context)
+
+
+def saved(request, message, to, *args, **kwargs):
+    """Say `message` (a success) and go to `to`: a model, a URL name (with `args`/`kwargs`)
+    or a URL, as `redirect` takes them."""
+    messages.success(request, message)
+    return redirect(to, *args, **kwargs)
 
 
 def safe_cell(value) -> str:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from childcop import aggregates, charts, permissions
 from childcop.permissions import get_community_for_user
-from childcop.utils import csv_response, paginate, posted
+from childcop.utils import csv_response, filtered_page, posted
 
 from . import services
 from . import summary as community_summary
@@ -38,6 +38,16 @@ def confirm_page(request, community, *, title, question, action_label):
     return render(request, "communities/confirm.html", context)
 
 
+def confirm_delete(request, community, obj, *, deleted, then, **confirm):
+    """Delete `obj` on POST, say `deleted` and go to `then` (a URL); ask first on GET
+    (`confirm`: the confirmation page's title, question and action_label)."""
+    if request.method == "POST":
+        obj.delete()
+        messages.success(request, deleted)
+        return redirect(then)
+    return confirm_page(request, community, **confirm)
+
+
 def _coordinators_prefetch():
     return Prefetch(
         "memberships",
@@ -60,15 +70,13 @@ def community_list(request):
         .prefetch_related(_coordinators_prefetch())
         .order_by("name")
     )
-    filterset = CommunityFilter(request.GET, queryset=queryset)
-    page = paginate(request, filterset.qs)
-    context = {
-        "filter": filterset,
-        "page": page,
-        "can_create": permissions.can_create_community(user),
-    }
-    template = "communities/_community_table.html" if request.htmx else "communities/list.html"
-    return render(request, template, context)
+    return filtered_page(
+        request,
+        CommunityFilter(request.GET, queryset=queryset),
+        "communities/list.html",
+        "communities/_community_table.html",
+        can_create=permissions.can_create_community(user),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -185,16 +193,14 @@ def _member_queryset(request, community):
 @require_GET
 def member_list(request, slug):
     community = get_community_for_user(request.user, slug)
-    filterset = _member_queryset(request, community)
-    page = paginate(request, filterset.qs)
-    context = {
-        "community": community,
-        "can": permissions.community_flags(request.user, community),
-        "filter": filterset,
-        "page": page,
-    }
-    template = "communities/_member_table.html" if request.htmx else "communities/members.html"
-    return render(request, template, context)
+    return filtered_page(
+        request,
+        _member_queryset(request, community),
+        "communities/members.html",
+        "communities/_member_table.html",
+        community=community,
+        can=permissions.community_flags(request.user, community),
+    )
 
 
 @require_GET

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from childcop import permissions
 from childcop.permissions import get_community_for_user, get_group_for_user, get_report_for_user
-from childcop.utils import paginate, posted
+from childcop.utils import filtered_page, posted
 from communities.health.forms import SupportRequestForm
 from communities.health.services.support import request_support
 
@@ -39,6 +39,18 @@ def reason_guidance():
     return [(r.label, *REASON_GUIDANCE[r]) for r in Reason]
 
 
+def _simple_form(request, form, group, *, title, button):
+    """The one-form page of a group's conclusion, reports, replies and support requests."""
+    context = {
+        "form": form,
+        "group": group,
+        "community": group.community,
+        "title": title,
+        "button": button,
+    }
+    return render(request, "practice_groups/simple_form.html", context)
+
+
 @require_GET
 def group_list(request, slug):
     community = get_community_for_user(request.user, slug)
@@ -51,15 +63,14 @@ def group_list(request, slug):
         )
         .order_by("status_rank", "name")
     )
-    filterset = GroupFilter(request.GET, queryset=queryset)
-    context = {
-        "community": community,
-        "can_propose": permissions.can_propose_group(request.user, community),
-        "filter": filterset,
-        "page": paginate(request, filterset.qs),
-    }
-    template = "practice_groups/_group_table.html" if request.htmx else "practice_groups/list.html"
-    return render(request, template, context)
+    return filtered_page(
+        request,
+        GroupFilter(request.GET, queryset=queryset),
+        "practice_groups/list.html",
+        "practice_groups/_group_table.html",
+        community=community,
+        can_propose=permissions.can_propose_group(request.user, community),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -185,16 +196,8 @@ def group_conclude(request, pk):
         else:
             messages.success(request, f"{group.name} concluded. Thank you!")
         return redirect(group)
-    return render(
-        request,
-        "practice_groups/simple_form.html",
-        {
-            "form": form,
-            "group": group,
-            "community": group.community,
-            "title": f"Conclude {group.name}",
-            "button": "Conclude the group",
-        },
+    return _simple_form(
+        request, form, group, title=f"Conclude {group.name}", button="Conclude the group"
     )
 
 
@@ -206,16 +209,8 @@ def report_create(request, pk):
         report = services.post_report(form, group=group, by=request.user)
         messages.success(request, "The report was posted; the community can respond to it.")
         return redirect(report)
-    return render(
-        request,
-        "practice_groups/simple_form.html",
-        {
-            "form": form,
-            "group": group,
-            "community": group.community,
-            "title": "Post a progress report",
-            "button": "Post the report",
-        },
+    return _simple_form(
+        request, form, group, title="Post a progress report", button="Post the report"
     )
 
 
@@ -274,16 +269,12 @@ def report_reply(request, pk):
         services.save_reply(form)
         messages.success(request, "The group's reply was saved.")
         return redirect(report)
-    return render(
+    return _simple_form(
         request,
-        "practice_groups/simple_form.html",
-        {
-            "form": form,
-            "group": report.group,
-            "community": report.group.community,
-            "title": f"The group's reply to “{report.title}”",
-            "button": "Save the reply",
-        },
+        form,
+        report.group,
+        title=f"The group's reply to “{report.title}”",
+        button="Save the reply",
     )
 
 
@@ -295,14 +286,10 @@ def support_create(request, pk):
         request_support(form, community=group.community, group=group, by=request.user)
         messages.success(request, "Your request is in the social learning team's queue.")
         return redirect(group)
-    return render(
+    return _simple_form(
         request,
-        "practice_groups/simple_form.html",
-        {
-            "form": form,
-            "group": group,
-            "community": group.community,
-            "title": "Ask the social learning team for support",
-            "button": "Send the request",
-        },
+        form,
+        group,
+        title="Ask the social learning team for support",
+        button="Send the request",
     )

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from childcop import aggregates, permissions
 from childcop.permissions import get_community_for_user, get_story_for_user
-from childcop.utils import csv_response, paginate, posted
+from childcop.utils import csv_response, filtered_page, paginate, posted
 
 from . import services
 from .choices import CYCLE_HELP, STORY_WORKFLOW, Cycle, Status
@@ -32,18 +32,17 @@ def _stories(request):
 
 @require_GET
 def story_list(request):
-    filterset = _stories(request)
-    context = {
-        "filter": filterset,
-        "page": paginate(request, filterset.qs),
-        "to_review": ValueStory.objects.for_user(request.user)
+    return filtered_page(
+        request,
+        _stories(request),
+        "value_stories/list.html",
+        "value_stories/_story_table.html",
+        to_review=ValueStory.objects.for_user(request.user)
         .filter(status=Status.SUBMITTED)
         .exclude(author_id=request.user.pk)
         .select_related("community", "author")
         .order_by("submitted_at")[:10],
-    }
-    template = "value_stories/_story_table.html" if request.htmx else "value_stories/list.html"
-    return render(request, template, context)
+    )
 
 
 @require_GET

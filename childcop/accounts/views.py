@@ -3,7 +3,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from childcop.utils import paginate, posted
+from childcop.utils import filtered_page, posted
 from communities.models import Community, Membership
 
 from .filters import PersonFilter
@@ -20,14 +20,12 @@ def people_list(request):
             "memberships", filter=Q(memberships__community__in=visible), distinct=True
         )
     )
-    filterset = PersonFilter(request.GET, queryset=queryset.order_by("display_name"))
-    page = paginate(request, filterset.qs)
-    context = {
-        "filter": filterset,
-        "page": page,
-    }
-    template = "people/_people_table.html" if request.htmx else "people/list.html"
-    return render(request, template, context)
+    return filtered_page(
+        request,
+        PersonFilter(request.GET, queryset=queryset.order_by("display_name")),
+        "people/list.html",
+        "people/_people_table.html",
+    )
 
 
 @require_GET

@@ -25,8 +25,8 @@ from childcop.permissions import (
     get_help_request_for_user,
     get_memory_entry_for_user,
 )
-from childcop.utils import paginate, posted
-from communities.views import confirm_page
+from childcop.utils import filtered_page, posted
+from communities.views import confirm_delete, confirm_page
 
 from . import services
 from .filters import AgendaFilter, HelpRequestFilter, MemoryFilter
@@ -51,17 +51,15 @@ def agenda(request, slug):
     """The current agenda, by priority."""
     community = get_community_for_user(request.user, slug)
     current = services.latest_round(community)
-    filterset = AgendaFilter(request.GET, queryset=services.prioritised_items(community, current))
-    can = permissions.agenda_flags(request.user, community)
-    context = {
-        "community": community,
-        "can": can,
-        "round": current,
-        "filter": filterset,
-        "page": paginate(request, filterset.qs),
-    }
-    template = "communities/agenda_list_partial.html" if request.htmx else "communities/agenda.html"
-    return render(request, template, context)
+    return filtered_page(
+        request,
+        AgendaFilter(request.GET, queryset=services.prioritised_items(community, current)),
+        "communities/agenda.html",
+        "communities/agenda_list_partial.html",
+        community=community,
+        can=permissions.agenda_flags(request.user, community),
+        round=current,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -254,14 +252,13 @@ def help_list(request, slug):
         .annotate(answer_count=Count("answers"))
         .order_by("-created_at", "-id")
     )
-    filterset = HelpRequestFilter(request.GET, queryset=queryset)
-    context = {
-        "community": community,
-        "filter": filterset,
-        "page": paginate(request, filterset.qs),
-    }
-    template = "communities/_help_table.html" if request.htmx else "communities/help_list.html"
-    return render(request, template, context)
+    return filtered_page(
+        request,
+        HelpRequestFilter(request.GET, queryset=queryset),
+        "communities/help_list.html",
+        "communities/_help_table.html",
+        community=community,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -386,14 +383,13 @@ def memory_list(request, slug):
     queryset = community.memory.select_related(
         "created_by", "activity", "help_request", "practice_group"
     ).order_by("-created_at", "-id")
-    filterset = MemoryFilter(request.GET, queryset=queryset)
-    context = {
-        "community": community,
-        "filter": filterset,
-        "page": paginate(request, filterset.qs),
-    }
-    template = "communities/_memory_list.html" if request.htmx else "communities/memory_list.html"
-    return render(request, template, context)
+    return filtered_page(
+        request,
+        MemoryFilter(request.GET, queryset=queryset),
+        "communities/memory_list.html",
+        "communities/_memory_list.html",
+        community=community,
+    )
 
 
 @require_GET
@@ -451,13 +447,12 @@ def memory_delete(request, slug, pk):
     community, entry = get_memory_entry_for_user(
         request.user, slug, pk, require=permissions.can_edit_memory
     )
-    if request.method == "POST":
-        entry.delete()
-        messages.success(request, f"“{entry.title}” was removed from the shared memory.")
-        return redirect("communities:memory_list", slug=community.slug)
-    return confirm_page(
+    return confirm_delete(
         request,
         community,
+        entry,
+        deleted=f"“{entry.title}” was removed from the shared memory.",
+        then=reverse("communities:memory_list", args=[community.slug]),
         title=f"Remove “{entry.title}” from the shared memory?",
         question="The entry is deleted; the activity, request or group it came from stays.",
         action_label="Remove the entry",

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core import signing
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -16,10 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from childcop import charts, permissions
 from childcop.accounts.models import User
 from childcop.permissions import get_community_for_user
-from childcop.utils import paginate, posted
+from childcop.utils import filtered_page, posted
 from communities.choices import ACTIVITY_TYPE_EXAMPLES, SessionStatus
 from communities.models import Community, new_token
-from communities.views import confirm_page
+from communities.views import confirm_delete, confirm_page
 
 from . import services
 from .filters import ActivityFilter
@@ -85,13 +86,12 @@ def rhythm_form(request, slug, pk=None):
 def rhythm_delete(request, slug, pk):
     community = get_community_for_user(request.user, slug, require=permissions.can_manage_rhythm)
     rhythm = get_object_or_404(community.rhythms, pk=pk)
-    if request.method == "POST":
-        rhythm.delete()
-        messages.success(request, f"The rhythm “{rhythm.title}” and its sessions were removed.")
-        return redirect("communities:rhythm", slug=community.slug)
-    return confirm_page(
+    return confirm_delete(
         request,
         community,
+        rhythm,
+        deleted=f"The rhythm “{rhythm.title}” and its sessions were removed.",
+        then=reverse("communities:rhythm", args=[community.slug]),
         title=f"Remove the rhythm “{rhythm.title}”?",
         question="Its planned sessions are removed too. Activities already logged stay in the log.",
         action_label="Remove the rhythm",
@@ -150,15 +150,14 @@ def activity_list(request, slug):
         .annotate_attendance()
         .order_by("-date", "-id")
     )
-    filterset = ActivityFilter(request.GET, queryset=queryset)
-    context = {
-        "community": community,
-        "can": permissions.community_flags(request.user, community),
-        "filter": filterset,
-        "page": paginate(request, filterset.qs),
-    }
-    template = "communities/_activity_table.html" if request.htmx else "communities/activities.html"
-    return render(request, template, context)
+    return filtered_page(
+        request,
+        ActivityFilter(request.GET, queryset=queryset),
+        "communities/activities.html",
+        "communities/_activity_table.html",
+        community=community,
+        can=permissions.community_flags(request.user, community),
+    )
 
 
 @require_GET
@@ -214,13 +213,12 @@ def activity_form(request, slug, pk=None):
 def activity_delete(request, slug, pk):
     community = get_community_for_user(request.user, slug, require=permissions.can_manage_rhythm)
     activity = get_object_or_404(community.activities, pk=pk)
-    if request.method == "POST":
-        activity.delete()
-        messages.success(request, f"The activity “{activity.title}” was deleted.")
-        return redirect("communities:activities", slug=community.slug)
-    return confirm_page(
+    return confirm_delete(
         request,
         community,
+        activity,
+        deleted=f"The activity “{activity.title}” was deleted.",
+        then=reverse("communities:activities", args=[community.slug]),
         title=f"Delete the activity “{activity.title}”?",
         question="Its attendance and outputs are deleted too; participation levels are recomputed tonight.",
         action_label="Delete the activity",

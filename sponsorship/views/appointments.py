@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from childcop.utils import csv_response, paginate, posted
+from childcop.utils import csv_response, filtered_page, posted
 from communities.choices import Stage
 from communities.models import Community
 
@@ -30,16 +30,13 @@ def _appointments(request):
 @require_GET
 def appointment_list(request):
     require_manager(request)
-    filterset = _appointments(request)
-    context = {
-        "filter": filterset,
-        "page": paginate(request, filterset.qs),
-        "today": timezone.localdate(),
-    }
-    template = (
-        "sponsorship/_appointment_table.html" if request.htmx else "sponsorship/appointments.html"
+    return filtered_page(
+        request,
+        _appointments(request),
+        "sponsorship/appointments.html",
+        "sponsorship/_appointment_table.html",
+        today=timezone.localdate(),
     )
-    return render(request, template, context)
 
 
 @require_GET

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from childcop import permissions
-from childcop.utils import paginate, posted
+from childcop.utils import filtered_page, posted
 
 from .. import services
 from ..filters import MentorPairFilter
@@ -39,13 +39,12 @@ def my_mentoring(request):
 @require_GET
 def pair_list(request):
     require_manager(request)
-    filterset = MentorPairFilter(request.GET, queryset=_pairs().order_by("-start", "-pk"))
-    context = {
-        "filter": filterset,
-        "page": paginate(request, filterset.qs),
-    }
-    template = "sponsorship/_pair_table.html" if request.htmx else "sponsorship/pairs.html"
-    return render(request, template, context)
+    return filtered_page(
+        request,
+        MentorPairFilter(request.GET, queryset=_pairs().order_by("-start", "-pk")),
+        "sponsorship/pairs.html",
+        "sponsorship/_pair_table.html",
+    )
 
 
 def _pair_for_user(request, pk):

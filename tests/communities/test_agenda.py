@@ -1,7 +1,5 @@
 """The learning agenda: raising challenges, dot voting (the cap is the database's), status."""
 
-from html.parser import HTMLParser
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +9,7 @@ from communities.factories import ActivityFactory, AgendaItemFactory, CommunityF
 from communities.learning.demo import seed_agenda
 from communities.learning.services import VoteRefused, cast_vote, withdraw_vote
 from communities.models import AgendaItem, Vote, VoteAllowance, VotingRound
+from tests.inert import ATTACKS, assert_inert
 from tests.waits import at_once
 
 pytestmark = pytest.mark.django_db
@@ -289,43 +288,6 @@ def test_two_racing_first_votes_share_one_allowance():
 
 
 # --- stored XSS ---------------------------------------------------------------------------
-
-ATTACKS = [
-    "<script>alert('x')</script>",
-    '<img src=x onerror="alert(1)">',
-    "[click](javascript:alert(1))",
-    '<a href="javascript:alert(2)">link</a>',
-    '<div onmouseover="alert(3)">hover</div>',
-]
-
-
-class ActiveContent(HTMLParser):
-    """What a browser would run: event-handler attributes, javascript: links, inline scripts."""
-
-    def __init__(self):
-        super().__init__()
-        self.found, self.in_script = [], False
-
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if name.startswith("on") and "alert" in (value or ""):
-                self.found.append(f"<{tag} {name}>")
-            if name in ("href", "src") and (value or "").strip().lower().startswith("javascript:"):
-                self.found.append(f"<{tag} {name}={value}>")
-        self.in_script = tag == "script"
-
-    def handle_endtag(self, tag):
-        self.in_script = False
-
-    def handle_data(self, data):
-        if self.in_script and "alert" in data:
-            self.found.append(f"<script>{data}")
-
-
-def assert_inert(html):
-    parser = ActiveContent()
-    parser.feed(html)
-    assert parser.found == []
 
 
 @pytest.mark.parametrize("attack", ATTACKS)

@@ -27,6 +27,21 @@ def make_session(community, starts_at, **fields):
     return Session.objects.create(community=community, starts_at=starts_at, **values)
 
 
+def make_hourly_sessions(community, count):
+    """`count` sessions an hour apart, from an hour from now (one query)."""
+    start = timezone.now() + timedelta(hours=1)
+    Session.objects.bulk_create(
+        Session(
+            community=community,
+            title=f"Session {i}",
+            activity_type=ActivityType.EXCHANGES,
+            format=Format.MANY_TO_MANY,
+            starts_at=start + timedelta(hours=i),
+        )
+        for i in range(count)
+    )
+
+
 def community_feed(community):
     return reverse("calendar_community", args=[community.calendar_token])
 
@@ -82,17 +97,7 @@ class TestCommunityFeed:
 
     @pytest.mark.parametrize("size", [5, 200])
     def test_constant_number_of_queries(self, community, size, django_assert_num_queries):
-        start = timezone.now() + timedelta(hours=1)
-        Session.objects.bulk_create(
-            Session(
-                community=community,
-                title=f"Session {i}",
-                activity_type=ActivityType.EXCHANGES,
-                format=Format.MANY_TO_MANY,
-                starts_at=start + timedelta(hours=i),
-            )
-            for i in range(size)
-        )
+        make_hourly_sessions(community, size)
         client = Client()
         # 1: the community by its token; 2: its sessions with their community.
         with django_assert_num_queries(2):
@@ -136,17 +141,7 @@ class TestPersonalFeed:
             extra = CommunityFactory(name=f"Extra {i}", slug=f"extra-{i}")
             MembershipFactory(community=extra, user=member)
             make_session(extra, timezone.now() + timedelta(days=1), title=f"Extra {i}")
-        start = timezone.now() + timedelta(hours=1)
-        Session.objects.bulk_create(
-            Session(
-                community=community,
-                title=f"Session {i}",
-                activity_type=ActivityType.EXCHANGES,
-                format=Format.MANY_TO_MANY,
-                starts_at=start + timedelta(hours=i),
-            )
-            for i in range(size)
-        )
+        make_hourly_sessions(community, size)
         client = Client()
         # 1: the person by their token; 2: the sessions of their communities.
         with django_assert_num_queries(2):

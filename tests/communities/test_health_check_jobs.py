@@ -4,12 +4,10 @@ who has not answered an open health check, once its answer date is near
 
 import smtplib
 from datetime import timedelta
-from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -23,6 +21,7 @@ from communities.health.forms import period_containing
 from communities.health.models import Dimension, HealthCheck
 from communities.health.services import checks
 from communities.tasks import send_health_check_reminders
+from tests.commands import command_output
 from tests.waits import wait_for
 
 CORE = {"coordinator@example.org", "core@example.org"}
@@ -170,13 +169,13 @@ class TestReminders:
 
     def test_the_task_and_the_command_run_the_same_service(self, users, check):
         assert send_health_check_reminders.delay().get() == 2
-        out = StringIO()
-        call_command("send_health_check_reminders", stdout=out)
-        assert out.getvalue().strip() == "Sent 0 health check reminder(s)."
+        assert (
+            command_output("send_health_check_reminders").strip()
+            == "Sent 0 health check reminder(s)."
+        )
         answer(check, users["core"])
         SentEmail.objects.all().delete()
-        call_command("send_health_check_reminders", stdout=out)
-        assert "Sent 1 health check reminder(s)." in out.getvalue()
+        assert "Sent 1 health check reminder(s)." in command_output("send_health_check_reminders")
 
 
 class RefusingBackend(EmailBackend):

@@ -79,6 +79,16 @@ def flag(health, key):
     return next((f for f in health.flags if f.key == key), None)
 
 
+def raised_between(community, key, records, field, *, days):
+    """No `key` flag while the `field` of `records` is `days[0]` days old; the flag (returned)
+    once it is `days[1]` days old."""
+    before, after = days
+    records.update(**{field: NOW - timedelta(days=before)})
+    assert flag(health_of(community), key) is None
+    records.update(**{field: NOW - timedelta(days=after)})
+    return flag(health_of(community), key)
+
+
 # --- periods ---------------------------------------------------------------------------
 
 
@@ -552,10 +562,8 @@ def test_the_program_overviews_sponsor_column_leaves_deactivated_sponsors_out():
 def test_no_story_only_for_a_community_older_than_the_window():
     young = CommunityFactory(name="Started minutes ago")
     assert flag(compute([young.pk])[young.pk], Flag.NO_STORY) is None
-    Community.objects.filter(pk=young.pk).update(created_at=NOW - timedelta(days=89))
-    assert flag(health_of(young), Flag.NO_STORY) is None
-    Community.objects.filter(pk=young.pk).update(created_at=NOW - timedelta(days=90))
-    raised = flag(health_of(young), Flag.NO_STORY)
+    created = Community.objects.filter(pk=young.pk)
+    raised = raised_between(young, Flag.NO_STORY, created, "created_at", days=(89, 90))
     assert raised and "none yet" in raised.detail
 
 
@@ -564,10 +572,8 @@ def test_no_story_only_for_a_community_older_than_the_window():
 def test_no_story_in_the_window():
     community = old_community()
     healthy(community)
-    community.value_stories.update(approved_at=NOW - timedelta(days=89))
-    assert flag(health_of(community), Flag.NO_STORY) is None
-    community.value_stories.update(approved_at=NOW - timedelta(days=91))
-    raised = flag(health_of(community), Flag.NO_STORY)
+    stories = community.value_stories
+    raised = raised_between(community, Flag.NO_STORY, stories, "approved_at", days=(89, 91))
     assert raised and "18 Feb 2026" in raised.detail
     assert health_of(community).status["stories"] == 0
 
@@ -612,10 +618,8 @@ def test_participation_falling_ignores_a_tiny_base():
 def test_health_check_overdue():
     community = old_community()
     healthy(community)
-    HealthCheck.objects.update(opened_at=NOW - timedelta(days=119))
-    assert flag(health_of(community), Flag.HEALTH_CHECK_OVERDUE) is None
-    HealthCheck.objects.update(opened_at=NOW - timedelta(days=121))
-    raised = flag(health_of(community), Flag.HEALTH_CHECK_OVERDUE)
+    checks, overdue = HealthCheck.objects, Flag.HEALTH_CHECK_OVERDUE
+    raised = raised_between(community, overdue, checks, "opened_at", days=(119, 121))
     assert raised and "19 Jan 2026" in raised.detail
     HealthCheck.objects.all().delete()
     assert "No health check" in flag(health_of(community), Flag.HEALTH_CHECK_OVERDUE).detail

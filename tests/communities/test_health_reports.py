@@ -41,6 +41,7 @@ from communities.models import Community, StageChange
 from communities.tasks import generate_health_reports
 from sponsorship.choices import AppointmentStatus, Scope
 from sponsorship.factories import SponsorAppointmentFactory
+from tests.commands import command_output
 
 PERIOD = default_period()
 BEFORE = add_months(PERIOD, -1)
@@ -733,9 +734,8 @@ def test_program_report_pages_have_a_constant_number_of_queries(
 
 
 def test_the_command_generates_without_emails_and_rejects_a_bad_period(users, community):
-    out = StringIO()
-    call_command("generate_health_reports", "--period", f"{PERIOD:%Y-%m}", "--no-email", stdout=out)
-    assert "1 report(s) created" in out.getvalue() and "program report created" in out.getvalue()
+    out = command_output("generate_health_reports", "--period", f"{PERIOD:%Y-%m}", "--no-email")
+    assert "1 report(s) created" in out and "program report created" in out
     assert stored(community) and mail.outbox == []
     with pytest.raises(CommandError, match="Not a month"):
         call_command("generate_health_reports", "--period", "May 2031")

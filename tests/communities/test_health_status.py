@@ -14,6 +14,7 @@ from communities.health.indicators import CommunityHealth
 from communities.health.jobs import refresh
 from communities.models import HealthStatus
 from communities.tasks import refresh_health_status
+from tests.commands import command_output
 from tests.communities.test_health_indicators import (
     NOW,
     QUERIES,
@@ -93,9 +94,9 @@ def test_queries_per_refresh_are_constant_per_batch(size, django_assert_num_quer
 @pytest.mark.django_db
 def test_the_command_and_the_task():
     community = old_community(name="Command", slug="command")
-    out = StringIO()
-    call_command("refresh_health_status", "--community", "command", stdout=out)
-    assert "Refreshed 1 health status row(s)." in out.getvalue()
+    assert "Refreshed 1 health status row(s)." in command_output(
+        "refresh_health_status", "--community", "command"
+    )
     assert HealthStatus.objects.filter(community=community).exists()
     with pytest.raises(CommandError, match="nowhere"):
         call_command("refresh_health_status", "--community", "nowhere")

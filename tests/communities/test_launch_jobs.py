@@ -2,16 +2,14 @@
 weekly list of stalled launches to the program admins (once per ISO week). Unit tests run
 the services, the tasks (eagerly) and the commands; the `worker` tests run a real worker."""
 
-import importlib
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
-from io import StringIO
 
 import pytest
 from django.apps import apps as django_apps
 from django.core import mail
-from django.core.management import call_command
 from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
 from childcop.accounts.factories import ProgramAdminFactory, UserFactory
 from childcop.accounts.models import SentEmail
@@ -20,6 +18,7 @@ from communities.factories import CommunityFactory
 from communities.models import ActionItem, LaunchPlan
 from communities.stewardship import jobs
 from communities.tasks import remind_overdue_launch_actions, send_stalled_launches
+from tests.commands import command_output, schedules_created_twice
 from tests.waits import wait_for
 
 NOW = datetime(2031, 3, 3, 9, 0, tzinfo=UTC)  # a Monday
@@ -73,9 +72,9 @@ class TestOverdueActions:
         action(plan, due_on=timezone.localdate() - timedelta(days=2))
         remind_overdue_launch_actions.delay()
         assert len(mail.outbox) == 1
-        out = StringIO()
-        call_command("remind_overdue_launch_actions", stdout=out)
-        assert "Sent 0 overdue action reminder(s)." in out.getvalue()
+        assert "Sent 0 overdue action reminder(s)." in command_output(
+            "remind_overdue_launch_actions"
+        )
 
 
 @pytest.mark.django_db
@@ -110,22 +109,13 @@ class TestStalledLaunches:
         LaunchPlan.objects.filter(pk=plan.pk).update(updated_at=timezone.now() - timedelta(days=30))
         send_stalled_launches.delay()
         assert len(mail.outbox) == 1
-        out = StringIO()
-        call_command("send_stalled_launches", stdout=out)
-        assert "Sent 0 stalled-launches list(s)." in out.getvalue()
+        assert "Sent 0 stalled-launches list(s)." in command_output("send_stalled_launches")
 
 
 @pytest.mark.django_db
 def test_the_beat_schedules_migration_is_idempotent_and_reversible():
-    migration = importlib.import_module("communities.migrations.0012_launch_schedules")
-    PeriodicTask = django_apps.get_model("django_celery_beat", "PeriodicTask")
+    migration, tasks = schedules_created_twice("communities.migrations.0012_launch_schedules")
     names = [name for name, *_ in migration.SCHEDULES]
-    PeriodicTask.objects.filter(name__in=names).delete()
-    migration.create_schedules(django_apps, None)
-    migration.create_schedules(django_apps, None)
-    tasks = {
-        t.task: t for t in PeriodicTask.objects.filter(name__in=names).select_related("crontab")
-    }
     assert {
         task: (t.crontab.minute, t.crontab.hour, t.crontab.day_of_week) for task, t in tasks.items()
     } == {

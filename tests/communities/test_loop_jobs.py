@@ -4,16 +4,14 @@ Unit tests run the services with a fixed `now`; the `worker` tests run a real Ce
 worker on the configured broker and show each email goes out once, also when run twice.
 """
 
-import importlib
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from io import StringIO
 
 import pytest
 from django.apps import apps as django_apps
 from django.core import mail
-from django.core.management import call_command
 from django.utils import timezone
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from childcop.accounts.factories import UserFactory
 from childcop.accounts.models import SentEmail
@@ -27,6 +25,7 @@ from communities.factories import (
 )
 from communities.learning import jobs
 from communities.tasks import check_learning_loops, send_help_digests
+from tests.commands import command_output, schedules_created_twice
 from tests.waits import wait_for
 
 FRIDAY = datetime(2031, 3, 7, 9, 0, tzinfo=UTC)
@@ -196,21 +195,12 @@ def test_the_tasks_and_commands(users, community):
         ("send_help_follow_ups", "Sent 0 follow-up(s)."),
         ("send_help_digests", "Sent 0 help-request digest(s)."),
     ]:
-        out = StringIO()
-        call_command(command, stdout=out)
-        assert text in out.getvalue()
+        assert text in command_output(command)
 
 
 @pytest.mark.django_db
 def test_the_loop_schedules_migration_is_idempotent_and_reversible():
-    migration = importlib.import_module("communities.migrations.0008_loop_schedules")
-    PeriodicTask = django_apps.get_model("django_celery_beat", "PeriodicTask")
-    CrontabSchedule = django_apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask.objects.all().delete()
-    CrontabSchedule.objects.all().delete()
-    migration.create_schedules(django_apps, None)
-    migration.create_schedules(django_apps, None)
-    tasks = {t.task: t for t in PeriodicTask.objects.select_related("crontab")}
+    migration, tasks = schedules_created_twice("communities.migrations.0008_loop_schedules")
     assert len(tasks) == PeriodicTask.objects.count() == 2
     assert {task: (t.crontab.minute, t.crontab.hour) for task, t in tasks.items()} == {
         "communities.tasks.check_learning_loops": ("20", "*"),

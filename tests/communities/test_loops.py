@@ -19,8 +19,7 @@ from communities.factories import (
 from communities.learning import demo, services
 from communities.models import Answer, HelpRequest, SharedMemoryEntry
 from tests.conftest import client_for
-
-from .inert import PAYLOAD, assert_inert
+from tests.inert import PAYLOAD, assert_inert
 
 pytestmark = pytest.mark.django_db
 

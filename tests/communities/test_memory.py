@@ -14,8 +14,7 @@ from communities.factories import (
 from communities.learning import services
 from communities.models import SharedMemoryEntry
 from tests.conftest import client_for
-
-from .inert import PAYLOAD, assert_inert
+from tests.inert import PAYLOAD, assert_inert
 
 pytestmark = pytest.mark.django_db
 

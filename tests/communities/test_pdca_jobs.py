@@ -2,11 +2,9 @@
 
 from collections import Counter
 from datetime import timedelta
-from io import StringIO
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.utils import timezone
 
 from childcop.accounts.factories import UserFactory
@@ -20,6 +18,7 @@ from communities.factories import (
 )
 from communities.stewardship import jobs
 from communities.tasks import remind_pdca_reviews
+from tests.commands import command_output
 from tests.waits import wait_for
 
 
@@ -69,9 +68,8 @@ def test_not_due_or_closed_sends_nothing():
 def test_the_task_and_the_command():
     _, coordinators, _ = due_community()
     assert remind_pdca_reviews.delay().get() == 2
-    out = StringIO()
-    call_command("remind_pdca_reviews", stdout=out)
-    call_command("remind_pdca_reviews", stdout=out)
+    command_output("remind_pdca_reviews")
+    command_output("remind_pdca_reviews")
     assert Counter(m.to[0] for m in mail.outbox) == {c.email: 1 for c in coordinators}
 
 

@@ -4,12 +4,10 @@ Unit tests run the services (and the tasks, eagerly); the `worker` tests run a r
 Celery worker on the configured broker and prove that duplicates cannot happen.
 """
 
-import importlib
 import smtplib
 import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from io import StringIO
 from unittest import mock
 
 import pytest
@@ -17,10 +15,10 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from icalendar import Calendar
 
 from childcop.accounts.factories import UserFactory
@@ -31,6 +29,7 @@ from communities.factories import CommunityFactory, CoordinatorFactory, Membersh
 from communities.models import Activity, Session
 from communities.rhythm import jobs
 from communities.tasks import check_heartbeats, recompute_participation, send_rhythm_reminders
+from tests.commands import command_output, schedules_created_twice
 from tests.waits import at_once, wait_for
 
 NOW = datetime(2031, 3, 3, 9, 0, tzinfo=UTC)  # a Monday
@@ -249,12 +248,9 @@ class TestReminders:
         make_session(community, timezone.now() + timedelta(hours=2))
         send_rhythm_reminders.delay()
         assert len(mail.outbox) == 3
-        out = StringIO()
-        call_command("send_rhythm_reminders", stdout=out)
-        assert "Sent 0 session reminder(s)." in out.getvalue()
+        assert "Sent 0 session reminder(s)." in command_output("send_rhythm_reminders")
         make_session(community, timezone.now() + timedelta(hours=3), title="Another")
-        call_command("send_rhythm_reminders", stdout=out)
-        assert "Sent 3 session reminder(s)." in out.getvalue()
+        assert "Sent 3 session reminder(s)." in command_output("send_rhythm_reminders")
         assert len(mail.outbox) == 6
 
     def test_closed_communities_send_no_reminders(self, users, community):
@@ -302,9 +298,7 @@ class TestMissedHeartbeat:
         make_session(community, timezone.now() - timedelta(days=4))
         check_heartbeats.delay()
         assert recipients() == {"coordinator@example.org"}
-        out = StringIO()
-        call_command("check_heartbeats", stdout=out)
-        assert "Sent 0 missed-heartbeat warning(s)." in out.getvalue()
+        assert "Sent 0 missed-heartbeat warning(s)." in command_output("check_heartbeats")
 
 
 @pytest.mark.django_db
@@ -323,21 +317,14 @@ def test_nightly_task_and_command_extend_sessions_and_recompute_levels(users, co
     assert rhythm.sessions.count() > 20  # materialised up to the horizon
     member.refresh_from_db()
     assert member.level == "transactional"
-    out = StringIO()
-    call_command("recompute_participation", stdout=out)
-    assert "0 session(s) created; 0 participation level(s) changed." in out.getvalue()
+    assert "0 session(s) created; 0 participation level(s) changed." in command_output(
+        "recompute_participation"
+    )
 
 
 @pytest.mark.django_db
 def test_the_beat_schedules_migration_is_idempotent_and_reversible():
-    migration = importlib.import_module("communities.migrations.0002_rhythm_schedules")
-    PeriodicTask = django_apps.get_model("django_celery_beat", "PeriodicTask")
-    CrontabSchedule = django_apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask.objects.all().delete()
-    CrontabSchedule.objects.all().delete()
-    migration.create_schedules(django_apps, None)
-    migration.create_schedules(django_apps, None)
-    tasks = {t.task: t for t in PeriodicTask.objects.select_related("crontab")}
+    migration, tasks = schedules_created_twice("communities.migrations.0002_rhythm_schedules")
     assert len(tasks) == PeriodicTask.objects.count() == 3
     crontabs = {task: (t.crontab.minute, t.crontab.hour) for task, t in tasks.items()}
     assert crontabs == {

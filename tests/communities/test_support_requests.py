@@ -10,7 +10,7 @@ from childcop.accounts.factories import ProgramAdminFactory, UserFactory
 from communities.factories import CommunityFactory, CoordinatorFactory
 from communities.health.models import SupportRequest
 from practice_groups.factories import GroupMembershipFactory, PracticeGroupFactory
-from tests.communities.test_agenda import ATTACKS, assert_inert
+from tests.inert import ATTACKS, assert_inert
 
 pytestmark = pytest.mark.django_db
 

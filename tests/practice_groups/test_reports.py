@@ -11,7 +11,7 @@ from communities.health.models import SupportRequest
 from practice_groups.factories import GroupMembershipFactory, ProgressReportFactory
 from practice_groups.jobs import send_report_emails
 from practice_groups.models import ProgressReport, ReportResponse
-from tests.communities.test_agenda import ATTACKS, assert_inert
+from tests.inert import ATTACKS, assert_inert
 
 pytestmark = pytest.mark.django_db
 

@@ -5,18 +5,16 @@ worker on the configured broker and show that running the job twice, or two runs
 once, sends every reminder once.
 """
 
-import importlib
 import threading
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
-from io import StringIO
 
 import pytest
 from django.apps import apps as django_apps
 from django.core import mail
-from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from childcop.accounts.factories import UserFactory
 from childcop.accounts.models import SentEmail
@@ -26,6 +24,7 @@ from sponsorship import jobs
 from sponsorship.choices import Scope
 from sponsorship.factories import AgreementFactory, CommitmentFactory, SponsorAppointmentFactory
 from sponsorship.tasks import send_review_reminders
+from tests.commands import command_output, schedules_created_twice
 from tests.waits import at_once, wait_for
 
 REVIEW = date(2031, 6, 30)
@@ -113,22 +112,16 @@ class TestReviewReminders:
     def test_the_task_and_the_command_run_the_same_service(self, users, community):
         AgreementFactory(community=community, review_date=timezone.localdate() + timedelta(days=3))
         assert send_review_reminders.delay().get() == 3
-        out = StringIO()
-        call_command("send_review_reminders", stdout=out)
-        assert "Sent 0 agreement review reminder(s)." in out.getvalue()
+        assert "Sent 0 agreement review reminder(s)." in command_output("send_review_reminders")
         assert len(mail.outbox) == 3
 
 
 @pytest.mark.django_db
 def test_the_beat_schedule_migration_is_idempotent_and_reversible():
-    migration = importlib.import_module("sponsorship.migrations.0002_review_reminder_schedule")
-    PeriodicTask = django_apps.get_model("django_celery_beat", "PeriodicTask")
-    CrontabSchedule = django_apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask.objects.all().delete()
-    CrontabSchedule.objects.all().delete()
-    migration.create_schedules(django_apps, None)
-    migration.create_schedules(django_apps, None)
-    (task,) = PeriodicTask.objects.select_related("crontab")
+    migration, tasks = schedules_created_twice(
+        "sponsorship.migrations.0002_review_reminder_schedule"
+    )
+    (task,) = tasks.values()
     assert task.task == "sponsorship.tasks.send_review_reminders"
     assert (task.crontab.minute, task.crontab.hour, task.crontab.day_of_week) == ("15", "7", "*")
     assert task.enabled and app.tasks[task.task]

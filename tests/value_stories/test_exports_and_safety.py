@@ -2,11 +2,11 @@
 
 import csv
 import io
-from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
 
+from tests.inert import ATTACKS, assert_inert
 from value_stories.choices import Status, Visibility
 from value_stories.factories import StoryIndicatorFactory
 from value_stories.models import StoryTransition, ValueStory
@@ -60,46 +60,6 @@ def test_printable_page(clients, approved):
     html = response.content.decode()
     assert response.status_code == 200 and 'class="story-print"' in html
     assert "<strong>mattered</strong>" in html
-
-
-ATTACKS = [
-    "<script>alert('x')</script>",
-    '<img src=x onerror="alert(1)">',
-    "[click](javascript:alert(1))",
-    '<a href="javascript:alert(2)">link</a>',
-    '<div onmouseover="alert(3)">hover</div>',
-]
-
-
-class ActiveContent(HTMLParser):
-    """Collects what a browser would run: event-handler attributes, javascript: links, and
-    scripts other than our own static files."""
-
-    def __init__(self):
-        super().__init__()
-        self.found = []
-        self.in_script = False
-
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if name.startswith("on") and "alert" in (value or ""):
-                self.found.append(f"<{tag} {name}>")
-            if name in ("href", "src") and (value or "").strip().lower().startswith("javascript:"):
-                self.found.append(f"<{tag} {name}={value}>")
-        self.in_script = tag == "script"
-
-    def handle_endtag(self, tag):
-        self.in_script = False
-
-    def handle_data(self, data):
-        if self.in_script and "alert" in data:
-            self.found.append(f"<script>{data}")
-
-
-def assert_inert(html):
-    parser = ActiveContent()
-    parser.feed(html)
-    assert parser.found == []
 
 
 @pytest.mark.parametrize("attack", ATTACKS)

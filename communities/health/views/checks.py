@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from childcop import permissions
 from childcop.permissions import get_community_for_user
-from childcop.utils import paginate, posted
+from childcop.utils import filtered_page, posted
 
 from ..choices import HEALTH_CHECK_WORKFLOW
 from ..filters import HealthCheckFilter
@@ -67,21 +67,16 @@ def check_list(request, slug):
             HealthCheckResponse.objects.filter(health_check=OuterRef("pk"), respondent_id=user.pk)
         ),
     ).order_by("-period_start")
-    filterset = HealthCheckFilter(request.GET or None, queryset=checks)
-    context = {
-        "community": community,
-        "filter": filterset,
-        "page": paginate(request, filterset.qs),
-        "can_open": permissions.can_open_health_check(user, community),
-        "can_answer": permissions.can_answer_health_check(user, community),
-        "read_only": permissions.is_read_only(community),
-    }
-    template = (
-        "communities/health/check_list_results.html"
-        if request.htmx
-        else "communities/health/check_list.html"
+    return filtered_page(
+        request,
+        HealthCheckFilter(request.GET or None, queryset=checks),
+        "communities/health/check_list.html",
+        "communities/health/check_list_results.html",
+        community=community,
+        can_open=permissions.can_open_health_check(user, community),
+        can_answer=permissions.can_answer_health_check(user, community),
+        read_only=permissions.is_read_only(community),
     )
-    return render(request, template, context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -170,6 +170,10 @@ def _form_page(request, *, community, plan, form, title, submit, intro="", extra
     return render(request, "communities/launch_form.html", context)
 
 
+def _plan_form_page(request, plan, form, **page):
+    return _form_page(request, community=plan.community, plan=plan, form=form, **page)
+
+
 def _edit_plan(request, slug, pk):
     return get_launch_for_user(request.user, slug, pk, require=permissions.can_edit_launch)
 
@@ -187,37 +191,32 @@ def _plan_step(request, slug, pk, *, form_class, saved, changes=None, **page):
         plan.save()
         messages.success(request, saved)
         return redirect(plan)
-    return _form_page(request, community=plan.community, plan=plan, form=form, **page)
+    return _plan_form_page(request, plan, form, **page)
 
 
-def _plan_record(request, plan, form, *, saved, **fields):
-    """Save a record of the plan from a valid form (with `fields` set), touching the plan;
-    `saved(record)` is the message."""
-    record = form.save(commit=False)
-    for field, value in fields.items():
-        setattr(record, field, value)
-    services.save_to_plan(plan, record)
-    messages.success(request, saved(record))
-    return redirect(plan)
+def _plan_record(request, plan, form, *, saved, fields=None, **page):
+    """A record of the plan (a conversation, a candidate, an action item): from a valid
+    form, save it (with `fields` set) touching the plan, and say `saved(record)`; else the
+    form page (`page`: title, intro, submit)."""
+    if request.method == "POST" and form.is_valid():
+        record = form.save(commit=False)
+        for field, value in (fields or {}).items():
+            setattr(record, field, value)
+        services.save_to_plan(plan, record)
+        messages.success(request, saved(record))
+        return redirect(plan)
+    return _plan_form_page(request, plan, form, **page)
 
 
 @require_http_methods(["GET", "POST"])
 def conversation_create(request, slug, pk):
     plan = _edit_plan(request, slug, pk)
-    form = ConversationForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        return _plan_record(
-            request,
-            plan,
-            form,
-            logged_by=request.user,
-            saved=lambda conversation: f"The conversation with {conversation.who} was logged.",
-        )
-    return _form_page(
+    return _plan_record(
         request,
-        community=plan.community,
-        plan=plan,
-        form=form,
+        plan,
+        ConversationForm(posted(request)),
+        fields={"logged_by": request.user},
+        saved=lambda conversation: f"The conversation with {conversation.who} was logged.",
         title="Step 1 — log a conversation with a potential member",
         intro="Ask: what are your challenges? Whom do you talk to about them? Is there "
         "already a community?",
@@ -261,21 +260,11 @@ def value_accept(request, slug, pk):
 @require_http_methods(["GET", "POST"])
 def leader_add(request, slug, pk):
     plan = _edit_plan(request, slug, pk)
-    form = CandidateForm(posted(request), plan=plan)
-    if request.method == "POST" and form.is_valid():
-        return _plan_record(
-            request,
-            plan,
-            form,
-            saved=lambda candidate: (
-                f"{candidate.person} was added as an internal leader candidate."
-            ),
-        )
-    return _form_page(
+    return _plan_record(
         request,
-        community=plan.community,
-        plan=plan,
-        form=form,
+        plan,
+        CandidateForm(posted(request), plan=plan),
+        saved=lambda candidate: f"{candidate.person} was added as an internal leader candidate.",
         title="Step 3 — an internal leader",
         intro="Ask: what do you think of the idea? Are you willing to help make it happen? "
         "What would that mean to you? Who else could help?",
@@ -301,11 +290,10 @@ def leader_respond(request, slug, pk, candidate_id):
         else:
             messages.success(request, f"{candidate.person} declined.")
         return redirect(plan)
-    return _form_page(
+    return _plan_form_page(
         request,
-        community=plan.community,
-        plan=plan,
-        form=form,
+        plan,
+        form,
         title=f"{candidate.person}'s answer",
         intro="A candidate who accepts joins the community's core group.",
         submit="Record the answer",
@@ -350,16 +338,11 @@ def action_form(request, slug, pk, item_id=None):
         if item_id
         else None
     )
-    form = ActionItemForm(posted(request), instance=instance)
-    if request.method == "POST" and form.is_valid():
-        return _plan_record(
-            request, plan, form, saved=lambda item: f"The action item “{item.title}” was saved."
-        )
-    return _form_page(
+    return _plan_record(
         request,
-        community=plan.community,
-        plan=plan,
-        form=form,
+        plan,
+        ActionItemForm(posted(request), instance=instance),
+        saved=lambda item: f"The action item “{item.title}” was saved.",
         title="Action item" if instance else "New action item",
         intro="The action plan: the next steps after the launch workshop, each with an "
         "owner and a due date. Owners are reminded when an item is overdue.",
@@ -385,11 +368,10 @@ def launch_complete(request, slug, pk):
         else:
             messages.success(request, f"The {plan.get_kind_display().lower()} was completed.")
         return redirect(plan.community if moves else plan)
-    return _form_page(
+    return _plan_form_page(
         request,
-        community=plan.community,
-        plan=plan,
-        form=form,
+        plan,
+        form,
         title="Move to coalescing" if moves else f"Complete the {plan.get_kind_display().lower()}",
         intro=("The launch is complete." if complete else "Some steps are not done yet.")
         + (" The community moves from potential to coalescing." if moves else ""),

@@ -1,7 +1,15 @@
-"""Stored-XSS payloads and a check that a page renders them inert."""
+"""Stored-XSS payloads, and a check that a page renders them inert: what a browser would run
+(event-handler attributes, javascript: links and actions, inline scripts) shows up nowhere."""
 
 from html.parser import HTMLParser
 
+ATTACKS = [
+    "<script>alert('x')</script>",
+    '<img src=x onerror="alert(1)">',
+    "[click](javascript:alert(1))",
+    '<a href="javascript:alert(2)">link</a>',
+    '<div onmouseover="alert(3)">hover</div>',
+]
 PAYLOADS = [
     "<script>alert('xss-script')</script>",
     "<img src=x onerror=\"alert('xss-img')\">",
@@ -10,6 +18,8 @@ PAYLOADS = [
     "<a href=\"javascript:alert('xss-a')\">a link</a>",
 ]
 PAYLOAD = "\n\n".join(PAYLOADS)
+
+MARKERS = ("alert", "xss")  # every payload carries one; our own pages carry neither
 
 
 class _Collector(HTMLParser):
@@ -23,7 +33,7 @@ class _Collector(HTMLParser):
             self._in_script = True
         for name, value in attrs:
             value = (value or "").strip().lower()
-            if name.startswith("on") and "xss" in value:
+            if name.startswith("on") and any(m in value for m in MARKERS):
                 self.problems.append(f"<{tag} {name}={value!r}>")
             if name in ("href", "src", "action", "formaction") and value.startswith("javascript:"):
                 self.problems.append(f"<{tag} {name}={value!r}>")
@@ -33,7 +43,7 @@ class _Collector(HTMLParser):
             self._in_script = False
 
     def handle_data(self, data):
-        if self._in_script and "xss" in data:
+        if self._in_script and any(m in data for m in MARKERS):
             self.problems.append(f"<script>{data}</script>")
 
 
