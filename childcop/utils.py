@@ -1,6 +1,7 @@
 """Small helpers shared by every app's views."""
 
 import csv
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.conf import settings
@@ -25,11 +26,32 @@ def filtered_page(request, filterset, template, partial, **context):
     return render(request, partial if request.htmx else template, context)
 
 
-def saved(request, message, to, *args, **kwargs):
+def done(request, message, to, *args, **kwargs):
     """Say `message` (a success) and go to `to`: a model, a URL name (with `args`/`kwargs`)
     or a URL, as `redirect` takes them."""
     messages.success(request, message)
     return redirect(to, *args, **kwargs)
+
+
+@contextmanager
+def errors_said(request, *errors):
+    """Run the block (a workflow step and its success message); if it raises one of
+    `errors` (the service refusing the step now), say the error instead."""
+    try:
+        yield
+    except errors as error:
+        messages.error(request, str(error))
+
+
+def save_with(form, **fields):
+    """Save a model form's object with `fields` set on it (its community, who made it...),
+    and its many-to-many relations; the object."""
+    obj = form.save(commit=False)
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.save()
+    form.save_m2m()
+    return obj
 
 
 def safe_cell(value) -> str:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from childcop import aggregates, charts, permissions
 from childcop.permissions import get_community_for_user
-from childcop.utils import csv_response, filtered_page, posted
+from childcop.utils import csv_response, done, errors_said, filtered_page, posted
 
 from . import services
 from . import summary as community_summary
@@ -43,8 +43,7 @@ def confirm_delete(request, community, obj, *, deleted, then, **confirm):
     (`confirm`: the confirmation page's title, question and action_label)."""
     if request.method == "POST":
         obj.delete()
-        messages.success(request, deleted)
-        return redirect(then)
+        return done(request, deleted, then)
     return confirm_page(request, community, **confirm)
 
 
@@ -93,8 +92,7 @@ def community_create(request):
         community = services.create_community(
             by=request.user, objectives=objectives, **form.cleaned_data
         )
-        messages.success(request, f"{community.name} was created.")
-        return redirect(community)
+        return done(request, f"{community.name} was created.", community)
     return render(
         request, "communities/form.html", {"form": form, "formset": formset, "creating": True}
     )
@@ -153,8 +151,7 @@ def community_edit(request, slug):
         with transaction.atomic():
             form.save()
             formset.save()
-        messages.success(request, "The community profile was saved.")
-        return redirect(community)
+        return done(request, "The community profile was saved.", community)
     return render(
         request,
         "communities/form.html",
@@ -173,10 +170,11 @@ def community_stage(request, slug):
             by=request.user,
             note=form.cleaned_data["note"],
         )
-        messages.success(
-            request, f"{community.name} moved to the {change.get_to_stage_display()} stage."
+        return done(
+            request,
+            f"{community.name} moved to the {change.get_to_stage_display()} stage.",
+            community,
         )
-        return redirect(community)
     history = community.stage_changes.select_related("changed_by")
     return render(
         request,
@@ -288,8 +286,8 @@ def member_add(request, slug):
         except services.MembershipError as error:
             form.add_error("email", str(error))
         else:
-            messages.success(request, f"{membership.user} was added to {community.name}.")
-            return redirect("communities:members", slug=community.slug)
+            added = f"{membership.user} was added to {community.name}."
+            return done(request, added, "communities:members", community.slug)
     return render(request, "communities/member_form.html", {"form": form, "community": community})
 
 
@@ -316,8 +314,8 @@ def membership_edit(request, slug, pk):
         except services.MembershipError as error:
             form.add_error("is_coordinator", str(error))
         else:
-            messages.success(request, f"{membership.user}'s membership was saved.")
-            return redirect("communities:members", slug=community.slug)
+            saved = f"{membership.user}'s membership was saved."
+            return done(request, saved, "communities:members", community.slug)
     return render(
         request,
         "communities/member_form.html",
@@ -329,11 +327,8 @@ def membership_edit(request, slug, pk):
 def membership_remove(request, slug, pk):
     community, membership = _membership_for(request, slug, pk)
     if request.method == "POST":
-        try:
+        with errors_said(request, services.MembershipError):
             services.remove_membership(membership)
-        except services.MembershipError as error:
-            messages.error(request, str(error))
-        else:
             messages.success(request, f"{membership.user} was removed from {community.name}.")
         return redirect("communities:members", slug=community.slug)
     return confirm_page(

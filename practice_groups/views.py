@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from childcop import permissions
 from childcop.permissions import get_community_for_user, get_group_for_user, get_report_for_user
-from childcop.utils import filtered_page, posted
+from childcop.utils import done, errors_said, filtered_page, posted
 from communities.health.forms import SupportRequestForm
 from communities.health.services.support import request_support
 
@@ -79,8 +79,7 @@ def propose(request, slug):
     form = ProposalForm(posted(request), community=community)
     if request.method == "POST" and form.is_valid():
         group = services.propose(form, community=community, by=request.user)
-        messages.success(request, "Your proposal was sent to the coordinators to charter.")
-        return redirect(group)
+        return done(request, "Your proposal was sent to the coordinators to charter.", group)
     return render(
         request,
         "practice_groups/form.html",
@@ -149,16 +148,13 @@ def group_review(request, pk):
     group = get_group_for_user(request.user, pk, require=permissions.can_charter_group)
     form = ReviewForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_said(request, services.NotAllowedNow):
             group = services.review(
                 group,
                 decision=form.cleaned_data["decision"],
                 note=form.cleaned_data["note"],
                 by=request.user,
             )
-        except services.NotAllowedNow as error:
-            messages.error(request, str(error))
-        else:
             messages.success(request, f"{group.name}: {group.get_status_display().lower()}.")
         return redirect(group)
     return render(
@@ -172,16 +168,14 @@ def group_review(request, pk):
 def group_join(request, pk):
     group = get_group_for_user(request.user, pk, require=permissions.can_join_group)
     services.join(group, request.user)
-    messages.success(request, f"You joined {group.name}.")
-    return redirect(group)
+    return done(request, f"You joined {group.name}.", group)
 
 
 @require_POST
 def group_leave(request, pk):
     group = get_group_for_user(request.user, pk, require=permissions.can_leave_group)
     services.leave(group, request.user)
-    messages.success(request, f"You left {group.name}.")
-    return redirect(group)
+    return done(request, f"You left {group.name}.", group)
 
 
 @require_http_methods(["GET", "POST"])
@@ -189,11 +183,8 @@ def group_conclude(request, pk):
     group = get_group_for_user(request.user, pk, require=permissions.can_conclude_group)
     form = ConcludeForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_said(request, services.NotAllowedNow):
             services.conclude(group, outcome=form.cleaned_data["outcome"])
-        except services.NotAllowedNow as error:
-            messages.error(request, str(error))
-        else:
             messages.success(request, f"{group.name} concluded. Thank you!")
         return redirect(group)
     return _simple_form(
@@ -207,8 +198,7 @@ def report_create(request, pk):
     form = ReportForm(posted(request))
     if request.method == "POST" and form.is_valid():
         report = services.post_report(form, group=group, by=request.user)
-        messages.success(request, "The report was posted; the community can respond to it.")
-        return redirect(report)
+        return done(request, "The report was posted; the community can respond to it.", report)
     return _simple_form(
         request, form, group, title="Post a progress report", button="Post the report"
     )
@@ -256,8 +246,7 @@ def report_respond(request, pk):
             kind=form.cleaned_data["kind"],
             comment=form.cleaned_data["comment"],
         )
-        messages.success(request, "Your response was saved.")
-        return redirect(report)
+        return done(request, "Your response was saved.", report)
     return _report_page(request, report, response_form=form)
 
 
@@ -267,8 +256,7 @@ def report_reply(request, pk):
     form = ReplyForm(posted(request), instance=report)
     if request.method == "POST" and form.is_valid():
         services.save_reply(form)
-        messages.success(request, "The group's reply was saved.")
-        return redirect(report)
+        return done(request, "The group's reply was saved.", report)
     return _simple_form(
         request,
         form,
@@ -284,8 +272,7 @@ def support_create(request, pk):
     form = SupportRequestForm(posted(request))
     if request.method == "POST" and form.is_valid():
         request_support(form, community=group.community, group=group, by=request.user)
-        messages.success(request, "Your request is in the social learning team's queue.")
-        return redirect(group)
+        return done(request, "Your request is in the social learning team's queue.", group)
     return _simple_form(
         request,
         form,

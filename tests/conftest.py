@@ -16,6 +16,7 @@ from django.test import Client
 from childcop.accounts.factories import ProgramAdminFactory, UserFactory
 from communities.choices import Level
 from communities.factories import CommunityFactory, CoordinatorFactory, MembershipFactory
+from practice_groups.factories import GroupMembershipFactory, PracticeGroupFactory
 from tests.waits import wait_for
 
 PASSWORD = "a-test-password-42"  # noqa: S105
@@ -40,22 +41,20 @@ def coordinator(community):
     ).user
 
 
+def _member(community, level, email):
+    return MembershipFactory(
+        community=community, level=level, user=UserFactory(email=email, password=PASSWORD)
+    ).user
+
+
 @pytest.fixture
 def core_member(community):
-    return MembershipFactory(
-        community=community,
-        level=Level.CORE,
-        user=UserFactory(email="core@example.org", password=PASSWORD),
-    ).user
+    return _member(community, Level.CORE, "core@example.org")
 
 
 @pytest.fixture
 def member(community):
-    return MembershipFactory(
-        community=community,
-        level=Level.ACTIVE,
-        user=UserFactory(email="member@example.org", password=PASSWORD),
-    ).user
+    return _member(community, Level.ACTIVE, "member@example.org")
 
 
 @pytest.fixture
@@ -76,6 +75,14 @@ def sponsor(community, admin_user):
         communities=[community],
     )
     return appointment.person
+
+
+@pytest.fixture
+def group(community, users):
+    """An active practice group of the community whose only member is the `member`."""
+    group = PracticeGroupFactory(community=community, name="Consent that means something")
+    GroupMembershipFactory(group=group, user=users["member"])
+    return group
 
 
 @pytest.fixture

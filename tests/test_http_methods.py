@@ -9,7 +9,7 @@ every URL pattern of ours must reach a view wrapped by `require_GET`, `require_P
 import pytest
 from django.urls import get_resolver
 
-from .test_permissions import walk
+from .routes import walk
 
 # Third-party views (allauth's, Django admin's and its model pages) declare their own methods.
 THIRD_PARTY = ("allauth.", "django.contrib.")

@@ -6,7 +6,7 @@ page), ADMIN_LOGIN (redirect to the admin's login) or AWAY (a redirect elsewhere
 """
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from communities.factories import ActivityFactory, CommunityFactory, RhythmFactory, SessionFactory
 from communities.models import AttendanceImport
@@ -15,19 +15,9 @@ from sponsorship.models import BusinessCaseVersion
 from value_stories.factories import ValueStoryFactory
 
 from .conftest import ROLES
+from .routes import walk
 
 LOGIN, ADMIN_LOGIN, AWAY = "login", "admin-login", "away"
-
-
-def walk(patterns=None, namespace=None):
-    for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        if isinstance(pattern, URLResolver):
-            inner = pattern.namespace
-            full = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
-            yield from walk(pattern.url_patterns, full)
-        elif isinstance(pattern, URLPattern):
-            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-            yield name, pattern
 
 
 def everyone(code):

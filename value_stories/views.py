@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from childcop import aggregates, permissions
 from childcop.permissions import get_community_for_user, get_story_for_user
-from childcop.utils import csv_response, filtered_page, paginate, posted
+from childcop.utils import csv_response, done, filtered_page, paginate, posted
 
 from . import services
 from .choices import CYCLE_HELP, STORY_WORKFLOW, Cycle, Status
@@ -188,10 +188,10 @@ def _story_form(request, community, story=None):
             except services.StoryError as error:
                 messages.warning(request, f"Your draft was saved. {error}")
                 return redirect("value_stories:edit", pk=story.pk)
-            messages.success(request, "Your story was submitted; the coordinators will review it.")
-            return redirect(story)
-        messages.success(request, "Your draft was saved.")
-        return redirect(story)
+            return done(
+                request, "Your story was submitted; the coordinators will review it.", story
+            )
+        return done(request, "Your draft was saved.", story)
     return render(
         request,
         "value_stories/form.html",
@@ -252,13 +252,15 @@ def story_autosave(request, slug):
     return render(request, "value_stories/_autosave.html", context)
 
 
+def _story(request, pk, **kwargs):
+    """The story `pk` in the user's scope, with its community, author and activity."""
+    related = ValueStory.objects.select_related("community", "author", "activity")
+    return get_story_for_user(request.user, pk, queryset=related, **kwargs)
+
+
 @require_GET
 def story_detail(request, pk):
-    story = get_story_for_user(
-        request.user,
-        pk,
-        queryset=ValueStory.objects.select_related("community", "author", "activity"),
-    )
+    story = _story(request, pk)
     flags = permissions.story_flags(request.user, story)
     context = {
         "story": story,
@@ -273,11 +275,7 @@ def story_detail(request, pk):
 
 @require_GET
 def story_print(request, pk):
-    story = get_story_for_user(
-        request.user,
-        pk,
-        queryset=ValueStory.objects.select_related("community", "author", "activity"),
-    )
+    story = _story(request, pk)
     context = {"story": story, "indicators": story.indicators.all(), "cycles": story.cycles}
     return render(request, "value_stories/print.html", context)
 
@@ -290,18 +288,12 @@ def story_submit(request, pk):
     except services.StoryError as error:
         messages.error(request, str(error))
         return redirect("value_stories:edit", pk=story.pk)
-    messages.success(request, "Your story was submitted; the coordinators will review it.")
-    return redirect(story)
+    return done(request, "Your story was submitted; the coordinators will review it.", story)
 
 
 @require_http_methods(["GET", "POST"])
 def story_review(request, pk):
-    story = get_story_for_user(
-        request.user,
-        pk,
-        require=permissions.can_review_story,
-        queryset=ValueStory.objects.select_related("community", "author", "activity"),
-    )
+    story = _story(request, pk, require=permissions.can_review_story)
     form = ReviewForm(posted(request))
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
@@ -313,11 +305,9 @@ def story_review(request, pk):
             messages.info(request, str(error))
             return redirect("value_stories:list")
         if approve:
-            messages.success(request, f"“{story.title}” was approved.")
-            return redirect(story)
+            return done(request, f"“{story.title}” was approved.", story)
         # A returned story is its author's again: back to the list (the story is out of scope).
-        messages.success(request, f"“{story.title}” was returned to its author.")
-        return redirect("value_stories:list")
+        return done(request, f"“{story.title}” was returned to its author.", "value_stories:list")
     return render(
         request,
         "value_stories/review.html",
@@ -340,6 +330,5 @@ def story_withdraw(request, pk):
         except services.StoryError as error:  # a second click
             messages.info(request, str(error))
             return redirect(story)
-        messages.success(request, f"“{story.title}” was withdrawn.")
-        return redirect(story)
+        return done(request, f"“{story.title}” was withdrawn.", story)
     return render(request, "value_stories/withdraw.html", {"story": story, "form": form})

@@ -1,9 +1,8 @@
-from django.contrib import messages
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from childcop.utils import filtered_page, posted
+from childcop.utils import done, filtered_page, posted
 from communities.models import Community, Membership
 
 from .filters import PersonFilter
@@ -48,6 +47,5 @@ def profile_edit(request):
     form = ProfileForm(posted(request), instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Your profile and notification preferences were saved.")
-        return redirect("profile")
+        return done(request, "Your profile and notification preferences were saved.", "profile")
     return render(request, "people/profile.html", {"form": form})

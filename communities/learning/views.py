@@ -25,7 +25,7 @@ from childcop.permissions import (
     get_help_request_for_user,
     get_memory_entry_for_user,
 )
-from childcop.utils import filtered_page, posted
+from childcop.utils import done, filtered_page, posted, save_with
 from communities.views import confirm_delete, confirm_page
 
 from . import services
@@ -62,6 +62,21 @@ def agenda(request, slug):
     )
 
 
+def _agenda_form(request, form, community, title, item=None):
+    """The agenda's one-form page: raising, editing or moving a challenge, opening a round."""
+    context = {"form": form, "community": community, "item": item, "title": title}
+    return render(request, "communities/agenda_form.html", context)
+
+
+def _to_item(request, message, item):
+    return done(request, message, "communities:agenda_detail", item.community.slug, item.pk)
+
+
+def _to_round(request, message, voting_round):
+    slug = voting_round.community.slug
+    return done(request, message, "communities:agenda_round", slug, voting_round.pk)
+
+
 @require_http_methods(["GET", "POST"])
 def agenda_create(request, slug):
     community = get_community_for_user(
@@ -69,17 +84,9 @@ def agenda_create(request, slug):
     )
     form = AgendaItemForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        item = form.save(commit=False)
-        item.community = community
-        item.raised_by = request.user
-        item.save()
-        messages.success(request, f"The challenge “{item.title}” is on the agenda.")
-        return redirect("communities:agenda_detail", slug=community.slug, pk=item.pk)
-    return render(
-        request,
-        "communities/agenda_form.html",
-        {"form": form, "community": community, "title": "Raise a challenge"},
-    )
+        item = save_with(form, community=community, raised_by=request.user)
+        return _to_item(request, f"The challenge “{item.title}” is on the agenda.", item)
+    return _agenda_form(request, form, community, "Raise a challenge")
 
 
 def _item(community, pk):
@@ -113,13 +120,8 @@ def agenda_edit(request, slug, pk):
     form = AgendaItemForm(posted(request), instance=item)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "The challenge was saved.")
-        return redirect("communities:agenda_detail", slug=community.slug, pk=item.pk)
-    return render(
-        request,
-        "communities/agenda_form.html",
-        {"form": form, "community": community, "item": item, "title": "Edit the challenge"},
-    )
+        return _to_item(request, "The challenge was saved.", item)
+    return _agenda_form(request, form, community, "Edit the challenge", item)
 
 
 @require_http_methods(["GET", "POST"])
@@ -130,13 +132,9 @@ def agenda_status(request, slug, pk):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
-        messages.success(request, f"“{item.title}” is now {item.get_status_display().lower()}.")
-        return redirect("communities:agenda_detail", slug=community.slug, pk=item.pk)
-    return render(
-        request,
-        "communities/agenda_form.html",
-        {"form": form, "community": community, "item": item, "title": "Move on the agenda"},
-    )
+        status = item.get_status_display().lower()
+        return _to_item(request, f"“{item.title}” is now {status}.", item)
+    return _agenda_form(request, form, community, "Move on the agenda", item)
 
 
 @require_http_methods(["GET", "POST"])
@@ -144,17 +142,10 @@ def round_open(request, slug):
     community = get_community_for_user(request.user, slug, require=permissions.can_steer_agenda)
     form = VotingRoundForm(posted(request), community=community)
     if request.method == "POST" and form.is_valid():
-        voting_round = form.save(commit=False)
-        voting_round.community = community
-        voting_round.opened_by = request.user
-        voting_round.save()
-        messages.success(request, "The voting round is open: members can spread their votes.")
-        return redirect("communities:agenda_round", slug=community.slug, pk=voting_round.pk)
-    return render(
-        request,
-        "communities/agenda_form.html",
-        {"form": form, "community": community, "title": "Open a voting round"},
-    )
+        voting_round = save_with(form, community=community, opened_by=request.user)
+        opened = "The voting round is open: members can spread their votes."
+        return _to_round(request, opened, voting_round)
+    return _agenda_form(request, form, community, "Open a voting round")
 
 
 @require_http_methods(["GET", "POST"])
@@ -163,8 +154,7 @@ def round_close(request, slug, pk):
     voting_round = get_object_or_404(community.voting_rounds, pk=pk)
     if request.method == "POST":
         services.close_round(voting_round)
-        messages.success(request, "The voting round is closed; its results stand.")
-        return redirect("communities:agenda_round", slug=community.slug, pk=voting_round.pk)
+        return _to_round(request, "The voting round is closed; its results stand.", voting_round)
     return confirm_page(
         request,
         community,
@@ -194,21 +184,21 @@ def _round_context(request, community, voting_round, **extra):
     }
 
 
-@require_GET
-def round_detail(request, slug, pk):
+def _round_page(request, slug, pk, template):
     community = get_community_for_user(request.user, slug)
     voting_round = get_object_or_404(community.voting_rounds, pk=pk)
-    context = _round_context(request, community, voting_round)
-    return render(request, "communities/agenda_round.html", context)
+    return render(request, template, _round_context(request, community, voting_round))
+
+
+@require_GET
+def round_detail(request, slug, pk):
+    return _round_page(request, slug, pk, "communities/agenda_round.html")
 
 
 @require_GET
 def round_results(request, slug, pk):
     """The live results (polled by htmx every 5 seconds while the round is open)."""
-    community = get_community_for_user(request.user, slug)
-    voting_round = get_object_or_404(community.voting_rounds, pk=pk)
-    context = _round_context(request, community, voting_round)
-    return render(request, "communities/agenda_results_partial.html", context)
+    return _round_page(request, slug, pk, "communities/agenda_results_partial.html")
 
 
 @require_POST
@@ -268,13 +258,20 @@ def help_create(request, slug):
     if request.method == "POST" and form.is_valid():
         help_request = services.ask(form, community=community, asker=request.user)
         days = community.response_commitment_days
-        messages.success(
-            request,
+        message = (
             f"Your request was posted. Members commit to respond within {days} working "
-            f"day{'s' if days != 1 else ''}.",
+            f"day{'s' if days != 1 else ''}."
         )
-        return redirect("communities:help_detail", slug=community.slug, pk=help_request.pk)
+        return done(request, message, _help_url(community, help_request))
     return render(request, "communities/help_form.html", {"form": form, "community": community})
+
+
+def _help_request(request, slug, pk, require=None):
+    return get_help_request_for_user(request.user, slug, pk, require=require)
+
+
+def _help_url(community, help_request):
+    return reverse("communities:help_detail", args=[community.slug, help_request.pk])
 
 
 def _help_page(request, community, help_request, *, answer_form=None, status=200):
@@ -304,23 +301,18 @@ def help_detail(request, slug, pk):
 
 @require_POST
 def help_answer(request, slug, pk):
-    community, help_request = get_help_request_for_user(
-        request.user, slug, pk, require=permissions.can_answer_help_request
-    )
+    community, help_request = _help_request(request, slug, pk, permissions.can_answer_help_request)
     form = AnswerForm(request.POST)
     if not form.is_valid():
         return _help_page(request, community, help_request, answer_form=form)
     answer = services.answer(form, help_request=help_request, author=request.user)
-    messages.success(request, "Thank you: your answer was posted.")
-    url = reverse("communities:help_detail", args=[community.slug, help_request.pk])
-    return redirect(f"{url}#answer-{answer.pk}")
+    url = _help_url(community, help_request)
+    return done(request, "Thank you: your answer was posted.", f"{url}#answer-{answer.pk}")
 
 
 @require_POST
 def help_mark_helpful(request, slug, pk, answer_pk):
-    community, help_request = get_help_request_for_user(
-        request.user, slug, pk, require=permissions.can_mark_helpful
-    )
+    community, help_request = _help_request(request, slug, pk, permissions.can_mark_helpful)
     answer = get_object_or_404(help_request.answers, pk=answer_pk)
     if answer.author_id == request.user.pk:
         messages.error(request, "Your own answer cannot be marked helpful.")
@@ -330,22 +322,19 @@ def help_mark_helpful(request, slug, pk, answer_pk):
             "Marked as helpful. In "
             f"{community.follow_up_days} days we will ask you how it turned out.",
         )
-    return redirect("communities:help_detail", slug=community.slug, pk=help_request.pk)
+    return redirect(_help_url(community, help_request))
 
 
 @require_http_methods(["GET", "POST"])
 def help_follow_up(request, slug, pk):
-    community, help_request = get_help_request_for_user(
-        request.user, slug, pk, require=permissions.can_follow_up
-    )
+    community, help_request = _help_request(request, slug, pk, permissions.can_follow_up)
     form = FollowUpForm(posted(request), instance=help_request)
     if request.method == "POST" and form.is_valid():
         services.close_loop(form)
-        messages.success(
-            request,
-            "Thank you: the loop is closed. Capture what was learnt in the shared memory below.",
+        closed = (
+            "Thank you: the loop is closed. Capture what was learnt in the shared memory below."
         )
-        return redirect("communities:help_detail", slug=community.slug, pk=help_request.pk)
+        return done(request, closed, _help_url(community, help_request))
     return render(
         request,
         "communities/help_follow_up.html",
@@ -355,13 +344,11 @@ def help_follow_up(request, slug, pk):
 
 @require_POST
 def help_capture(request, slug, pk):
-    community, help_request = get_help_request_for_user(
-        request.user, slug, pk, require=permissions.can_capture_loop
-    )
+    community, help_request = _help_request(request, slug, pk, permissions.can_capture_loop)
     form = CaptureForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose what kind of entry to capture.")
-        return redirect("communities:help_detail", slug=community.slug, pk=help_request.pk)
+        return redirect(_help_url(community, help_request))
     entry, created = services.capture(help_request, form.cleaned_data["kind"], by=request.user)
     if created:
         messages.success(
@@ -433,13 +420,10 @@ def memory_form(request, slug, pk=None):
     form = MemoryEntryForm(posted(request), instance=entry, initial=initial, community=community)
     if request.method == "POST" and form.is_valid():
         saved = services.save_memory_entry(form, community=community, author=request.user)
-        messages.success(request, f"“{saved.title}” was saved in the shared memory.")
-        return redirect("communities:memory_detail", slug=community.slug, pk=saved.pk)
-    return render(
-        request,
-        "communities/memory_form.html",
-        {"form": form, "community": community, "entry": entry},
-    )
+        url = reverse("communities:memory_detail", args=[community.slug, saved.pk])
+        return done(request, f"“{saved.title}” was saved in the shared memory.", url)
+    context = {"form": form, "community": community, "entry": entry}
+    return render(request, "communities/memory_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from childcop import charts, permissions
 from childcop.accounts.models import User
 from childcop.permissions import get_community_for_user
-from childcop.utils import filtered_page, posted
-from communities.choices import ACTIVITY_TYPE_EXAMPLES, SessionStatus
+from childcop.utils import done, filtered_page, posted, save_with
+from communities.choices import ACTIVITY_TYPE_EXAMPLES as EXAMPLES
+from communities.choices import SessionStatus
 from communities.models import Community, new_token
 from communities.views import confirm_delete, confirm_page
 
@@ -59,33 +60,32 @@ def rhythm_overview(request, slug):
     return render(request, "communities/rhythm.html", context)
 
 
+def _managed(request, slug, related, pk):
+    """The community whose rhythm the user manages, and its `related` object `pk` (None
+    without a pk: a new one)."""
+    community = get_community_for_user(request.user, slug, require=permissions.can_manage_rhythm)
+    return community, get_object_or_404(getattr(community, related), pk=pk) if pk else None
+
+
+def _to_rhythm(request, message, community):
+    return done(request, message, "communities:rhythm", community.slug)
+
+
 @require_http_methods(["GET", "POST"])
 def rhythm_form(request, slug, pk=None):
-    community = get_community_for_user(request.user, slug, require=permissions.can_manage_rhythm)
-    instance = get_object_or_404(community.rhythms, pk=pk) if pk else None
+    community, instance = _managed(request, slug, "rhythms", pk)
     form = RhythmForm(posted(request), instance=instance)
     if request.method == "POST" and form.is_valid():
         rhythm, created = services.save_rhythm(form, community=community, by=request.user)
-        messages.success(
-            request, f"The rhythm “{rhythm.title}” was saved ({created} sessions planned)."
-        )
-        return redirect("communities:rhythm", slug=community.slug)
-    return render(
-        request,
-        "communities/rhythm_form.html",
-        {
-            "form": form,
-            "community": community,
-            "rhythm": instance,
-            "examples": ACTIVITY_TYPE_EXAMPLES,
-        },
-    )
+        saved = f"The rhythm “{rhythm.title}” was saved ({created} sessions planned)."
+        return _to_rhythm(request, saved, community)
+    context = {"form": form, "community": community, "rhythm": instance}
+    return render(request, "communities/rhythm_form.html", {**context, "examples": EXAMPLES})
 
 
 @require_http_methods(["GET", "POST"])
 def rhythm_delete(request, slug, pk):
-    community = get_community_for_user(request.user, slug, require=permissions.can_manage_rhythm)
-    rhythm = get_object_or_404(community.rhythms, pk=pk)
+    community, rhythm = _managed(request, slug, "rhythms", pk)
     return confirm_delete(
         request,
         community,
@@ -101,35 +101,25 @@ def rhythm_delete(request, slug, pk):
 @require_http_methods(["GET", "POST"])
 def session_form(request, slug, pk=None):
     """Add a one-off session, or move a single occurrence (pk)."""
-    community = get_community_for_user(request.user, slug, require=permissions.can_manage_rhythm)
-    instance = get_object_or_404(community.sessions, pk=pk) if pk else None
+    community, instance = _managed(request, slug, "sessions", pk)
     form = SessionForm(posted(request), instance=instance)
     if request.method == "POST" and form.is_valid():
-        session = form.save(commit=False)
-        session.community = community
-        session.save()
-        messages.success(request, f"The session “{session.title}” was saved.")
-        return redirect("communities:rhythm", slug=community.slug)
-    return render(
-        request,
-        "communities/session_form.html",
-        {"form": form, "community": community, "session": instance},
-    )
+        session = save_with(form, community=community)
+        return _to_rhythm(request, f"The session “{session.title}” was saved.", community)
+    context = {"form": form, "community": community, "session": instance}
+    return render(request, "communities/session_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def session_cancel(request, slug, pk):
-    community = get_community_for_user(request.user, slug, require=permissions.can_manage_rhythm)
-    session = get_object_or_404(community.sessions, pk=pk)
+    community, session = _managed(request, slug, "sessions", pk)
     cancelling = session.status == SessionStatus.PLANNED
     if request.method == "POST":
         session.status = SessionStatus.CANCELLED if cancelling else SessionStatus.PLANNED
         session.save(update_fields=["status"])
         word = "cancelled" if cancelling else "reinstated"
-        messages.success(
-            request, f"The session of {timezone.localtime(session.starts_at):%d %b %Y} was {word}."
-        )
-        return redirect("communities:rhythm", slug=community.slug)
+        day = f"{timezone.localtime(session.starts_at):%d %b %Y}"
+        return _to_rhythm(request, f"The session of {day} was {word}.", community)
     when = f"{timezone.localtime(session.starts_at):%A %d %B %Y, %H:%M}"
     return confirm_page(
         request,
@@ -194,25 +184,14 @@ def activity_form(request, slug, pk=None):
     outputs = ActivityOutputFormSet(posted(request), instance=instance, prefix="outputs")
     if request.method == "POST" and form.is_valid() and outputs.is_valid():
         activity = services.save_activity(form, outputs, community=community, by=request.user)
-        messages.success(request, f"The activity “{activity.title}” was logged.")
-        return redirect(activity)
-    return render(
-        request,
-        "communities/activity_form.html",
-        {
-            "form": form,
-            "outputs": outputs,
-            "community": community,
-            "activity": instance,
-            "examples": ACTIVITY_TYPE_EXAMPLES,
-        },
-    )
+        return done(request, f"The activity “{activity.title}” was logged.", activity)
+    context = {"form": form, "outputs": outputs, "community": community, "activity": instance}
+    return render(request, "communities/activity_form.html", {**context, "examples": EXAMPLES})
 
 
 @require_http_methods(["GET", "POST"])
 def activity_delete(request, slug, pk):
-    community = get_community_for_user(request.user, slug, require=permissions.can_manage_rhythm)
-    activity = get_object_or_404(community.activities, pk=pk)
+    community, activity = _managed(request, slug, "activities", pk)
     return confirm_delete(
         request,
         community,
@@ -418,12 +397,12 @@ def rotate_community_token(request, slug):
     )
     community.calendar_token = new_token()
     community.save(update_fields=["calendar_token"])
-    messages.success(
+    return done(
         request,
         "The community calendar has a new address; the old one no longer works. "
         "Share the new one with the members who subscribed.",
+        community,
     )
-    return redirect(community)
 
 
 @require_POST
@@ -433,13 +412,13 @@ def rotate_personal_token(request):
     had_one = bool(user.calendar_token)
     user.calendar_token = new_token()
     user.save(update_fields=["calendar_token"])
-    messages.success(
+    return done(
         request,
         "Your calendar has a new address; the old one no longer works."
         if had_one
         else "Your calendar address is ready: add it to your calendar application.",
+        "profile",
     )
-    return redirect("profile")
 
 
 # --- One-click unsubscribe (RFC 8058) -----------------------------------------------

@@ -1,14 +1,13 @@
 """A community's agreement with its sponsor(s): members and sponsors read it, program admins
 and the community's coordinators keep it and its commitments up to date."""
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from childcop import permissions
 from childcop.permissions import get_sponsorship_community_for_user
-from childcop.utils import posted
+from childcop.utils import done, posted
 
 from ..choices import CommitmentStatus
 from ..forms import AgreementForm, CommitmentFormSet
@@ -50,7 +49,6 @@ def agreement_edit(request, slug):
     )
     if request.method == "POST" and form.is_valid() and commitments.is_valid():
         save_agreement(form, commitments)
-        messages.success(request, "The agreement was saved.")
-        return redirect("sponsorship:agreement", slug=community.slug)
+        return done(request, "The agreement was saved.", "sponsorship:agreement", community.slug)
     context = {"community": community, "form": form, "commitments": commitments}
     return render(request, "sponsorship/agreement_form.html", context)

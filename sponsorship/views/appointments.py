@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from childcop.utils import csv_response, filtered_page, posted
+from childcop.utils import csv_response, done, errors_said, filtered_page, posted
 from communities.choices import Stage
 from communities.models import Community
 
@@ -96,12 +96,12 @@ def appointment_identify(request):
     form = IdentifyForm(posted(request), initial=request.GET.dict() or None)
     if request.method == "POST" and form.is_valid():
         appointment = services.identify(form)
-        messages.success(
+        return done(
             request,
             f"{appointment.person} was identified as a potential "
             f"{appointment.get_role_display().lower()}.",
+            appointment,
         )
-        return redirect(appointment)
     return form_page(
         request,
         form,
@@ -121,11 +121,8 @@ def appointment_appoint(request, pk):
         return redirect(appointment)
     form = AppointForm(posted(request), instance=appointment)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_said(request, services.AppointmentError):
             services.appoint(appointment, form, by=request.user)
-        except services.AppointmentError as error:
-            messages.error(request, str(error))
-        else:
             messages.success(
                 request,
                 f"{appointment.person} was officially appointed as "
@@ -151,15 +148,12 @@ def appointment_end(request, pk):
         return redirect(appointment)
     form = EndForm(posted(request), appointment=appointment)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_said(request, services.AppointmentError):
             services.end(
                 appointment,
                 ended_on=form.cleaned_data["ended_on"],
                 note=form.cleaned_data["end_note"],
             )
-        except services.AppointmentError as error:
-            messages.error(request, str(error))
-        else:
             messages.success(request, f"The appointment of {appointment.person} has ended.")
         return redirect(appointment)
     identified = appointment.status == AppointmentStatus.IDENTIFIED
@@ -186,8 +180,7 @@ def appointment_edit(request, pk):
     # validate every form (a list, not a generator) so that all errors show at once
     if request.method == "POST" and all([f.is_valid() for f in forms]):  # noqa: C419
         services.save_forms(*forms)
-        messages.success(request, f"The appointment of {appointment.person} was saved.")
-        return redirect(appointment)
+        return done(request, f"The appointment of {appointment.person} was saved.", appointment)
     return form_page(
         request,
         form,

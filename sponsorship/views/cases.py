@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from childcop import permissions
 from childcop.permissions import get_sponsorship_community_for_user
-from childcop.utils import posted
+from childcop.utils import done, posted
 
 from ..choices import BUSINESS_CASE_QUESTIONS, CASE_WORKFLOW, GUIDANCE, CaseStatus, ResponseKind
 from ..forms import BusinessCaseForm, ResponseForm
@@ -82,8 +82,13 @@ def case_edit(request, slug):
             )
         if "submit" in request.POST:
             return redirect("sponsorship:business_case_submit", slug=community.slug)
-        messages.success(request, f"The draft (version {version.number}) was saved.")
-        return redirect("sponsorship:business_case_version", slug=community.slug, pk=version.pk)
+        return done(
+            request,
+            f"The draft (version {version.number}) was saved.",
+            "sponsorship:business_case_version",
+            slug=community.slug,
+            pk=version.pk,
+        )
     context = {
         "community": community,
         "form": form,
@@ -109,13 +114,15 @@ def case_submit(request, slug):
     if request.method == "POST":
         submit(version, by=request.user)
         sponsors = current_sponsors(community).count()
-        messages.success(
+        return done(
             request,
             f"Version {version.number} was submitted to "
             + (f"{sponsors} sponsor{'s' if sponsors != 1 else ''}." if sponsors else "the sponsor.")
             + ("" if sponsors else " The community has no sponsor yet: nobody was emailed."),
+            "sponsorship:business_case_version",
+            slug=community.slug,
+            pk=version.pk,
         )
-        return redirect("sponsorship:business_case_version", slug=community.slug, pk=version.pk)
     question = "The community's sponsors are emailed and can comment on it or endorse it. "
     if unanswered:
         question += f"{len(unanswered)} of the nine questions are not answered yet. "

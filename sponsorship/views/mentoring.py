@@ -1,15 +1,14 @@
 """Mentoring (a person's own pairs, the pairs' list, a pair with its check-ins) and councils."""
 
-from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from childcop import permissions
-from childcop.utils import filtered_page, posted
+from childcop.utils import done, filtered_page, posted
 
 from .. import services
 from ..filters import MentorPairFilter
@@ -78,8 +77,7 @@ def check_in_add(request, pk):
     form = CheckInForm(request.POST)
     if form.is_valid():
         services.add_check_in(pair, form, by=request.user)
-        messages.success(request, "Your check-in note was added.")
-        return redirect("sponsorship:pair_detail", pk=pair.pk)
+        return done(request, "Your check-in note was added.", "sponsorship:pair_detail", pk=pair.pk)
     return _pair_page(request, pair, form)
 
 
@@ -94,8 +92,12 @@ def pair_form(request, pk=None):
     form = MentorPairForm(posted(request), instance=pair)
     if request.method == "POST" and form.is_valid():
         pair = form.save()
-        messages.success(request, f"{pair.mentor} and {pair.mentee}: the pair was saved.")
-        return redirect("sponsorship:pair_detail", pk=pair.pk)
+        return done(
+            request,
+            f"{pair.mentor} and {pair.mentee}: the pair was saved.",
+            "sponsorship:pair_detail",
+            pk=pair.pk,
+        )
     return form_page(
         request,
         form,
@@ -136,8 +138,7 @@ def council_form(request, pk=None):
     form = CouncilForm(posted(request), instance=council)
     if request.method == "POST" and form.is_valid():
         council = services.save_forms(form)[0]
-        messages.success(request, f"The {council.name} was saved.")
-        return redirect("sponsorship:council_list")
+        return done(request, f"The {council.name} was saved.", "sponsorship:council_list")
     return form_page(
         request,
         form,

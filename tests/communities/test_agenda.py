@@ -255,19 +255,27 @@ def vote(voting, item, voter) -> str:
     return "voted"
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_racing_votes_for_the_last_vote_count_once():
-    """Two threads vote at once for a member with one vote left: exactly one vote lands."""
+def race(slug, *, votes_per_member, remaining=None):
+    """Two threads cast one member's vote at once (with `remaining` votes left, if given):
+    one is recorded, one refused. The round and the voter."""
     from communities.factories import MembershipFactory
 
-    community = CommunityFactory(slug="racing")
+    community = CommunityFactory(slug=slug)
     voter = MembershipFactory(community=community).user
     item = AgendaItemFactory(community=community)
-    voting = VotingRound.objects.create(community=community, votes_per_member=3)
-    VoteAllowance.objects.create(round=voting, voter=voter, remaining=1)
+    voting = VotingRound.objects.create(community=community, votes_per_member=votes_per_member)
+    if remaining is not None:
+        VoteAllowance.objects.create(round=voting, voter=voter, remaining=remaining)
     outcomes, errors = at_once(lambda: vote(voting, item, voter))
     assert not errors, errors
     assert sorted(outcomes) == ["refused", "voted"]
+    return voting, voter
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_racing_votes_for_the_last_vote_count_once():
+    """Two threads vote at once for a member with one vote left: exactly one vote lands."""
+    voting, voter = race("racing", votes_per_member=3, remaining=1)
     assert Vote.objects.filter(round=voting, voter=voter).count() == 1
     assert VoteAllowance.objects.get(round=voting, voter=voter).remaining == 0
 
@@ -275,15 +283,7 @@ def test_two_racing_votes_for_the_last_vote_count_once():
 @pytest.mark.django_db(transaction=True)
 def test_two_racing_first_votes_share_one_allowance():
     """Two first votes at once: one allowance row, both votes counted against it."""
-    from communities.factories import MembershipFactory
-
-    community = CommunityFactory(slug="racing-first")
-    voter = MembershipFactory(community=community).user
-    item = AgendaItemFactory(community=community)
-    voting = VotingRound.objects.create(community=community, votes_per_member=1)
-    outcomes, errors = at_once(lambda: vote(voting, item, voter))
-    assert not errors, errors
-    assert sorted(outcomes) == ["refused", "voted"]
+    race("racing-first", votes_per_member=1)
     assert Vote.objects.count() == 1 and VoteAllowance.objects.get().remaining == 0
 
 

@@ -7,7 +7,7 @@ namespaces and proves that no POST by the coordinator or a member writes anythin
 import pytest
 from django.apps import apps
 from django.forms.models import model_to_dict
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from childcop.permissions import CLOSED_MESSAGE
 from communities.choices import Stage
@@ -23,6 +23,7 @@ from communities.factories import (
 )
 from communities.models import Community, Legacy, Membership, StageChange
 from communities.stewardship.services import close
+from tests.routes import walk
 
 pytestmark = pytest.mark.django_db
 
@@ -49,17 +50,6 @@ READS = [
     "value_stories:community_matrix",
     "communities:pdca_reviews",
 ]
-
-
-def walk(patterns=None, namespace=None):
-    for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        if isinstance(pattern, URLResolver):
-            inner = pattern.namespace
-            full = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
-            yield from walk(pattern.url_patterns, full)
-        elif isinstance(pattern, URLPattern):
-            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-            yield name, pattern
 
 
 def community_routes():

@@ -167,17 +167,9 @@ def test_heartbeat_counts_planned_held_and_cancelled(community):
     assert len(chart["bars"]) == 12 and any(b["h_planned"] > 0 for b in chart["bars"])
 
 
-@pytest.mark.parametrize(
-    "rule,message",
-    [
-        ("FREQ=MINUTELY", "at most daily"),
-        ("FREQ=FORTNIGHTLY", "not a valid"),
-        ("DTSTART:20260101T000000\nRRULE:FREQ=DAILY", "Give only the RRULE"),
-        ("", "Enter the custom rule"),
-    ],
-)
-def test_invalid_custom_rules_are_refused(community, rule, message):
-    form = RhythmForm(
+def custom_rule_form(rule):
+    """The rhythm form with a custom recurrence rule."""
+    return RhythmForm(
         data={
             "title": "Clinic",
             "activity_type": "exchanges",
@@ -189,6 +181,19 @@ def test_invalid_custom_rules_are_refused(community, rule, message):
             "duration_minutes": "60",
         }  # fmt: skip
     )
+
+
+@pytest.mark.parametrize(
+    "rule,message",
+    [
+        ("FREQ=MINUTELY", "at most daily"),
+        ("FREQ=FORTNIGHTLY", "not a valid"),
+        ("DTSTART:20260101T000000\nRRULE:FREQ=DAILY", "Give only the RRULE"),
+        ("", "Enter the custom rule"),
+    ],
+)
+def test_invalid_custom_rules_are_refused(community, rule, message):
+    form = custom_rule_form(rule)
     assert not form.is_valid()
     assert message in str(form.errors)
 
@@ -255,18 +260,7 @@ def test_invalid_rhythm_input_writes_nothing(clients, community):
     ],
 )
 def test_rules_that_flood_or_never_happen_are_refused(community, rule):
-    form = RhythmForm(
-        data={
-            "title": "Clinic",
-            "activity_type": "exchanges",
-            "format": "one_to_many",
-            "channel": "online",
-            "recurrence": "custom",
-            "rrule": rule,
-            "starts_at": "2026-12-01T10:00",
-            "duration_minutes": "60",
-        }  # fmt: skip
-    )
+    form = custom_rule_form(rule)
     assert not form.is_valid() and "rrule" in form.errors
 
 

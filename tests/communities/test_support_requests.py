@@ -9,7 +9,7 @@ from django.urls import reverse
 from childcop.accounts.factories import ProgramAdminFactory, UserFactory
 from communities.factories import CommunityFactory, CoordinatorFactory
 from communities.health.models import SupportRequest
-from practice_groups.factories import GroupMembershipFactory, PracticeGroupFactory
+from practice_groups.factories import PracticeGroupFactory
 from tests.inert import ATTACKS, assert_inert
 
 pytestmark = pytest.mark.django_db
@@ -23,13 +23,6 @@ def ask_url(community):
 
 def update_url(support):
     return reverse("program:support_update", args=[support.pk])
-
-
-@pytest.fixture
-def group(community, users):
-    group = PracticeGroupFactory(community=community, name="Consent that means something")
-    GroupMembershipFactory(group=group, user=users["member"])
-    return group
 
 
 @pytest.fixture

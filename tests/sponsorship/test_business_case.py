@@ -56,6 +56,17 @@ def endorse(client, community, version, *, posted_version=None, text="Go ahead."
     )
 
 
+def sponsor_comments(clients, community, capture, text):
+    """A draft submitted, then the sponsor's comment `text` on it: the version and the answer."""
+    draft(clients, community)
+    version = submit(clients, community, capture)
+    response = clients["sponsor"].post(
+        url("business_case_respond", community, version.pk),
+        {"version": version.pk, "kind": ResponseKind.COMMENT, "text": text},
+    )
+    return version, response
+
+
 class TestDrafting:
     def test_the_form_asks_the_nine_questions_with_guidance(self, clients, community):
         page = clients["coordinator"].get(url("business_case_edit", community)).content.decode()
@@ -246,11 +257,8 @@ class TestComments:
     def test_sponsor_comments_on_the_version(
         self, clients, community, django_capture_on_commit_callbacks
     ):
-        draft(clients, community)
-        v1 = submit(clients, community, django_capture_on_commit_callbacks)
-        response = clients["sponsor"].post(
-            url("business_case_respond", community, v1.pk),
-            {"version": v1.pk, "kind": ResponseKind.COMMENT, "text": "Say more on **resources**."},
+        v1, response = sponsor_comments(
+            clients, community, django_capture_on_commit_callbacks, "Say more on **resources**."
         )
         assert response.status_code == 302
         v1.refresh_from_db()
@@ -261,12 +269,7 @@ class TestComments:
     def test_an_empty_comment_shows_an_error_and_writes_nothing(
         self, clients, community, django_capture_on_commit_callbacks
     ):
-        draft(clients, community)
-        v1 = submit(clients, community, django_capture_on_commit_callbacks)
-        response = clients["sponsor"].post(
-            url("business_case_respond", community, v1.pk),
-            {"version": v1.pk, "kind": ResponseKind.COMMENT, "text": "  "},
-        )
+        _, response = sponsor_comments(clients, community, django_capture_on_commit_callbacks, "  ")
         assert response.status_code == 200
         assert b"Write your comment." in response.content
         assert not SponsorResponse.objects.exists()

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from childcop import permissions
 from childcop.permissions import get_community_for_user
-from childcop.utils import filtered_page, posted
+from childcop.utils import done, filtered_page, posted
 
 from ..choices import HEALTH_CHECK_WORKFLOW
 from ..filters import HealthCheckFilter
@@ -93,13 +93,15 @@ def check_open(request, slug):
         except IntegrityError:
             form.add_error(None, "This period was opened meanwhile; see the list of health checks.")
         else:
-            messages.success(
+            return done(
                 request,
                 f"The health check {check.period_label} is open. The core group answers by "
                 f"{check.answer_by:%-d %B %Y}; those who have not answered get one reminder "
                 f"in the {settings.CHILDCOP_HEALTH_CHECK_REMIND_DAYS_BEFORE} days before.",
+                "communities:health_check_answer",
+                slug=community.slug,
+                pk=check.pk,
             )
-            return redirect("communities:health_check_answer", slug=community.slug, pk=check.pk)
     return render(
         request,
         "communities/health/check_open.html",
@@ -176,13 +178,13 @@ def check_answer(request, slug, pk):
                 "The answers given are kept as they were.",
             )
             return redirect(check)
-        messages.success(
+        return done(
             request,
             "Your answer was "
             + ("updated" if response else "saved")
             + ". You may change it while the health check is open.",
+            check,
         )
-        return redirect(check)
     context = {"community": community, "check": check, "form": form, "response": response}
     return render(request, "communities/health/check_answer.html", context)
 
@@ -196,8 +198,7 @@ def check_close(request, slug, pk):
         return redirect(check)
     if request.method == "POST":
         close_check(check)
-        messages.success(request, f"The health check {check.period_label} is closed.")
-        return redirect(check)
+        return done(request, f"The health check {check.period_label} is closed.", check)
     answers = check.responses.count()
     waiting = core_group([community.pk]).exclude(user__health_responses__health_check=check).count()
     context = {"community": community, "check": check, "answers": answers, "waiting": waiting}

@@ -96,33 +96,26 @@ def report_list(request, slug):
     )
 
 
-def _community_report(request, slug, pk):
+def _community_report(request, slug, pk, template, **extra):
+    """One of the community's monthly reports, on the page `template` (with `extra`)."""
     community = permissions.get_community_for_user(
         request.user, slug, require=permissions.can_view_health
     )
     report = get_object_or_404(community.health_reports, pk=pk)
     report.community = community
-    return community, report
+    return render(request, template, {"community": community, **report_page(report), **extra})
 
 
 @require_safe
 def report_detail(request, slug, pk):
-    community, report = _community_report(request, slug, pk)
-    return render(
-        request,
-        "communities/health/report.html",
-        {"community": community, **report_page(report), "advice": FLAG_ADVICE},
-    )
+    template = "communities/health/report.html"
+    return _community_report(request, slug, pk, template, advice=FLAG_ADVICE)
 
 
 @require_safe
 def report_print(request, slug, pk):
-    community, report = _community_report(request, slug, pk)
-    return render(
-        request,
-        "communities/health/report_print.html",
-        {"community": community, **report_page(report), "printable": True},
-    )
+    template = "communities/health/report_print.html"
+    return _community_report(request, slug, pk, template, printable=True)
 
 
 # --- Program reports (the social learning team) ---------------------------------------------

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from childcop import permissions
 from childcop.permissions import get_community_for_user
-from childcop.utils import paginate, posted
+from childcop.utils import done, paginate, posted
 
 from ..choices import SupportStatus
 from ..filters import SupportFilter
@@ -44,12 +44,13 @@ def support_request(request, slug):
     form = SupportRequestForm(posted(request))
     if request.method == "POST" and form.is_valid():
         support = request_support(form, community=community, by=request.user)
-        messages.success(
+        return done(
             request,
             f"Your request for {support.get_kind_display().lower()} is in the social learning "
             "team's queue. You will find its status and their note below.",
+            "communities:support_request",
+            community.slug,
         )
-        return redirect("communities:support_request", community.slug)
     requests = community.support_requests.select_related(
         "group", "requested_by", "handled_by"
     ).order_by("-created_at", "-id")[:RECENT_REQUESTS]

@@ -5,13 +5,12 @@ A closed community is read-only: `childcop.permissions` refuses every write to i
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from childcop import permissions
 from childcop.permissions import get_community_for_user
-from childcop.utils import posted
+from childcop.utils import done, posted
 
 from .. import services
 from ..forms import ClosureForm
@@ -25,10 +24,11 @@ def community_close(request, slug):
     form = ClosureForm(posted(request), instance=Legacy.objects.filter(community=community).first())
     if request.method == "POST" and form.is_valid():
         services.close(community, by=request.user, **form.cleaned_data)
-        messages.success(
-            request, f"{community.name} is closed. Its history stays readable; its legacy is kept."
+        return done(
+            request,
+            f"{community.name} is closed. Its history stays readable; its legacy is kept.",
+            community,
         )
-        return redirect(community)
     return render(request, "communities/closure_form.html", {"community": community, "form": form})
 
 

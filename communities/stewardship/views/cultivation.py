@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import re
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from childcop import permissions
 from childcop.permissions import get_community_for_user
-from childcop.utils import paginate, posted
+from childcop.utils import done, paginate, posted, save_with
 
 from .. import services
 from ..forms import ChecklistForm, CoachingForm
@@ -54,9 +53,12 @@ def checklist(request, slug):
                 for a in CultivatingActivity
             },
         )
-        messages.success(request, f"Your cultivation checklist for {quarter} was saved.")
-        return redirect(f"{request.path}?quarter={quarter}")
-    done = sum(1 for c in checks.values() if c.done)
+        return done(
+            request,
+            f"Your cultivation checklist for {quarter} was saved.",
+            f"{request.path}?quarter={quarter}",
+        )
+    checked = sum(1 for c in checks.values() if c.done)
     history = (
         CultivationCheck.objects.filter(community=community, coordinator=request.user, done=True)
         .values_list("quarter", flat=True)
@@ -68,7 +70,7 @@ def checklist(request, slug):
         "form": form,
         "quarter": quarter,
         "quarters": quarters,
-        "done": done,
+        "done": checked,
         "total": len(CultivatingActivity),
         "can_write": permissions.can_keep_checklist(request.user, community),
     }
@@ -96,13 +98,8 @@ def coaching_create(request, slug):
     form = CoachingForm(posted(request), community=community)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            session = form.save(commit=False)
-            session.community = community
-            session.coach = request.user
-            session.save()
-            form.save_m2m()
-        messages.success(request, "The coaching session was logged.")
-        return redirect("communities:coaching", slug=community.slug)
+            save_with(form, community=community, coach=request.user)
+        return done(request, "The coaching session was logged.", "communities:coaching", slug)
     return render(
         request,
         "communities/cultivation_coaching_form.html",

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from childcop import permissions
 from childcop.permissions import get_launch_community_for_user, get_launch_for_user
-from childcop.utils import paginate, posted
+from childcop.utils import done, paginate, posted
 from communities.choices import Stage
 
 from .. import services
@@ -110,8 +110,7 @@ def launch_open(request, slug):
             lead=form.cleaned_data["lead"],
             by=request.user,
         )
-        messages.success(request, f"The {plan.get_kind_display().lower()} plan was opened.")
-        return redirect(plan)
+        return done(request, f"The {plan.get_kind_display().lower()} plan was opened.", plan)
     return _form_page(
         request,
         community=community,
@@ -189,8 +188,7 @@ def _plan_step(request, slug, pk, *, form_class, saved, changes=None, **page):
             setattr(plan, field, value)
         plan.updated_at = timezone.now()
         plan.save()
-        messages.success(request, saved)
-        return redirect(plan)
+        return done(request, saved, plan)
     return _plan_form_page(request, plan, form, **page)
 
 
@@ -203,8 +201,7 @@ def _plan_record(request, plan, form, *, saved, fields=None, **page):
         for field, value in (fields or {}).items():
             setattr(record, field, value)
         services.save_to_plan(plan, record)
-        messages.success(request, saved(record))
-        return redirect(plan)
+        return done(request, saved(record), plan)
     return _plan_form_page(request, plan, form, **page)
 
 
@@ -251,10 +248,11 @@ def value_accept(request, slug, pk):
         messages.error(request, "Write the value proposition before accepting it.")
         return redirect(plan)
     services.accept_value_proposition(plan)
-    messages.success(
-        request, f"The value proposition was accepted and shown on {plan.community.name}'s page."
+    return done(
+        request,
+        f"The value proposition was accepted and shown on {plan.community.name}'s page.",
+        plan,
     )
-    return redirect(plan)
 
 
 @require_http_methods(["GET", "POST"])

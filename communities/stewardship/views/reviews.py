@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.contrib import messages
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from childcop import permissions
 from childcop.permissions import get_community_for_user
-from childcop.utils import paginate, posted
+from childcop.utils import done, paginate, posted, save_with
 from communities.choices import Stage
 from communities.models import Community
 
@@ -63,17 +62,11 @@ def review_create(request, slug):
     form = PdcaReviewForm(posted(request), community=community)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            review = form.save(commit=False)
-            review.community = community
-            review.stage = community.stage
-            review.written_by = request.user
-            review.save()
-            form.save_m2m()
-        messages.success(
-            request,
-            f"The review was saved. The next one is due on {review.next_review_on:%d %b %Y}.",
-        )
-        return redirect("communities:pdca_reviews", slug=community.slug)
+            review = save_with(
+                form, community=community, stage=community.stage, written_by=request.user
+            )
+        due = f"The next one is due on {review.next_review_on:%d %b %Y}."
+        return done(request, f"The review was saved. {due}", "communities:pdca_reviews", slug)
     return render(request, "communities/pdca_form.html", {"community": community, "form": form})
 
 
