@@ -29,14 +29,13 @@ import logging
 import smtplib
 from collections.abc import Callable, Mapping
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
-from django.urls import reverse
 
 from childcop.accounts.models import SentEmail
+from childcop.utils import site_url
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +62,7 @@ def message(
     """
     context = {
         "user": recipient,
-        "preferences_url": settings.SITE_URL + reverse("profile"),
+        "preferences_url": site_url("profile"),
         **({"unsubscribe_url": unsubscribe} if unsubscribe else {}),
         **context,
     }

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -52,6 +52,12 @@ def save_with(form, **fields):
     obj.save()
     form.save_m2m()
     return obj
+
+
+def site_url(to, *args) -> str:
+    """The absolute address of a page, for emails and calendar feeds: `to` is a model, a
+    URL name (with its `args`) or a path, as `redirect` takes them."""
+    return settings.SITE_URL + resolve_url(to, *args)
 
 
 def safe_cell(value) -> str:

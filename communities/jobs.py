@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-
 from childcop import mail
+from childcop.utils import site_url
 
 from .models import Membership
 
@@ -31,6 +30,6 @@ def send_added_to_community(membership_id: int) -> bool:
         {
             "membership": membership,
             "community": community,
-            "url": settings.SITE_URL + community.get_absolute_url(),
+            "url": site_url(community),
         },
     )

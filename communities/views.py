@@ -93,9 +93,15 @@ def community_create(request):
             by=request.user, objectives=objectives, **form.cleaned_data
         )
         return done(request, f"{community.name} was created.", community)
-    return render(
-        request, "communities/form.html", {"form": form, "formset": formset, "creating": True}
-    )
+    return _profile_form(request, form, formset)
+
+
+def _profile_form(request, form, formset, community=None):
+    """The community's profile and objectives: a new community's when `community` is None."""
+    context = {"form": form, "formset": formset, "creating": community is None}
+    if community is not None:
+        context["community"] = community
+    return render(request, "communities/form.html", context)
 
 
 @require_GET
@@ -152,11 +158,7 @@ def community_edit(request, slug):
             form.save()
             formset.save()
         return done(request, "The community profile was saved.", community)
-    return render(
-        request,
-        "communities/form.html",
-        {"form": form, "formset": formset, "community": community, "creating": False},
-    )
+    return _profile_form(request, form, formset, community)
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-
 from childcop import mail
+from childcop.utils import site_url
 
 from .models import ProgressReport
 
@@ -29,7 +28,7 @@ def send_report_emails(report_id: int) -> int:
     context = {
         "report": report,
         "group": group,
-        "url": settings.SITE_URL + report.get_absolute_url(),
+        "url": site_url(report),
     }
     return mail.send_to_each(
         recipients,

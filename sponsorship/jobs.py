@@ -21,13 +21,12 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from childcop import mail
 from childcop.accounts.models import User
+from childcop.utils import site_url
 from communities.choices import Stage
 from communities.models import Membership
 
@@ -60,8 +59,7 @@ def send_submitted_emails(version_id: int) -> int:
     context = {
         "version": version,
         "community": community,
-        "url": settings.SITE_URL
-        + reverse("sponsorship:business_case_version", args=[community.slug, version.pk]),
+        "url": site_url("sponsorship:business_case_version", community.slug, version.pk),
         "questions": [
             (question, getattr(version, field)) for field, question in BUSINESS_CASE_QUESTIONS
         ],
@@ -124,7 +122,7 @@ def reminder_email(agreement, which: str, today) -> tuple[str, dict]:
         "open_commitments": list(
             agreement.commitments.filter(status=CommitmentStatus.OPEN).select_related("owner")
         ),
-        "url": settings.SITE_URL + reverse("sponsorship:agreement", args=[community.slug]),
+        "url": site_url("sponsorship:agreement", community.slug),
     }
     if which == OVERDUE:
         subject = f"Overdue: the review of {community.name}'s sponsorship agreement ({when})"

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-
 from childcop import mail
+from childcop.utils import site_url
 
 from .choices import Status
 from .models import StoryTransition
@@ -41,7 +40,7 @@ def send_transition_emails(transition_id: int) -> int:
     context = {
         "change": change,
         "story": story,
-        "url": settings.SITE_URL + story.get_absolute_url(),
+        "url": site_url(story),
     }
     return mail.send_to_each(
         [user for user in recipients_for(change) if user.is_active],

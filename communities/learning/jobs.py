@@ -21,14 +21,13 @@ import logging
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
-from django.conf import settings
 from django.db.models import CharField, Exists, OuterRef, Q
 from django.db.models.functions import Cast
-from django.urls import reverse
 from django.utils import timezone
 
 from childcop import mail
 from childcop.accounts.models import SentEmail
+from childcop.utils import site_url
 from communities.choices import HELP_WORKFLOW, Stage
 from communities.models import Answer, Community, HelpRequest, Membership
 
@@ -50,10 +49,6 @@ def add_working_days(moment, days: int):
         if local.weekday() < 5:
             counted += 1
     return local
-
-
-def _url(name, *args) -> str:
-    return settings.SITE_URL + reverse(name, args=args)
 
 
 def _pk_as_text():
@@ -122,7 +117,7 @@ def send_unanswered_notices(now=None) -> int:
                 "help_request": help_request,
                 "community": community,
                 "days": community.response_commitment_days,
-                "url": _url("communities:help_detail", community.slug, help_request.pk),
+                "url": site_url("communities:help_detail", community.slug, help_request.pk),
             },
             skip_refused=True,
         )
@@ -181,8 +176,8 @@ def send_follow_ups(now=None) -> int:
             {
                 "help_request": help_request,
                 "community": community,
-                "url": _url("communities:help_follow_up", community.slug, help_request.pk),
-                "request_url": _url("communities:help_detail", community.slug, help_request.pk),
+                "url": site_url("communities:help_follow_up", community.slug, help_request.pk),
+                "request_url": site_url("communities:help_detail", community.slug, help_request.pk),
             },
             skip_refused=True,
         )
@@ -244,7 +239,7 @@ def send_digests(now=None) -> int:
             {
                 "day": day,
                 "requests": [
-                    (r, _url("communities:help_detail", r.community.slug, r.pk)) for r in items
+                    (r, site_url("communities:help_detail", r.community.slug, r.pk)) for r in items
                 ],
             },
             skip_refused=True,

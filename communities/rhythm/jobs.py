@@ -27,6 +27,7 @@ from django.utils.text import slugify
 
 from childcop import mail
 from childcop.accounts.models import SentEmail
+from childcop.utils import site_url
 from communities.choices import SessionStatus, Stage
 from communities.models import Community, Membership
 
@@ -109,7 +110,7 @@ def unsubscribe_token(user) -> str:
 
 
 def unsubscribe_url(user) -> str:
-    return settings.SITE_URL + reverse("unsubscribe", args=[unsubscribe_token(user)])
+    return site_url("unsubscribe", unsubscribe_token(user))
 
 
 def reminder_email(session) -> tuple[str, dict, tuple[str, bytes]]:
@@ -125,7 +126,7 @@ def reminder_email(session) -> tuple[str, dict, tuple[str, bytes]]:
         "time_zone": settings.TIME_ZONE,
         "duration": duration_label(session.duration_minutes),
         "channel": session.get_channel_display(),
-        "url": settings.SITE_URL + community.get_absolute_url(),
+        "url": site_url(community),
     }
     subject = (
         f"Reminder: {session.title}, {dateformat.format(starts, 'D j M, H:i')} ({community.name})"
@@ -204,8 +205,9 @@ def heartbeat_recipients(session):
 
 
 def log_activity_url(session) -> str:
-    path = reverse("communities:activity_create", args=[session.community.slug])
-    return f"{settings.SITE_URL}{path}?session={session.pk}"
+    return (
+        site_url("communities:activity_create", session.community.slug) + f"?session={session.pk}"
+    )
 
 
 def warn_missed_heartbeats(now=None) -> int:
@@ -226,7 +228,7 @@ def warn_missed_heartbeats(now=None) -> int:
                 "when": dateformat.format(_local(session.starts_at), "l j F Y, H:i"),
                 "time_zone": settings.TIME_ZONE,
                 "log_url": log_activity_url(session),
-                "url": settings.SITE_URL + community.get_absolute_url(),
+                "url": site_url(community),
             },
             skip_refused=True,
         )
@@ -277,8 +279,8 @@ def send_invitations(import_id: int) -> int:
                 "community": community,
                 "activity": activity,
                 "invited_by": upload.created_by,
-                "url": settings.SITE_URL + path,
-                "community_url": settings.SITE_URL + community.get_absolute_url(),
+                "url": site_url(path),
+                "community_url": site_url(community),
             },
         )
     return sent

@@ -14,11 +14,11 @@ import logging
 
 from django.conf import settings
 from django.db.models import OuterRef, Q, Subquery
-from django.urls import reverse
 from django.utils import timezone
 
 from childcop import mail
 from childcop.accounts.models import User
+from childcop.utils import site_url
 from communities.choices import Stage
 from communities.models import Membership
 
@@ -67,7 +67,7 @@ def remind_overdue_actions(today=None) -> int:
             {
                 "item": item,
                 "community": community,
-                "url": settings.SITE_URL + item.plan.get_absolute_url(),
+                "url": site_url(item.plan),
             },
             skip_refused=True,
         )
@@ -106,7 +106,7 @@ def send_stalled_launches(now=None) -> int:
             "days": stalled_days(),
             "now": now,
             "site_url": settings.SITE_URL,
-            "list_url": settings.SITE_URL + reverse("program:launches") + "?stalled=1",
+            "list_url": site_url("program:launches") + "?stalled=1",
         },
         skip_refused=True,
     )
@@ -146,7 +146,7 @@ def send_review_reminders(today=None) -> int:
         coordinators = Membership.objects.filter(
             community_id=review.community_id, is_coordinator=True, user__is_active=True
         ).select_related("user")
-        url = settings.SITE_URL + reverse("communities:pdca_create", args=[community.slug])
+        url = site_url("communities:pdca_create", community.slug)
         sent += mail.send_to_each(
             [membership.user for membership in coordinators.order_by("user_id")],
             REVIEW_DUE,

@@ -26,11 +26,11 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 
 from childcop import mail
 from childcop.accounts.models import SentEmail
+from childcop.utils import site_url
 
 from ...choices import Stage
 from ..models import HealthCheck, HealthCheckResponse
@@ -90,8 +90,7 @@ def reminder_email(check) -> tuple[str, dict]:
     context = {
         "check": check,
         "community": community,
-        "url": settings.SITE_URL
-        + reverse("communities:health_check_answer", args=[community.slug, check.pk]),
+        "url": site_url("communities:health_check_answer", community.slug, check.pk),
     }
     return f"Health check {check.period_label}: your answer for {community.name}", context
 

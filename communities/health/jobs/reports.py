@@ -43,11 +43,11 @@ from django.core.mail import get_connection
 from django.db.models import F, IntegerField, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
-from django.urls import reverse
 from django.utils import timezone
 
 from childcop import mail
 from childcop.accounts.models import SentEmail, User
+from childcop.utils import site_url
 from communities.models import Membership
 
 from ..models import HealthReport, ProgramReport
@@ -62,9 +62,7 @@ PROGRAM_KIND = "program_report"
 
 
 def report_url(community: dict, report_id: int) -> str:
-    return settings.SITE_URL + reverse(
-        "communities:health_report", args=[community["slug"], report_id]
-    )
+    return site_url("communities:health_report", community["slug"], report_id)
 
 
 def report_message(report, community: dict, user, reason: str, connection):
@@ -245,9 +243,7 @@ def program_message(report: ProgramReport, user, reason: str, connection):
         "data": data,
         "top": top,
         "reason": reason,
-        "url": settings.SITE_URL + reverse("program:report", args=[report.pk])
-        if reason == "admin"
-        else "",
+        "url": site_url("program:report", report.pk) if reason == "admin" else "",
     }
     return mail.message(
         user,

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from datetime import UTC, timedelta
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from childcop.utils import site_url
 from communities.choices import SessionStatus
 
 from ..models import Session
@@ -37,7 +36,7 @@ def duration_label(minutes: int) -> str:
 def session_event(session, *, with_community_name=False, stamp=None) -> Event:
     """One VEVENT; `session.community` should be fetched already (select_related)."""
     community = session.community
-    community_url = settings.SITE_URL + community.get_absolute_url()
+    community_url = site_url(community)
     event = Event()
     event.add("uid", session_uid(session))
     event.add("dtstamp", stamp or timezone.now())
@@ -92,8 +91,8 @@ def personal_feed_url(user) -> str:
     """The absolute address of the person's feed, or "" when they have none yet."""
     if not user.calendar_token:
         return ""
-    return settings.SITE_URL + reverse("calendar_mine", args=[user.calendar_token])
+    return site_url("calendar_mine", user.calendar_token)
 
 
 def community_feed_url(community) -> str:
-    return settings.SITE_URL + reverse("calendar_community", args=[community.calendar_token])
+    return site_url("calendar_community", community.calendar_token)

@@ -283,11 +283,9 @@ def leader_respond(request, slug, pk, candidate_id):
         services.respond_candidate(
             candidate, status=status, roles=form.cleaned_data["roles"], by=request.user
         )
-        if status == CandidateStatus.ACCEPTED:
-            messages.success(request, f"{candidate.person} accepted and joined the core group.")
-        else:
-            messages.success(request, f"{candidate.person} declined.")
-        return redirect(plan)
+        accepted = status == CandidateStatus.ACCEPTED
+        answer = "accepted and joined the core group" if accepted else "declined"
+        return done(request, f"{candidate.person} {answer}.", plan)
     return _plan_form_page(
         request,
         plan,
