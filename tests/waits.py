@@ -16,6 +16,20 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.05) -> bool:
     return bool(predicate())
 
 
+def started_together(monkeypatch, module, name, timeout: float = 20.0) -> threading.Barrier:
+    """Make `module.name` wait until two calls have begun, so that two deliveries of a job
+    (one on each worker thread) run it at the same moment; the barrier, to check that both
+    did start."""
+    real, barrier = getattr(module, name), threading.Barrier(2, timeout=timeout)
+
+    def together(*args, **kwargs):
+        barrier.wait()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, together)
+    return barrier
+
+
 def at_once(function, n: int = 2, timeout: float = 60.0) -> tuple[list, list]:
     """Run `function()` in `n` threads that start together; returns (results, errors).
 

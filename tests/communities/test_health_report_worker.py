@@ -6,7 +6,6 @@ workers race; each email once; editing data afterwards does not change a stored 
 mail server that is down delays the emails (the task retries), never the reports.
 """
 
-import threading
 from collections import Counter
 
 import pytest
@@ -30,6 +29,7 @@ from communities.health.models import HealthReport, ProgramReport
 from communities.health.services.reports import default_period
 from communities.tasks import generate_health_reports
 from sponsorship.factories import SponsorAppointmentFactory
+from tests.waits import started_together
 from tests.waits import wait_for as _wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -140,13 +140,7 @@ def test_two_workers_racing_on_the_same_month_report_and_email_once(
     settings.EMAIL_BACKEND = "tests.mail_backends.SlowBackend"
     settings.CHILDCOP_HEALTH_BATCH_SIZE = 2  # several batches, so the runs interleave
     # Both deliveries enter the job at the same moment, one on each worker thread.
-    real, barrier = jobs.generate_reports, threading.Barrier(2, timeout=60)
-
-    def together(*args, **kwargs):
-        barrier.wait()
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(jobs, "generate_reports", together)
+    barrier = started_together(monkeypatch, jobs, "generate_reports", timeout=60)
     worker(generate_health_reports, f"{PERIOD:%Y-%m}")
     worker(generate_health_reports, f"{PERIOD:%Y-%m}")
     assert wait_for(lambda: len(finished) == 2), f"the worker finished {len(finished)} of 2"

@@ -565,15 +565,19 @@ def program_urls(program):
     ]
 
 
+def assert_read_only_by(clients, url, allowed):
+    """The roles `allowed` read `url`; the others are refused, the anonymous sent to log in."""
+    for role, client in clients.items():
+        response = client.get(url)
+        if role == "anonymous":
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        else:
+            assert response.status_code == (200 if role in allowed else 403), (url, role)
+
+
 def test_who_reads_community_reports(clients, users, report):
-    allowed = {"core", "coordinator", "admin", "sponsor"}
     for url in community_urls(report):
-        for role, client in clients.items():
-            response = client.get(url)
-            if role == "anonymous":
-                assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-            else:
-                assert response.status_code == (200 if role in allowed else 403), (url, role)
+        assert_read_only_by(clients, url, {"core", "coordinator", "admin", "sponsor"})
         assert clients["coordinator"].post(url).status_code == 405
 
 
@@ -595,12 +599,7 @@ def test_a_report_of_another_community_is_404(clients, users, community):
 
 def test_only_program_admins_read_program_reports(clients, users, program_report):
     for url in program_urls(program_report):
-        for role, client in clients.items():
-            response = client.get(url)
-            if role == "anonymous":
-                assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-            else:
-                assert response.status_code == (200 if role == "admin" else 403), (url, role)
+        assert_read_only_by(clients, url, {"admin"})
         assert clients["admin"].post(url).status_code == 405
     assert clients["admin"].get(reverse("program:report", args=[999999])).status_code == 404
 

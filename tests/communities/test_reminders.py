@@ -5,7 +5,6 @@ Celery worker on the configured broker and prove that duplicates cannot happen.
 """
 
 import smtplib
-import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from unittest import mock
@@ -30,7 +29,7 @@ from communities.models import Activity, Session
 from communities.rhythm import jobs
 from communities.tasks import check_heartbeats, recompute_participation, send_rhythm_reminders
 from tests.commands import command_output, schedules_created_twice
-from tests.waits import at_once, wait_for
+from tests.waits import at_once, started_together, wait_for
 
 NOW = datetime(2031, 3, 3, 9, 0, tzinfo=UTC)  # a Monday
 MEMBERS = {"coordinator@example.org", "core@example.org", "member@example.org"}
@@ -379,13 +378,7 @@ def test_two_concurrent_deliveries_on_two_worker_threads_send_once(
 ):
     settings.EMAIL_BACKEND = "tests.mail_backends.SlowBackend"
     # Both deliveries start the job at the same moment, one on each worker thread.
-    real_service, barrier = jobs.send_due_reminders, threading.Barrier(2, timeout=20)
-
-    def together(now=None):
-        barrier.wait()
-        return real_service(now)
-
-    monkeypatch.setattr(jobs, "send_due_reminders", together)
+    barrier = started_together(monkeypatch, jobs, "send_due_reminders")
     for i in range(4):
         MembershipFactory(community=community, user=UserFactory(email=f"extra{i}@example.org"))
     sessions = soon_sessions(community, 3)

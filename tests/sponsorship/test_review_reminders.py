@@ -5,7 +5,6 @@ worker on the configured broker and show that running the job twice, or two runs
 once, sends every reminder once.
 """
 
-import threading
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
@@ -25,7 +24,7 @@ from sponsorship.choices import Scope
 from sponsorship.factories import AgreementFactory, CommitmentFactory, SponsorAppointmentFactory
 from sponsorship.tasks import send_review_reminders
 from tests.commands import command_output, schedules_created_twice
-from tests.waits import at_once, wait_for
+from tests.waits import at_once, started_together, wait_for
 
 REVIEW = date(2031, 6, 30)
 # The sponsor, the coordinator and the program admin of the `community` fixture.
@@ -180,13 +179,7 @@ def test_worker_sends_each_reminder_once_also_when_the_job_runs_twice(worker):
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_deliveries_on_two_worker_threads_send_once(worker, settings, monkeypatch):
     settings.EMAIL_BACKEND = "tests.mail_backends.SlowBackend"
-    real_service, barrier = jobs.send_review_reminders, threading.Barrier(2, timeout=20)
-
-    def together(now=None):
-        barrier.wait()
-        return real_service(now)
-
-    monkeypatch.setattr(jobs, "send_review_reminders", together)
+    barrier = started_together(monkeypatch, jobs, "send_review_reminders")
     expected = due_agreements(4)
     worker(send_review_reminders)
     worker(send_review_reminders)
