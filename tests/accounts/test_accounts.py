@@ -85,27 +85,22 @@ def test_password_reset_sends_an_email_with_a_working_link(client, member):
     ).group(1)
     form_page = client.get(link, follow=True)
     action = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link
-    response = client.post(
-        action, {"password1": "brand-new-secret-77", "password2": "brand-new-secret-77"}
-    )
+    assert sets_password(client, action, member, "brand-new-secret-77")
+
+
+def sets_password(client, url, member, password, **fields):
+    """Posting the new `password` (twice, with `fields`) to the form at `url` redirects, and
+    the member's password is then `password`."""
+    response = client.post(url, {**fields, "password1": password, "password2": password})
     assert response.status_code == 302
     member.refresh_from_db()
-    assert member.check_password("brand-new-secret-77")
+    return member.check_password(password)
 
 
 def test_password_change(client, member):
     client.force_login(member)
-    response = client.post(
-        reverse("account_change_password"),
-        {
-            "oldpassword": PASSWORD,
-            "password1": "another-secret-55",
-            "password2": "another-secret-55",
-        },
-    )
-    assert response.status_code == 302
-    member.refresh_from_db()
-    assert member.check_password("another-secret-55")
+    url = reverse("account_change_password")
+    assert sets_password(client, url, member, "another-secret-55", oldpassword=PASSWORD)
 
 
 def test_profile_and_notification_preferences(client, member):
