@@ -1,4 +1,6 @@
-"""Small helpers shared by every app's views."""
+"""Small helpers shared by every app: list pages, the steps of form views (say and redirect,
+save a form's object, a refused step's message), absolute addresses for emails and feeds,
+CSV exports."""
 
 import csv
 from contextlib import contextmanager
