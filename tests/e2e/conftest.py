@@ -18,6 +18,7 @@ from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 from childcop.accounts.factories import ProgramAdminFactory, UserFactory  # noqa: E402
+from communities.factories import CoordinatorFactory  # noqa: E402
 from tests.conftest import PASSWORD  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -79,6 +80,13 @@ def program_admin(transactional_db):
 def joiner(transactional_db):
     """A signed-up person who belongs to no community yet."""
     return UserFactory(email="jo.joiner@example.org", display_name="Jo Joiner", password=PASSWORD)
+
+
+def coordinator_cora(community):
+    """Cora Coordinator (cora@example.org), who can sign in, coordinating `community`."""
+    cora = UserFactory(email="cora@example.org", display_name="Cora Coordinator", password=PASSWORD)
+    CoordinatorFactory(community=community, user=cora)
+    return cora
 
 
 def login(page: Page, email: str, password: str = PASSWORD, *, expect_success: bool = True):

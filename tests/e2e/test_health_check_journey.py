@@ -11,13 +11,13 @@ from playwright.sync_api import expect
 
 from childcop.accounts.factories import UserFactory
 from communities.choices import Level
-from communities.factories import CommunityFactory, CoordinatorFactory, MembershipFactory
+from communities.factories import CommunityFactory, MembershipFactory
 from communities.health.forms import period_containing, previous_period
 from communities.health.models import Dimension, HealthCheck
 from communities.health.services import checks
 from tests.conftest import PASSWORD
 
-from .conftest import assert_accessible, login
+from .conftest import assert_accessible, coordinator_cora, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -52,8 +52,7 @@ def rate(page, scores, *, success=(), failure=(), note=""):
 def test_a_health_check_from_opening_to_the_radar(new_page):
     dims = default_dimensions()
     community = CommunityFactory(name="Field safety", slug="field-safety")
-    cora = UserFactory(email="cora@example.org", display_name="Cora Coordinator", password=PASSWORD)
-    CoordinatorFactory(community=community, user=cora)
+    cora = coordinator_cora(community)
     kofi = UserFactory(email="kofi@example.org", display_name="Kofi Core", password=PASSWORD)
     kim = UserFactory(email="kim@example.org", display_name="Kim Core", password=PASSWORD)
     for person in (kofi, kim):

@@ -8,12 +8,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from childcop.accounts.factories import UserFactory
 from communities.factories import CommunityFactory, CoordinatorFactory, MembershipFactory
 from communities.health.jobs import refresh
-from tests.conftest import PASSWORD
 
-from .conftest import assert_accessible, login
+from .conftest import assert_accessible, coordinator_cora, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -28,8 +26,7 @@ def test_admin_filters_the_overview_by_a_flag_exports_csv_and_answers_support(
     for name in WITH_COORDINATOR + WITHOUT_COORDINATOR:
         communities[name] = CommunityFactory(name=name, stage="maturing")
         MembershipFactory.create_batch(3, community=communities[name])
-    cora = UserFactory(email="cora@example.org", display_name="Cora Coordinator", password=PASSWORD)
-    CoordinatorFactory(community=communities["Harbour safety"], user=cora)
+    cora = coordinator_cora(communities["Harbour safety"])
     CoordinatorFactory(community=communities["River logistics"])
     assert refresh() == 4  # what the hourly job (and "Recompute now") writes
 

@@ -8,20 +8,17 @@ from playwright.sync_api import expect
 
 from childcop.accounts.factories import UserFactory
 from communities.choices import Level
-from communities.factories import CommunityFactory, CoordinatorFactory, MembershipFactory
+from communities.factories import CommunityFactory, MembershipFactory
 from tests.conftest import PASSWORD
 
-from .conftest import assert_accessible, login
+from .conftest import assert_accessible, coordinator_cora, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_coordinator_keeps_the_rhythm_and_a_member_sees_it(new_page):
     community = CommunityFactory(name="Field safety", slug="field-safety")
-    coordinator = UserFactory(
-        email="cora@example.org", display_name="Cora Coordinator", password=PASSWORD
-    )
-    CoordinatorFactory(community=community, user=coordinator)
+    coordinator = coordinator_cora(community)
     member = UserFactory(email="mei@example.org", display_name="Mei Member", password=PASSWORD)
     MembershipFactory(
         community=community, user=member, level=Level.PERIPHERAL,

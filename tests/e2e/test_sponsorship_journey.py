@@ -5,10 +5,10 @@ import pytest
 from playwright.sync_api import expect
 
 from childcop.accounts.factories import ProgramAdminFactory, UserFactory
-from communities.factories import CommunityFactory, CoordinatorFactory, MembershipFactory
+from communities.factories import CommunityFactory, MembershipFactory
 from tests.conftest import PASSWORD
 
-from .conftest import assert_accessible, login
+from .conftest import assert_accessible, coordinator_cora, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -18,10 +18,7 @@ def test_sponsor_is_appointed_endorses_the_business_case_and_sees_the_dashboard(
         email="ada@example.org", display_name="Ada Admin", password=PASSWORD
     )
     community = CommunityFactory(name="Field safety", slug="field-safety")
-    coordinator = UserFactory(
-        email="cora@example.org", display_name="Cora Coordinator", password=PASSWORD
-    )
-    CoordinatorFactory(community=community, user=coordinator)
+    coordinator = coordinator_cora(community)
     MembershipFactory.create_batch(5, community=community)
     sponsor = UserFactory(email="sara@example.org", display_name="Sara Sponsor", password=PASSWORD)
 

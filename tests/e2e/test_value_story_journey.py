@@ -10,13 +10,12 @@ from childcop.accounts.factories import ProgramAdminFactory, UserFactory
 from communities.factories import (
     ActivityFactory,
     CommunityFactory,
-    CoordinatorFactory,
     MembershipFactory,
 )
 from sponsorship.factories import SponsorAppointmentFactory
 from tests.conftest import PASSWORD
 
-from .conftest import assert_accessible, login
+from .conftest import assert_accessible, coordinator_cora, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -47,10 +46,7 @@ def autosave(page):
 
 def test_story_from_submission_to_the_sponsor(new_page):
     community = CommunityFactory(name="Contract management", slug="contracts")
-    coordinator = UserFactory(
-        email="cora@example.org", display_name="Cora Coordinator", password=PASSWORD
-    )
-    CoordinatorFactory(community=community, user=coordinator)
+    coordinator = coordinator_cora(community)
     member = UserFactory(email="mei@example.org", display_name="Mei Member", password=PASSWORD)
     MembershipFactory(community=community, user=member)
     admin = ProgramAdminFactory(email="ada@example.org", password=PASSWORD)
