@@ -470,3 +470,31 @@ def test_the_cached_table_follows_the_status_rows_and_the_query(clients, users, 
     html = get(clients["admin"], sort="-name")
     assert 'aria-sort="descending"><a href="?sort=name"' in html
     assert names_in(html)[0] == "Gamma"
+
+
+def test_the_filter_fields_are_drawn_once_per_query_string(clients, users, program):
+    """The filter fields show only what the query string says, so they are cached under it:
+    the same query draws no widget template again, and a different one is drawn afresh."""
+    from django.test.signals import template_rendered
+
+    widgets = []
+
+    def seen(sender, template=None, **kwargs):
+        if template is not None and "forms/widgets/" in (template.name or ""):
+            widgets.append(template.name)
+
+    template_rendered.connect(seen)
+    try:
+        first = get(clients["admin"], stage="maturing", q="data")
+        drawn = len(widgets)
+        again = get(clients["admin"], stage="maturing", q="data")
+        assert len(widgets) == drawn > 0  # nothing drawn the second time
+        other = get(clients["admin"], stage="closed")
+        assert len(widgets) > drawn
+    finally:
+        template_rendered.disconnect(seen)
+    field = re.compile(r'<input[^>]*name="q"[^>]*>')
+    assert field.search(first).group(0) == field.search(again).group(0)
+    assert 'value="data"' in field.search(first).group(0)
+    assert 'value="data"' not in field.search(other).group(0)
+    assert '<option value="closed" selected>' in other
