@@ -16,6 +16,13 @@ again passes ``skip_refused=True``, so the refusal is logged, the other recipien
 served and the next run tries again; an email sent on an event lets the error reach its
 task, whose retry resumes where it stopped.
 
+One email that cannot be built or sent for a reason of its own (a header Django refuses,
+a template that fails on one object: any error but the infrastructure's) never stops a
+job: it is logged, its claim rolled back, and the others go out; the next run of a beat job
+tries it again. A job guards the work it does per object outside the send (a subject, a
+calendar) with `isolated`, to the same effect. The infrastructure failing (`INFRASTRUCTURE`:
+the mail server down, the database gone) stops the run, so the task retries as a whole.
+
 The message: the caller's subject; the text part from ``<template>.txt`` and, where the
 template has one, the HTML part from ``<template>.html``; the ``.ics`` attached where there
 is one; the one-click unsubscribe headers (RFC 8058) on the emails people can leave in one
@@ -27,10 +34,11 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 
@@ -42,6 +50,27 @@ logger = logging.getLogger(__name__)
 # Refusals of one message (a bad address, a rejected body), as opposed to a server that is
 # down (anything else, which stops the run: the task retries and the next run resumes).
 REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
+# Failures of what every email needs (the mail server, the network, the database): they stop
+# the run. Any other error belongs to one email or one object: logged, skipped, retried later.
+INFRASTRUCTURE = (OSError, DatabaseError)
+
+
+@contextmanager
+def isolated(job: str, obj) -> Iterator[None]:
+    """Run a job's work for one object (`obj`): an error of its own is logged and skipped,
+    so the job goes on with the next object (and its next run tries this one again); an
+    infrastructure failure stops the run.
+
+        for session in due_sessions:
+            with mail.isolated("session reminders", session):
+                ...
+    """
+    try:
+        yield
+    except INFRASTRUCTURE:
+        raise
+    except Exception:
+        logger.exception("%s: %r failed; skipped, the next run tries again", job, obj)
 
 
 def message(
@@ -102,8 +131,9 @@ def send_claimed(
 ) -> bool:
     """Claim (recipient, kind, key) and send `build()` in one transaction.
 
-    False when it was claimed already (sent, or being sent), or, with `skip_refused`,
-    when the server refused it (logged; its claim rolled back for the next run).
+    False when it was claimed already (sent, or being sent), when it could not be built or
+    sent for a reason of its own (any error but `INFRASTRUCTURE`'s: logged, its claim rolled
+    back for the next run), or, with `skip_refused`, when the server refused it (likewise).
     The claim is the transaction's first write: no savepoint of its own (one INSERT an
     email), and it is held, uncommitted, while sending.
     """
@@ -121,6 +151,11 @@ def send_claimed(
         if not skip_refused:
             raise
         logger.exception("%s %s to %s was refused; the next run tries again", kind, key, recipient)
+        return False
+    except INFRASTRUCTURE:
+        raise
+    except Exception:
+        logger.exception("%s %s to %s could not be built; skipped", kind, key, recipient)
         return False
     return True
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from childcop import permissions
+from childcop.validators import single_line
 
 from .choices import (
     LeadershipRole,
@@ -29,12 +30,13 @@ class CommunityQuerySet(models.QuerySet):
 
 
 class Community(models.Model):
-    name = models.CharField(max_length=150, unique=True)
+    name = models.CharField(max_length=150, unique=True, validators=[single_line])
     slug = models.SlugField(max_length=160, unique=True)
     domain = models.CharField(
         max_length=200,
         db_index=True,
         help_text="The shared challenge, passion or interest, e.g. “Data protection in practice”.",
+        validators=[single_line],
     )
     purpose = models.TextField(
         "purpose (the “why”)",
@@ -106,7 +108,7 @@ class Community(models.Model):
 
 class Objective(models.Model):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="objectives")
-    title = models.CharField(max_length=250)
+    title = models.CharField(max_length=250, validators=[single_line])
     status = models.CharField(
         max_length=20, choices=ObjectiveStatus.choices, default=ObjectiveStatus.PLANNED
     )

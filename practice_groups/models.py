@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from childcop.validators import single_line
 from communities.models import AgendaItem, Community
 
 from .choices import GroupStatus, Reason, ResponseKind
@@ -17,12 +18,14 @@ class PracticeGroup(models.Model):
     community = models.ForeignKey(
         Community, on_delete=models.CASCADE, related_name="practice_groups"
     )
-    name = models.CharField(max_length=150)
+    name = models.CharField(max_length=150, validators=[single_line])
     reason = models.CharField(max_length=30, choices=Reason.choices)
     purpose = models.TextField(
         help_text="What the group works on, on behalf of the community. Markdown."
     )
-    deliverable = models.CharField("intended deliverable", max_length=300, blank=True)
+    deliverable = models.CharField(
+        "intended deliverable", max_length=300, blank=True, validators=[single_line]
+    )
     expected_end = models.DateField(null=True, blank=True)
     agenda_items = models.ManyToManyField(AgendaItem, blank=True, related_name="practice_groups")
     status = models.CharField(
@@ -71,7 +74,7 @@ class GroupMembership(models.Model):
 class ProgressReport(models.Model):
     group = models.ForeignKey(PracticeGroup, on_delete=models.CASCADE, related_name="reports")
     author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line])
     body = models.TextField(help_text="Progress, findings, questions for the community. Markdown.")
     created_at = models.DateTimeField(default=timezone.now)
     reply = models.TextField("the group's reply", blank=True)

@@ -136,17 +136,18 @@ def send_review_reminders(now=None) -> int:
     today = timezone.localdate(now or timezone.now())
     sent = 0
     for agreement, which in due_agreements(today):
-        key = reminder_key(agreement, which)
-        subject, context = reminder_email(agreement, which, today)
-        sent += mail.send_to_each(
-            recipients(agreement),
-            REVIEW_REMINDER_EMAIL,
-            key,
-            "sponsorship/email/review_reminder",
-            subject,
-            context,
-            skip_refused=True,
-        )
+        with mail.isolated("agreement review reminders", agreement):
+            key = reminder_key(agreement, which)
+            subject, context = reminder_email(agreement, which, today)
+            sent += mail.send_to_each(
+                recipients(agreement),
+                REVIEW_REMINDER_EMAIL,
+                key,
+                "sponsorship/email/review_reminder",
+                subject,
+                context,
+                skip_refused=True,
+            )
     if sent:
         logger.info("Sent %d agreement review reminder(s)", sent)
     return sent

@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from childcop.validators import single_line
 from communities.models import Community
 
 from .choices import (
@@ -49,6 +50,7 @@ class Appointment(models.Model):
         max_length=300,
         blank=True,
         help_text="For SMEs: comma-separated areas, e.g. “privacy law, records management”.",
+        validators=[single_line],
     )
     status = models.CharField(
         max_length=20, choices=AppointmentStatus.choices, default=AppointmentStatus.IDENTIFIED
@@ -181,7 +183,7 @@ class Commitment(models.Model):
     owner = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    description = models.CharField(max_length=300)
+    description = models.CharField(max_length=300, validators=[single_line])
     due = models.DateField(null=True, blank=True)
     status = models.CharField(
         max_length=20, choices=CommitmentStatus.choices, default=CommitmentStatus.OPEN
@@ -195,7 +197,7 @@ class Commitment(models.Model):
 
 
 class Council(models.Model):
-    name = models.CharField(max_length=150, unique=True)
+    name = models.CharField(max_length=150, unique=True, validators=[single_line])
     kind = models.CharField(max_length=20, choices=CouncilKind.choices)
     purpose = models.TextField(blank=True)
     members = models.ManyToManyField(User, blank=True, related_name="councils")

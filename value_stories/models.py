@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from childcop import permissions
+from childcop.validators import single_line
 
 from .choices import (
     CYCLE_HELP,
@@ -44,10 +45,16 @@ class ValueStory(models.Model):
         related_name="value_stories",
         help_text="The logged activity this story starts from, if any.",
     )
-    title = models.CharField(max_length=200, help_text="A short headline for your story.")
+    title = models.CharField(
+        max_length=200, help_text="A short headline for your story.", validators=[single_line]
+    )
     happened_on = models.DateField("when", default=timezone.localdate, db_index=True)
     author_role = models.CharField(
-        "your role", max_length=150, blank=True, help_text="e.g. “Field engineer, core group”."
+        "your role",
+        max_length=150,
+        blank=True,
+        help_text="e.g. “Field engineer, core group”.",
+        validators=[single_line],
     )
     narrative = models.CharField(
         "kind of narrative", max_length=20, choices=Narrative.choices, default=Narrative.GROUND
@@ -192,11 +199,20 @@ class StoryIndicator(models.Model):
     """A measure backing realized value: before and after, with its source."""
 
     story = models.ForeignKey(ValueStory, on_delete=models.CASCADE, related_name="indicators")
-    name = models.CharField(max_length=150, help_text="e.g. “Incidents per quarter”.")
-    unit = models.CharField(max_length=50, blank=True, help_text="e.g. “%”, “hours”, “€”.")
+    name = models.CharField(
+        max_length=150, help_text="e.g. “Incidents per quarter”.", validators=[single_line]
+    )
+    unit = models.CharField(
+        max_length=50, blank=True, help_text="e.g. “%”, “hours”, “€”.", validators=[single_line]
+    )
     before = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     after = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    source = models.CharField(max_length=200, blank=True, help_text="Where the numbers come from.")
+    source = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Where the numbers come from.",
+        validators=[single_line],
+    )
 
     class Meta:
         ordering = ["id"]

@@ -5,6 +5,8 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.urls import reverse
 
+from childcop.validators import single_line
+
 
 class UserManager(DjangoUserManager):
     """Users sign in with their email address; there is no username."""
@@ -45,10 +47,14 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField("email address", unique=True)
     display_name = models.CharField(
-        max_length=150, help_text="How your name is shown to others, e.g. “Amira Haddad”."
+        max_length=150,
+        help_text="How your name is shown to others, e.g. “Amira Haddad”.",
+        validators=[single_line],
     )
-    job_title = models.CharField(max_length=150, blank=True)
-    department = models.CharField(max_length=150, blank=True, db_index=True)
+    job_title = models.CharField(max_length=150, blank=True, validators=[single_line])
+    department = models.CharField(
+        max_length=150, blank=True, db_index=True, validators=[single_line]
+    )
     is_program_admin = models.BooleanField(
         "social learning team",
         default=False,

@@ -11,6 +11,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from childcop.validators import single_line
+
 from .choices import CheckState, Flag, SupportKind, SupportStatus
 
 SCORE_MAX = 5
@@ -19,9 +21,11 @@ SCORE_MAX = 5
 class Dimension(models.Model):
     """A dimension of intentional development: data, kept by program admins."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[single_line])
     meaning = models.CharField(
-        max_length=250, help_text="One line shown beside the slider: what turning it up looks like."
+        max_length=250,
+        help_text="One line shown beside the slider: what turning it up looks like.",
+        validators=[single_line],
     )
     efforts = models.TextField(blank=True, help_text="The intentional efforts under it.")
     order = models.PositiveSmallIntegerField(default=0)
@@ -132,7 +136,7 @@ class HealthRating(models.Model):
     )
     dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="ratings")
     score = models.PositiveSmallIntegerField(validators=[MaxValueValidator(SCORE_MAX)])
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(max_length=300, blank=True, validators=[single_line])
 
     class Meta:
         ordering = ["dimension__order", "dimension_id"]

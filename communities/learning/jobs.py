@@ -92,35 +92,40 @@ def send_unanswered_notices(now=None) -> int:
     now = now or timezone.now()
     sent = 0
     for help_request in unanswered_requests(now):
-        key = str(help_request.pk)
-        coordinators = (
-            Membership.objects.filter(
-                community_id=help_request.community_id, is_coordinator=True, user__is_active=True
-            )
-            .exclude(user_id=help_request.asker_id)
-            .exclude(
-                Exists(
-                    SentEmail.objects.filter(recipient=OuterRef("user"), kind=UNANSWERED, key=key)
+        with mail.isolated("unanswered-request notices", help_request):
+            key = str(help_request.pk)
+            coordinators = (
+                Membership.objects.filter(
+                    community_id=help_request.community_id,
+                    is_coordinator=True,
+                    user__is_active=True,
                 )
+                .exclude(user_id=help_request.asker_id)
+                .exclude(
+                    Exists(
+                        SentEmail.objects.filter(
+                            recipient=OuterRef("user"), kind=UNANSWERED, key=key
+                        )
+                    )
+                )
+                .select_related("user")
+                .order_by("user_id")
             )
-            .select_related("user")
-            .order_by("user_id")
-        )
-        community = help_request.community
-        sent += mail.send_to_each(
-            [membership.user for membership in coordinators],
-            UNANSWERED,
-            key,
-            "communities/email/help_unanswered",
-            f"Unanswered help request: {help_request.title} ({community.name})",
-            {
-                "help_request": help_request,
-                "community": community,
-                "days": community.response_commitment_days,
-                "url": site_url("communities:help_detail", community.slug, help_request.pk),
-            },
-            skip_refused=True,
-        )
+            community = help_request.community
+            sent += mail.send_to_each(
+                [membership.user for membership in coordinators],
+                UNANSWERED,
+                key,
+                "communities/email/help_unanswered",
+                f"Unanswered help request: {help_request.title} ({community.name})",
+                {
+                    "help_request": help_request,
+                    "community": community,
+                    "days": community.response_commitment_days,
+                    "url": site_url("communities:help_detail", community.slug, help_request.pk),
+                },
+                skip_refused=True,
+            )
     if sent:
         logger.info("Sent %d unanswered-request notice(s)", sent)
     return sent
@@ -166,21 +171,24 @@ def send_follow_ups(now=None) -> int:
     now = now or timezone.now()
     sent = 0
     for help_request in due_follow_ups(now):
-        community = help_request.community
-        sent += mail.send_once(
-            help_request.asker,
-            FOLLOW_UP,
-            str(help_request.pk),
-            "communities/email/help_follow_up",
-            f"How did it turn out? {help_request.title}",
-            {
-                "help_request": help_request,
-                "community": community,
-                "url": site_url("communities:help_follow_up", community.slug, help_request.pk),
-                "request_url": site_url("communities:help_detail", community.slug, help_request.pk),
-            },
-            skip_refused=True,
-        )
+        with mail.isolated("help-request follow-ups", help_request):
+            community = help_request.community
+            sent += mail.send_once(
+                help_request.asker,
+                FOLLOW_UP,
+                str(help_request.pk),
+                "communities/email/help_follow_up",
+                f"How did it turn out? {help_request.title}",
+                {
+                    "help_request": help_request,
+                    "community": community,
+                    "url": site_url("communities:help_follow_up", community.slug, help_request.pk),
+                    "request_url": site_url(
+                        "communities:help_detail", community.slug, help_request.pk
+                    ),
+                },
+                skip_refused=True,
+            )
     if sent:
         logger.info("Sent %d follow-up(s)", sent)
     return sent
@@ -230,20 +238,22 @@ def send_digests(now=None) -> int:
     for user_id, items in per_user.items():
         if not items:
             continue
-        sent += mail.send_once(
-            users[user_id],
-            DIGEST,
-            key,
-            "communities/email/help_digest",
-            f"{len(items)} new help request{'s' if len(items) != 1 else ''} in your communities",
-            {
-                "day": day,
-                "requests": [
-                    (r, site_url("communities:help_detail", r.community.slug, r.pk)) for r in items
-                ],
-            },
-            skip_refused=True,
-        )
+        with mail.isolated("help-request digests", users[user_id]):
+            sent += mail.send_once(
+                users[user_id],
+                DIGEST,
+                key,
+                "communities/email/help_digest",
+                f"{len(items)} new help request{'s' if len(items) != 1 else ''} in your communities",
+                {
+                    "day": day,
+                    "requests": [
+                        (r, site_url("communities:help_detail", r.community.slug, r.pk))
+                        for r in items
+                    ],
+                },
+                skip_refused=True,
+            )
     if sent:
         logger.info("Sent %d help-request digest(s)", sent)
     return sent

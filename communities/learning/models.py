@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from childcop.validators import single_line
 from communities.choices import (
     AgendaStatus,
     HelpStatus,
@@ -21,7 +22,7 @@ class AgendaItem(models.Model):
     """A challenge from practice on the community's learning agenda."""
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="agenda_items")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line])
     description = models.TextField(
         blank=True, help_text="The challenge, as met in practice. Markdown."
     )
@@ -30,6 +31,7 @@ class AgendaItem(models.Model):
         max_length=200,
         blank=True,
         help_text="e.g. “project managers in the regions”.",
+        validators=[single_line],
     )
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -53,7 +55,9 @@ class VotingRound(models.Model):
     """Dot voting on the agenda: each member spreads a number of votes."""
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="voting_rounds")
-    title = models.CharField(max_length=200, default="Which challenges are the most pressing?")
+    title = models.CharField(
+        max_length=200, default="Which challenges are the most pressing?", validators=[single_line]
+    )
     votes_per_member = models.PositiveSmallIntegerField(
         default=3, validators=[MinValueValidator(1), MaxValueValidator(20)]
     )
@@ -113,7 +117,7 @@ class HelpRequest(models.Model):
     asker = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="help_requests"
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line])
     challenge = models.TextField(
         help_text="The situation, what you tried, what you need. Markdown."
     )
@@ -157,7 +161,7 @@ class SharedMemoryEntry(models.Model):
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="memory")
     kind = models.CharField(max_length=20, choices=MemoryKind.choices)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line])
     body = models.TextField(help_text="Markdown.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

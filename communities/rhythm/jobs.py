@@ -143,26 +143,33 @@ def send_due_reminders(now=None) -> int:
     now = now or timezone.now()
     sent = 0
     for session in due_reminder_sessions(now):
-        recipients = reminder_recipients(session)
-        if not recipients:
-            continue
-        subject, context, ics = reminder_email(session)
-        key = reminder_key(session)
-        for user in recipients:
-            sent += mail.send_once(
-                user,
-                REMINDER,
-                key,
-                "communities/email/session_reminder",
-                subject,
-                context,
-                skip_refused=True,
-                ics=ics,
-                unsubscribe=unsubscribe_url(user),
-            )
+        with mail.isolated("session reminders", session):
+            sent += _send_reminders(session)
     if sent:
         logger.info("Sent %d session reminder(s)", sent)
     return sent
+
+
+def _send_reminders(session) -> int:
+    recipients = reminder_recipients(session)
+    if not recipients:
+        return 0
+    subject, context, ics = reminder_email(session)
+    key = reminder_key(session)
+    return sum(
+        mail.send_once(
+            user,
+            REMINDER,
+            key,
+            "communities/email/session_reminder",
+            subject,
+            context,
+            skip_refused=True,
+            ics=ics,
+            unsubscribe=unsubscribe_url(user),
+        )
+        for user in recipients
+    )
 
 
 # --- Missed heartbeats ---------------------------------------------------------------
@@ -216,22 +223,23 @@ def warn_missed_heartbeats(now=None) -> int:
     sent = 0
     for session in missed_heartbeat_sessions(now):
         community = session.community
-        sent += mail.send_to_each(
-            heartbeat_recipients(session),
-            MISSED_HEARTBEAT,
-            str(session.pk),
-            "communities/email/missed_heartbeat",
-            f"No activity logged for “{session.title}” ({community.name})",
-            {
-                "session": session,
-                "community": community,
-                "when": dateformat.format(_local(session.starts_at), "l j F Y, H:i"),
-                "time_zone": settings.TIME_ZONE,
-                "log_url": log_activity_url(session),
-                "url": site_url(community),
-            },
-            skip_refused=True,
-        )
+        with mail.isolated("missed-heartbeat warnings", session):
+            sent += mail.send_to_each(
+                heartbeat_recipients(session),
+                MISSED_HEARTBEAT,
+                str(session.pk),
+                "communities/email/missed_heartbeat",
+                f"No activity logged for “{session.title}” ({community.name})",
+                {
+                    "session": session,
+                    "community": community,
+                    "when": dateformat.format(_local(session.starts_at), "l j F Y, H:i"),
+                    "time_zone": settings.TIME_ZONE,
+                    "log_url": log_activity_url(session),
+                    "url": site_url(community),
+                },
+                skip_refused=True,
+            )
     if sent:
         logger.info("Sent %d missed-heartbeat warning(s)", sent)
     return sent
@@ -262,25 +270,26 @@ def send_invitations(import_id: int) -> int:
     for user in get_user_model().objects.filter(pk__in=ids, is_active=True):
         if user.has_usable_password():  # they have set a password some other way
             continue
-        path = reverse(
-            "account_reset_password_from_key",
-            kwargs={
-                "uidb36": user_pk_to_url_str(user),
-                "key": default_token_generator.make_token(user),
-            },
-        )
-        sent += mail.send_once(
-            user,
-            INVITE_KIND,
-            str(upload.pk),
-            "communities/email/import_invite",
-            f"You are invited to {community.name} on childcop",
-            {
-                "community": community,
-                "activity": activity,
-                "invited_by": upload.created_by,
-                "url": site_url(path),
-                "community_url": site_url(community),
-            },
-        )
+        with mail.isolated("attendance import invitations", user):
+            path = reverse(
+                "account_reset_password_from_key",
+                kwargs={
+                    "uidb36": user_pk_to_url_str(user),
+                    "key": default_token_generator.make_token(user),
+                },
+            )
+            sent += mail.send_once(
+                user,
+                INVITE_KIND,
+                str(upload.pk),
+                "communities/email/import_invite",
+                f"You are invited to {community.name} on childcop",
+                {
+                    "community": community,
+                    "activity": activity,
+                    "invited_by": upload.created_by,
+                    "url": site_url(path),
+                    "community_url": site_url(community),
+                },
+            )
     return sent

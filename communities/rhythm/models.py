@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from childcop.validators import single_line
 from communities.choices import (
     ActivityType,
     Channel,
@@ -22,12 +23,16 @@ class Rhythm(models.Model):
     """A recurring session series: the community's heartbeat."""
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="rhythms")
-    title = models.CharField(max_length=200, help_text="e.g. “Monthly case clinic”.")
+    title = models.CharField(
+        max_length=200, help_text="e.g. “Monthly case clinic”.", validators=[single_line]
+    )
     activity_type = models.CharField(max_length=30, choices=ActivityType.choices)
     format = models.CharField(max_length=20, choices=Format.choices)
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.ONLINE)
     duration_minutes = models.PositiveIntegerField(default=60)
-    location = models.CharField(max_length=200, blank=True, help_text="Room or site, if any.")
+    location = models.CharField(
+        max_length=200, blank=True, help_text="Room or site, if any.", validators=[single_line]
+    )
     meeting_link = models.URLField(blank=True, max_length=500)
     recurrence = models.CharField(max_length=20, choices=Recurrence.choices)
     rrule = models.CharField(
@@ -35,6 +40,7 @@ class Rhythm(models.Model):
         max_length=300,
         blank=True,
         help_text="Only for a custom recurrence, e.g. FREQ=MONTHLY;BYDAY=-1FR (last Friday).",
+        validators=[single_line],
     )
     starts_at = models.DateTimeField(help_text="Date and time of the first session.")
     until = models.DateField(null=True, blank=True, help_text="Last possible date (optional).")
@@ -60,13 +66,13 @@ class Session(models.Model):
     occurrence = models.DateTimeField(
         null=True, blank=True, help_text="The rhythm's original date and time for this occurrence."
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line])
     activity_type = models.CharField(max_length=30, choices=ActivityType.choices)
     format = models.CharField(max_length=20, choices=Format.choices)
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.ONLINE)
     starts_at = models.DateTimeField(db_index=True)
     duration_minutes = models.PositiveIntegerField(default=60)
-    location = models.CharField(max_length=200, blank=True)
+    location = models.CharField(max_length=200, blank=True, validators=[single_line])
     meeting_link = models.URLField(blank=True, max_length=500)
     status = models.CharField(
         max_length=20, choices=SessionStatus.choices, default=SessionStatus.PLANNED
@@ -134,7 +140,7 @@ class Activity(models.Model):
         help_text="The rhythm session this activity was, if any.",
     )
     date = models.DateField(db_index=True)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line])
     activity_type = models.CharField(max_length=30, choices=ActivityType.choices)
     format = models.CharField(max_length=20, choices=Format.choices)
     summary = models.TextField(blank=True, help_text="What happened and what was learnt. Markdown.")
@@ -166,7 +172,7 @@ class Activity(models.Model):
 class ActivityOutput(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="outputs")
     kind = models.CharField(max_length=20, choices=OutputKind.choices)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line])
     link = models.URLField(blank=True, max_length=500)
 
     def __str__(self):
@@ -207,7 +213,7 @@ class AttendanceImport(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    filename = models.CharField(max_length=255, blank=True)
+    filename = models.CharField(max_length=255, blank=True, validators=[single_line])
     rows = models.JSONField(default=dict, blank=True, help_text="The parsed report.")
     unknown_action = models.CharField(
         "unknown emails", max_length=10, choices=UnknownAction.choices, default=UnknownAction.SKIP

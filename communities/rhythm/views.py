@@ -18,6 +18,7 @@ from childcop import charts, permissions
 from childcop.accounts.models import User
 from childcop.permissions import get_community_for_user
 from childcop.utils import done, filtered_page, posted, save_with
+from childcop.validators import one_line
 from communities.choices import ACTIVITY_TYPE_EXAMPLES as EXAMPLES
 from communities.choices import SessionStatus
 from communities.models import Community, new_token
@@ -285,7 +286,7 @@ def import_upload(request, slug, pk):
         upload = AttendanceImport.objects.create(
             activity=activity,
             created_by=request.user,
-            filename=form.cleaned_data["file"].name[:255],
+            filename=one_line(form.cleaned_data["file"].name)[:255],
             rows=build_report(activity, form.parsed),
         )
         return redirect(

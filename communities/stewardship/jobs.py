@@ -57,20 +57,21 @@ def remind_overdue_actions(today=None) -> int:
     today = today or timezone.localdate()
     sent = 0
     for item in overdue_action_items(today):
-        community = item.plan.community
-        sent += mail.send_once(
-            item.owner,
-            OVERDUE_ACTION,
-            overdue_key(item),
-            "communities/email/launch_action_overdue",
-            f"Overdue launch action: {item.title} ({community.name})",
-            {
-                "item": item,
-                "community": community,
-                "url": site_url(item.plan),
-            },
-            skip_refused=True,
-        )
+        with mail.isolated("overdue launch action reminders", item):
+            community = item.plan.community
+            sent += mail.send_once(
+                item.owner,
+                OVERDUE_ACTION,
+                overdue_key(item),
+                "communities/email/launch_action_overdue",
+                f"Overdue launch action: {item.title} ({community.name})",
+                {
+                    "item": item,
+                    "community": community,
+                    "url": site_url(item.plan),
+                },
+                skip_refused=True,
+            )
     if sent:
         logger.info("Sent %d overdue launch action reminder(s)", sent)
     return sent
@@ -142,24 +143,25 @@ def send_review_reminders(today=None) -> int:
     today = today or timezone.localdate()
     sent = 0
     for review in due_reviews(today):
-        community = review.community
-        coordinators = Membership.objects.filter(
-            community_id=review.community_id, is_coordinator=True, user__is_active=True
-        ).select_related("user")
-        url = site_url("communities:pdca_create", community.slug)
-        sent += mail.send_to_each(
-            [membership.user for membership in coordinators.order_by("user_id")],
-            REVIEW_DUE,
-            due_key(review),
-            "communities/email/pdca_review_due",  # plain text
-            f"Plan–do–check–act review due: {community.name}",
-            {
-                "community": community,
-                "review": review,
-                "url": url,
-            },
-            skip_refused=True,
-        )
+        with mail.isolated("PDCA review reminders", review):
+            community = review.community
+            coordinators = Membership.objects.filter(
+                community_id=review.community_id, is_coordinator=True, user__is_active=True
+            ).select_related("user")
+            url = site_url("communities:pdca_create", community.slug)
+            sent += mail.send_to_each(
+                [membership.user for membership in coordinators.order_by("user_id")],
+                REVIEW_DUE,
+                due_key(review),
+                "communities/email/pdca_review_due",  # plain text
+                f"Plan–do–check–act review due: {community.name}",
+                {
+                    "community": community,
+                    "review": review,
+                    "url": url,
+                },
+                skip_refused=True,
+            )
     if sent:
         logger.info("Sent %d PDCA review reminder(s)", sent)
     return sent

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from childcop.validators import single_line
 from childcop.workflows import Workflow, step
 from communities.choices import (
     Stage,
@@ -131,7 +132,9 @@ class CultivationCheck(models.Model):
     coordinator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cultivation_checks"
     )
-    quarter = models.CharField(max_length=7, help_text="For example 2026-Q4.")
+    quarter = models.CharField(
+        max_length=7, help_text="For example 2026-Q4.", validators=[single_line]
+    )
     activity = models.CharField(
         max_length=30,
         choices=CultivatingActivity.choices,
@@ -306,7 +309,7 @@ class Conversation(models.Model):
         related_name="+",
         help_text="Someone in the people directory — or give a name and an email below.",
     )
-    name = models.CharField(max_length=150, blank=True)
+    name = models.CharField(max_length=150, blank=True, validators=[single_line])
     email = models.EmailField(blank=True)
     held_on = models.DateField(default=timezone.localdate)
     challenges = models.TextField("what are your challenges?")
@@ -368,7 +371,7 @@ class ActionItem(models.Model):
     """The action plan: next steps after the launch workshop."""
 
     plan = models.ForeignKey(LaunchPlan, on_delete=models.CASCADE, related_name="action_items")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line])
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="launch_actions"
     )

@@ -101,17 +101,18 @@ def send_reminders(today=None) -> int:
     today = today or timezone.localdate()
     sent = 0
     for check, user in due_reminders(today):
-        subject, context = reminder_email(check)
-        if mail.send_once(
-            user,
-            REMINDER,
-            str(check.pk),
-            "communities/email/health_check_reminder",
-            subject,
-            context,
-            skip_refused=True,
-        ):
-            sent += 1
+        with mail.isolated("health check reminders", check):
+            subject, context = reminder_email(check)
+            if mail.send_once(
+                user,
+                REMINDER,
+                str(check.pk),
+                "communities/email/health_check_reminder",
+                subject,
+                context,
+                skip_refused=True,
+            ):
+                sent += 1
     if sent:
         logger.info("Sent %d health check reminder(s)", sent)
     return sent
