@@ -160,6 +160,20 @@ class TestFailures:
         assert greet(person, skip_refused=True) is True
         assert len(outbox.outbox) == 1
 
+    @pytest.mark.parametrize("skip_refused", [False, True])
+    def test_an_email_that_cannot_be_built_is_logged_and_skipped(
+        self, templates, person, caplog, skip_refused
+    ):
+        """Its own error (here a subject with a line break) stops neither a job nor an
+        event's task: logged, its claim rolled back for the next run."""
+        bad = "A greeting\r\nBcc: everyone@example.org"
+        send = mail.send_once
+        args = (person, "greeting", "1", "mailtest/greeting")
+        assert send(*args, bad, {"what": "hi"}, skip_refused=skip_refused) is False
+        assert "greeting 1 to" in caplog.text and "BadHeaderError" in caplog.text
+        assert claims() == 0 and outbox.outbox == []
+        assert send(*args, "A greeting", {"what": "hi"}, skip_refused=skip_refused) is True
+
     def test_an_integrity_error_of_the_build_is_not_taken_for_a_claim(self, person):
         def build():
             raise IntegrityError("not the claim")
