@@ -155,7 +155,7 @@ def send_claimed(
     except INFRASTRUCTURE:
         raise
     except Exception:
-        logger.exception("%s %s to %s could not be built; skipped", kind, key, recipient)
+        logger.exception("%s %s to %s could not be built or sent; skipped", kind, key, recipient)
         return False
     return True
 
