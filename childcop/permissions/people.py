@@ -37,4 +37,3 @@ def visible_people_q(viewer) -> Q:
         | Q(shares_a_community)
         | Q(is_a_sponsor)
     )
-
