@@ -3,6 +3,7 @@ with them, the sponsors and the social learning team; program admins see everyon
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from childcop.accounts.factories import UserFactory
 from communities.factories import CommunityFactory, MembershipFactory
@@ -67,3 +68,18 @@ def test_a_sponsorship_that_ended_no_longer_shows_the_former_sponsor(clients, us
 
     Appointment.objects.filter(person=users["sponsor"]).update(term_end="2020-01-01")
     assert "sponsor@example.org" not in listed(clients["outsider"])
+
+
+def test_a_community_links_its_members_pages_only_for_those_who_may_open_them(
+    clients, users, community
+):
+    """An open community's member list is read by everyone signed in; its members' pages
+    are open to the people who share the community (and program admins), so only they get
+    the links."""
+    url = reverse("communities:members", args=[community.slug])
+    page = users["core"].get_absolute_url()
+    for role in ("member", "coordinator", "admin"):
+        assert f'href="{page}"' in clients[role].get(url).content.decode(), role
+    for role in ("outsider", "sponsor"):
+        html = clients[role].get(url).content.decode()
+        assert escape(users["core"].display_name) in html and f'href="{page}"' not in html, role
