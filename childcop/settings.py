@@ -129,9 +129,15 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# Passwords: at least 12 characters (ASVS 2.1.1), none of Django's list of common passwords.
+# allauth's forms show the validators' help text (templates/account/, "password_help").
+PASSWORD_MIN_LENGTH = 12
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -142,15 +148,32 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = env.str("CHILDCOP_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_ADAPTER = "childcop.accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "childcop.accounts.forms.SignupProfileForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[childcop] "
-# Sign-up: open or closed, and optionally limited to the organisation's email domains.
-CHILDCOP_SIGNUP_OPEN = env_bool("CHILDCOP_SIGNUP_OPEN", True)
-CHILDCOP_SIGNUP_EMAIL_DOMAINS = [d.lower() for d in env_list("CHILDCOP_SIGNUP_EMAIL_DOMAINS")]
+# Sign-up fits an organisation: in production people sign up themselves only with an address
+# of the organisation's domains (closed while none are configured; childcop.accounts.adapter
+# enforces it), and whenever sign-up is open the address must be verified before the first
+# sign-in, which also lets sign-up answer alike for known and unknown addresses (allauth's
+# enumeration prevention needs mandatory verification). Development (DJANGO_DEBUG=1) keeps
+# sign-up open to any address, with the verification link printed by the console mail.
+CHILDCOP_SIGNUP_EMAIL_DOMAINS = [
+    d.lower().lstrip("@") for d in env_list("CHILDCOP_SIGNUP_EMAIL_DOMAINS")
+]
+CHILDCOP_SIGNUP_OPEN = env_bool(
+    "CHILDCOP_SIGNUP_OPEN", DEBUG or bool(CHILDCOP_SIGNUP_EMAIL_DOMAINS)
+)
+ACCOUNT_EMAIL_VERIFICATION = env.str(
+    "CHILDCOP_EMAIL_VERIFICATION", default="mandatory" if CHILDCOP_SIGNUP_OPEN else "optional"
+)
+if CHILDCOP_SIGNUP_OPEN and ACCOUNT_EMAIL_VERIFICATION != "mandatory":
+    raise ImproperlyConfigured(
+        "CHILDCOP_EMAIL_VERIFICATION must be 'mandatory' while sign-up is open "
+        "(set CHILDCOP_SIGNUP_OPEN=0 to close it)."
+    )
+ACCOUNT_PREVENT_ENUMERATION = True
 
 # --- Email: console by default, SMTP (or anything) through EMAIL_URL.
 _email = env.email_url("EMAIL_URL", default="consolemail://")

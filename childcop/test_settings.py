@@ -45,3 +45,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
     # The real-worker tests: look for new messages every 0.1 s rather than every second.
     CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "polling_interval": 0.1}  # noqa: F405
+# Sign-up as in production without configured domains, whatever DJANGO_DEBUG says (the
+# Makefile sets it): people created by the tests sign in without verifying their address,
+# so sign-up itself stays closed (childcop.accounts.adapter.signup_open); the tests that
+# sign up configure it. Attendance-import invitations follow CHILDCOP_SIGNUP_OPEN.
+CHILDCOP_SIGNUP_OPEN = True
+CHILDCOP_SIGNUP_EMAIL_DOMAINS = []
+ACCOUNT_EMAIL_VERIFICATION = "optional"

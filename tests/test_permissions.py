@@ -65,7 +65,11 @@ RULES = {
     "calendar_rotate_mine": signed_in(405),
     "communities:calendar_rotate": signed_in(405),
     "people:list": signed_in(200),
-    "people:detail": signed_in(200),
+    # The directory shows each person only the people who share a community with them,
+    # the sponsors and the social learning team (childcop.permissions.people): the member's
+    # page does not exist for the outsider, nor for the community's sponsor, who is not a
+    # member of it.
+    "people:detail": signed_in(200, outsider=404, sponsor=404),
     "communities:list": signed_in(200),
     "communities:create": only({"admin"}),
     "communities:detail": signed_in(200),

@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PRODUCT = ("childcop", "communities", "sponsorship", "practice_groups", "value_stories")
 AREAS = (
     "core",
+    "people",
     "communities",
     "rhythm",
     "learning",

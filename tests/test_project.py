@@ -86,7 +86,10 @@ def test_bad_environment_values_fail_loudly():
 
 
 @pytest.mark.django_db
-def test_seed_demo_builds_a_believable_program_and_is_idempotent(capsys):
+def test_seed_demo_builds_a_believable_program_and_is_idempotent(capsys, client, settings):
+    from allauth.account.models import EmailAddress
+    from django.urls import reverse
+
     call_command("seed_demo", people=150)
     out = capsys.readouterr().out
     for email in (
@@ -112,3 +115,13 @@ def test_seed_demo_builds_a_believable_program_and_is_idempotent(capsys):
     call_command("seed_demo")
     assert "already seeded" in capsys.readouterr().out
     assert (User.objects.count(), Community.objects.count(), Membership.objects.count()) == counts
+    # `make run` opens sign-up with mandatory email verification (DJANGO_DEBUG=1), which
+    # applies to every sign-in: the demo logins' addresses count as verified, also in a
+    # program seeded before
+    EmailAddress.objects.filter(email="member@example.org").delete()
+    call_command("seed_demo")
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+    response = client.post(
+        reverse("account_login"), {"login": "member@example.org", "password": "childcop-demo"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/"

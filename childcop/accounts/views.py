@@ -2,6 +2,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from childcop import permissions
 from childcop.utils import done, filtered_page, posted
 from communities.models import Community, Membership
 
@@ -13,7 +14,9 @@ from .models import User
 @require_GET
 def people_list(request):
     visible = Community.objects.for_user(request.user)
-    queryset = User.objects.filter(is_active=True).annotate(
+    # Only the people this viewer may see (childcop.permissions.people), in the same query.
+    people = User.objects.filter(permissions.visible_people_q(request.user), is_active=True)
+    queryset = people.annotate(
         # Only the communities this viewer may see: hidden ones are not even counted.
         community_count=Count(
             "memberships", filter=Q(memberships__community__in=visible), distinct=True
@@ -29,7 +32,10 @@ def people_list(request):
 
 @require_GET
 def person_detail(request, pk):
-    person = get_object_or_404(User.objects.filter(is_active=True), pk=pk)
+    # Someone the viewer may not see does not exist for them (404), as in the list.
+    person = get_object_or_404(
+        User.objects.filter(permissions.visible_people_q(request.user), is_active=True), pk=pk
+    )
     # Only the memberships of communities the viewer may see.
     memberships = (
         Membership.objects.filter(

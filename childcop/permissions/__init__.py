@@ -9,7 +9,8 @@ as `from childcop import permissions` and `permissions.can_x(user, obj)`. Its mo
 * one module per area: `communities` (profile, stage, members, a community page's flags),
   `rhythm`, `learning` (agenda, help requests, shared memory), `practice_groups`,
   `value_stories`, `sponsorship` (business case, agreement, support structure),
-  `stewardship` (launch, PDCA reviews, closure, cultivation, coaching) and `health`.
+  `stewardship` (launch, PDCA reviews, closure, cultivation, coaching), `health` and
+  `people` (whom the people directory shows).
 
 A rule about a record with a workflow state reads that model's transitions table (see
 `childcop.workflows`), as the services do.
@@ -71,6 +72,7 @@ from .learning import (
     help_request_flags,
     memory_flags,
 )
+from .people import visible_people_q
 from .practice_groups import (
     can_charter_group,
     can_conclude_group,
@@ -233,6 +235,7 @@ __all__ = [
     "sponsored_communities_q",
     "story_flags",
     "visible_communities_q",
+    "visible_people_q",
     "visible_community_stories_q",
     "visible_sponsored_stories_q",
     "visible_stories_q",

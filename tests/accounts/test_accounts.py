@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from childcop.accounts.models import User
@@ -37,7 +38,17 @@ def test_wrong_password_shows_an_error(client, member):
     assert "not correct" in response.content.decode()
 
 
-def test_signup_creates_a_user_with_profile(client):
+@pytest.fixture
+def open_signup(settings):
+    """Sign-up as an organisation opens it in production: its domain configured, so
+    sign-up is on with mandatory verification (childcop/settings.py)."""
+    settings.CHILDCOP_SIGNUP_EMAIL_DOMAINS = ["example.org"]
+    settings.CHILDCOP_SIGNUP_OPEN = True
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+    return settings
+
+
+def test_signup_creates_a_user_with_profile(client, open_signup):
     response = client.post(reverse("account_signup"), SIGNUP)
     assert response.status_code == 302
     user = User.objects.get(email="new.person@example.org")
@@ -49,8 +60,8 @@ def test_signup_creates_a_user_with_profile(client):
     assert not user.is_program_admin
 
 
-def test_signup_limited_to_allowed_domains(client, settings):
-    settings.CHILDCOP_SIGNUP_EMAIL_DOMAINS = ["ourorg.example"]
+def test_signup_limited_to_allowed_domains(client, open_signup):
+    open_signup.CHILDCOP_SIGNUP_EMAIL_DOMAINS = ["ourorg.example"]
     response = client.post(reverse("account_signup"), SIGNUP)
     assert response.status_code == 200
     assert "Sign-up is limited to addresses ending in @ourorg.example" in response.content.decode()
@@ -68,12 +79,127 @@ def test_signup_can_be_closed(client, settings):
     assert response.status_code == 200
 
 
-def test_signup_invalid_input_writes_nothing(client):
+def test_signup_invalid_input_writes_nothing(client, open_signup):
     response = client.post(
         reverse("account_signup"), {**SIGNUP, "password2": "different", "display_name": ""}
     )
     assert response.status_code == 200 and "is-invalid" in response.content.decode()
     assert User.objects.count() == 0
+
+
+def settings_from_environment(**environ):
+    """childcop/settings.py's sign-up settings, as a process started with `environ` reads them
+    (or the error it refuses to start with)."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import childcop.settings as s; "
+        "print(s.CHILDCOP_SIGNUP_OPEN, s.CHILDCOP_SIGNUP_EMAIL_DOMAINS, "
+        "s.ACCOUNT_EMAIL_VERIFICATION, s.ACCOUNT_PREVENT_ENUMERATION)"
+    )
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "CHILDCOP_"))
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script], env={**env, **environ}, capture_output=True, text=True
+    )
+    return result.stdout.strip() or result.stderr.strip().splitlines()[-1]
+
+
+def test_production_signup_defaults_fit_an_organisation():
+    # no domains configured: closed (and no verification needed for accounts made by admins)
+    assert settings_from_environment() == "False [] optional True"
+    # the organisation's domains: open to them, with mandatory verification
+    assert (
+        settings_from_environment(CHILDCOP_SIGNUP_EMAIL_DOMAINS="ourorg.example,@Other.example")
+        == "True ['ourorg.example', 'other.example'] mandatory True"
+    )
+    # development keeps sign-up open, verified too (the console mail prints the link)
+    assert settings_from_environment(DJANGO_DEBUG="1") == "True [] mandatory True"
+    # open sign-up without mandatory verification refuses to start
+    refused = settings_from_environment(
+        CHILDCOP_SIGNUP_OPEN="1", CHILDCOP_EMAIL_VERIFICATION="optional"
+    )
+    assert "ImproperlyConfigured" in refused and "mandatory" in refused
+
+
+def test_production_signup_stays_closed_without_the_organisations_domains(client, open_signup):
+    open_signup.CHILDCOP_SIGNUP_EMAIL_DOMAINS = []
+    assert "closed" in client.get(reverse("account_signup")).content.decode().lower()
+    client.post(reverse("account_signup"), SIGNUP)
+    assert not User.objects.filter(email=SIGNUP["email"]).exists()
+    # development (DJANGO_DEBUG=1) keeps it open to any address
+    open_signup.DEBUG = True
+    assert client.post(reverse("account_signup"), SIGNUP).status_code == 302
+    assert User.objects.filter(email=SIGNUP["email"]).exists()
+
+
+def test_signup_stays_closed_unless_addresses_are_verified(client, open_signup):
+    for method in ("optional", "none"):
+        open_signup.ACCOUNT_EMAIL_VERIFICATION = method
+        client.post(reverse("account_signup"), SIGNUP)
+        assert not User.objects.filter(email=SIGNUP["email"]).exists(), method
+
+
+def test_signup_answers_alike_for_known_and_unknown_addresses(open_signup, member):
+    from django.core.cache import cache
+
+    cache.clear()  # allauth's rate limits (one confirmation mail per address) start afresh
+
+    def sign_up(email):
+        """The answer to a sign-up with `email`: where it leads and the page there."""
+        client = Client()
+        response = client.post(reverse("account_signup"), {**SIGNUP, "email": email})
+        assert response.status_code == 302
+        page = client.get(response["Location"]).content.decode().replace(email, "<email>")
+        return response["Location"], re.sub(r"[A-Za-z0-9]{64}", "<csrf token>", page)
+
+    known, unknown = sign_up("member@example.org"), sign_up(SIGNUP["email"])
+    assert known == unknown and known[0] == reverse("account_email_verification_sent")
+    # the known address is told by email that it already has an account; nothing changed
+    assert [m.to for m in mail.outbox] == [["member@example.org"], [SIGNUP["email"]]]
+    assert User.objects.filter(email="member@example.org").count() == 1
+    member.refresh_from_db()
+    assert member.check_password(PASSWORD) and member.display_name != SIGNUP["display_name"]
+    # the new account signs in only once its address is verified
+    response = Client().post(
+        reverse("account_login"), {"login": SIGNUP["email"], "password": SIGNUP["password1"]}
+    )
+    assert response["Location"] == reverse("account_email_verification_sent")
+
+
+PASSWORD_RULES = ("at least 12 characters", "commonly used password")
+
+
+@pytest.mark.parametrize(
+    "password,error",
+    [("short-pw-42", "at least 12 characters"), ("qwertyqwerty", "too common")],
+)
+def test_signup_refuses_short_and_common_passwords(client, open_signup, password, error):
+    response = client.post(
+        reverse("account_signup"), {**SIGNUP, "password1": password, "password2": password}
+    )
+    assert response.status_code == 200 and error in response.content.decode()
+    assert not User.objects.filter(email=SIGNUP["email"]).exists()
+
+
+def test_the_password_forms_say_what_a_password_needs(client, open_signup, member):
+    html = client.get(reverse("account_signup")).content.decode()
+    assert all(rule in html for rule in PASSWORD_RULES)
+    client.force_login(member)
+    html = client.get(reverse("account_change_password")).content.decode()
+    assert all(rule in html for rule in PASSWORD_RULES)
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": "short-pw-42", "password2": "short-pw-42"},
+    )
+    assert "at least 12 characters" in response.content.decode()
+    member.refresh_from_db()
+    assert member.check_password(PASSWORD)
 
 
 def test_password_reset_sends_an_email_with_a_working_link(client, member):
@@ -85,6 +211,8 @@ def test_password_reset_sends_an_email_with_a_working_link(client, member):
     ).group(1)
     form_page = client.get(link, follow=True)
     action = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link
+    html = client.get(action).content.decode()
+    assert all(rule in html for rule in PASSWORD_RULES)
     assert sets_password(client, action, member, "brand-new-secret-77")
 
 

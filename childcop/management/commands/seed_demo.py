@@ -4,6 +4,7 @@ import random
 from datetime import timedelta
 
 import factory.random
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -129,6 +130,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._seed(people)
             self.stdout.write(self.style.SUCCESS("Seeded the demo program."))
+        self._verify_demo_addresses()
         health_checks_demo.seed_reports()  # the last two months' health reports (no email)
         health_jobs.refresh()  # the program overview's figures and flags (idempotent)
         self._print_logins()
@@ -234,6 +236,15 @@ class Command(BaseCommand):
         )
         MembershipFactory(community=dp, user=demo["member@example.org"], level=Level.ACTIVE)
         MembershipFactory(community=fs, user=demo["member@example.org"], level=Level.OCCASIONAL)
+
+    def _verify_demo_addresses(self):
+        """Sign-up in development has mandatory email verification, which applies to every
+        sign-in: the demo logins' addresses count as verified (also in a program seeded
+        before)."""
+        for user in User.objects.filter(email__in=[row[0] for row in DEMO_USERS]):
+            EmailAddress.objects.update_or_create(
+                user=user, email=user.email, defaults={"verified": True, "primary": True}
+            )
 
     def _print_logins(self):
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD} — development only):")
