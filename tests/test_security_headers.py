@@ -165,3 +165,18 @@ def test_templates_hold_nothing_the_policy_refuses():
             line = text.count("\n", 0, offset) + 1
             found.append(f"{path.relative_to(ROOT)}:{line}: {what}")
     assert not found, "inline script, style or handler in templates:\n" + "\n".join(found)
+
+
+def test_check_deploy_refuses_a_missing_or_loose_policy():
+    from childcop.checks import security_headers
+
+    assert security_headers() == []
+    without = [m for m in settings.MIDDLEWARE if not m.endswith("SecurityHeadersMiddleware")]
+    with override_settings(MIDDLEWARE=without):
+        assert [e.id for e in security_headers()] == ["childcop.E002"]
+    loose = {
+        **settings.CHILDCOP_CONTENT_SECURITY_POLICY,
+        "style-src": ["'self'", "'unsafe-inline'"],
+    }
+    with override_settings(CHILDCOP_CONTENT_SECURITY_POLICY=loose):
+        assert [e.id for e in security_headers()] == ["childcop.E003"]
