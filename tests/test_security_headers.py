@@ -2,9 +2,9 @@
 signed-in pages or exports — read from real responses through the production middleware.
 
 The templates are read too: the policy allows nothing inline, so no template may hold an
-inline script, a `<style>` block, a `style="…"` attribute, an `on…=` handler or an htmx
-feature that needs eval (`hx-on`, trigger filters, `js:` values). E-mail templates are not
-served to browsers and may style themselves inline. The browser journeys (tests/e2e/) fail
+inline script, a `<style>` block, a `style="…"` attribute, an `on…=` handler, a `javascript:`
+address or an htmx feature that needs eval (`hx-on`, trigger filters, `js:` values). E-mail
+templates are not served to browsers and may style themselves inline. The browser journeys (tests/e2e/) fail
 on any policy violation the browser reports.
 """
 
@@ -48,6 +48,7 @@ NOT_ALLOWED = re.compile(
     r"|\sstyle\s*="  # a style attribute
     r"|\son[a-z]+\s*="  # an event handler attribute
     r"|\shx-on[:-]"  # htmx's inline handlers (eval)
+    r"|[\"'\s]javascript:"  # a javascript: address
     r"|hx-vals=['\"]\s*js:",  # htmx computed values (eval)
     re.IGNORECASE,
 )
@@ -180,3 +181,17 @@ def test_check_deploy_refuses_a_missing_or_loose_policy():
     }
     with override_settings(CHILDCOP_CONTENT_SECURITY_POLICY=loose):
         assert [e.id for e in security_headers()] == ["childcop.E003"]
+
+
+@pytest.mark.django_db
+def test_a_refused_form_is_the_products_page_not_djangos_inline_styled_one(member):
+    """Django's own CSRF failure page styles itself inline; the product has its own."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    response = client.post(reverse("profile"), {})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "This form could not be sent" in html and not list(refused(html))
+    assert "Content-Security-Policy" in response.headers

@@ -58,10 +58,16 @@
   });
 })();
 
-// Print buttons on the printable pages.
+// Print buttons on the printable pages; "Go back" links (the 403 page).
 (function () {
   document.querySelectorAll("button[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
+  });
+  document.querySelectorAll("a[data-back]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      window.history.back();
+    });
   });
 })();
 
