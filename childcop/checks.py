@@ -1,4 +1,4 @@
-"""Refusing to run in production with the development secret."""
+"""Deployment checks: no development secret in production, strict security headers."""
 
 from django.conf import settings
 from django.core import checks
@@ -21,3 +21,31 @@ def refuse_development_secret():
     """Called as the web server, the worker and beat start."""
     if settings.DEV_SECRET_IN_PRODUCTION:
         raise ImproperlyConfigured(MESSAGE)
+
+
+HEADERS_MIDDLEWARE = "childcop.middleware.SecurityHeadersMiddleware"
+UNSAFE_SOURCES = {"'unsafe-inline'", "'unsafe-eval'", "*", "http:", "https:"}
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def security_headers(app_configs=None, **kwargs):
+    """The Content-Security-Policy is on and strict: nothing inline, no eval, no wildcard."""
+    problems = []
+    if HEADERS_MIDDLEWARE not in settings.MIDDLEWARE:
+        problems.append(
+            checks.Error(
+                f"{HEADERS_MIDDLEWARE} is not in MIDDLEWARE: no Content-Security-Policy, "
+                "Permissions-Policy or Cache-Control on signed-in pages.",
+                id="childcop.E002",
+            )
+        )
+    for directive, sources in settings.CHILDCOP_CONTENT_SECURITY_POLICY.items():
+        loose = sorted(UNSAFE_SOURCES.intersection(sources))
+        if loose:
+            problems.append(
+                checks.Error(
+                    f"CHILDCOP_CONTENT_SECURITY_POLICY's {directive} allows {', '.join(loose)}.",
+                    id="childcop.E003",
+                )
+            )
+    return problems

@@ -339,6 +339,14 @@ def check(response, expected, role):
         )
 
 
+def check_headers(response, role):
+    """Every answer carries the security policy; none to a signed-in person may be stored."""
+    assert "Content-Security-Policy" in response.headers, f"{role}: no Content-Security-Policy"
+    if role != "anonymous":
+        cache = {d.strip() for d in response.headers.get("Cache-Control", "").split(",")}
+        assert {"private", "no-store"} <= cache, f"{role}: Cache-Control {sorted(cache)}"
+
+
 # Routes whose <pk> is not a membership: which object of the community it names.
 PK_OF = {
     "communities:rhythm_edit": "rhythm",
@@ -561,6 +569,7 @@ def test_permission_matrix(users, clients, community, shard):
             response = clients[role].get(url)
             try:
                 check(response, rule[role], role)
+                check_headers(response, role)
             except AssertionError as error:
                 failures.append(f"{name} {url}: {error}")
     assert not failures, "\n".join(failures)

@@ -1,4 +1,7 @@
-// childcop's own small scripts. A filter box for long multi-selects (e.g. attendees).
+// childcop's own small scripts, loaded on every page (deferred). The Content-Security-Policy
+// allows no inline script, handler attribute or eval: behaviour hangs on data- attributes.
+
+// A filter box for long multi-selects (e.g. attendees).
 (function () {
   document.querySelectorAll("select[data-filterable]").forEach(function (select) {
     var box = document.createElement("input");
@@ -24,5 +27,60 @@
     });
     select.addEventListener("change", update);
     update();
+  });
+})();
+
+// Health check answers: show each slider's value beside it as it moves; moving it unticks
+// "Can't say", ticking "Can't say" puts it back to 0 (without this script the form still
+// works: the server asks when a moved slider still has "Can't say" ticked).
+(function () {
+  document.querySelectorAll("input[type=range][data-output]").forEach(function (slider) {
+    var output = document.getElementById(slider.dataset.output);
+    var scale = document.getElementById(slider.id + "_scale");
+    var box = document.getElementById(slider.dataset.cantSayBox);
+    function show() {
+      var unsure = box && box.checked;
+      output.textContent = unsure ? "can't say" : slider.value;
+      scale.hidden = unsure;
+      if (unsure) { slider.setAttribute("aria-valuetext", "Can't say"); }
+      else { slider.removeAttribute("aria-valuetext"); }
+    }
+    slider.addEventListener("input", function () {
+      if (box) { box.checked = false; }
+      show();
+    });
+    if (box) {
+      box.addEventListener("change", function () {
+        if (box.checked) { slider.value = 0; }
+        show();
+      });
+    }
+  });
+})();
+
+// Print buttons on the printable pages; "Go back" links (the 403 page).
+(function () {
+  document.querySelectorAll("button[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+  document.querySelectorAll("a[data-back]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      window.history.back();
+    });
+  });
+})();
+
+// Autosave (value-creation stories): a form with data-autosave="<seconds>" and
+// hx-trigger="…, autosave" is sent that often while it has unsaved typing.
+(function () {
+  document.querySelectorAll("form[data-autosave]").forEach(function (form) {
+    var seconds = parseInt(form.dataset.autosave, 10) || 30;
+    var dirty = false;
+    form.addEventListener("input", function () { dirty = true; });
+    form.addEventListener("htmx:afterRequest", function () { dirty = false; });
+    window.setInterval(function () {
+      if (dirty && window.htmx) { window.htmx.trigger(form, "autosave"); }
+    }, seconds * 1000);
   });
 })();

@@ -10,9 +10,11 @@ import smtplib
 from datetime import timedelta
 from io import StringIO
 from math import ceil
+from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.staticfiles import finders
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import CommandError, call_command
@@ -623,7 +625,8 @@ def test_the_printable_page_has_no_navigation_and_prints(clients, users, report)
         .content.decode()
     )
     assert 'aria-label="Main"' not in html and "navbar" not in html
-    assert "@media print" in html and "<svg" in html
+    assert "css/print-report.css" in html and "<svg" in html  # print styles: a static file
+    assert "@media print" in Path(finders.find("css/print-report.css")).read_text()
     assert f"Generated {timezone.localtime(report.generated_at):%-d %B %Y}" in html
     assert "Missed heartbeat" in html
 

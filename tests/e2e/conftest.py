@@ -47,8 +47,17 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """A factory of pages, each in its own browser context (a separate person's session)."""
+    """A factory of pages, each in its own browser context (a separate person's session).
+
+    Every page runs under the product's Content-Security-Policy: a journey fails when the
+    browser reports refusing anything (an inline script or style, an eval) on any page.
+    """
     contexts = []
+    violations = []
+
+    def watch(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"{message.page.url if message.page else ''}: {message.text}")
 
     def make() -> Page:
         context = browser.new_context(
@@ -56,12 +65,15 @@ def new_page(browser, live_server):
         )
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)
+        context.on("console", watch)
         contexts.append(context)
         return context.new_page()
 
     yield make
     for context in contexts:
         context.close()
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations), pytrace=False)
 
 
 @pytest.fixture

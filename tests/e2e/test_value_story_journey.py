@@ -65,6 +65,12 @@ def test_story_from_submission_to_the_sponsor(new_page):
     writer.get_by_label("Your role").fill("Contract manager")
     autosave(writer)
     expect(writer.locator("#autosave-status")).to_contain_text("Draft saved at")
+    # Typing with no change event yet is saved by the 30-second tick while the form is dirty.
+    writer.get_by_label("Your role").fill("Contract manager, tenders")
+    with writer.expect_response(lambda response: "/autosave/" in response.url) as ticked:
+        writer.clock.run_for(30_000)
+    assert ticked.value.ok
+    expect(writer.locator("#story-form")).not_to_have_class(re.compile(r"\bhtmx-request\b"))
     writer.get_by_label("Linked activity").select_option(
         label=f"{activity.date:%d %b %Y} — {activity.title}"
     )
