@@ -228,7 +228,6 @@ RULES = {
             "launch_conversation",
             "launch_value",
             "launch_leader_add",
-            "launch_leader",
             "launch_design",
             "launch_process",
             "launch_action_add",
@@ -237,6 +236,13 @@ RULES = {
         )
     },  # fmt: skip
     "communities:launch_value_accept": signed_in(405),  # POST only
+    # A candidate's answer puts them into the core group: the candidate (the member, proposed
+    # by the lead) answers on their own page; coordinators and admins may record it; the lead
+    # (core) may not; anyone else finds nothing (404).
+    "communities:launch_leader": {
+        **only({"member", "coordinator", "admin"}, denied=404),
+        "core": 403,
+    },
     # --- PDCA reviews, closure and cultivation: members read the review history; the core
     # group and coordinators write reviews and keep checklists; admins close communities and
     # log coaching, which the community's coordinators read. Outsiders of the open matrix
@@ -463,13 +469,16 @@ def learning_loops(community, users):
 
 
 def launch_playbook(community, users):
-    """A renewal plan led by the core member, with an invited candidate and an action item."""
+    """A renewal plan led by the core member, with a candidate (the member, proposed by the
+    lead) and an action item."""
     from communities.models import ActionItem, LaunchPlan, LeaderCandidate
 
     plan = LaunchPlan.objects.create(community=community, kind="renewal", lead=users["core"])
     return {
         "plan": plan,
-        "candidate": LeaderCandidate.objects.create(plan=plan, person=users["member"]),
+        "candidate": LeaderCandidate.objects.create(
+            plan=plan, person=users["member"], invited_by=users["core"]
+        ),
         "item": ActionItem.objects.create(
             plan=plan, title="Book a room", owner=users["core"], due_on="2031-01-01"
         ),

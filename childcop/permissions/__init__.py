@@ -103,6 +103,7 @@ from .sponsorship import (
     mentor_pairs_q,
 )
 from .stewardship import (
+    can_answer_candidacy,
     can_close_community,
     can_complete_launch,
     can_edit_launch,
@@ -116,9 +117,11 @@ from .stewardship import (
     can_view_community_launches,
     can_view_launch,
     can_write_review,
+    get_candidate_for_user,
     get_launch_community_for_user,
     get_launch_for_user,
     is_launch_lead,
+    is_plan_worked_on,
     launch_flags,
 )
 from .value_stories import (
@@ -140,6 +143,7 @@ __all__ = [
     "Role",
     "agenda_flags",
     "can_add_to_loops",
+    "can_answer_candidacy",
     "can_answer_check",
     "can_answer_health_check",
     "can_answer_help_request",
@@ -207,6 +211,7 @@ __all__ = [
     "community_flags",
     "community_of",
     "community_role",
+    "get_candidate_for_user",
     "get_community_for_user",
     "get_group_for_user",
     "get_help_request_for_user",
@@ -220,6 +225,7 @@ __all__ = [
     "help_request_flags",
     "is_group_member",
     "is_launch_lead",
+    "is_plan_worked_on",
     "is_program_admin",
     "is_read_only",
     "is_sponsor",
