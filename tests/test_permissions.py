@@ -615,3 +615,68 @@ def test_outsiders_get_404_outside_their_scope(clients, users, name, is_open, st
     assert clients["admin"].get(url).status_code == (403 if name == "communities:leave" else 200)
     join = reverse("communities:join", kwargs={"slug": hidden.slug})
     assert clients["outsider"].post(join).status_code == 404
+
+
+# A sponsor of a members-only community reads the pages written for sponsors (the dashboard,
+# the health pages, the business case and the agreement), nothing of the members' own: their
+# names (members, the people directory), activities, rhythm, agenda, practice groups, learning
+# loops and reviews do not exist for the sponsor (404). The matrix above walks an open
+# community, where a sponsor reads what everyone signed in reads.
+SPONSOR_PAGES = [
+    "sponsorship:community_dashboard",
+    "sponsorship:business_case",
+    "sponsorship:agreement",
+    "communities:health",
+    "communities:health_checks",
+    "communities:health_reports",
+]
+MEMBERS_PAGES = [
+    "communities:detail",
+    "communities:members",
+    "communities:rhythm",
+    "communities:activities",
+    "communities:agenda",
+    "practice_groups:list",
+    "communities:help_list",
+    "communities:memory_list",
+    "communities:pdca_reviews",
+    "communities:launch",
+    "value_stories:community_matrix",
+]
+
+
+@pytest.mark.django_db
+def test_a_sponsor_of_a_members_only_community_reads_the_sponsor_pages_only(
+    clients, users, admin_user
+):
+    from communities.factories import MembershipFactory
+    from practice_groups.factories import PracticeGroupFactory
+    from sponsorship.factories import SponsorAppointmentFactory
+
+    hidden = CommunityFactory(name="Hidden", slug="hidden", is_open=False, stage="maturing")
+    SponsorAppointmentFactory(
+        person=users["sponsor"], appointed_by=admin_user, communities=[hidden]
+    )
+    MembershipFactory(community=hidden, user=users["outsider"])  # a member only there
+    sponsor = clients["sponsor"]
+    for name in SPONSOR_PAGES:
+        url = reverse(name, kwargs={"slug": hidden.slug})
+        assert sponsor.get(url).status_code == 200, name
+    for name in MEMBERS_PAGES:
+        url = reverse(name, kwargs={"slug": hidden.slug})
+        assert sponsor.get(url).status_code == 404, name
+    activity = ActivityFactory(community=hidden)
+    group = PracticeGroupFactory(community=hidden, status="active")
+    for url in (
+        reverse("communities:activity_detail", args=[hidden.slug, activity.pk]),
+        reverse("practice_groups:detail", args=[group.pk]),
+    ):
+        assert sponsor.get(url).status_code == 404, url
+    # The community is not in their lists, nor its members' memberships in the directory.
+    assert b"Hidden" not in sponsor.get(reverse("communities:list")).content
+    person = sponsor.get(reverse("people:detail", args=[users["outsider"].pk]))
+    assert b"Hidden" not in person.content
+    # Its members still read it all.
+    assert (
+        clients["outsider"].get(reverse("communities:members", args=["hidden"])).status_code == 200
+    )
