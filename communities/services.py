@@ -78,10 +78,37 @@ def join(community: Community, user) -> Membership:
     return membership
 
 
+def _refuse_self_promotion(user, *, by, raises: bool, invited_by=None) -> None:
+    """Nobody puts themselves into a community's core group (a core level, coordinator, a
+    leadership role): such a change by the person it concerns is refused, unless it is their
+    acceptance of someone else's invitation (`invited_by`, a launch plan's candidacy)."""
+    if not raises or by is None or by.pk != user.pk:
+        return
+    if invited_by is not None and invited_by.pk != user.pk:
+        return
+    raise MembershipError(
+        "Nobody adds themselves to a community's core group: a coordinator or the social "
+        "learning team does."
+    )
+
+
 @transaction.atomic
 def add_member(
-    community: Community, user, *, by, level=Level.PERIPHERAL, is_coordinator=False, roles=()
+    community: Community,
+    user,
+    *,
+    by,
+    level=Level.PERIPHERAL,
+    is_coordinator=False,
+    roles=(),
+    invited_by=None,
 ) -> Membership:
+    _refuse_self_promotion(
+        user,
+        by=by,
+        raises=level == Level.CORE or is_coordinator or bool(roles),
+        invited_by=invited_by,
+    )
     try:
         with transaction.atomic():
             membership = Membership.objects.create(
@@ -111,13 +138,30 @@ def _would_leave_without_coordinator(membership: Membership, *, still_coordinato
 
 @transaction.atomic
 def update_membership(
-    membership: Membership, *, level, is_coordinator, roles, by=None, compute_level=False
+    membership: Membership,
+    *,
+    level,
+    is_coordinator,
+    roles,
+    by=None,
+    compute_level=False,
+    invited_by=None,
 ) -> Membership:
+    before = Membership.objects.get(pk=membership.pk)  # a bound form may have changed it
+    was_core = before.is_coordinator or before.level == Level.CORE
+    new_roles = set(roles) - set(before.leadership_roles.values_list("role", flat=True))
+    _refuse_self_promotion(
+        membership.user,
+        by=by,
+        raises=(is_coordinator and not before.is_coordinator)
+        or (not was_core and (level == Level.CORE or bool(new_roles))),
+        invited_by=invited_by,
+    )
     if _would_leave_without_coordinator(membership, still_coordinator=is_coordinator):
         raise MembershipError(
             "This is the community's only coordinator: appoint another coordinator first."
         )
-    previous = Membership.objects.values_list("level", flat=True).get(pk=membership.pk)
+    previous = before.level
     membership.level = level
     membership.is_coordinator = is_coordinator
     if compute_level:

@@ -232,7 +232,6 @@ RULES = {
             "launch_conversation",
             "launch_value",
             "launch_leader_add",
-            "launch_leader",
             "launch_design",
             "launch_process",
             "launch_action_add",
@@ -241,6 +240,13 @@ RULES = {
         )
     },  # fmt: skip
     "communities:launch_value_accept": signed_in(405),  # POST only
+    # A candidate's answer puts them into the core group: the candidate (the member, proposed
+    # by the lead) answers on their own page; coordinators and admins may record it; the lead
+    # (core) may not; anyone else finds nothing (404).
+    "communities:launch_leader": {
+        **only({"member", "coordinator", "admin"}, denied=404),
+        "core": 403,
+    },
     # --- PDCA reviews, closure and cultivation: members read the review history; the core
     # group and coordinators write reviews and keep checklists; admins close communities and
     # log coaching, which the community's coordinators read. Outsiders of the open matrix
@@ -475,13 +481,16 @@ def learning_loops(community, users):
 
 
 def launch_playbook(community, users):
-    """A renewal plan led by the core member, with an invited candidate and an action item."""
+    """A renewal plan led by the core member, with a candidate (the member, proposed by the
+    lead) and an action item."""
     from communities.models import ActionItem, LaunchPlan, LeaderCandidate
 
     plan = LaunchPlan.objects.create(community=community, kind="renewal", lead=users["core"])
     return {
         "plan": plan,
-        "candidate": LeaderCandidate.objects.create(plan=plan, person=users["member"]),
+        "candidate": LeaderCandidate.objects.create(
+            plan=plan, person=users["member"], invited_by=users["core"]
+        ),
         "item": ActionItem.objects.create(
             plan=plan, title="Book a room", owner=users["core"], due_on="2031-01-01"
         ),
@@ -619,3 +628,68 @@ def test_outsiders_get_404_outside_their_scope(clients, users, name, is_open, st
     assert clients["admin"].get(url).status_code == (403 if name == "communities:leave" else 200)
     join = reverse("communities:join", kwargs={"slug": hidden.slug})
     assert clients["outsider"].post(join).status_code == 404
+
+
+# A sponsor of a members-only community reads the pages written for sponsors (the dashboard,
+# the health pages, the business case and the agreement), nothing of the members' own: their
+# names (members, the people directory), activities, rhythm, agenda, practice groups, learning
+# loops and reviews do not exist for the sponsor (404). The matrix above walks an open
+# community, where a sponsor reads what everyone signed in reads.
+SPONSOR_PAGES = [
+    "sponsorship:community_dashboard",
+    "sponsorship:business_case",
+    "sponsorship:agreement",
+    "communities:health",
+    "communities:health_checks",
+    "communities:health_reports",
+]
+MEMBERS_PAGES = [
+    "communities:detail",
+    "communities:members",
+    "communities:rhythm",
+    "communities:activities",
+    "communities:agenda",
+    "practice_groups:list",
+    "communities:help_list",
+    "communities:memory_list",
+    "communities:pdca_reviews",
+    "communities:launch",
+    "value_stories:community_matrix",
+]
+
+
+@pytest.mark.django_db
+def test_a_sponsor_of_a_members_only_community_reads_the_sponsor_pages_only(
+    clients, users, admin_user
+):
+    from communities.factories import MembershipFactory
+    from practice_groups.factories import PracticeGroupFactory
+    from sponsorship.factories import SponsorAppointmentFactory
+
+    hidden = CommunityFactory(name="Hidden", slug="hidden", is_open=False, stage="maturing")
+    SponsorAppointmentFactory(
+        person=users["sponsor"], appointed_by=admin_user, communities=[hidden]
+    )
+    MembershipFactory(community=hidden, user=users["outsider"])  # a member only there
+    sponsor = clients["sponsor"]
+    for name in SPONSOR_PAGES:
+        url = reverse(name, kwargs={"slug": hidden.slug})
+        assert sponsor.get(url).status_code == 200, name
+    for name in MEMBERS_PAGES:
+        url = reverse(name, kwargs={"slug": hidden.slug})
+        assert sponsor.get(url).status_code == 404, name
+    activity = ActivityFactory(community=hidden)
+    group = PracticeGroupFactory(community=hidden, status="active")
+    for url in (
+        reverse("communities:activity_detail", args=[hidden.slug, activity.pk]),
+        reverse("practice_groups:detail", args=[group.pk]),
+    ):
+        assert sponsor.get(url).status_code == 404, url
+    # The community is not in their lists, nor its members' memberships in the directory.
+    assert b"Hidden" not in sponsor.get(reverse("communities:list")).content
+    person = sponsor.get(reverse("people:detail", args=[users["outsider"].pk]))
+    assert b"Hidden" not in person.content
+    # Its members still read it all.
+    assert (
+        clients["outsider"].get(reverse("communities:members", args=["hidden"])).status_code == 200
+    )

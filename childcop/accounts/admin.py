@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import SentEmail, User
+from .models import InvitationDomain, SentEmail, User
 
 
 @admin.register(User)
@@ -44,3 +44,11 @@ class SentEmailAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["recipient__email", "key"]
     raw_id_fields = ["recipient"]
+
+
+@admin.register(InvitationDomain)
+class InvitationDomainAdmin(admin.ModelAdmin):
+    """Domains, beyond sign-up's, whose people an attendance import may invite."""
+
+    list_display = ["domain", "note", "created_at"]
+    search_fields = ["domain", "note"]

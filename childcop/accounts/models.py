@@ -132,3 +132,24 @@ class SentEmail(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.key} → {self.recipient}"
+
+
+class InvitationDomain(models.Model):
+    """An email domain, beyond sign-up's (`CHILDCOP_SIGNUP_EMAIL_DOMAINS`), whose people may
+    be invited into the program (by an attendance import): kept by the program admins."""
+
+    domain = models.CharField(
+        max_length=253, unique=True, help_text="e.g. partner.example (no @); stored in lower case."
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="Why it is allowed.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self):
+        return self.domain
+
+    def save(self, *args, **kwargs):
+        self.domain = self.domain.strip().lstrip("@").lower()
+        super().save(*args, **kwargs)

@@ -5,7 +5,9 @@ as `from childcop import permissions` and `permissions.can_x(user, obj)`. Its mo
 
 * `core`: roles and the community role ladder, sponsorship and membership lookups, the
   scoped fetch (`get_community_for_user`: 404 outside a user's scope, then 403 for a
-  too-low role) and the closed-community guard (`@writes_to_community`);
+  too-low role; `get_sponsored_community_for_user` for the pages written for sponsors,
+  which are all a sponsor of a members-only community sees of it) and the
+  closed-community guard (`@writes_to_community`);
 * one module per area: `communities` (profile, stage, members, a community page's flags),
   `rhythm`, `learning` (agenda, help requests, shared memory), `practice_groups`,
   `value_stories`, `sponsorship` (business case, agreement, support structure),
@@ -29,10 +31,12 @@ from .core import (
     CLOSED_MESSAGE,
     Role,
     can_view_community,
+    can_view_sponsor_pages,
     check_required,
     community_of,
     community_role,
     get_community_for_user,
+    get_sponsored_community_for_user,
     is_program_admin,
     is_read_only,
     is_sponsor,
@@ -105,6 +109,7 @@ from .sponsorship import (
     mentor_pairs_q,
 )
 from .stewardship import (
+    can_answer_candidacy,
     can_close_community,
     can_complete_launch,
     can_edit_launch,
@@ -118,9 +123,11 @@ from .stewardship import (
     can_view_community_launches,
     can_view_launch,
     can_write_review,
+    get_candidate_for_user,
     get_launch_community_for_user,
     get_launch_for_user,
     is_launch_lead,
+    is_plan_worked_on,
     launch_flags,
 )
 from .value_stories import (
@@ -142,6 +149,7 @@ __all__ = [
     "Role",
     "agenda_flags",
     "can_add_to_loops",
+    "can_answer_candidacy",
     "can_answer_check",
     "can_answer_health_check",
     "can_answer_help_request",
@@ -199,6 +207,7 @@ __all__ = [
     "can_view_launch",
     "can_view_program_overview",
     "can_view_sponsor_dashboard",
+    "can_view_sponsor_pages",
     "can_view_sponsorship",
     "can_vote",
     "can_withdraw_story",
@@ -209,6 +218,7 @@ __all__ = [
     "community_flags",
     "community_of",
     "community_role",
+    "get_candidate_for_user",
     "get_community_for_user",
     "get_group_for_user",
     "get_help_request_for_user",
@@ -216,12 +226,14 @@ __all__ = [
     "get_launch_for_user",
     "get_memory_entry_for_user",
     "get_report_for_user",
+    "get_sponsored_community_for_user",
     "get_sponsorship_community_for_user",
     "get_story_for_user",
     "group_flags",
     "help_request_flags",
     "is_group_member",
     "is_launch_lead",
+    "is_plan_worked_on",
     "is_program_admin",
     "is_read_only",
     "is_sponsor",

@@ -3,8 +3,14 @@ and the scoped fetch every other rule builds on.
 
 * Anonymous people are sent to the login page (LoginRequiredMiddleware, default deny).
 * Program admins (the social learning team) may do everything.
-* A community is visible to its members, its sponsors, and to everyone signed in when it is
-  open and past the *potential* stage; otherwise it does not exist for them (404).
+* A community is visible to its members, and to everyone signed in when it is open and past
+  the *potential* stage; otherwise it does not exist for them (404). Its pages (profile,
+  members, rhythm and activities, agenda, practice groups, learning loops, reviews) are
+  fetched with `get_community_for_user`.
+* A sponsor of a members-only community does not read its members' names or conversations:
+  only the pages written for sponsors, fetched with `get_sponsored_community_for_user` —
+  the sponsor dashboard, the health page (indicators, checks, reports) and the business
+  case and agreement.
 * Within a visible community, a role that is too low gets 403.
 * A closed community is read-only for everyone: every rule that grants a write on a
   community or its content is declared with `@writes_to_community`, which answers False once
@@ -131,19 +137,24 @@ def visible_communities_q(user) -> Q:
     if not user.is_authenticated:
         return Q(pk__in=[])
     is_member = Exists(Membership.objects.filter(community=OuterRef("pk"), user=user))
-    return (
-        (Q(is_open=True) & ~Q(stage=Stage.POTENTIAL)) | Q(is_member) | sponsored_communities_q(user)
-    )
+    # Not the communities one sponsors: a members-only one shows its sponsors the sponsor
+    # pages only (see `get_sponsored_community_for_user`).
+    return (Q(is_open=True) & ~Q(stage=Stage.POTENTIAL)) | Q(is_member)
 
 
 def can_view_community(user, community) -> bool:
+    """The community and its members' pages (not only the sponsor pages: see below)."""
     from communities.choices import Stage
 
     if community_role(user, community) >= Role.MEMBER:
         return True
-    if user.is_authenticated and community.is_open and community.stage != Stage.POTENTIAL:
-        return True
-    return is_sponsor_of(user, community)
+    return bool(user.is_authenticated and community.is_open and community.stage != Stage.POTENTIAL)
+
+
+def can_view_sponsor_pages(user, community) -> bool:
+    """Whether the pages written for sponsors (dashboard, health, business case, agreement)
+    exist for the user: the community is visible to them, or they sponsor it."""
+    return can_view_community(user, community) or is_sponsor_of(user, community)
 
 
 # --- the closed-community guard ---------------------------------------------------------
@@ -200,6 +211,18 @@ def get_community_for_user(user, slug, *, require=None):
 
     community = Community.objects.filter(slug=slug).first()
     if community is None or not can_view_community(user, community):
+        raise Http404("No such community.")
+    check_required(user, community, require)
+    return community
+
+
+def get_sponsored_community_for_user(user, slug, *, require=None):
+    """Like `get_community_for_user`, for the pages written for sponsors: a community the
+    user sees, or sponsors (else 404); then `require` (403)."""
+    from communities.models import Community
+
+    community = Community.objects.filter(slug=slug).first()
+    if community is None or not can_view_sponsor_pages(user, community):
         raise Http404("No such community.")
     check_required(user, community, require)
     return community

@@ -3,7 +3,8 @@ program overview and the support-request queue.
 
 A community's health (indicators, flags, health checks, monthly reports) is read by its
 coordinators and core group, its sponsors and the social learning team; members and
-visitors get 403. Coordinators open and close health checks; the core group (the
+visitors get 403. These pages are fetched with `get_sponsored_community_for_user`, so a
+sponsor of a members-only community reaches them (and not its members' pages). Coordinators open and close health checks; the core group (the
 coordinators included) answers them. The program overview, program reports and the
 support-request queue belong to the social learning team (program admins). Which step a
 check's state allows is `communities.health.choices.HEALTH_CHECK_WORKFLOW`.

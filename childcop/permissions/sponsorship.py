@@ -4,7 +4,8 @@ agreement (expectations and accountability), appointments, councils and mentorin
 The business case and the agreement are read by the community's members, its sponsors and
 program admins; anyone else (also a signed-in outsider of an open community) finds nothing
 (404). Coordinators draft the business case, sponsors respond to it; the social learning
-team keeps the support structure.
+team keeps the support structure. These, the sponsor dashboard and the health pages are
+all a sponsor of a members-only community sees of it (`core.get_sponsored_community_for_user`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from .core import (
     Role,
     check_required,
     community_role,
-    get_community_for_user,
+    get_sponsored_community_for_user,
     is_program_admin,
     is_sponsor_of,
     writes_to_community,
@@ -61,8 +62,10 @@ def can_manage_agreement(user, community) -> bool:
 
 
 def get_sponsorship_community_for_user(user, slug, *, require=None):
-    """A community whose business case and agreement the user may read (else 404), then 403."""
-    community = get_community_for_user(user, slug)
+    """A community whose business case and agreement the user may read (else 404), then 403.
+
+    A sponsor of a members-only community reaches these (not its members' pages)."""
+    community = get_sponsored_community_for_user(user, slug)
     if not can_view_sponsorship(user, community):
         raise Http404("No such community.")
     check_required(user, community, require)

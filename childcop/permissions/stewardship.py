@@ -5,7 +5,11 @@ A launch (or renewal) plan is edited by program admins and the plan's launch lea
 The community's members (coordinators and core group included) read it; anyone else —
 also a sponsor or a signed-in outsider of an open community — finds nothing (404).
 Only program admins open plans, see the list of launches, and move a community on from
-its potential stage (as for every stage change). Which step a plan's status allows is
+its potential stage (as for every stage change). A leader candidate who accepts joins the
+core group, so the answer is the candidate's own (on the candidate's page, when someone else
+proposed them), or a coordinator of the community or a program admin records it: never the
+launch lead as such, and nobody puts themselves into a core group (see also
+`communities.services`, which refuses any self-promotion). Which step a plan's status allows is
 `communities.stewardship.models.LAUNCH_WORKFLOW`.
 
 Plan–do–check–act reviews and cultivation checklists: the coordinators and the core group
@@ -40,16 +44,17 @@ def can_view_launch(user, plan) -> bool:
     return is_launch_lead(user, plan) or community_role(user, plan.community) >= Role.MEMBER
 
 
-def can_edit_launch(user, plan) -> bool:
+def is_plan_worked_on(plan) -> bool:
     """A completed plan (or a closed community's) is kept as it was: readable only."""
     from communities.choices import Stage
     from communities.stewardship.models import LAUNCH_WORKFLOW
 
-    return (
-        LAUNCH_WORKFLOW.allows(plan.status, "edit")
-        and plan.community.stage != Stage.CLOSED
-        and (is_program_admin(user) or is_launch_lead(user, plan))
-    )
+    return LAUNCH_WORKFLOW.allows(plan.status, "edit") and plan.community.stage != Stage.CLOSED
+
+
+def can_edit_launch(user, plan) -> bool:
+    """A completed plan (or a closed community's) is kept as it was: readable only."""
+    return is_plan_worked_on(plan) and (is_program_admin(user) or is_launch_lead(user, plan))
 
 
 def can_open_launch(user, community) -> bool:
@@ -106,11 +111,44 @@ def get_launch_for_user(user, slug, pk, *, require=None):
     return plan
 
 
+def can_answer_candidacy(user, candidate) -> bool:
+    """Record a leader candidate's answer (accepting puts them into the core group): the
+    candidate themselves when someone else proposed them, or the community's coordinators
+    and program admins for someone else; while the plan is worked on."""
+    plan = candidate.plan
+    if not user.is_authenticated or not is_plan_worked_on(plan):
+        return False
+    if candidate.person_id == user.pk:
+        return candidate.invited_by_id is not None and candidate.invited_by_id != user.pk
+    return community_role(user, plan.community) >= Role.COORDINATOR
+
+
+def get_candidate_for_user(user, slug, pk, candidate_id, *, require=None):
+    """A leader candidate of a plan: found by the plan's readers and by the candidate
+    themselves (else 404), then `require` (403)."""
+    from communities.models import LeaderCandidate
+
+    candidate = (
+        LeaderCandidate.objects.select_related("person", "plan__community", "plan__lead")
+        .filter(pk=candidate_id, plan_id=pk, plan__community__slug=slug)
+        .first()
+    )
+    if candidate is None or not (
+        candidate.person_id == user.pk or can_view_launch(user, candidate.plan)
+    ):
+        raise Http404("No such candidate.")
+    check_required(user, candidate, require)
+    return candidate
+
+
 def launch_flags(user, plan) -> dict:
     return {
         "edit": can_edit_launch(user, plan),
         "complete": can_complete_launch(user, plan),
         "change_stage": can_change_stage(user, plan.community),
+        # record a candidate's answer for them (the candidate answers on their own page)
+        "record_answers": is_plan_worked_on(plan)
+        and community_role(user, plan.community) >= Role.COORDINATOR,
     }
 
 

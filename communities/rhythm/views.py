@@ -223,7 +223,8 @@ def _entries(report, name):
                 e["email"],
                 ""
                 if e.get("invitable")
-                else "Outside the organisation's email domains: cannot be invited.",
+                else "Outside the allowed email domains: cannot be invited (a program admin "
+                "can allow more domains).",
             )
         else:
             yield e["line"], e["email"], e.get("name", "")
@@ -242,7 +243,8 @@ SECTIONS = [
         "unknown",
         "Unknown emails",
         "warning",
-        "Nobody has an account with these addresses: skipped, or invited if you choose so.",
+        "Nobody has an account with these addresses: skipped, or invited if you choose so "
+        "(only addresses in the allowed email domains are invited).",
     ),
     ("deactivated", "Deactivated accounts", "secondary", "Skipped."),
     ("duplicates", "Duplicates", "secondary", "Repeated addresses, counted once."),

@@ -77,7 +77,7 @@ def seed_launches(rng, now) -> None:
         plan.save()
         accept_value_proposition(plan, now=now - timedelta(days=12))
         LeaderCandidate.objects.create(
-            plan=plan, person=people[3 % len(people)], idea="Long overdue.",
+            plan=plan, person=people[3 % len(people)], invited_by=lead, idea="Long overdue.",
             willing="Yes, a few hours a month.", who_else="Someone from the insights team.",
         )  # fmt: skip
     renewing = (

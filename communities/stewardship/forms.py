@@ -131,14 +131,19 @@ class CandidateForm(forms.ModelForm):
         fields = ["person", "idea", "willing", "meaning", "who_else"]
         widgets = {f: forms.Textarea(attrs={"rows": 2}) for f in fields[1:]}
 
-    def __init__(self, *args, plan, **kwargs):
+    def __init__(self, *args, plan, by=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
+        self.by = by
         if self.instance.pk:
             del self.fields["person"]
 
     def clean_person(self):
         person = self.cleaned_data["person"]
+        if person and self.by is not None and person.pk == self.by.pk:
+            raise forms.ValidationError(
+                "You cannot propose yourself: a candidate is proposed by someone else."
+            )
         if person and self.plan.candidates.filter(person=person).exists():
             raise forms.ValidationError(f"{person} is already a candidate.")
         return person
@@ -149,6 +154,16 @@ class CandidateResponseForm(forms.Form):
         label="Their answer",
         choices=[("accepted", "Accepted: joins the core group"), ("declined", "Declined")],
     )
+
+    def __init__(self, *args, own=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if own:  # the candidate answers for themselves
+            self.fields["status"].label = "Your answer"
+            self.fields["status"].choices = [
+                ("accepted", "I accept: I join the core group"),
+                ("declined", "I decline"),
+            ]
+
     roles = forms.MultipleChoiceField(
         label="Leadership roles (optional)",
         choices=LeadershipRole.choices,

@@ -342,6 +342,14 @@ class LeaderCandidate(models.Model):
 
     plan = models.ForeignKey(LaunchPlan, on_delete=models.CASCADE, related_name="candidates")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Who proposed them: a candidate answers for themselves only when someone else did.
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     idea = models.TextField("what do you think of the idea?", blank=True)
     willing = models.TextField("are you willing to help make it happen?", blank=True)
     meaning = models.TextField("what would that mean to you?", blank=True)

@@ -194,7 +194,11 @@ def accept_value_proposition(plan, *, now=None) -> None:
 
 @transaction.atomic
 def respond_candidate(candidate, *, status, roles=(), by) -> Membership | None:
-    """A candidate who accepts joins the core group (and may get leadership roles)."""
+    """A candidate who accepts joins the core group (and may get leadership roles).
+
+    `by` is who records the answer: the candidate accepting someone else's invitation, or a
+    coordinator or program admin (`permissions.can_answer_candidacy`); nobody else's
+    acceptance of themselves passes `communities.services`' self-promotion check."""
     plan = candidate.plan
     candidate.status = status
     candidate.responded_at = timezone.now()
@@ -205,7 +209,12 @@ def respond_candidate(candidate, *, status, roles=(), by) -> Membership | None:
     membership = Membership.objects.filter(community=plan.community, user=candidate.person).first()
     if membership is None:
         return services.add_member(
-            plan.community, candidate.person, by=by, level=Level.CORE, roles=roles
+            plan.community,
+            candidate.person,
+            by=by,
+            level=Level.CORE,
+            roles=roles,
+            invited_by=candidate.invited_by,
         )
     current = set(membership.leadership_roles.values_list("role", flat=True))
     return services.update_membership(
@@ -214,6 +223,7 @@ def respond_candidate(candidate, *, status, roles=(), by) -> Membership | None:
         is_coordinator=membership.is_coordinator,
         roles=current | set(roles),
         by=by,
+        invited_by=candidate.invited_by,
     )
 
 

@@ -47,7 +47,9 @@ def portfolio(communities, *, user, now=None, page_number=None, per_page=None, s
     the page `page_number` of them (`page` in the result)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    rows = list(communities.only("pk", "name", "slug", "domain", "stage").order_by("name"))
+    rows = list(
+        communities.only("pk", "name", "slug", "domain", "stage", "is_open").order_by("name")
+    )
     ids = [c.pk for c in rows]
     data = community_summary.cards(ids, now=now)  # 1 query (their generations) when cached
     months = community_summary.months(now)[1]
@@ -142,12 +144,13 @@ def portfolio(communities, *, user, now=None, page_number=None, per_page=None, s
 def fragment_key(card, generation) -> str:
     """The key of a rendered card (sponsorship/_card.html, included with only the card):
     its figures' generation (`generation`, their cache key: what the cached figures show)
-    and a digest of the rest it shows — the community's name, address, domain and stage,
+    and a digest of the rest it shows — the community's name, address, domain, stage and
+    openness (members-only: the name links to the sponsor's page, not the community's),
     the next session, the review's lateness, the commitments due and the stories the
     viewer may read."""
     c = card["community"]
     return generation + ":" + aggregates.fragment_key(
-        c.pk, c.name, c.slug, c.domain, c.stage, card["next"], card["review_overdue"],
+        c.pk, c.name, c.slug, c.domain, c.stage, c.is_open, card["next"], card["review_overdue"],
         card["commitments"], card["stories"], card["cycles"],
     )  # fmt: skip
 

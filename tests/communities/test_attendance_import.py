@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from childcop.accounts.factories import UserFactory
-from childcop.accounts.models import SentEmail, User
+from childcop.accounts.models import InvitationDomain, SentEmail, User
 from communities.choices import Level
 from communities.factories import (
     ActivityFactory,
@@ -24,6 +24,12 @@ from communities.rhythm import jobs
 from communities.rhythm.services.attendance_import import ImportFileError, parse_csv
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def organisation_domain(settings):
+    """The organisation's email domain, whose people an import may invite."""
+    settings.CHILDCOP_SIGNUP_EMAIL_DOMAINS = ["example.org"]
 
 
 @pytest.fixture
@@ -414,6 +420,56 @@ class TestConfirm:
         assert User.objects.filter(email="new@example.org").exists()
         assert not User.objects.filter(email="someone@elsewhere.test").exists()
         assert [m.to for m in mail.outbox] == [["new@example.org"]]
+
+    def test_without_allowed_domains_nobody_is_invited(
+        self, clients, activity, settings, django_capture_on_commit_callbacks
+    ):
+        settings.CHILDCOP_SIGNUP_EMAIL_DOMAINS = []
+        pending = preview(clients["coordinator"], activity, "Out,someone@elsewhere.test")
+        html = clients["coordinator"].get(confirm_url(activity, pending)).content.decode()
+        assert "Outside the allowed email domains: cannot be invited" in html
+        with django_capture_on_commit_callbacks(execute=True):
+            clients["coordinator"].post(
+                confirm_url(activity, pending), {"unknown_action": "invite"}
+            )
+        assert not User.objects.filter(email="someone@elsewhere.test").exists()
+        assert mail.outbox == []
+
+    def test_a_program_admin_allows_more_domains(
+        self, clients, activity, django_capture_on_commit_callbacks
+    ):
+        response = clients["admin"].post(
+            reverse("admin:accounts_invitationdomain_add"),
+            {"domain": "@Partner.Example", "note": "Our joint venture"},
+        )
+        assert response.status_code == 302
+        assert InvitationDomain.objects.get().domain == "partner.example"
+        pending = preview(
+            clients["coordinator"],
+            activity,
+            "Partner,pat@partner.example",
+            "Out,someone@elsewhere.test",
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            clients["coordinator"].post(
+                confirm_url(activity, pending), {"unknown_action": "invite"}
+            )
+        assert User.objects.filter(email="pat@partner.example").exists()
+        assert not User.objects.filter(email="someone@elsewhere.test").exists()
+        assert [m.to for m in mail.outbox] == [["pat@partner.example"]]
+
+    def test_a_domain_removed_after_the_preview_is_not_invited(
+        self, clients, activity, django_capture_on_commit_callbacks
+    ):
+        allowed = InvitationDomain.objects.create(domain="partner.example")
+        pending = preview(clients["coordinator"], activity, "Partner,pat@partner.example")
+        allowed.delete()
+        with django_capture_on_commit_callbacks(execute=True):
+            clients["coordinator"].post(
+                confirm_url(activity, pending), {"unknown_action": "invite"}
+            )
+        assert not User.objects.filter(email="pat@partner.example").exists()
+        assert mail.outbox == []
 
     def test_reconfirming_changes_nothing(
         self, clients, activity, django_capture_on_commit_callbacks

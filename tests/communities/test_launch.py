@@ -17,6 +17,7 @@ from communities.models import (
     Membership,
     StageChange,
 )
+from communities.services import MembershipError
 from communities.stewardship import demo, services
 from communities.stewardship.models import PROCESS_FIELDS
 from tests.conftest import client_for
@@ -76,11 +77,14 @@ def walk_all_steps(client, plan, people):
         == 302
     )
     candidate = LeaderCandidate.objects.get(plan=plan)
+    # The candidate gives their answer themselves, on their own page.
     assert (
-        client.post(
+        client_for(people["leader"])
+        .post(
             url("launch_leader", plan, candidate.pk),
             {"status": "accepted", "roles": ["community_keeper"]},
-        ).status_code
+        )
+        .status_code
         == 302
     )
     assert client.post(
@@ -185,13 +189,104 @@ class TestHappyPath:
         ]
 
     def test_a_declining_candidate_does_not_join(self, plan, people):
-        candidate = LeaderCandidate.objects.create(plan=plan, person=people["leader"])
-        client_for(people["lead"]).post(
+        candidate = LeaderCandidate.objects.create(
+            plan=plan, person=people["leader"], invited_by=people["lead"]
+        )
+        client_for(people["leader"]).post(
             url("launch_leader", plan, candidate.pk), {"status": "declined"}
         )
         candidate.refresh_from_db()
         assert candidate.status == "declined"
         assert not Membership.objects.filter(user=people["leader"]).exists()
+
+
+class TestNobodyPutsThemselvesIntoTheCoreGroup:
+    """Accepting a candidacy puts the candidate into the core group: the candidate answers
+    for themselves, or a coordinator or program admin records it; never the launch lead."""
+
+    def test_the_lead_cannot_record_an_acceptance(self, plan, people):
+        candidate = LeaderCandidate.objects.create(
+            plan=plan, person=people["outsider"], invited_by=people["lead"]
+        )
+        lead = client_for(people["lead"])
+        answer = url("launch_leader", plan, candidate.pk)
+        assert lead.get(answer).status_code == 403
+        assert lead.post(answer, {"status": "accepted"}).status_code == 403
+        candidate.refresh_from_db()
+        assert candidate.status == "invited"
+        assert not Membership.objects.filter(user=people["outsider"]).exists()
+
+    def test_the_lead_cannot_make_themselves_core_through_a_candidacy(self, plan, people):
+        lead = client_for(people["lead"])
+        response = lead.post(url("launch_leader_add", plan), {"person": "lea.lead@example.org"})
+        assert "person" in response.context["form"].errors
+        assert not LeaderCandidate.objects.exists()
+        # A candidacy of their own that got in somehow: not theirs to accept either.
+        for invited_by in (people["lead"], None):
+            candidate, _ = LeaderCandidate.objects.update_or_create(
+                plan=plan, person=people["lead"], defaults={"invited_by": invited_by}
+            )
+            answer = url("launch_leader", plan, candidate.pk)
+            assert lead.post(answer, {"status": "accepted"}).status_code == 403
+        assert not Membership.objects.filter(user=people["lead"]).exists()
+        with pytest.raises(MembershipError):
+            services.respond_candidate(candidate, status="accepted", by=people["lead"])
+        assert not Membership.objects.filter(user=people["lead"]).exists()
+
+    def test_the_candidate_answers_on_their_own_page(self, plan, people):
+        candidate = LeaderCandidate.objects.create(
+            plan=plan, person=people["leader"], invited_by=people["lead"]
+        )
+        leader = client_for(people["leader"])
+        answer = url("launch_leader", plan, candidate.pk)
+        page = leader.get(answer)
+        assert page.status_code == 200 and b"Your answer" in page.content
+        response = leader.post(answer, {"status": "accepted", "roles": ["social_reporter"]})
+        assert response.status_code == 302 and response.url == plan.get_absolute_url()
+        membership = Membership.objects.get(community=plan.community, user=people["leader"])
+        assert membership.level == Level.CORE and membership.added_by == people["leader"]
+        # Another candidate's page does not exist for them, nor for outsiders.
+        other = LeaderCandidate.objects.create(plan=plan, person=people["outsider"])
+        assert client_for(UserFactory()).get(answer).status_code == 404
+        outsider_page = url("launch_leader", plan, other.pk)
+        assert client_for(people["outsider"]).get(outsider_page).status_code == 403  # no inviter
+        assert leader.get(outsider_page).status_code == 403  # a core member: reads, not records
+
+    def test_a_coordinator_or_an_admin_records_an_answer(self, plan, people, admin_user):
+        for recorder, person in ((people["coordinator"], "leader"), (admin_user, "outsider")):
+            candidate = LeaderCandidate.objects.create(
+                plan=plan, person=people[person], invited_by=people["lead"]
+            )
+            response = client_for(recorder).post(
+                url("launch_leader", plan, candidate.pk), {"status": "accepted"}
+            )
+            assert response.status_code == 302
+            membership = Membership.objects.get(community=plan.community, user=people[person])
+            assert membership.level == Level.CORE
+
+    def test_nobody_adds_themselves_to_a_core_group_through_the_members_pages(
+        self, potential, admin_user, people
+    ):
+        admin = client_for(admin_user)
+        response = admin.post(
+            reverse("communities:member_add", args=[potential.slug]),
+            {"email": admin_user.email, "level": "core"},
+        )
+        assert response.status_code == 200 and response.context["form"].errors
+        assert not Membership.objects.filter(user=admin_user).exists()
+        # As a member: raising themselves to the core group or to coordinator is refused.
+        mine = MembershipFactory(community=potential, user=admin_user, level=Level.ACTIVE)
+        edit = reverse("communities:membership_edit", args=[potential.slug, mine.pk])
+        for change in ({"level": "core"}, {"level": "active", "is_coordinator": "on"}):
+            response = admin.post(edit, change)
+            assert response.status_code == 200 and response.context["form"].errors
+        mine.refresh_from_db()
+        assert (mine.level, mine.is_coordinator) == (Level.ACTIVE, False)
+        # Someone else raises them: fine.
+        coordinator = client_for(people["coordinator"])
+        assert coordinator.post(edit, {"level": "core"}).status_code == 302
+        mine.refresh_from_db()
+        assert mine.level == Level.CORE
 
 
 class TestRenewal:

@@ -26,7 +26,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from childcop import permissions
-from childcop.permissions import get_community_for_user
+from childcop.permissions import get_sponsored_community_for_user
 from childcop.utils import done, filtered_page, posted
 
 from ..choices import HEALTH_CHECK_WORKFLOW
@@ -48,7 +48,7 @@ from ..services.checks import (
 
 def _get_check(request, slug, pk, *, require=permissions.can_view_health):
     """One scoped fetch: the community (404 outside scope, 403 below `require`), its check."""
-    community = get_community_for_user(request.user, slug, require=require)
+    community = get_sponsored_community_for_user(request.user, slug, require=require)
     check = community.health_checks.filter(pk=pk).first()
     if check is None:
         raise Http404("No such health check.")
@@ -59,7 +59,9 @@ def _get_check(request, slug, pk, *, require=permissions.can_view_health):
 @require_safe
 def check_list(request, slug):
     """The community's health checks, newest period first."""
-    community = get_community_for_user(request.user, slug, require=permissions.can_view_health)
+    community = get_sponsored_community_for_user(
+        request.user, slug, require=permissions.can_view_health
+    )
     user = request.user
     checks = community.health_checks.annotate(
         answers=Count("responses"),
@@ -81,7 +83,7 @@ def check_list(request, slug):
 
 @require_http_methods(["GET", "POST"])
 def check_open(request, slug):
-    community = get_community_for_user(
+    community = get_sponsored_community_for_user(
         request.user, slug, require=permissions.can_open_health_check
     )
     form = OpenHealthCheckForm(posted(request), community=community)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from childcop import charts, permissions
-from childcop.permissions import get_community_for_user
+from childcop.permissions import get_sponsored_community_for_user
 from communities.choices import Stage
 
 from ..indicators import GROUPS, PARTICIPATION_MIN_BASE, breakdown_rows, compute
@@ -49,7 +49,9 @@ def indicator_rows(health) -> list[tuple[str, list[dict]]]:
 
 @require_safe
 def health(request, slug):
-    community = get_community_for_user(request.user, slug, require=permissions.can_view_health)
+    community = get_sponsored_community_for_user(
+        request.user, slug, require=permissions.can_view_health
+    )
     result = compute([community.pk], now=timezone.now())[community.pk]
     reports = list(
         community.health_reports.only("pk", "community_id", "period", "generated_at").order_by(

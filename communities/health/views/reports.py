@@ -80,7 +80,7 @@ def report_page(report: HealthReport) -> dict:
 
 @require_safe
 def report_list(request, slug):
-    community = permissions.get_community_for_user(
+    community = permissions.get_sponsored_community_for_user(
         request.user, slug, require=permissions.can_view_health
     )
     filterset = ReportFilter(request.GET, queryset=community.health_reports.order_by("-period"))
@@ -98,7 +98,7 @@ def report_list(request, slug):
 
 def _community_report(request, slug, pk, template, **extra):
     """One of the community's monthly reports, on the page `template` (with `extra`)."""
-    community = permissions.get_community_for_user(
+    community = permissions.get_sponsored_community_for_user(
         request.user, slug, require=permissions.can_view_health
     )
     report = get_object_or_404(community.health_reports, pk=pk)

@@ -32,7 +32,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from childcop import aggregates
-from childcop.accounts.adapter import email_domain_allowed
+from childcop.accounts.domains import invitation_allowed, invitation_domains
 from communities.choices import Level
 from communities.models import Membership
 
@@ -292,11 +292,12 @@ def build_report(activity, parsed: ParsedFile) -> dict:
         "malformed": parsed.malformed,
         "duplicates": parsed.duplicates,
     }
+    domains = invitation_domains() if len(found) < len(emails) else frozenset()
     for line, email in parsed.entries:
         user = found.get(email)
         if user is None:
             report["unknown"].append(
-                {"line": line, "email": email, "invitable": email_domain_allowed(email)}
+                {"line": line, "email": email, "invitable": invitation_allowed(email, domains)}
             )
         elif not user["is_active"]:
             report["deactivated"].append({"line": line, "email": email})
@@ -372,9 +373,15 @@ def apply_import(
         # Accounts may have been deactivated or deleted since the preview.
         user_ids = set(User.objects.filter(pk__in=matched, is_active=True).values_list("pk", flat=True))  # fmt: skip
         unknown = report.get("unknown", [])
-        to_invite = [e["email"] for e in unknown if e.get("invitable")]
-        if unknown_action != Action.INVITE or not add_members:
-            to_invite = []
+        to_invite = []
+        if unknown_action == Action.INVITE and add_members and unknown:
+            # the allowed domains again: the list may have shrunk since the preview
+            domains = invitation_domains()
+            to_invite = [
+                e["email"]
+                for e in unknown
+                if e.get("invitable") and invitation_allowed(e["email"], domains)
+            ]
         invited_ids = []
         if to_invite:
             existing = {

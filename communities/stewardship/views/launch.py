@@ -18,6 +18,7 @@ from childcop import permissions
 from childcop.permissions import get_launch_community_for_user, get_launch_for_user
 from childcop.utils import done, paginate, posted
 from communities.choices import Stage
+from communities.services import MembershipError
 
 from .. import services
 from ..filters import LaunchFilter
@@ -261,38 +262,57 @@ def leader_add(request, slug, pk):
     return _plan_record(
         request,
         plan,
-        CandidateForm(posted(request), plan=plan),
+        CandidateForm(posted(request), plan=plan, by=request.user),
+        fields={"invited_by": request.user},
         saved=lambda candidate: f"{candidate.person} was added as an internal leader candidate.",
         title="Step 3 — an internal leader",
         intro="Ask: what do you think of the idea? Are you willing to help make it happen? "
-        "What would that mean to you? Who else could help?",
+        "What would that mean to you? Who else could help? The candidate then gives their "
+        "answer on their own page (send them its address), or a coordinator records it.",
         submit="Add the candidate",
     )
 
 
 @require_http_methods(["GET", "POST"])
 def leader_respond(request, slug, pk, candidate_id):
-    plan = _edit_plan(request, slug, pk)
-    candidate = get_object_or_404(plan.candidates.select_related("person"), pk=candidate_id)
-    form = CandidateResponseForm(posted(request))
+    """A candidate's answer: their own (on this page, when someone else proposed them), or
+    recorded by a coordinator or program admin; accepting joins the core group."""
+    candidate = permissions.get_candidate_for_user(
+        request.user, slug, pk, candidate_id, require=permissions.can_answer_candidacy
+    )
+    plan = candidate.plan
+    own = candidate.person_id == request.user.pk
+    form = CandidateResponseForm(posted(request), own=own)
     if candidate.status != CandidateStatus.INVITED:
         messages.info(request, f"{candidate.person} has answered already.")
         return redirect(plan)
     if request.method == "POST" and form.is_valid():
         status = form.cleaned_data["status"]
-        services.respond_candidate(
-            candidate, status=status, roles=form.cleaned_data["roles"], by=request.user
-        )
-        accepted = status == CandidateStatus.ACCEPTED
-        answer = "accepted and joined the core group" if accepted else "declined"
-        return done(request, f"{candidate.person} {answer}.", plan)
+        try:
+            services.respond_candidate(
+                candidate, status=status, roles=form.cleaned_data["roles"], by=request.user
+            )
+        except MembershipError as error:
+            form.add_error(None, str(error))
+        else:
+            accepted = status == CandidateStatus.ACCEPTED
+            answer = "accepted and joined the core group" if accepted else "declined"
+            said = f"You {answer}." if own else f"{candidate.person} {answer}."
+            if permissions.can_view_launch(request.user, plan):
+                return done(request, said, plan)
+            return done(request, said, "home")
     return _plan_form_page(
         request,
         plan,
         form,
-        title=f"{candidate.person}'s answer",
-        intro="A candidate who accepts joins the community's core group.",
-        submit="Record the answer",
+        title="Your answer" if own else f"{candidate.person}'s answer",
+        intro=(
+            f"You are asked to help lead {plan.community.name}. "
+            if own
+            else "Record an answer the candidate gave you. "
+        )
+        + "A candidate who accepts joins the community's core group.",
+        submit="Give my answer" if own else "Record the answer",
     )
 
 
