@@ -139,9 +139,14 @@ class InvitationDomain(models.Model):
     be invited into the program (by an attendance import): kept by the program admins."""
 
     domain = models.CharField(
-        max_length=253, unique=True, help_text="e.g. partner.example (no @); stored in lower case."
+        max_length=253,
+        unique=True,
+        help_text="e.g. partner.example (no @); stored in lower case.",
+        validators=[single_line],
     )
-    note = models.CharField(max_length=200, blank=True, help_text="Why it is allowed.")
+    note = models.CharField(
+        max_length=200, blank=True, help_text="Why it is allowed.", validators=[single_line]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+import childcop.validators
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -24,11 +26,17 @@ class Migration(migrations.Migration):
                         help_text="e.g. partner.example (no @); stored in lower case.",
                         max_length=253,
                         unique=True,
+                        validators=[childcop.validators.single_line],
                     ),
                 ),
                 (
                     "note",
-                    models.CharField(blank=True, help_text="Why it is allowed.", max_length=200),
+                    models.CharField(
+                        blank=True,
+                        help_text="Why it is allowed.",
+                        max_length=200,
+                        validators=[childcop.validators.single_line],
+                    ),
                 ),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
