@@ -18,6 +18,8 @@ PAYLOADS = [
     "<a href=\"javascript:alert('xss-a')\">a link</a>",
 ]
 PAYLOAD = "\n\n".join(PAYLOADS)
+# The same payloads for a one-line field (a title, a name): one-line texts refuse line breaks.
+ONE_LINE_PAYLOAD = " ".join(PAYLOADS)
 
 MARKERS = ("alert", "xss")  # every payload carries one; our own pages carry neither
 

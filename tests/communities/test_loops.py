@@ -19,7 +19,7 @@ from communities.factories import (
 from communities.learning import demo, services
 from communities.models import Answer, HelpRequest, SharedMemoryEntry
 from tests.conftest import client_for
-from tests.inert import PAYLOAD, assert_inert
+from tests.inert import ONE_LINE_PAYLOAD, PAYLOAD, assert_inert
 
 pytestmark = pytest.mark.django_db
 
@@ -352,7 +352,7 @@ def test_a_closed_loop_starts_a_prefilled_value_story_for_its_asker(clients, com
 
 def test_stored_xss_in_requests_answers_and_reflections_renders_inert(clients, users, community):
     clients["member"].post(
-        url("help_create", community), {"title": PAYLOAD[:200], "challenge": PAYLOAD}
+        url("help_create", community), {"title": ONE_LINE_PAYLOAD[:200], "challenge": PAYLOAD}
     )
     request = HelpRequest.objects.get()
     clients["core"].post(url("help_answer", community, request.pk), {"body": PAYLOAD})

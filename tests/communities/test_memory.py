@@ -14,7 +14,7 @@ from communities.factories import (
 from communities.learning import services
 from communities.models import SharedMemoryEntry
 from tests.conftest import client_for
-from tests.inert import PAYLOAD, assert_inert
+from tests.inert import ONE_LINE_PAYLOAD, PAYLOAD, assert_inert
 
 pytestmark = pytest.mark.django_db
 
@@ -174,7 +174,7 @@ def test_search_branch_by_database(community):
 def test_stored_xss_in_entries_renders_inert(clients, users, community):
     clients["member"].post(
         url("memory_create", community),
-        {"kind": "case_story", "title": PAYLOAD[:200], "body": PAYLOAD},
+        {"kind": "case_story", "title": ONE_LINE_PAYLOAD[:200], "body": PAYLOAD},
     )
     entry = SharedMemoryEntry.objects.get()
     for path in (url("memory_detail", community, entry.pk), url("memory_list", community),
