@@ -91,7 +91,7 @@ def test_a_rule_that_never_happens_is_refused_within_a_second(community, rule):
     started = time.perf_counter()
     form = custom_rule_form(rule)
     assert not form.is_valid() and "never happens" in form.errors["rrule"][0]
-    assert time.perf_counter() - started < 1.5  # searched day by day to 9999: ~6 s
+    assert time.perf_counter() - started < 3  # searched day by day up to 9999: 6 s and more
 
 
 def test_a_stored_rule_that_never_happens_plans_nothing_within_a_second(community):
@@ -101,7 +101,7 @@ def test_a_stored_rule_that_never_happens_plans_nothing_within_a_second(communit
     )  # fmt: skip
     started = time.perf_counter()
     assert rhythm_service.sync_sessions(rhythm, backfill=True) == 0
-    assert time.perf_counter() - started < 1.5
+    assert time.perf_counter() - started < 3
 
 
 def test_a_counted_rule_is_bounded_in_number_and_time(community):
@@ -121,3 +121,12 @@ def test_the_bounded_search_finds_the_same_dates_as_the_calendar(community):
     assert all(d.weekday() == 4 and (d + timedelta(days=7)).month != d.month for d in fridays)
     leap = rhythm_service.parse_rule("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", datetime(2031, 1, 1))
     assert list(leap) == [datetime(2032, 2, 29)]
+
+
+def test_a_list_filtered_by_a_date_out_of_range_says_so(clients, community):
+    """Filter forms are bounded too: the list shows, the date is refused, nothing breaks."""
+    url = reverse("communities:activities", args=[community.slug])
+    for value in ("0001-01-01", "9999-12-31"):
+        response = clients["member"].get(url, {"date_from": value, "date_to": value})
+        assert response.status_code == 200
+        assert response.context["filter"].form.errors
