@@ -8,6 +8,9 @@ class ChildcopConfig(AppConfig):
     verbose_name = "childcop"
 
     def ready(self):
-        from . import aggregates, checks, converters  # noqa: F401 — registers the check and the "id" converter
+        from . import aggregates, checks, converters, lookups  # noqa: F401 — registers the check and the "id" converter
+        from .forms import bound_dates
 
+        bound_dates()  # every form's dates between FIRST_YEAR and LAST_YEAR
+        lookups.register()  # `__in` on integer columns drops ids no column can hold
         aggregates.connect()  # cached program-wide aggregates: invalidated on every write

@@ -501,9 +501,8 @@ def launch_playbook(community, users):
 SHARDS = 6
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("shard", range(SHARDS))
-def test_permission_matrix(users, clients, community, shard):
+def matrix_objects(users, community):
+    """The objects the matrix's URLs name: (URL kwargs, the objects named by <pk>)."""
     membership = community.memberships.get(user=users["member"])
     rhythm = RhythmFactory(community=community)
     rhythm_objects = {
@@ -560,20 +559,32 @@ def test_permission_matrix(users, clients, community, shard):
         "candidate_id": str(launch_objects["candidate"].pk),
         "item_id": str(launch_objects["item"].pk),
     }
+    return objects, rhythm_objects
+
+
+def url_for(name, pattern, objects, rhythm_objects, users):
+    """The matrix's address for a URL pattern, its kwargs naming the matrix's objects."""
+    kwargs = kwargs_for(pattern, objects)
+    if name == "people:detail":
+        kwargs["pk"] = str(users["member"].pk)
+    if name in PK_OF:
+        kwargs["pk"] = str(rhythm_objects[PK_OF[name]].pk)
+    try:
+        return reverse(name, kwargs=kwargs) if name else None
+    except Exception:  # noqa: BLE001 — e.g. the admin's catch-all pattern
+        return "/admin/" + "communities/community/999999/change/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_permission_matrix(users, clients, community, shard):
+    objects, rhythm_objects = matrix_objects(users, community)
     failures = []
     patterns = list(walk())
     assert len(patterns) > 200  # the walk found the URL patterns
     for name, pattern in patterns[shard::SHARDS]:
         rule = rule_for(name)
-        kwargs = kwargs_for(pattern, objects)
-        if name == "people:detail":
-            kwargs["pk"] = str(users["member"].pk)
-        if name in PK_OF:
-            kwargs["pk"] = str(rhythm_objects[PK_OF[name]].pk)
-        try:
-            url = reverse(name, kwargs=kwargs) if name else None
-        except Exception:  # noqa: BLE001 — e.g. the admin's catch-all pattern
-            url = "/admin/" + "communities/community/999999/change/"
+        url = url_for(name, pattern, objects, rhythm_objects, users)
         for role in ROLES:
             response = clients[role].get(url)
             try:

@@ -12,7 +12,8 @@ occurrence is then made aware and stored in UTC.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from collections.abc import Iterator
+from datetime import MAXYEAR, UTC, datetime, time, timedelta
 
 from dateutil import rrule as du_rrule
 from django.db import transaction
@@ -21,6 +22,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from childcop import aggregates
+from childcop.forms import FIRST_YEAR, LAST_YEAR
 from communities.choices import Recurrence, SessionStatus
 
 from ..models import Activity, Attendance, Rhythm, Session
@@ -28,7 +30,9 @@ from ..models import Activity, Attendance, Rhythm, Session
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 HORIZON_DAYS = 180  # sessions are materialised this far ahead
 BACKFILL_DAYS = 400  # and this far back, for a rhythm that started earlier
-MAX_OCCURRENCES = 1000
+MAX_OCCURRENCES = 1000  # a rule's occurrences are searched this many at most
+SEARCH_DAYS = 366 * 2  # and this far after its first session
+CALENDAR_CYCLE = 400  # years after which the Gregorian calendar repeats, weekdays included
 FORBIDDEN_FREQUENCIES = ("SECONDLY", "MINUTELY", "HOURLY")
 # What a session copies from its rhythm (and follows when the rhythm is edited).
 SESSION_DETAILS = (
@@ -59,8 +63,50 @@ def rule_text(recurrence: str, starts_at: datetime, custom: str = "") -> str:
     return custom.strip().removeprefix("RRULE:")
 
 
-def parse_rule(text: str, local_start: datetime):
-    """A dateutil rule from RFC 5545 text, refusing what cannot be a community's rhythm."""
+class BoundedRule:
+    """A dateutil rule whose search for occurrences ends within a fraction of a second.
+
+    dateutil stops at UNTIL (or COUNT) only when it finds an occurrence: a rule that never
+    happens (the 30th of February) or has run out would be searched day by day up to the
+    year 9999, holding a worker for seconds. The Gregorian calendar, weekdays and leap years
+    included, repeats every 400 years, so the rule is searched shifted by whole cycles to
+    the last cycle before 9999 (the search then ends there) and its occurrences shifted back:
+    the same dates, found at most 400 years from the end of the calendar. Occurrences are
+    also bounded in time (SEARCH_DAYS after the first session) and in number.
+    """
+
+    def __init__(self, rule: du_rrule.rrule, local_start: datetime):
+        self.limit = local_start + timedelta(days=SEARCH_DAYS)
+        self.shift = (MAXYEAR - self.limit.year) // CALENDAR_CYCLE * CALENDAR_CYCLE
+        count = rule._count  # noqa: SLF001
+        self.rule = rule.replace(
+            dtstart=self._there(local_start),
+            count=min(count, MAX_OCCURRENCES) if count else None,
+            until=None if count else self._there(min(rule._until or self.limit, self.limit)),  # noqa: SLF001
+        )
+
+    def _there(self, local: datetime) -> datetime:
+        return local.replace(year=local.year + self.shift)
+
+    def _back(self, occurrences) -> Iterator[datetime]:
+        for found, _ in zip(occurrences, range(MAX_OCCURRENCES), strict=False):
+            local = found.replace(year=found.year - self.shift)
+            if local > self.limit:
+                return
+            yield local
+
+    def __iter__(self) -> Iterator[datetime]:
+        return self._back(iter(self.rule))
+
+    def xafter(self, local: datetime, *, inc: bool = False) -> Iterator[datetime]:
+        """The occurrences from `local` on (at or after it when `inc`)."""
+        if local > self.limit:
+            return iter(())
+        return self._back(self.rule.xafter(self._there(local), inc=inc))
+
+
+def parse_rule(text: str, local_start: datetime) -> BoundedRule:
+    """A bounded rule from RFC 5545 text, refusing what cannot be a community's rhythm."""
     cleaned = text.strip().upper().removeprefix("RRULE:")
     if not cleaned:
         raise RecurrenceError("Enter a rule, e.g. FREQ=MONTHLY;BYDAY=-1FR.")
@@ -73,17 +119,17 @@ def parse_rule(text: str, local_start: datetime):
         raise RecurrenceError("A rhythm repeats at most daily, at the time of the first session.")
     if not parts.get("INTERVAL", "1").isdigit() or int(parts.get("INTERVAL", "1")) < 1:
         raise RecurrenceError("INTERVAL must be a whole number of at least 1.")
+    if not FIRST_YEAR <= local_start.year <= LAST_YEAR:
+        raise RecurrenceError(f"A rhythm starts between {FIRST_YEAR} and {LAST_YEAR}.")
     try:
         rule = du_rrule.rrulestr(cleaned, dtstart=local_start, ignoretz=True)
-    except (ValueError, TypeError) as error:
+        if not isinstance(rule, du_rrule.rrule):
+            raise RecurrenceError("Give one rule.")
+        return BoundedRule(rule, local_start)
+    except RecurrenceError:
+        raise
+    except (ValueError, TypeError, OverflowError) as error:
         raise RecurrenceError(f"This is not a valid RFC 5545 rule: {error}") from None
-    if not isinstance(rule, du_rrule.rrule):
-        raise RecurrenceError("Give one rule.")
-    if rule._count is None:  # noqa: SLF001 — bound the search, so an impossible rule ends fast
-        limit = local_start + timedelta(days=366 * 2)
-        until = rule._until  # noqa: SLF001
-        rule = rule.replace(until=min(until, limit) if until else limit)
-    return rule
 
 
 def occurrences(rhythm: Rhythm, start: datetime, end: datetime) -> list[datetime]:
@@ -98,7 +144,7 @@ def occurrences(rhythm: Rhythm, start: datetime, end: datetime) -> list[datetime
     if rhythm.until:
         window_end = min(window_end, datetime.combine(rhythm.until, time.max))
     found = []
-    for local in rule.xafter(window_start, count=MAX_OCCURRENCES, inc=True):
+    for local in rule.xafter(window_start, inc=True):
         if local > window_end:
             break
         found.append(timezone.make_aware(local, tz).astimezone(UTC))
