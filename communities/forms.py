@@ -52,7 +52,7 @@ class ObjectiveForm(forms.ModelForm):
 
 
 ObjectiveFormSet = forms.inlineformset_factory(
-    Community, Objective, form=ObjectiveForm, extra=2, can_delete=True, max_num=30,
+    Community, Objective, form=ObjectiveForm, extra=2, can_delete=True, max_num=30, absolute_max=30,
     validate_max=True,
 )  # fmt: skip
 

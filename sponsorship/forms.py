@@ -381,5 +381,5 @@ class BaseCommitmentFormSet(forms.BaseInlineFormSet):
 
 CommitmentFormSet = forms.inlineformset_factory(
     Agreement, Commitment, form=CommitmentForm, formset=BaseCommitmentFormSet, extra=3,
-    can_delete=True, max_num=50, validate_max=True,
+    can_delete=True, max_num=50, absolute_max=50, validate_max=True,
 )  # fmt: skip

@@ -69,7 +69,7 @@ class IndicatorForm(forms.ModelForm):
 
 
 IndicatorFormSet = forms.inlineformset_factory(
-    ValueStory, StoryIndicator, form=IndicatorForm, extra=2, can_delete=True, max_num=20,
+    ValueStory, StoryIndicator, form=IndicatorForm, extra=2, can_delete=True, max_num=20, absolute_max=20,
     validate_max=True,
 )  # fmt: skip
 

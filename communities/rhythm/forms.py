@@ -155,7 +155,7 @@ class ActivityOutputForm(forms.ModelForm):
 
 
 ActivityOutputFormSet = forms.inlineformset_factory(
-    Activity, ActivityOutput, form=ActivityOutputForm, extra=2, can_delete=True, max_num=20,
+    Activity, ActivityOutput, form=ActivityOutputForm, extra=2, can_delete=True, max_num=20, absolute_max=20,
     validate_max=True,
 )  # fmt: skip
 
