@@ -56,6 +56,15 @@ def save_story(form, indicators=None, *, community, author) -> ValueStory:
     if indicators is not None:
         indicators.instance = story
         indicators.save()
+        # The posted indicators are the story's whole set. A form that an autosave saved
+        # first still posts its indicators as new rows (the page never learnt their ids),
+        # so the rows the form did not name are the earlier copies: they go.
+        kept = [
+            f.instance.pk
+            for f in indicators.forms
+            if f.instance.pk and f not in indicators.deleted_forms
+        ]
+        story.indicators.exclude(pk__in=kept).delete()
     if created:
         StoryTransition.objects.create(
             story=story, from_status="", to_status=STORY_WORKFLOW.initial, by=author

@@ -1,5 +1,7 @@
 """Writing, submitting, reviewing, resubmitting and withdrawing a story; history; emails."""
 
+import importlib
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -293,3 +295,35 @@ def test_the_form_page_autosaves_with_htmx(clients, community):
     html = clients["member"].get(create_url(community)).content.decode()
     assert f'hx-post="{reverse("value_stories:autosave", args=[community.slug])}"' in html
     assert 'data-autosave="30"' in html and 'id="autosave-status"' in html  # static/js/childcop.js
+
+
+def test_autosave_then_submit_keeps_each_indicator_once(clients, community):
+    """The page never learns the ids of indicators an autosave stored; submitting must not
+    store them a second time (each indicator was shown twice)."""
+    url = reverse("value_stories:autosave", args=[community.slug])
+    clients["member"].post(url, story_data(), HTTP_HX_REQUEST="true")
+    story = ValueStory.objects.get()
+    assert list(story.indicators.values_list("name", flat=True)) == ["Penalties avoided"]
+    # the page autosaves again, then submits: same indicators, still without ids
+    clients["member"].post(url, {**story_data(), "story_id": story.pk}, HTTP_HX_REQUEST="true")
+    clients["member"].post(
+        create_url(community), {**story_data(), "story_id": story.pk, "action": "submit"}
+    )
+    story.refresh_from_db()
+    assert story.status == Status.SUBMITTED
+    assert list(story.indicators.values_list("name", "after")) == [("Penalties avoided", 40000)]
+
+
+def test_the_data_migration_removes_stored_copies_only(make_story):
+    from django.apps import apps
+
+    from value_stories.models import StoryIndicator
+
+    migration = importlib.import_module("value_stories.migrations.0004_remove_duplicate_indicators")
+    twice, other = make_story(title="Twice"), make_story(title="Other")
+    for story in (twice, twice, other):
+        StoryIndicator.objects.create(story=story, name="Hours saved", unit="h", after=12)
+    StoryIndicator.objects.create(story=twice, name="Hours saved", unit="h", after=13)
+    migration.remove_copies(apps, None)
+    assert list(twice.indicators.values_list("after", flat=True)) == [12, 13]
+    assert other.indicators.count() == 1
