@@ -24,7 +24,7 @@ def test_an_attendee_id_beyond_64_bits_is_not_a_valid_choice(clients, community)
     response = clients["coordinator"].post(
         reverse("communities:activity_create", args=[community.slug]),
         {"date": timezone.localdate().isoformat(), "title": "Clinic", "activity_type": "exchanges",
-         "format": "one_to_many", "guest_count": "0", "attendees": [HUGE, "-" + HUGE],
+         "format": "one_to_many", "unnamed_guests": "0", "attendees": [HUGE, "-" + HUGE],
          "outputs-TOTAL_FORMS": "0", "outputs-INITIAL_FORMS": "0"},
     )  # fmt: skip
     assert response.status_code == 200

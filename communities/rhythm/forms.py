@@ -1,6 +1,7 @@
 """The rhythm's forms: rhythms, one-off sessions, activities with their outputs and
 attendees, and the attendance import's upload and confirmation."""
 
+import re
 from datetime import timedelta
 
 from django import forms
@@ -10,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
 
-from communities.choices import Recurrence
+from communities.choices import Recurrence, SessionStatus
 
 from .models import Activity, ActivityOutput, AttendanceImport, Rhythm, Session
 from .services import RecurrenceError, parse_rule, rule_text
@@ -93,26 +94,84 @@ class SessionForm(forms.ModelForm):
         self.fields["duration_minutes"].validators.append(MaxValueValidator(24 * 60))
 
 
-class AttendeeSelect(forms.SelectMultiple):
-    """A multi-select with a type-to-filter box (static/js/childcop.js), for hundreds of members."""
+class SessionSelect(forms.Select):
+    """The rhythm's sessions, each option carrying what an activity takes from its session:
+    choosing one fills the date, time, title, type, format and channel (static/js)."""
 
-    def __init__(self, attrs=None):
-        super().__init__({"size": 10, "data-filterable": "true", **(attrs or {})})
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        session = getattr(value, "instance", None)
+        if session is not None:
+            local = timezone.localtime(session.starts_at)
+            option["attrs"].update(
+                {
+                    "data-date": f"{local:%Y-%m-%d}",
+                    "data-time": f"{local:%H:%M}",
+                    "data-title": session.title,
+                    "data-activity-type": session.activity_type,
+                    "data-format": session.format,
+                    "data-channel": session.channel,
+                }
+            )
+        return option
+
+
+class AttendeeChecklist(forms.CheckboxSelectMultiple):
+    """The community's members as a checklist; each box carries the day its member joined,
+    so that "everyone invited" ticks the members of the community on the session's day."""
+
+    joined: dict = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        joined = self.joined.get(getattr(value, "value", value))
+        if joined:
+            option["attrs"]["data-joined"] = f"{joined:%Y-%m-%d}"
+        return option
+
+
+def split_names(text: str) -> list[str]:
+    """Guests' names as typed: separated by commas or lines, blanks and repeats dropped."""
+    names = []
+    for name in re.split(r"[,\n]", text or ""):
+        name = " ".join(name.split())
+        if name and name.casefold() not in {n.casefold() for n in names}:
+            names.append(name)
+    return names
 
 
 class ActivityForm(forms.ModelForm):
     attendees = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,
-        widget=AttendeeSelect(),
-        help_text="Type to filter; hold Ctrl (⌘ on a Mac) to choose several members.",
+        widget=AttendeeChecklist(),
+        label="Who took part",
+        help_text="Tick the members who took part; type a name to find someone.",
+    )
+    guest_names = forms.CharField(
+        label="Guests",
+        required=False,
+        max_length=2000,
+        help_text="Names of people from outside the community, separated by commas.",
+    )
+    unnamed_guests = forms.IntegerField(
+        label="Other guests",
+        required=False,
+        min_value=0,
+        max_value=100000,
+        help_text="How many more guests took part whose names you don't have.",
     )
 
     class Meta:
         model = Activity
-        fields = ["date", "title", "activity_type", "format", "session", "summary", "guest_count"]
+        fields = [
+            "session", "date", "start_time", "title", "activity_type", "format", "channel",
+            "summary",
+        ]  # fmt: skip
         widgets = {
+            "session": SessionSelect(),
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "summary": forms.Textarea(attrs={"rows": 4}),
         }
 
@@ -124,6 +183,9 @@ class ActivityForm(forms.ModelForm):
             .objects.filter(memberships__community=community)
             .order_by("display_name")
         )
+        self.fields["attendees"].widget.joined = dict(
+            community.memberships.values_list("user_id", "joined_on")
+        )
         now = timezone.now()
         sessions = community.sessions.filter(
             starts_at__lte=now + timedelta(days=1), starts_at__gte=now - timedelta(days=120)
@@ -131,21 +193,80 @@ class ActivityForm(forms.ModelForm):
         sessions = sessions.filter(Q(activity__isnull=True) | Q(pk=self.instance.session_id))
         self.fields["session"].queryset = sessions.order_by("-starts_at")
         self.fields["session"].label = "Rhythm session"
-        self.fields["session"].help_text = "If this activity was one of the rhythm's sessions."
-        self.fields["session"].label_from_instance = lambda s: (
-            f"{timezone.localtime(s.starts_at):%d %b %Y %H:%M} — {s.title}"
+        self.fields[
+            "session"
+        ].help_text = (
+            "If this activity was one of the rhythm's sessions: choosing it fills in the rest."
         )
+        self.fields["session"].label_from_instance = lambda s: (
+            f"{timezone.localtime(s.starts_at):%a %d %b %Y %H:%M} — {s.title}"
+            + (" (cancelled)" if s.status == SessionStatus.CANCELLED else "")
+        )
+        self.fields["channel"].label = "Channel"
         if self.instance.pk:
             self.fields["attendees"].initial = list(
                 self.instance.attendance.values_list("user_id", flat=True)
             )
-        self.fields["guest_count"].validators.append(MaxValueValidator(100000))
+            named = split_names(self.instance.guest_names)
+            self.fields["guest_names"].initial = ", ".join(named)
+            self.fields["unnamed_guests"].initial = max(self.instance.guest_count - len(named), 0)
+        required = {
+            "date": "Enter the date of the activity, or choose its rhythm session.",
+            "title": "Enter a title for the activity.",
+            "activity_type": "Choose the type of learning activity.",
+            "format": "Choose the format.",
+        }
+        for name, message in required.items():
+            self.fields[name].error_messages["required"] = message
+        if self.is_bound:
+            self._fill_from_session(sessions)
+
+    def _fill_from_session(self, sessions):
+        """What was left empty is taken from the chosen session (with or without the script)."""
+        session_id = str(self.data.get(self.add_prefix("session")) or "")
+        session = (
+            sessions.filter(pk=session_id).first()
+            if re.fullmatch(r"[1-9][0-9]{0,17}", session_id)
+            else None
+        )
+        if session is None:
+            return
+        local = timezone.localtime(session.starts_at)
+        taken = {
+            "date": f"{local:%Y-%m-%d}",
+            "start_time": f"{local:%H:%M}",
+            "title": session.title,
+            "activity_type": session.activity_type,
+            "format": session.format,
+            "channel": session.channel,
+        }
+        data = self.data.copy()
+        for name, value in taken.items():
+            if not str(data.get(self.add_prefix(name)) or "").strip():
+                data[self.add_prefix(name)] = value
+        self.data = data
 
     def clean_date(self):
         date = self.cleaned_data["date"]
         if date > timezone.localdate() + timedelta(days=1):
             raise forms.ValidationError("Log an activity once it has happened.")
         return date
+
+    def clean_guest_names(self):
+        names = split_names(self.cleaned_data["guest_names"])
+        for name in names:
+            if len(name) > 150:
+                raise forms.ValidationError("Each guest's name can have at most 150 characters.")
+        return names
+
+    def save(self, commit=True):
+        activity = super().save(commit=False)
+        names = self.cleaned_data.get("guest_names") or []
+        activity.guest_names = "\n".join(names)
+        activity.guest_count = len(names) + (self.cleaned_data.get("unnamed_guests") or 0)
+        if commit:
+            activity.save()
+        return activity
 
 
 class ActivityOutputForm(forms.ModelForm):

@@ -140,12 +140,17 @@ class Activity(models.Model):
         help_text="The rhythm session this activity was, if any.",
     )
     date = models.DateField(db_index=True)
+    start_time = models.TimeField("time", null=True, blank=True, help_text="When it started.")
     title = models.CharField(max_length=200, validators=[single_line])
     activity_type = models.CharField(max_length=30, choices=ActivityType.choices)
     format = models.CharField(max_length=20, choices=Format.choices)
+    channel = models.CharField(max_length=20, choices=Channel.choices, blank=True)
     summary = models.TextField(blank=True, help_text="What happened and what was learnt. Markdown.")
     guest_count = models.PositiveIntegerField(
         "guests", default=0, help_text="People who attended but are not members."
+    )
+    guest_names = models.TextField(
+        blank=True, help_text="The guests' names, one per line (guests are counted, not matched)."
     )
     attendees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Attendance", related_name="attended_activities"

@@ -172,21 +172,34 @@ def activity_form(request, slug, pk=None):
     initial = {}
     session_id = request.GET.get("session", "")
     if instance is None and re.fullmatch(r"[1-9][0-9]{0,17}", session_id):
-        session = community.sessions.filter(pk=session_id, activity__isnull=True).first()
+        session = community.sessions.select_related("activity").filter(pk=session_id).first()
+        logged = getattr(session, "activity", None) if session else None
+        if logged is not None:  # logged already: open what was logged
+            messages.info(request, "This session is logged already: here is its activity.")
+            return redirect(logged)
         if session:
+            local = timezone.localtime(session.starts_at)
             initial = {
                 "session": session,
                 "title": session.title,
                 "activity_type": session.activity_type,
                 "format": session.format,
-                "date": timezone.localtime(session.starts_at).date(),
+                "channel": session.channel,
+                "date": local.date(),
+                "start_time": local.time().replace(second=0, microsecond=0),
             }
     form = ActivityForm(posted(request), instance=instance, initial=initial, community=community)
     outputs = ActivityOutputFormSet(posted(request), instance=instance, prefix="outputs")
     if request.method == "POST" and form.is_valid() and outputs.is_valid():
         activity = services.save_activity(form, outputs, community=community, by=request.user)
         return done(request, f"The activity “{activity.title}” was logged.", activity)
-    context = {"form": form, "outputs": outputs, "community": community, "activity": instance}
+    context = {
+        "form": form,
+        "outputs": outputs,
+        "community": community,
+        "activity": instance,
+        "from_session": bool(initial),
+    }
     return render(request, "communities/activity_form.html", {**context, "examples": EXAMPLES})
 
 

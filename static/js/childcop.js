@@ -84,3 +84,92 @@
     }, seconds * 1000);
   });
 })();
+
+// The error summary (templates/includes/error_summary.html): it takes focus when the page
+// opens, and each of its links moves focus to its field, the field's label in view.
+(function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (!summary) { return; }
+  summary.focus();
+  summary.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href^='#']");
+    if (!link) { return; }
+    var field = document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) { return; }
+    event.preventDefault();
+    var label = document.querySelector("label[for='" + field.id + "']");
+    var legend = field.closest("fieldset") && field.closest("fieldset").querySelector("legend");
+    (legend || label || field).scrollIntoView();
+    field.focus({ preventScroll: true });
+  });
+})();
+
+// Logging an activity: choosing a rhythm session fills what the activity takes from it
+// (the server does the same for what is left empty), and the attendee checklist gets a
+// filter box, "Select everyone invited" (members on the activity's date), "Clear" and a
+// live count. Enter in the filter box ticks the member it found.
+(function () {
+  var form = document.querySelector("form[data-activity-form]");
+  if (!form) { return; }
+  var session = form.querySelector("select[name='session']");
+  var fields = { date: "date", time: "start_time", title: "title", activityType: "activity_type", format: "format", channel: "channel" };
+  var filled = {};
+  function option() { return session && session.selectedOptions[0]; }
+  if (session) {
+    Object.keys(fields).forEach(function (key) {
+      var input = form.elements[fields[key]];
+      if (input && option() && option().dataset[key] === input.value) { filled[key] = input.value; }
+    });
+    session.addEventListener("change", function () {
+      Object.keys(fields).forEach(function (key) {
+        var input = form.elements[fields[key]];
+        var value = option() ? option().dataset[key] : undefined;
+        if (!input || value === undefined) { return; }
+        if (input.value === "" || input.value === filled[key]) { input.value = value; filled[key] = value; }
+      });
+    });
+  }
+  form.querySelectorAll("[data-checklist]").forEach(function (fieldset) {
+    var tools = fieldset.querySelector(".checklist-tools");
+    var boxes = Array.prototype.slice.call(fieldset.querySelectorAll("ul input[type='checkbox']"));
+    var count = fieldset.querySelector("[data-checklist-count]");
+    var filter = fieldset.querySelector(".checklist-filter");
+    tools.hidden = false;
+    function update() {
+      var chosen = boxes.filter(function (box) { return box.checked; }).length;
+      count.textContent = chosen + " of " + boxes.length + " chosen";
+    }
+    function shown() { return boxes.filter(function (box) { return !box.closest("li").hidden; }); }
+    function narrow() {
+      var needle = filter.value.trim().toLowerCase();
+      boxes.forEach(function (box) {
+        box.closest("li").hidden = needle !== "" && box.labels[0].textContent.toLowerCase().indexOf(needle) === -1;
+      });
+    }
+    filter.addEventListener("input", narrow);
+    filter.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") { return; }
+      event.preventDefault();
+      var found = shown();
+      if (filter.value.trim() !== "" && found.length) {
+        found[0].checked = !found[0].checked;
+        filter.value = "";
+        narrow();
+        update();
+      }
+    });
+    fieldset.querySelector("[data-check='invited']").addEventListener("click", function () {
+      var date = form.elements.date ? form.elements.date.value : "";
+      boxes.forEach(function (box) {
+        if (!date || !box.dataset.joined || box.dataset.joined <= date) { box.checked = true; }
+      });
+      update();
+    });
+    fieldset.querySelector("[data-check='none']").addEventListener("click", function () {
+      boxes.forEach(function (box) { box.checked = false; });
+      update();
+    });
+    fieldset.addEventListener("change", update);
+    update();
+  });
+})();

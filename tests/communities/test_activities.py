@@ -1,5 +1,6 @@
 """The activity log, attendance, and participation levels computed from behaviour."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -31,7 +32,7 @@ def activity_payload(**overrides):
         "activity_type": "productive_inquiries",
         "format": "many_to_many",
         "summary": "Three cases, one **new practice**.",
-        "guest_count": "2",
+        "guest_names": "Ann Lee, Bo Chen",
         "outputs-TOTAL_FORMS": "1",
         "outputs-INITIAL_FORMS": "0",
         "outputs-0-kind": "faq",
@@ -81,6 +82,59 @@ def test_the_session_prefills_the_form(clients, community):
     assert 'value="Monthly case clinic"' in html
 
 
+def test_choosing_a_session_fills_what_was_left_empty(clients, users, community):
+    """Without the page's script too: the first save no longer fails on an empty date."""
+    starts = timezone.now() - timedelta(days=2)
+    session = SessionFactory(
+        community=community, title="Clinic", starts_at=starts, channel="face_to_face"
+    )
+    data = activity_payload(session=str(session.pk), date="", title="", start_time="")
+    data.update(guest_names="Ann Lee\nann lee, Bo Chen", unnamed_guests="3")
+    url = reverse("communities:activity_create", args=[community.slug])
+    assert clients["coordinator"].post(url, data).status_code == 302
+    activity = Activity.objects.get()
+    local = timezone.localtime(starts)
+    assert (activity.date, activity.title, activity.channel) == (
+        local.date(),
+        "Clinic",
+        "face_to_face",
+    )
+    assert activity.start_time == local.time().replace(second=0, microsecond=0)
+    # named guests are counted once each, with those whose names were not given
+    assert activity.guest_names == "Ann Lee\nBo Chen" and activity.guest_count == 5
+    edit = (
+        clients["coordinator"]
+        .get(reverse("communities:activity_edit", args=[community.slug, activity.pk]))
+        .content.decode()
+    )
+    assert 'value="Ann Lee, Bo Chen"' in edit and 'name="unnamed_guests" value="3"' in edit
+    # the session is logged: "Log what happened" opens its activity instead of a new form
+    again = clients["coordinator"].get(
+        reverse("communities:activity_create", args=[community.slug]) + f"?session={session.pk}"
+    )
+    assert again.status_code == 302 and again["Location"] == activity.get_absolute_url()
+
+
+def test_the_form_offers_sessions_labelled_and_members_as_a_checklist(clients, users, community):
+    SessionFactory(
+        community=community, title="Called off", status="cancelled",
+        starts_at=timezone.now() - timedelta(days=3),
+    )  # fmt: skip
+    html = (
+        clients["coordinator"]
+        .get(reverse("communities:activity_create", args=[community.slug]))
+        .content.decode()
+    )
+    assert "Called off (cancelled)" in html and 'data-title="Called off"' in html
+    assert 'type="checkbox" name="attendees"' in html and "Select everyone invited" in html
+    joined = Membership.objects.get(community=community, user=users["member"]).joined_on
+    assert re.search(
+        rf'<input type="checkbox" name="attendees" value="{users["member"].pk}"[^>]*'
+        rf'data-joined="{joined:%Y-%m-%d}"',
+        html,
+    )
+
+
 def test_editing_attendance_adds_and_removes(clients, users, community):
     activity = ActivityFactory(community=community)
     AttendanceFactory(activity=activity, user=users["member"])
@@ -96,7 +150,7 @@ def test_editing_attendance_adds_and_removes(clients, users, community):
         {"title": ""},
         {"activity_type": "party"},
         {"date": (timezone.localdate() + timedelta(days=5)).isoformat()},
-        {"guest_count": "-1"},
+        {"unnamed_guests": "-1"},
         {"attendees": ["999999"]},
         {"outputs-0-link": "not a link"},
         {"outputs-TOTAL_FORMS": "x"},

@@ -45,11 +45,13 @@ def test_coordinator_keeps_the_rhythm_and_a_member_sees_it(new_page):
     assert_accessible(page, "rhythm page")
 
     # Log the last session as an activity, with an attendee found through the filter box.
-    page.get_by_role("link", name="Log activity").first.click()
+    page.get_by_role("link", name="Log what happened").first.click()
     expect(page.locator("#id_title")).to_have_value("Monthly safety clinic")
     page.get_by_label("Summary").fill("Two near misses discussed; a new checklist to try.")
-    page.get_by_placeholder("Type to filter…").fill("Mei")
-    page.get_by_label("Attendees", exact=True).select_option(label="Mei Member")
+    page.get_by_placeholder("Find a member…").fill("Mei")
+    page.get_by_placeholder("Find a member…").press("Enter")
+    expect(page.get_by_label("Mei Member")).to_be_checked()
+    expect(page.get_by_text("1 of 32 chosen")).to_be_visible()
     page.locator("select[name=outputs-0-kind]").select_option("faq")
     page.locator("input[name=outputs-0-title]").fill("Near-miss FAQ")
     assert_accessible(page, "activity form")
