@@ -380,3 +380,22 @@ def test_community_page_and_activity_list_queries_are_constant(clients, users, c
 
 def test_membership_model_import_is_used():
     assert Membership._meta.get_field("level_is_manual")
+
+
+def test_a_failed_save_shows_the_error_summary_linked_to_each_field(clients, community):
+    response = clients["coordinator"].post(
+        reverse("communities:activity_create", args=[community.slug]),
+        activity_payload(title="", **{"outputs-0-link": "not a link"}),
+    )
+    html = response.content.decode()
+    summary = html[
+        html.index("data-error-summary") : html.index("</ul>", html.index("data-error-summary"))
+    ]
+    assert 'tabindex="-1"' in html and "There is a problem" in summary
+    assert '<a href="#id_title" class="alert-link">Enter a title for the activity.</a>' in summary
+    assert 'href="#id_outputs-0-link"' in summary
+    # each field says it is invalid, its message tied to it
+    assert re.search(r'<input[^>]*name="title"[^>]*aria-invalid="true"', html)
+    assert re.search(r'aria-describedby="id_title_error"', html) and 'id="id_title_error"' in html
+    # nothing typed is lost
+    assert "Three cases, one **new practice**." in html
