@@ -163,6 +163,7 @@ RULES = {
     "value_stories:submit": signed_in(405),  # POST only
     "value_stories:detail": only({"member", "coordinator", "admin"}, denied=404),
     "value_stories:edit": {**only({"member"}, denied=404), "admin": 403},
+    "value_stories:edit_step": {**only({"member"}, denied=404), "admin": 403},
     "value_stories:review": {**only({"coordinator", "admin"}, denied=404), "member": 403},
     "value_stories:withdraw": {
         **only({"member"}, denied=404),
@@ -375,6 +376,7 @@ PK_OF = {
     "sponsorship:business_case_version": "case_version",
     "value_stories:detail": "story_submitted",
     "value_stories:edit": "story_draft",
+    "value_stories:edit_step": "story_draft",
     "value_stories:submit": "story_draft",
     "value_stories:review": "story_submitted",
     "value_stories:withdraw": "story_submitted",
@@ -558,6 +560,7 @@ def matrix_objects(users, community):
         # the launch playbook's invited candidate and action item
         "candidate_id": str(launch_objects["candidate"].pk),
         "item_id": str(launch_objects["item"].pk),
+        "step": "readers",  # a step of the guided story
     }
     return objects, rhythm_objects
 

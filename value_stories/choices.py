@@ -31,6 +31,19 @@ CYCLE_HELP = {
     Cycle.TRANSFORMATIVE: "change in identity or in the institution",
 }
 
+# One short example of each cycle, in a storyteller's words (the guided story's second step).
+CYCLE_EXAMPLES = {
+    Cycle.IMMEDIATE: "“The case clinic was lively: I met two colleagues facing the same clause.”",
+    Cycle.POTENTIAL: "“I left with a checklist of red flags and a contact in Legal.”",
+    Cycle.APPLIED: "“I used the checklist on the next two tenders.”",
+    Cycle.REALIZED: "“A penalty clause was caught in time: 40,000 € not paid.”",
+    Cycle.REFRAMING: "“We now judge a contract by its risks, not only by its price.”",
+    Cycle.ENABLING: "“Our sponsor freed two hours a month for the clinic.”",
+    Cycle.STRATEGIC: "“Procurement asked the community to review its policy.”",
+    Cycle.ORIENTING: "“I now know which other communities work on suppliers.”",
+    Cycle.TRANSFORMATIVE: "“I see myself as a contract expert now, and others ask me.”",
+}
+
 # The chain of attribution: from an activity through potential and applied to realized value.
 CHAIN = [Cycle.POTENTIAL, Cycle.APPLIED, Cycle.REALIZED]
 

@@ -9,6 +9,26 @@ from .models import StoryIndicator, ValueStory
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+# The guided story, one group of questions per step; the indicators step holds the indicator
+# forms, and a review of every answer comes last.
+STEPS = {
+    "happened": (
+        "What happened",
+        ["title", "happened_on", "author_role", "narrative", "activity", "activity_description",
+         "experience", "involvement"],
+    ),
+    "changed": (
+        "What it changed",
+        ["cycles", "gained", "applied", "difference", "reframing", "enablers", "strategy",
+         "transformation", "fed_back"],
+    ),
+    "indicators": ("The indicators", []),
+    "readers": ("Who may read it", ["visibility"]),
+}  # fmt: skip
+REVIEW = "review"
+STEP_ORDER = [*STEPS, REVIEW]
+
+
 class StoryForm(forms.ModelForm):
     """The guided story form: the template's questions in the order of the cycles."""
 
@@ -35,15 +55,21 @@ class StoryForm(forms.ModelForm):
             **{f: forms.Textarea(attrs={"rows": 3}) for f in ValueStory.TEXT_FIELDS},
         }
 
-    def __init__(self, *args, community, **kwargs):
+    def __init__(self, *args, community, step=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.community = community
-        activity = self.fields["activity"]
-        activity.queryset = community.activities.order_by("-date", "-id")
-        activity.label = "Linked activity"
-        activity.help_text = "A logged activity of the community this story starts from (optional)."
-        activity.label_from_instance = lambda a: f"{a.date:%d %b %Y} — {a.title}"
-        if self.instance.pk:
+        if step is not None:  # one step of the guided story: only its questions
+            for name in [n for n in self.fields if n not in STEPS[step][1]]:
+                del self.fields[name]
+        if "activity" in self.fields:
+            activity = self.fields["activity"]
+            activity.queryset = community.activities.order_by("-date", "-id")
+            activity.label = "Linked activity"
+            activity.help_text = (
+                "A logged activity of the community this story starts from (optional)."
+            )
+            activity.label_from_instance = lambda a: f"{a.date:%d %b %Y} — {a.title}"
+        if self.instance.pk and "cycles" in self.fields:
             self.fields["cycles"].initial = [c.value for c in self.instance.cycles]
 
     def clean_happened_on(self):
@@ -54,9 +80,10 @@ class StoryForm(forms.ModelForm):
 
     def save(self, commit=True):
         story = super().save(commit=False)
-        chosen = set(self.cleaned_data.get("cycles") or [])
-        for cycle in Cycle:
-            setattr(story, cycle_field(cycle), cycle.value in chosen)
+        if "cycles" in self.fields:
+            chosen = set(self.cleaned_data.get("cycles") or [])
+            for cycle in Cycle:
+                setattr(story, cycle_field(cycle), cycle.value in chosen)
         if commit:
             story.save()
         return story

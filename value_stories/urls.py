@@ -14,6 +14,7 @@ urlpatterns = [
     path("community/<slug:slug>/autosave/", views.story_autosave, name="autosave"),
     path("<id:pk>/", views.story_detail, name="detail"),
     path("<id:pk>/edit/", views.story_edit, name="edit"),
+    path("<id:pk>/edit/<slug:step>/", views.story_edit, name="edit_step"),
     path("<id:pk>/submit/", views.story_submit, name="submit"),
     path("<id:pk>/review/", views.story_review, name="review"),
     path("<id:pk>/withdraw/", views.story_withdraw, name="withdraw"),

@@ -4,6 +4,7 @@ import re
 import uuid
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,9 +14,9 @@ from childcop.permissions import get_community_for_user, get_story_for_user
 from childcop.utils import csv_response, done, filtered_page, paginate, posted
 
 from . import services
-from .choices import CYCLE_HELP, STORY_WORKFLOW, Cycle, Status
+from .choices import CYCLE_EXAMPLES, CYCLE_HELP, STORY_WORKFLOW, Cycle, Status
 from .filters import MatrixFilter, StoryFilter
-from .forms import IndicatorFormSet, ReviewForm, StoryForm, WithdrawForm
+from .forms import REVIEW, STEP_ORDER, STEPS, IndicatorFormSet, ReviewForm, StoryForm, WithdrawForm
 from .models import StoryIndicator, ValueStory
 
 ID = re.compile(r"[1-9][0-9]{0,17}")
@@ -157,15 +158,15 @@ def community_matrix(request, slug):
     return _matrix(request, community)
 
 
-def _story_form(request, community, story=None):
-    initial = {}
+def _initial(request, community):
+    """A new story prefilled from the activity or the answered help request it starts from."""
     activity_id = request.GET.get("activity", "")
-    if story is None and ID.fullmatch(activity_id):
+    if ID.fullmatch(activity_id):
         activity = community.activities.filter(pk=activity_id).first()
         if activity:
-            initial = {"activity": activity, "happened_on": activity.date}
+            return {"activity": activity, "happened_on": activity.date}
     help_request_id = request.GET.get("help_request", "")
-    if story is None and not initial and ID.fullmatch(help_request_id):
+    if ID.fullmatch(help_request_id):
         # A closed learning loop told as a story: only the asker's own request prefills.
         from communities.learning.services import story_initial
 
@@ -173,10 +174,15 @@ def _story_form(request, community, story=None):
             pk=help_request_id, asker_id=request.user.pk
         ).first()
         if help_request:
-            initial = story_initial(help_request)
-    form = StoryForm(posted(request), instance=story, initial=initial, community=community)
+            return story_initial(help_request)
+    return {}
+
+
+def _story_form(request, community, story=None):
+    """The whole story in one post (every question at once), for clients that send it so."""
+    form = StoryForm(posted(request), instance=story, community=community)
     indicators = IndicatorFormSet(posted(request), instance=story, prefix="indicators")
-    if request.method == "POST" and form.is_valid() and indicators.is_valid():
+    if form.is_valid() and indicators.is_valid():
         try:
             story = services.save_story(form, indicators, community=community, author=request.user)
         except services.StoryError as error:
@@ -187,34 +193,142 @@ def _story_form(request, community, story=None):
                 services.submit(story, by=request.user)
             except services.StoryError as error:
                 messages.warning(request, f"Your draft was saved. {error}")
-                return redirect("value_stories:edit", pk=story.pk)
+                return redirect("value_stories:edit_step", pk=story.pk, step=REVIEW)
             return done(
                 request, "Your story was submitted; the coordinators will review it.", story
             )
         return done(request, "Your draft was saved.", story)
-    return render(
-        request,
-        "value_stories/form.html",
-        {"form": form, "indicators": indicators, "community": community, "story": story},
+    return _render_step(request, community, story, "happened", form, indicators)
+
+
+def _render_step(request, community, story, step, form, indicators=None):
+    position = STEP_ORDER.index(step)
+    context = {
+        "form": form,
+        "indicators": indicators,
+        "community": community,
+        "story": story,
+        "step": step,
+        "step_title": STEPS[step][0] if step in STEPS else "Check your story",
+        "steps": [
+            {
+                "key": key,
+                "title": STEPS[key][0] if key in STEPS else "Check and submit",
+                "done": n < position,
+                "current": n == position,
+            }
+            for n, key in enumerate(STEP_ORDER)
+        ],  # fmt: skip
+        "number": position + 1,
+        "previous": STEP_ORDER[position - 1] if position else None,
+    }
+    if "cycles" in form.fields:  # each cycle with a short explanation and an example
+        context["cycle_choices"] = [
+            {"choice": choice, "label": Cycle(choice.data["value"]).label,
+             "help": CYCLE_HELP[Cycle(choice.data["value"])],
+             "example": CYCLE_EXAMPLES[Cycle(choice.data["value"])]}
+            for choice in form["cycles"]
+        ]  # fmt: skip
+    return render(request, "value_stories/step.html", context)
+
+
+def _story_step(request, community, story, step):
+    """One step of the guided story: its answers are saved on "Continue" (a new story's first
+    step creates the draft), so nothing is lost between steps or sessions."""
+    form = StoryForm(
+        posted(request),
+        instance=story,
+        initial=_initial(request, community) if story is None else {},
+        community=community,
+        step=step,
     )
+    indicators = None
+    if step == "indicators":
+        indicators = IndicatorFormSet(posted(request), instance=story, prefix="indicators")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (indicators is None or indicators.is_valid())
+    ):
+        try:
+            story = services.save_story(form, indicators, community=community, author=request.user)
+        except services.StoryError as error:
+            messages.error(request, str(error))
+            return redirect(story or community)
+        go = request.POST.get("go", "next")
+        if go == "later":
+            return done(request, "Your draft was saved: come back to it when you like.", story)
+        position = STEP_ORDER.index(step)
+        target = STEP_ORDER[max(position - 1, 0)] if go == "back" else STEP_ORDER[position + 1]
+        return redirect("value_stories:edit_step", pk=story.pk, step=target)
+    return _render_step(request, community, story, step, form, indicators)
+
+
+def _review_step(request, story):
+    missing = story.missing_for_submission()
+    where = {
+        "the activity you took part in": "happened",
+        "your experience of it": "happened",
+        "at least one claimed value-creation cycle": "changed",
+    }
+    context = {
+        "community": story.community,
+        "story": story,
+        "step": REVIEW,
+        "missing": [(text, where.get(text, "happened")) for text in missing],
+        "answers": [
+            (
+                key,
+                STEPS[key][0],
+                [
+                    (story._meta.get_field(name), getattr(story, name))
+                    for name in STEPS[key][1]
+                    if name != "cycles"
+                ],
+            )
+            for key in STEPS
+            if key != "indicators"
+        ],  # fmt: skip
+        "indicators_list": story.indicators.all(),
+        "cycles": story.cycles,
+    }
+    position = STEP_ORDER.index(REVIEW)
+    context["steps"] = [
+        {"key": key, "title": STEPS[key][0] if key in STEPS else "Check and submit",
+         "done": n < position, "current": n == position}
+        for n, key in enumerate(STEP_ORDER)
+    ]  # fmt: skip
+    context["number"] = position + 1
+    context["previous"] = STEP_ORDER[position - 1]
+    return render(request, "value_stories/review_step.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def story_create(request, slug):
     community = get_community_for_user(request.user, slug, require=permissions.can_write_story)
     story = _draft_from_post(request, community)
-    return _story_form(request, community, story)
+    if request.method == "POST" and "step" not in request.POST:
+        return _story_form(request, community, story)
+    return _story_step(request, community, story, "happened")
 
 
 @require_http_methods(["GET", "POST"])
-def story_edit(request, pk):
+def story_edit(request, pk, step="happened"):
     story = get_story_for_user(
         request.user,
         pk,
         require=permissions.can_edit_story,
         queryset=ValueStory.objects.select_related("community"),
     )
-    return _story_form(request, story.community, story)
+    if step not in STEP_ORDER:
+        raise Http404("No such step.")
+    if request.method == "POST" and "step" not in request.POST:
+        return _story_form(request, story.community, story)
+    if step == REVIEW:
+        if request.method == "POST":
+            return redirect("value_stories:edit_step", pk=story.pk, step=REVIEW)
+        return _review_step(request, story)
+    return _story_step(request, story.community, story, step)
 
 
 def _draft_from_post(request, community):
@@ -235,10 +349,14 @@ def story_autosave(request, slug):
     """htmx: save the draft as it is typed; answer a small "Saved at HH:MM" partial."""
     community = get_community_for_user(request.user, slug, require=permissions.can_write_story)
     story = _draft_from_post(request, community)
-    form = StoryForm(request.POST, instance=story, community=community)
-    indicators = IndicatorFormSet(request.POST, instance=story, prefix="indicators")
+    step = request.POST.get("step")
+    step = step if step in STEPS else None  # a step saves its own questions only
+    form = StoryForm(request.POST, instance=story, community=community, step=step)
+    indicators = None
+    if step in (None, "indicators"):
+        indicators = IndicatorFormSet(request.POST, instance=story, prefix="indicators")
     context = {"saved_at": None, "story": story, "created": False}
-    if form.is_valid() and indicators.is_valid():
+    if form.is_valid() and (indicators is None or indicators.is_valid()):
         created = story is None
         story = services.save_story(form, indicators, community=community, author=request.user)
         context.update(saved_at=timezone.localtime(), story=story, created=created)
@@ -287,7 +405,7 @@ def story_submit(request, pk):
         services.submit(story, by=request.user)
     except services.StoryError as error:
         messages.error(request, str(error))
-        return redirect("value_stories:edit", pk=story.pk)
+        return redirect("value_stories:edit_step", pk=story.pk, step=REVIEW)
     return done(request, "Your story was submitted; the coordinators will review it.", story)
 
 

@@ -14,6 +14,7 @@ from communities.factories import (
 )
 from sponsorship.factories import SponsorAppointmentFactory
 from tests.conftest import PASSWORD
+from value_stories.models import ValueStory
 
 from .conftest import assert_accessible, coordinator_cora, login
 
@@ -61,10 +62,10 @@ def test_story_from_submission_to_the_sponsor(new_page):
     writer.goto(f"/communities/{community.slug}/")
     writer.get_by_role("link", name="Tell a value-creation story").click()
     pause_clock(writer)
+    expect(writer.get_by_text("Step 1 of 5")).to_be_visible()
     writer.get_by_label("Title").fill("The clinic that saved a tender")
     writer.get_by_label("Your role").fill("Contract manager")
     autosave(writer)
-    expect(writer.locator("#autosave-status")).to_contain_text("Draft saved at")
     # Typing with no change event yet is saved by the 30-second tick while the form is dirty.
     writer.get_by_label("Your role").fill("Contract manager, tenders")
     with writer.expect_response(lambda response: "/autosave/" in response.url) as ticked:
@@ -76,6 +77,16 @@ def test_story_from_submission_to_the_sponsor(new_page):
     )
     writer.get_by_label("What meaningful activity did you take part in?").fill("A case clinic.")
     writer.get_by_label("What was your experience of it?").fill("Practical and generous.")
+    autosave(writer)
+    writer.clock.resume()
+    assert_accessible(writer, "story, step 1")
+    writer.get_by_role("button", name="Save and continue").click()
+
+    # Step 2: what it changed, each cycle explained with an example.
+    expect(writer.get_by_role("heading", name="What it changed")).to_be_visible()
+    expect(writer.get_by_text("For example: “I used the checklist")).to_be_visible()
+    for cycle in ("Immediate", "Potential", "Applied", "Realized"):
+        writer.get_by_label(re.compile(f"^{cycle} value")).check()
     writer.get_by_label("What skills, insights, information or material did you gain?").fill(
         "A checklist of red flags."
     )
@@ -83,17 +94,43 @@ def test_story_from_submission_to_the_sponsor(new_page):
     writer.get_by_label("What difference did it make to your performance?").fill(
         "A penalty avoided."
     )
+    assert_accessible(writer, "story, step 2")
+    writer.get_by_role("button", name="Save and continue").click()
+
+    # Step 3: an indicator, autosaved before the step is saved (it was stored twice).
+    expect(writer.get_by_role("heading", name="The indicators")).to_be_visible()
+    pause_clock(writer)
     writer.locator("input[name=indicators-0-name]").fill("Penalties avoided")
     writer.locator("input[name=indicators-0-after]").fill("40000")
-    for cycle in ("Immediate", "Potential", "Applied", "Realized"):
-        writer.get_by_label(re.compile(f"^{cycle} value")).check()
-    writer.get_by_label(re.compile("community's sponsors")).check()
-    autosave(writer)  # the whole story saved: nothing is left to autosave
+    autosave(writer)
     writer.clock.resume()
-    assert_accessible(writer, "story form")
+    writer.get_by_role("button", name="Save and continue").click()
+
+    # Step 4: who may read it.
+    writer.get_by_label(re.compile("community's sponsors")).check()
+    writer.get_by_role("button", name="Save and continue").click()
+    expect(writer.get_by_role("heading", name="Check your story")).to_be_visible()
+    assert_accessible(writer, "story, check and submit")
+
+    # A step failed on purpose: the error summary takes focus; its link moves to the field.
+    writer.get_by_role("link", name="Change what happened").click()
+    writer.get_by_label("Title").fill("")
+    writer.get_by_role("button", name="Save and continue").click()
+    summary = writer.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(writer.get_by_label("Title")).to_have_attribute("aria-invalid", "true")
+    assert_accessible(writer, "story step with an error")
+    summary.get_by_role("link").first.click()
+    expect(writer.get_by_label("Title")).to_be_focused()
+    writer.get_by_label("Title").fill("The clinic that saved a tender")
+    writer.get_by_role("button", name="Save and continue").click()
+    writer.get_by_role("link", name="Check and submit").click()
+    expect(writer.get_by_text("Penalties avoided")).to_have_count(1)
     writer.get_by_role("button", name="Submit for review").click()
     expect(writer.get_by_text("Your story was submitted")).to_be_visible()
     expect(writer.get_by_text("Submitted for review").first).to_be_visible()
+    story = ValueStory.objects.get()
+    assert list(story.indicators.values_list("name", flat=True)) == ["Penalties avoided"]
 
     # The coordinator returns it with a comment.
     reviewer = new_page()
@@ -113,12 +150,12 @@ def test_story_from_submission_to_the_sponsor(new_page):
     writer.reload()
     expect(writer.get_by_text("Can you say how much the penalty was?")).to_be_visible()
     writer.get_by_role("link", name="Edit").click()
-    pause_clock(writer)
+    writer.get_by_role("link", name="What it changed").click()
     writer.get_by_label("What difference did it make to your performance?").fill(
         "A penalty of €40,000 avoided."
     )
-    autosave(writer)
-    writer.clock.resume()
+    writer.get_by_role("button", name="Save and continue").click()
+    writer.get_by_role("link", name="Check and submit").click()
     writer.get_by_role("button", name="Submit for review").click()
     expect(writer.get_by_text("Your story was submitted")).to_be_visible()
 
