@@ -42,6 +42,8 @@ PAGES = [
     Page("sponsor_dashboard", "sponsor dashboard", "/sponsorship/dashboard/", "sponsor"),
     Page("program_overview", "program overview", "/program/", "admin", needs="/program/"),
     Page("value_matrix", "value matrix", "/stories/matrix/", "admin"),
+    # The person picker's suggestions for a name typed in a person field, among everyone.
+    Page("person_picker", "person picker", "/people/pick/?field=q&q=an", "admin"),
 ]
 
 

@@ -33,6 +33,7 @@ urlpatterns = [
             (
                 [
                     path("", account_views.people_list, name="list"),
+                    path("pick/", account_views.person_pick, name="pick"),
                     path("<id:pk>/", account_views.person_detail, name="detail"),
                 ],
                 "people",

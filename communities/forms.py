@@ -1,5 +1,6 @@
 from django import forms
-from django.contrib.auth import get_user_model
+
+from childcop.accounts.picker import PersonField
 
 from .choices import STAGE_HELP, LeadershipRole, Level, Stage
 from .models import Community, Membership, Objective
@@ -104,9 +105,9 @@ class MembershipForm(forms.ModelForm):
 
 
 class AddMemberForm(MembershipForm):
-    email = forms.EmailField(
-        label="Person's email",
-        help_text="Someone who already has an account, found in the people directory.",
+    email = PersonField(
+        label="Person",
+        help_text="Someone who already has an account: type their name or email.",
     )
 
     class Meta(MembershipForm.Meta):
@@ -118,11 +119,8 @@ class AddMemberForm(MembershipForm):
         self.fields["level"].initial = Level.PERIPHERAL
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        user = get_user_model().objects.filter(email=email, is_active=True).first()
-        if user is None:
-            raise forms.ValidationError("Nobody with this email has an account yet.")
+        user = self.cleaned_data["email"]
         if self.community.memberships.filter(user=user).exists():
             raise forms.ValidationError(f"{user} is already a member of this community.")
         self.user = user
-        return email
+        return user.email

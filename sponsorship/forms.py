@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from childcop.accounts.picker import PersonField
 from communities.choices import Stage
 from communities.models import Community
 
@@ -33,19 +34,6 @@ class PeopleSelect(forms.SelectMultiple):
         super().__init__({"size": 10, "data-filterable": "true", **(attrs or {})})
 
 
-def person_by_email(email, *, required=True):
-    """The active account with this email, or a validation error."""
-    email = (email or "").strip().lower()
-    if not email:
-        if required:
-            raise forms.ValidationError("This field is required.")
-        return None
-    user = get_user_model().objects.filter(email=email, is_active=True).first()
-    if user is None:
-        raise forms.ValidationError("Nobody with this email has an account yet.")
-    return user
-
-
 def open_communities():
     return Community.objects.exclude(stage=Stage.CLOSED).order_by("name")
 
@@ -56,10 +44,10 @@ def open_communities():
 class AppointmentRoleForm(forms.ModelForm):
     """What an appointment is about: role, kind of sponsor, expertise areas, who suggested them."""
 
-    suggested_by_email = forms.EmailField(
-        label="Suggested by (email)",
+    suggested_by_email = PersonField(
+        label="Suggested by",
         required=False,
-        help_text="Who put this person forward, if anyone; someone with an account.",
+        help_text="Who put this person forward, if anyone: type their name or email.",
     )
 
     class Meta:
@@ -77,9 +65,6 @@ class AppointmentRoleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.suggested_by_id and not self.is_bound:
             self.fields["suggested_by_email"].initial = self.instance.suggested_by.email
-
-    def clean_suggested_by_email(self):
-        return person_by_email(self.cleaned_data.get("suggested_by_email"), required=False)
 
     def clean_identified_on(self):
         date = self.cleaned_data["identified_on"]
@@ -107,9 +92,7 @@ class AppointmentRoleForm(forms.ModelForm):
 class IdentifyForm(AppointmentRoleForm):
     """Record a potential candidate for a formal role."""
 
-    person_email = forms.EmailField(
-        label="Person's email", help_text="Someone who already has an account."
-    )
+    person_email = PersonField(label="Person")
 
     class Meta(AppointmentRoleForm.Meta):
         fields = ["role", "sponsor_kind", "expertise", "reason", "identified_on"]
@@ -117,7 +100,7 @@ class IdentifyForm(AppointmentRoleForm):
     field_order = ["person_email", "role", "sponsor_kind", "expertise", "suggested_by_email"]
 
     def clean_person_email(self):
-        self.person = person_by_email(self.cleaned_data.get("person_email"))
+        self.person = self.cleaned_data.get("person_email")
         return self.person
 
     def clean(self):
@@ -208,8 +191,8 @@ class EndForm(forms.Form):
 
 
 class MentorPairForm(forms.ModelForm):
-    mentor_email = forms.EmailField(label="Mentor's email")
-    mentee_email = forms.EmailField(label="Mentee's email")
+    mentor_email = PersonField(label="Mentor")
+    mentee_email = PersonField(label="Mentee")
 
     class Meta:
         model = MentorPair
@@ -230,12 +213,6 @@ class MentorPairForm(forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.fields["mentor_email"].initial = self.instance.mentor.email
             self.fields["mentee_email"].initial = self.instance.mentee.email
-
-    def clean_mentor_email(self):
-        return person_by_email(self.cleaned_data.get("mentor_email"))
-
-    def clean_mentee_email(self):
-        return person_by_email(self.cleaned_data.get("mentee_email"))
 
     def clean(self):
         cleaned = super().clean()

@@ -65,6 +65,7 @@ RULES = {
     "calendar_rotate_mine": signed_in(405),
     "communities:calendar_rotate": signed_in(405),
     "people:list": signed_in(200),
+    "people:pick": signed_in(200),  # suggestions: only people the chooser may see
     # The directory shows each person only the people who share a community with them,
     # the sponsors and the social learning team (childcop.permissions.people): the member's
     # page does not exist for the outsider, nor for the community's sponsor, who is not a

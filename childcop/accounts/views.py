@@ -9,6 +9,7 @@ from communities.models import Community, Membership
 from .filters import PersonFilter
 from .forms import ProfileForm
 from .models import User
+from .picker import find_people
 
 
 @require_GET
@@ -28,6 +29,15 @@ def people_list(request):
         "people/list.html",
         "people/_people_table.html",
     )
+
+
+@require_GET
+def person_pick(request):
+    """htmx: the people matching what is typed in a person field (its name is `field`)."""
+    field = request.GET.get("field", "")
+    text = request.GET.get(field, "") if field else request.GET.get("q", "")
+    people = find_people(request.user, text)
+    return render(request, "people/_pick.html", {"people": people})
 
 
 @require_GET

@@ -2,9 +2,9 @@
 plan–do–check–act review, closure with a legacy, the cultivation checklist and coaching."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from childcop.accounts.picker import PersonField
 from communities.choices import LeadershipRole, Level
 from communities.models import Membership
 
@@ -25,26 +25,9 @@ from .models import (
 # --- the launch playbook -----------------------------------------------------------------
 
 
-class PersonField(forms.EmailField):
-    """Someone with an account, given by their email (as in "Add a member")."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("help_text", "Someone who already has an account.")
-        super().__init__(*args, **kwargs)
-
-    def clean(self, value):
-        email = super().clean(value)
-        if not email:
-            return None
-        user = get_user_model().objects.filter(email=email.strip().lower(), is_active=True).first()
-        if user is None:
-            raise forms.ValidationError("Nobody with this email has an account yet.")
-        return user
-
-
 class OpenPlanForm(forms.Form):
     kind = forms.ChoiceField(choices=LaunchKind.choices, label="Kind of plan")
-    lead = PersonField(label="Launch lead's email", required=False)
+    lead = PersonField(label="Launch lead", required=False)
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,9 +49,10 @@ class OpenPlanForm(forms.Form):
 
 class ConversationForm(forms.ModelForm):
     person = PersonField(
-        label="Person's email (people directory)",
+        label="Person (people directory)",
         required=False,
-        help_text="Someone with an account — or leave empty and give a name below.",
+        help_text="Someone with an account: type their name or email — or leave empty and "
+        "give a name below.",
     )
     would_help = forms.NullBooleanField(
         label="Would they help?",
@@ -124,7 +108,7 @@ class ValuePropositionForm(forms.ModelForm):
 
 
 class CandidateForm(forms.ModelForm):
-    person = PersonField(label="Candidate's email")
+    person = PersonField(label="Candidate")
 
     class Meta:
         model = LeaderCandidate
@@ -193,7 +177,7 @@ class LaunchProcessForm(forms.ModelForm):
 
 
 class ActionItemForm(forms.ModelForm):
-    owner = PersonField(label="Owner's email")
+    owner = PersonField(label="Owner")
 
     class Meta:
         model = ActionItem
