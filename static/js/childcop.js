@@ -173,3 +173,31 @@
     update();
   });
 })();
+
+// A table wider than the screen scrolls inside its own region: the region is named after the
+// table (its caption, or the heading above it) and can be scrolled from the keyboard.
+(function () {
+  function label(region) {
+    var caption = region.querySelector("caption");
+    if (caption && caption.textContent.trim()) { return caption.textContent.trim(); }
+    var before = region.previousElementSibling;
+    while (before && !/^H[1-6]$/.test(before.tagName)) { before = before.previousElementSibling; }
+    return before ? before.textContent.trim() : "Table";
+  }
+  function mark() {
+    document.querySelectorAll(".table-responsive").forEach(function (region) {
+      if (region.scrollWidth > region.clientWidth + 1) {
+        region.setAttribute("role", "region");
+        region.setAttribute("tabindex", "0");
+        region.setAttribute("aria-label", label(region) + " (scrolls sideways)");
+      } else if (region.getAttribute("role") === "region") {
+        region.removeAttribute("role");
+        region.removeAttribute("tabindex");
+        region.removeAttribute("aria-label");
+      }
+    });
+  }
+  mark();
+  window.addEventListener("resize", mark);
+  document.body.addEventListener("htmx:afterSettle", mark);
+})();

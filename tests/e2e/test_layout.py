@@ -1,0 +1,94 @@
+"""Every page of the product, as every role sees it, on a phone and on a laptop.
+
+At 390 px no page scrolls sideways (a wide table scrolls inside its own labelled region);
+at 1366 px the navigation is one line for every role; axe finds nothing serious or critical
+on any page. The pages are those of the permission matrix (tests/test_permissions.py): every
+URL pattern a role may open that answers a whole HTML page.
+"""
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.routes import walk
+from tests.test_permissions import matrix_objects, rule_for, url_for
+
+from .conftest import BLOCKING_IMPACTS, _axe
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 768}
+SIGNED_IN = ["outsider", "member", "core", "coordinator", "sponsor", "admin"]
+
+
+def pages_for(role, clients, objects, rhythm_objects, users):
+    """The addresses of the whole HTML pages `role` may open, one per URL pattern."""
+    for name, pattern in walk():
+        if not name or name.startswith("admin:") or rule_for(name)[role] != 200:
+            continue
+        url = url_for(name, pattern, objects, rhythm_objects, users)
+        response = clients[role].get(url)
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            if b"<html" in response.content:
+                yield name, url
+
+
+def signed_in_page(browser, live_server, client, viewport) -> Page:
+    context = browser.new_context(base_url=live_server.url, viewport=viewport)
+    context.set_default_timeout(10_000)
+    context.add_cookies(
+        [{"name": key, "value": morsel.value, "url": live_server.url}
+         for key, morsel in client.cookies.items()]
+    )  # fmt: skip
+    return context.new_page()
+
+
+SIDEWAYS = """() => {
+  const doc = document.documentElement;
+  if (doc.scrollWidth <= doc.clientWidth + 1) return [];
+  return Array.from(document.querySelectorAll('body *'))
+    .filter(e => { const r = e.getBoundingClientRect(); return r.right > doc.clientWidth + 1
+      && !e.closest('[data-scroll-region], .table-responsive, .visually-hidden'); })
+    .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+      + (e.className && e.className.baseVal === undefined ? '.' + e.className.split(' ').join('.') : ''));
+}"""
+
+NAV_LINES = """() => {
+  const items = Array.from(document.querySelectorAll('nav.navbar .navbar-nav > li, nav.navbar .navbar-nav > .nav-item'))
+    .filter(e => e.offsetParent !== null);
+  return new Set(items.map(e => Math.round(e.getBoundingClientRect().top))).size;
+}"""
+
+
+def test_every_page_fits_a_phone_and_the_navigation_one_line(
+    browser, live_server, users, clients, community
+):
+    objects, rhythm_objects = matrix_objects(users, community)
+    sideways, nav_wraps, findings, checked = [], [], [], set()
+    for role in SIGNED_IN:
+        phone = signed_in_page(browser, live_server, clients[role], PHONE)
+        for name, url in pages_for(role, clients, objects, rhythm_objects, users):
+            phone.goto(url, wait_until="load")
+            overflowing = phone.evaluate(SIDEWAYS)
+            if phone.evaluate(
+                "document.documentElement.scrollWidth > document.documentElement.clientWidth + 1"
+            ):
+                sideways.append(f"{role} {name} {url}: {overflowing}")
+            if name not in checked:  # axe once per page pattern
+                checked.add(name)
+                results = _axe.run(phone)
+                for violation in results.response["violations"]:
+                    if violation.get("impact") in BLOCKING_IMPACTS:
+                        targets = [node["target"] for node in violation["nodes"][:3]]
+                        findings.append(f"{role} {name}: {violation['id']} at {targets}")
+        phone.context.close()
+        laptop = signed_in_page(browser, live_server, clients[role], LAPTOP)
+        laptop.goto("/", wait_until="load")
+        lines = laptop.evaluate(NAV_LINES)
+        if lines != 1:
+            nav_wraps.append(f"{role}: the navigation takes {lines} lines at 1366 px")
+        laptop.context.close()
+    assert len(checked) > 60  # the walk found the product's pages
+    assert not sideways, "Pages that scroll sideways at 390 px:\n" + "\n".join(sideways)
+    assert not nav_wraps, "\n".join(nav_wraps)
+    assert not findings, "axe, serious or critical:\n" + "\n".join(findings)
