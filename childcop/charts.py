@@ -31,13 +31,16 @@ from communities.choices import Level
 
 # Participation levels from the centre outwards (the coordinator is a role, shown first).
 LEVELS = [("coordinator", "Coordinator"), *Level.choices]
+# From the centre outwards, each level darker than the next and of another hue (a
+# colour-blind-safe sequence), so that adjacent levels differ in lightness as well as hue;
+# the bar also separates its parts with a gap, and every chart has its numbers beside it.
 LEVEL_COLOURS = {
-    "coordinator": "#0b2545",
-    Level.CORE.value: "#1f3b63",
-    Level.ACTIVE.value: "#3e6fb0",
-    Level.OCCASIONAL.value: "#7fa6d8",
-    Level.PERIPHERAL.value: "#b9cfe9",
-    Level.TRANSACTIONAL.value: "#e3ebf5",
+    "coordinator": "#440154",
+    Level.CORE.value: "#414487",
+    Level.ACTIVE.value: "#2a788e",
+    Level.OCCASIONAL.value: "#22a884",
+    Level.PERIPHERAL.value: "#7ad151",
+    Level.TRANSACTIONAL.value: "#fde725",
 }
 
 

@@ -34,3 +34,9 @@ def _render_markdown(text: str) -> str:
 @register.inclusion_tag("includes/stage_badge.html")
 def stage_badge(stage, label=None):
     return {"stage": stage, "label": label or str(stage).capitalize()}
+
+
+@register.filter
+def more_filters_used(form):
+    """Whether a filter past the first three (folded under "More filters") has a value."""
+    return any(field.value() not in (None, "", []) for field in list(form)[3:])

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,6 +23,7 @@ from childcop import aggregates, charts, permissions
 from childcop.utils import paginate
 from communities import summary as community_summary
 from communities.choices import Stage
+from communities.health.choices import Flag
 from communities.models import Community
 from value_stories.choices import Cycle
 from value_stories.services import stories_by_cycle
@@ -48,7 +50,9 @@ def portfolio(communities, *, user, now=None, page_number=None, per_page=None, s
     now = now or timezone.now()
     today = timezone.localdate(now)
     rows = list(
-        communities.only("pk", "name", "slug", "domain", "stage", "is_open").order_by("name")
+        communities.only("pk", "name", "slug", "domain", "stage", "is_open")
+        .annotate(health_flags=F("health_status__flags"))  # the same query: a join
+        .order_by("name")
     )
     ids = [c.pk for c in rows]
     data = community_summary.cards(ids, now=now)  # 1 query (their generations) when cached
@@ -116,8 +120,14 @@ def portfolio(communities, *, user, now=None, page_number=None, per_page=None, s
                         "side": commitment.get_side_display(),
                         "owner": str(commitment.owner) if commitment.owner else "",
                         "due": commitment.due,
+                        "overdue": commitment.due < today,
                     }
                     for commitment in commitments.get(community.pk, [])
+                ],
+                "flags": [
+                    Flag(key).label
+                    for key in (community.health_flags or "").split()
+                    if key in Flag.values
                 ],
                 "stories": stories[community.pk]["total"],
                 "cycles": [
@@ -151,7 +161,7 @@ def fragment_key(card, generation) -> str:
     c = card["community"]
     return generation + ":" + aggregates.fragment_key(
         c.pk, c.name, c.slug, c.domain, c.stage, c.is_open, card["next"], card["review_overdue"],
-        card["commitments"], card["stories"], card["cycles"],
+        card["commitments"], card["stories"], card["cycles"], card["flags"],
     )  # fmt: skip
 
 

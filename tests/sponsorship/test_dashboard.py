@@ -156,3 +156,24 @@ def test_a_big_portfolio_pages_its_cards_and_sums_up_everything(clients, users):
     second = clients["sponsor"].get(reverse("sponsorship:dashboard"), {"page": 2})
     assert len(second.context["cards"]) == 3
     assert "Page 2 of 2" in second.content.decode()
+
+
+def test_cards_show_flags_overdue_commitments_and_months(clients, users, community):
+    from communities.models import HealthStatus
+    from sponsorship.factories import AgreementFactory, CommitmentFactory
+
+    HealthStatus.objects.create(
+        community=community, computed_at=timezone.now(),
+        flags=HealthStatus.encode_flags(["no_coordinator"]), flag_count=1,
+    )  # fmt: skip
+    agreement = AgreementFactory(community=community)
+    CommitmentFactory(
+        agreement=agreement, description="Free two hours a month",
+        due=timezone.localdate() - timedelta(days=3),
+    )  # fmt: skip
+    html = clients["sponsor"].get(reverse("sponsorship:dashboard")).content.decode()
+    assert 'aria-label="Health flags"' in html and "No coordinator" in html
+    overdue = f"overdue since {timezone.localdate() - timedelta(days=3):%-d %b}"
+    assert overdue in html
+    months = html[html.index('class="chart-months"') :].split("</div>")[0]
+    assert months.count("<span") == 12
