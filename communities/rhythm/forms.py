@@ -15,7 +15,13 @@ from communities.choices import Recurrence, SessionStatus
 
 from .models import Activity, ActivityOutput, AttendanceImport, Rhythm, Session
 from .services import RecurrenceError, parse_rule, rule_text
-from .services.attendance_import import MAX_BYTES, MAX_ROWS, ImportFileError, parse_csv
+from .services.attendance_import import (
+    MAX_BYTES,
+    MAX_ROWS,
+    ImportFileError,
+    parse_csv,
+    split_names,
+)
 
 MAX_SESSIONS_IN_TWO_YEARS = 750
 
@@ -128,16 +134,6 @@ class AttendeeChecklist(forms.CheckboxSelectMultiple):
         if joined:
             option["attrs"]["data-joined"] = f"{joined:%Y-%m-%d}"
         return option
-
-
-def split_names(text: str) -> list[str]:
-    """Guests' names as typed: separated by commas or lines, blanks and repeats dropped."""
-    names = []
-    for name in re.split(r"[,\n]", text or ""):
-        name = " ".join(name.split())
-        if name and name.casefold() not in {n.casefold() for n in names}:
-            names.append(name)
-    return names
 
 
 class ActivityForm(forms.ModelForm):
@@ -307,17 +303,28 @@ class UploadForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
+    Action = AttendanceImport.UnknownAction
     unknown_action = forms.ChoiceField(
-        label="People without an account",
-        choices=AttendanceImport.UnknownAction.choices,
-        initial=AttendanceImport.UnknownAction.SKIP,
+        label="People whose email has no account",
+        choices=Action.choices,
+        initial=Action.GUEST,
+        required=False,
         widget=forms.RadioSelect,
-        help_text="Invite: an account is created for each of them, they are added to the "
-        "community as peripheral members, marked as attended, and emailed a link to set "
-        "their password.",
+        help_text="Guests are counted on the activity by their name in the file. Invite: an "
+        "account is created for each of them, they are added to the community as peripheral "
+        "members, marked as attended, and emailed a link to set their password.",
     )
 
     def __init__(self, *args, report, **kwargs):
         super().__init__(*args, **kwargs)
-        if not any(e.get("invitable") for e in report.get("unknown", [])):
+        unknown = report.get("unknown", [])
+        if not unknown:
             del self.fields["unknown_action"]
+        elif not any(e.get("invitable") for e in unknown):  # nobody may be invited
+            self.fields["unknown_action"].choices = [
+                (value, label) for value, label in self.Action.choices
+                if value != self.Action.INVITE
+            ]  # fmt: skip
+            self.fields[
+                "unknown_action"
+            ].help_text = "Guests are counted on the activity by their name in the file."

@@ -207,6 +207,7 @@ class AttendanceImport(models.Model):
 
     class UnknownAction(models.TextChoices):
         SKIP = "skip", "Skip them"
+        GUEST = "guest", "Count them as guests, by name"
         INVITE = "invite", "Invite them"
 
     class Status(models.TextChoices):

@@ -224,23 +224,27 @@ SHOWN = 200  # entries of each list shown on the preview page
 
 
 def _entries(report, name):
-    """(line, who, detail) rows for one list of the preview."""
+    """(line, name in the file, the address or account, a note) rows for one list."""
     for e in report.get(name, [])[:SHOWN]:
         if name == "malformed":
-            yield e["line"], e["value"] or "(empty)", e["reason"]
+            yield e["line"], e["value"] or "(empty)", "", e["reason"]
         elif name == "duplicates":
-            yield e["line"], e["email"], f"Same as line {e['first_line']}; counted once."
+            yield e["line"], "", e["email"], f"Also on line {e['first_line']}: counted once."
+        elif name == "guests":
+            yield e["line"], e["name"], "", ""
         elif name == "unknown":
-            yield (
-                e["line"],
-                e["email"],
-                ""
-                if e.get("invitable")
-                else "Outside the allowed email domains: cannot be invited (a program admin "
-                "can allow more domains).",
-            )
+            note = "" if e.get("invitable") else (
+                "Outside the allowed email domains: cannot be invited (a program admin "
+                "can allow more domains)."
+            )  # fmt: skip
+            yield e["line"], e.get("in_file", ""), e["email"], note
         else:
-            yield e["line"], e["email"], e.get("name", "")
+            account = f"{e.get('name', '')} <{e['email']}>" if e.get("name") else e["email"]
+            note = (
+                "The name in the file is not the account's: check the address."
+                if e.get("name_differs") else ""
+            )  # fmt: skip
+            yield e["line"], e.get("in_file", ""), account, note
 
 
 SECTIONS = [
@@ -253,14 +257,25 @@ SECTIONS = [
     ),
     ("already", "Already recorded", "secondary", "Already attendees: nothing changes."),
     (
+        "guests",
+        "Guests without an email",
+        "info",
+        "In the file by name only: counted as guests of the activity, by name.",
+    ),
+    (
         "unknown",
-        "Unknown emails",
+        "Emails without an account",
         "warning",
-        "Nobody has an account with these addresses: skipped, or invited if you choose so "
-        "(only addresses in the allowed email domains are invited).",
+        "Nobody has an account with these addresses: counted as guests, skipped, or invited, "
+        "as you choose below (only addresses in the allowed email domains are invited).",
     ),
     ("deactivated", "Deactivated accounts", "secondary", "Skipped."),
-    ("duplicates", "Duplicates", "secondary", "Repeated addresses, counted once."),
+    (
+        "duplicates",
+        "Left and rejoined, or listed twice",
+        "secondary",
+        "The same address more than once: one attendance.",
+    ),
     ("malformed", "Malformed rows", "danger", "Skipped: fix them in the file and upload it again."),
 ]
 
@@ -333,11 +348,16 @@ def import_confirm(request, slug, pk, import_id):
             **report,
             "unknown": [{**e, "invitable": False} for e in report.get("unknown", [])],
         }
-    form = ConfirmForm(
-        posted(request), report=report if can_add_members else {**report, "unknown": []}
-    )
+    if not can_add_members:  # the core group counts guests but invites nobody
+        report = {
+            **report,
+            "unknown": [{**e, "invitable": False} for e in report.get("unknown", [])],
+        }
+    form = ConfirmForm(posted(request), report=report)
     if request.method == "POST" and form.is_valid():
         action = form.cleaned_data.get("unknown_action") or AttendanceImport.UnknownAction.SKIP
+        if action == AttendanceImport.UnknownAction.INVITE and not can_add_members:
+            action = AttendanceImport.UnknownAction.SKIP
         result = apply_import(
             upload, unknown_action=action, by=request.user, add_members=can_add_members
         )
@@ -347,6 +367,8 @@ def import_confirm(request, slug, pk, import_id):
             messages.success(request, result.message())
         return redirect(activity)
     ready = len(report.get("members", [])) + len(report.get("non_members", []))
+    guests = len(report.get("guests", []))
+    unknown = len(report.get("unknown", []))
     invitable = sum(1 for e in report.get("unknown", []) if e.get("invitable"))
     context = {
         "step": "preview",
@@ -358,6 +380,8 @@ def import_confirm(request, slug, pk, import_id):
         "sections": preview_sections(report),
         "ready": ready,
         "invitable": invitable,
+        "guests": guests,
+        "unknown_count": unknown,
         "form": form,
         "shown": SHOWN,
         "can_add_members": can_add_members,

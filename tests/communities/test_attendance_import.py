@@ -136,10 +136,17 @@ class TestParsing:
         assert parsed.entries == [(2, "amira@example.org")]
         assert [(m["line"], m["reason"]) for m in parsed.malformed] == [
             (3, "Not a valid email address."),
-            (4, "No email address in the “Email” column."),
-            (5, "No email address in the “Email” column."),
         ]
         assert parsed.malformed[0]["value"] == "not-an-email"
+        # a name without an email is a guest of the meeting, not a mistake
+        assert parsed.guests == [{"line": 4, "name": "No email"}, {"line": 5, "name": "Short"}]
+        # without a name either, the row says what is missing
+        parsed = parse_csv(b"Name,Email\nAmira,amira@example.org\n,\n , \n")
+        assert [(m["line"], m["reason"]) for m in parsed.malformed] == []
+        parsed = parse_csv(b"Email,Role\na@example.org,host\n,attendee\n")
+        assert [(m["line"], m["reason"]) for m in parsed.malformed] == [
+            (3, "No email address in the “Email” column."),
+        ]
 
     def test_duplicates_are_counted_once(self):
         parsed = parse_csv(b"Email\na@example.org\nb@example.org\nA@EXAMPLE.ORG\na@example.org\n")
@@ -224,8 +231,8 @@ class TestPreview:
         html = page.content.decode()
         assert page.status_code == 200
         assert "Will be added to the community as peripheral members" in html
-        assert "Not a valid email address." in html and "Same as line 2" in html
-        assert "2 people will be marked as attended, plus 1 without an account" in html
+        assert "Not a valid email address." in html and "Also on line 2: counted once." in html
+        assert "2 people will be marked as attended, and 1 whose email has no account" in html
         assert 'name="unknown_action"' in html
         assert state() == (before[0], before[1], before[2], before[3] + 1)
 
@@ -665,9 +672,128 @@ def test_the_core_group_imports_attendance_of_members_only(clients, users, commu
     assert response.status_code == 302
     preview = clients["core"].get(response["Location"]).content.decode()
     assert "Only coordinators add people to the community" in preview
-    clients["core"].post(response["Location"], {"unknown_action": "invite"})
+    # inviting is not theirs to choose: the form says so and nothing is written
+    refused = clients["core"].post(response["Location"], {"unknown_action": "invite"})
+    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+    assert not Attendance.objects.filter(activity=activity).exists()
+    clients["core"].post(response["Location"], {"unknown_action": "skip"})
     assert set(
         Attendance.objects.filter(activity=activity).values_list("user__email", flat=True)
     ) == {"member@example.org"}
     assert not Membership.objects.filter(community=community, user=users["outsider"]).exists()
     assert not User.objects.filter(email="stranger@example.org").exists()
+
+
+# --- Meeting tools' own exports (shaped as their documentation describes; made-up people) ---
+
+TEAMS = "\n".join(
+    [
+        "1. Summary",
+        "Meeting title\tCase clinic",
+        "Attended participants\t3",
+        "Start time\t3/4/25, 10:00:03 AM",
+        "End time\t3/4/25, 11:02:41 AM",
+        "Meeting duration\t1h 2m 38s",
+        "",
+        "2. Participants",
+        "Name\tFirst Join\tLast Leave\tIn-Meeting Duration\tEmail\tParticipant ID (UPN)\tRole",
+        "Mira Member\t3/4/25, 10:00:03 AM\t3/4/25, 11:02:41 AM\t1h 2m\tmember@example.org\tmember@example.org\tOrganizer",
+        "Cora Coordinator\t3/4/25, 10:01:10 AM\t3/4/25, 11:00:00 AM\t58m\tcoordinator@example.org\tcoordinator@example.org\tPresenter",
+        "Gita Guest (External)\t3/4/25, 10:05:00 AM\t3/4/25, 10:40:00 AM\t35m\t\t\tAttendee",
+        "",
+        "3. In-Meeting Activities",
+        "Name\tJoin Time\tLeave Time\tDuration\tEmail\tParticipant ID (UPN)\tRole",
+        "Mira Member\t3/4/25, 10:00:03 AM\t3/4/25, 10:30:00 AM\t30m\tmember@example.org\tmember@example.org\tOrganizer",
+        "Mira Member\t3/4/25, 10:32:00 AM\t3/4/25, 11:02:41 AM\t30m\tmember@example.org\tmember@example.org\tOrganizer",
+        "Cora Coordinator\t3/4/25, 10:01:10 AM\t3/4/25, 11:00:00 AM\t58m\tcoordinator@example.org\tcoordinator@example.org\tPresenter",
+    ]
+)  # fmt: skip
+
+ZOOM_MEETING = (
+    "Meeting ID,Topic,Start Time,End Time,User Email,Duration (Minutes),Participants\n"
+    "812 3456 7890,Case clinic,03/04/2025 10:00:00 AM,03/04/2025 11:02:00 AM,"
+    "host@example.org,62,4\n"
+    "\n"
+)
+ZOOM_PARTICIPANTS = (
+    "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest,"
+    "Recording Consent,In Waiting Room\n"
+    "Mira Member,member@example.org,03/04/2025 10:00:00 AM,03/04/2025 10:30:00 AM,30,No,,No\n"
+    "Mira Member,member@example.org,03/04/2025 10:35:00 AM,03/04/2025 11:02:00 AM,27,No,,No\n"
+    "Anna Visitor,coordinator@example.org,03/04/2025 10:01:00 AM,03/04/2025 11:00:00 AM,59,No,,No\n"
+    "Gita Guest,,03/04/2025 10:05:00 AM,03/04/2025 10:40:00 AM,35,Yes,,No\n"
+)
+MEET = (
+    "First name,Last name,Email,Duration,Time joined,Time exited\n"
+    "Mira,Member,member@example.org,1 hr 2 min,10:00 AM,11:02 AM\n"
+    "Cora,Coordinator,coordinator@example.org,58 min,10:01 AM,11:00 AM\n"
+    "Gita,Guest,,35 min,10:05 AM,10:40 AM\n"
+)
+WEBEX = (
+    "Name,Email,Invited,Registered,Join Time,Leave Time,Attendance Duration,Connection Type\n"
+    "Mira Member,member@example.org,Yes,No,03/04/2025 10:00,03/04/2025 11:02,62 mins,Desktop app\n"
+    "Cora Coordinator,coordinator@example.org,Yes,No,03/04/2025 10:01,03/04/2025 11:00,59 mins,Web app\n"
+    "Stan Stranger,stan@elsewhere.example,No,No,03/04/2025 10:05,03/04/2025 10:40,35 mins,Phone\n"
+)
+
+
+@pytest.mark.parametrize(
+    "name,data",
+    [
+        ("teams", codecs.BOM_UTF16_LE + TEAMS.encode("utf-16-le")),
+        ("zoom with the meeting's details", (ZOOM_MEETING + ZOOM_PARTICIPANTS).encode()),
+        ("zoom", ZOOM_PARTICIPANTS.encode()),
+        ("meet", MEET.encode()),
+        ("webex", WEBEX.encode()),
+    ],
+)
+def test_meeting_tools_exports_are_read_from_their_table_of_people(name, data):
+    parsed = parse_csv(data)
+    emails = [email for _, email in parsed.entries]
+    # the right table: never the host of the meeting's summary, nor the activities' rejoins
+    assert "host@example.org" not in emails
+    assert emails[:2] == ["member@example.org", "coordinator@example.org"]
+    assert parsed.malformed == []
+    if name == "webex":
+        assert emails[2:] == ["stan@elsewhere.example"] and parsed.guests == []
+        assert parsed.names["stan@elsewhere.example"] == "Stan Stranger"
+    else:
+        # the guest without an email, by name; a person who left and rejoined: once
+        assert [g["name"] for g in parsed.guests] in (["Gita Guest (External)"], ["Gita Guest"])
+        assert len(emails) == 2
+    assert parsed.names["member@example.org"] == "Mira Member"
+    if name == "teams":
+        assert parsed.encoding == "UTF-16" and parsed.delimiter == "tab"
+        assert parsed.email_column == "Email" and parsed.duplicates == []
+    if name.startswith("zoom"):
+        assert parsed.duplicates == [
+            {"line": parsed.entries[0][0] + 1, "email": "member@example.org",
+             "first_line": parsed.entries[0][0]}
+        ]  # fmt: skip
+
+
+def test_the_preview_shows_the_files_names_and_guests_are_counted(clients, users, community):
+    from communities.factories import ActivityFactory
+
+    activity = ActivityFactory(community=community, guest_count=0)
+    body = (
+        ZOOM_MEETING + ZOOM_PARTICIPANTS + "Ola Outside,ola@nowhere.example,,,,No,,No\n"
+    ).encode()
+    upload = SimpleUploadedFile("zoom.csv", body, content_type="text/csv")
+    url = reverse("communities:attendance_import", args=[community.slug, activity.pk])
+    location = clients["coordinator"].post(url, {"file": upload})["Location"]
+    preview = clients["coordinator"].get(location).content.decode()
+    # the name in the file beside the account it matched, a mismatch pointed out
+    coordinator = users["coordinator"]
+    assert f"{coordinator.display_name} &lt;coordinator@example.org&gt;" in preview
+    row = preview[preview.index("Anna Visitor") :].split("</tr>")[0]
+    assert "The name in the file is not the account" in row
+    assert "Gita Guest" in preview and "Guests without an email" in preview
+    clients["coordinator"].post(location, {"unknown_action": "guest"})
+    activity.refresh_from_db()
+    assert activity.guest_names.splitlines() == ["Gita Guest", "Ola Outside"]
+    assert activity.guest_count == 2
+    assert set(activity.attendance.values_list("user__email", flat=True)) == {
+        "member@example.org", "coordinator@example.org"
+    }  # fmt: skip
+    assert not User.objects.filter(email="ola@nowhere.example").exists()

@@ -47,6 +47,15 @@ EMAIL_HEADERS = {
     "email", "emailaddress", "mail", "mailaddress", "useremail", "useremailaddress",
     "workemail", "attendeeemail", "participantemail", "emailid",
 }  # fmt: skip
+# Header names of a name column (Teams, Webex: "Name"; Zoom: "Name (Original Name)"; Meet:
+# "First name" and "Last name"), compared the same way.
+NAME_HEADERS = {
+    "name", "fullname", "participantname", "attendeename", "displayname", "nameoriginalname",
+    "participant", "attendee", "guestname",
+}  # fmt: skip
+FIRST_NAME_HEADERS = {"firstname", "givenname", "forename"}
+LAST_NAME_HEADERS = {"lastname", "surname", "familyname"}
+SECTION_TITLE = re.compile(r"^\s*\d{1,2}[.)]\s+\S")  # Teams: "2. Participants"
 NOT_UTF8 = "The file is not UTF-8 text; save it as CSV UTF-8"
 
 Action = AttendanceImport.UnknownAction
@@ -67,6 +76,8 @@ class ParsedFile:
     header_line: int  # 0 without a header row
     data_rows: int = 0
     entries: list = field(default_factory=list)  # [(line, email)], first occurrences
+    names: dict = field(default_factory=dict)  # {email: the person's name in the file}
+    guests: list = field(default_factory=list)  # [{"line", "name"}]: a name, no email
     malformed: list = field(default_factory=list)  # [{"line", "value", "reason"}]
     duplicates: list = field(default_factory=list)  # [{"line", "email", "first_line"}]
 
@@ -126,31 +137,71 @@ def _email_cell(row) -> int | None:
     return None
 
 
+def _key(cell: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", cell.casefold())
+
+
+def _name_columns(row) -> tuple[int | None, int | None, int | None]:
+    """(full name, first name, last name) column indexes of a header row."""
+    keys = [_key(cell) for cell in row]
+    full = next((i for i, k in enumerate(keys) if k in NAME_HEADERS), None)
+    first = next((i for i, k in enumerate(keys) if k in FIRST_NAME_HEADERS), None)
+    last = next((i for i, k in enumerate(keys) if k in LAST_NAME_HEADERS), None)
+    return full, first, last
+
+
+def _is_title(row) -> bool:
+    """A row holding one cell that is not an address: a section's title ("3. In-Meeting
+    Activities"), which ends the table above it."""
+    cells = [cell.strip() for cell in row if cell.strip()]
+    return len(cells) == 1 and "@" not in cells[0] and bool(SECTION_TITLE.match(cells[0]))
+
+
+def _table_size(records, start: int, column: int) -> int:
+    """The distinct addresses in the table whose header is records[start] (cells of its
+    email column holding an "@"), up to a section's title or the next table's header: a
+    list of every join and leave (Teams' In-Meeting Activities) is no larger than the list
+    of the people it is about."""
+    addresses = set()
+    for row in records[start + 1 :]:
+        if _is_title(row) or _email_column(row)[1]:
+            break
+        if column < len(row) and "@" in row[column]:
+            addresses.add(row[column].strip().casefold())
+    return len(addresses)
+
+
 def _find_header(text: str) -> tuple[str, int, int, bool]:
     """(delimiter, index of the header record, email column, has_header).
 
-    Each delimiter is tried; the one that finds an email column earliest wins, then a
-    known column name, then the one that splits the header into most cells.
+    A meeting report may hold several tables: a summary of the meeting (Zoom's has the
+    host's email) above the table of people, or sections (Teams: Summary, Participants,
+    In-Meeting Activities). Of the tables whose header has an email column, one with a
+    known column name wins, then the one with most people, then one with a name column,
+    then the earliest, then the delimiter that splits its header into most cells.
     """
     best = None
     for delimiter in DELIMITERS:
         reader = csv.reader(io.StringIO(text), delimiter=delimiter)
         records = []
         with contextlib.suppress(csv.Error):  # rows before an unreadable one still count
-            records.extend(itertools.islice(reader, HEADER_SEARCH_ROWS))
-        for index, row in enumerate(records):
+            records.extend(itertools.islice(reader, MAX_ROWS + HEADER_SEARCH_ROWS + 1))
+        found = False
+        for index, row in enumerate(records[:HEADER_SEARCH_ROWS]):
             column, known = _email_column(row)
-            if column is not None:
-                rank = (index, not known, -len(row))
-                if best is None or rank < best[0]:
-                    best = (rank, delimiter, index, column, True)
-                break
-        else:
+            if column is None:
+                continue
+            found = True
+            named = any(i is not None for i in _name_columns(row))
+            rank = (not known, -_table_size(records, index, column), not named, index, -len(row))
+            if best is None or rank < best[0]:
+                best = (rank, delimiter, index, column, True)
+        if not found:
             # No header: a plain list of addresses (checked on the first non-empty row).
             first = next(((i, r) for i, r in enumerate(records) if any(c.strip() for c in r)), None)
             column = _email_cell(first[1]) if first else None
             if column is not None:
-                rank = (first[0], True, -len(first[1]))
+                rank = (True, -len(records), True, first[0], -len(first[1]))
                 if best is None or rank < best[0]:
                     best = (rank, delimiter, first[0], column, False)
     if best is None:
@@ -209,12 +260,26 @@ def parse_csv(data: bytes) -> ParsedFile:
     try:
         for _ in range(header_index + (1 if has_header else 0)):
             header = next(reader)
+        full = first = last = None
         if has_header:
             parsed.email_column = header[column].strip()
             parsed.header_line = reader.line_num
+            full, first, last = _name_columns(header)
+
+        def name_of(row) -> str:
+            def cell(i):
+                return " ".join(row[i].split()) if i is not None and i < len(row) else ""
+
+            name = cell(full) or " ".join(filter(None, [cell(first), cell(last)]))
+            return _shorten(name, 150)
+
+        guests_seen = set()
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue
+            if has_header and (_is_title(row) or _email_column(row)[1]):
+                break  # the table of people has ended: another section follows
+            name = name_of(row)
             parsed.data_rows += 1
             if parsed.data_rows > MAX_ROWS:
                 raise ImportFileError(
@@ -223,6 +288,11 @@ def parse_csv(data: bytes) -> ParsedFile:
                 )
             line = reader.line_num
             cell = row[column].strip() if column < len(row) else ""
+            if not cell and name:  # a guest of the meeting, known by name only
+                if name.casefold() not in guests_seen:  # who left and rejoined: once
+                    guests_seen.add(name.casefold())
+                    parsed.guests.append({"line": reader.line_num, "name": name})
+                continue
             if not cell:
                 where = f"the “{parsed.email_column}” column" if has_header else "this row"
                 parsed.malformed.append(
@@ -251,6 +321,8 @@ def parse_csv(data: bytes) -> ParsedFile:
                 continue
             first_seen[email] = line
             parsed.entries.append((line, email))
+            if name:
+                parsed.names[email] = name
     except csv.Error as error:
         raise ImportFileError(
             f"The file could not be read as CSV near line {reader.line_num}: {error}."
@@ -291,14 +363,17 @@ def build_report(activity, parsed: ParsedFile) -> dict:
         **{name: [] for name in CATEGORIES},
         "malformed": parsed.malformed,
         "duplicates": parsed.duplicates,
+        "guests": parsed.guests,
     }
     domains = invitation_domains() if len(found) < len(emails) else frozenset()
     for line, email in parsed.entries:
         user = found.get(email)
+        in_file = parsed.names.get(email, "")
         if user is None:
             report["unknown"].append(
-                {"line": line, "email": email, "invitable": invitation_allowed(email, domains)}
-            )
+                {"line": line, "email": email, "invitable": invitation_allowed(email, domains),
+                 "in_file": in_file}
+            )  # fmt: skip
         elif not user["is_active"]:
             report["deactivated"].append({"line": line, "email": email})
         else:
@@ -306,9 +381,30 @@ def build_report(activity, parsed: ParsedFile) -> dict:
                 "already" if user["attended"] else "members" if user["is_member"] else "non_members"
             )
             report[category].append(
-                {"line": line, "email": email, "user": user["pk"], "name": user["display_name"]}
-            )
+                {"line": line, "email": email, "user": user["pk"], "name": user["display_name"],
+                 "in_file": in_file, "name_differs": names_differ(in_file, user["display_name"])}
+            )  # fmt: skip
     return report
+
+
+def _words(name: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", name.casefold()) if len(w) > 1}
+
+
+def names_differ(in_file: str, account: str) -> bool:
+    """Whether the name in the file shares no word with the matched account's name (the
+    address matched someone the file calls otherwise: worth a look before confirming)."""
+    return bool(in_file and account and not _words(in_file) & _words(account))
+
+
+def guest_names(report: dict, unknown_action: str) -> list[str]:
+    """The people the import counts as guests, by name: those with a name and no email,
+    and, when so chosen, those whose email has no account (by their name in the file, or
+    the address's local part)."""
+    names = [g["name"] for g in report.get("guests", [])]
+    if unknown_action == Action.GUEST:
+        names += [e.get("in_file") or e["email"].split("@")[0] for e in report.get("unknown", [])]
+    return names
 
 
 # --- Confirming: one transaction, all or nothing, once -------------------------------------
@@ -321,6 +417,7 @@ class ImportResult:
     joined: int = 0  # added to the community as peripheral members
     invited: int = 0  # accounts created and invited
     skipped: int = 0  # emails without an account, not invited
+    guests: int = 0  # counted as guests, by name
 
     def message(self) -> str:
         people = "person" if self.attended == 1 else "people"
@@ -330,6 +427,8 @@ class ImportResult:
             details.append(f"{self.joined} added to the community as peripheral members")
         if self.invited:
             details.append(f"{self.invited} invited to create their account")
+        if self.guests:
+            details.append(f"{self.guests} counted as guest{'s' if self.guests > 1 else ''}")
         if details:
             text += f" ({', '.join(details)})"
         text += "."
@@ -437,7 +536,8 @@ def apply_import(
             already=len(present),
             joined=len(joining),
             invited=len(invited_ids),
-            skipped=len(unknown) - len(to_invite),
+            skipped=0 if unknown_action == Action.GUEST else len(unknown) - len(to_invite),
+            guests=_count_guests(activity, guest_names(report, unknown_action)),
         )
         locked.status = AttendanceImport.Status.APPLIED
         locked.unknown_action = unknown_action
@@ -449,6 +549,35 @@ def apply_import(
     upload.status, upload.unknown_action = locked.status, locked.unknown_action
     upload.applied_at, upload.rows = locked.applied_at, locked.rows
     return result
+
+
+def split_names(text: str, *, lines_only: bool = False) -> list[str]:
+    """Guests' names as typed (separated by commas or lines) or stored (one per line):
+    spaces tidied, blanks and repeats dropped."""
+    names = []
+    for name in re.split(r"\n" if lines_only else r"[,\n]", text or ""):
+        name = " ".join(name.split())
+        if name and name.casefold() not in {n.casefold() for n in names}:
+            names.append(name)
+    return names
+
+
+def _count_guests(activity, names: list[str]) -> int:
+    """Add the guests' names to the activity (each once) and count the new ones; inside the
+    import's transaction, the activity's row locked."""
+    if not names:
+        return 0
+    locked = type(activity).objects.select_for_update().get(pk=activity.pk)
+    known = split_names(locked.guest_names, lines_only=True)
+    taken = {name.casefold() for name in known}
+    added = [name for name in split_names("\n".join(names), lines_only=True)
+             if name.casefold() not in taken]  # fmt: skip
+    if added:
+        locked.guest_names = "\n".join(known + added)
+        locked.guest_count += len(added)
+        locked.save(update_fields=["guest_names", "guest_count"])
+        activity.guest_names, activity.guest_count = locked.guest_names, locked.guest_count
+    return len(added)
 
 
 def _enqueue_invitations(import_id: int) -> None:
