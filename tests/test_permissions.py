@@ -15,6 +15,7 @@ from sponsorship.models import BusinessCaseVersion
 from value_stories.factories import ValueStoryFactory
 
 from childcop.api.views import ENDPOINTS as API_ENDPOINTS
+from childcop.api.views import url_name
 
 from .conftest import ROLES, bearer_tokens
 from .routes import walk
@@ -303,7 +304,7 @@ RULES = {
     "tokens:revoke": only({"member"}, denied=404),
     "api:docs": signed_in(200),
     "api:schema": signed_in(200, anonymous=401),
-    **{f"api:{address}": signed_in(200, anonymous=401) for address, _ in API_ENDPOINTS},
+    **{f"api:{url_name(address)}": signed_in(200, anonymous=401) for address, _ in API_ENDPOINTS},
 }
 
 

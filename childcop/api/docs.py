@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from .choices import Area
 from .schema import openapi_schema
-from .views import ENDPOINTS
+from .views import ENDPOINTS, url_name
 
 EXAMPLES = {"string": "…", "integer": 0, "number": 0.0, "boolean": False}
 FORMATS = {"date": "2026-11-01", "date-time": "2026-11-01T09:30:00Z", "uri": "https://…"}
@@ -64,7 +64,7 @@ def endpoints() -> list[dict]:
     areas = dict(Area.choices)
     described = []
     for address, view in ENDPOINTS:
-        path = reverse(f"api:{address}")
+        path = reverse(f"api:{url_name(address)}")
         operation = spec["paths"][path]["get"]
         page = _resolve(
             operation["responses"]["200"]["content"]["application/json"]["schema"], spec

@@ -2,7 +2,7 @@
 /account/tokens/ (namespace tokens): a person's personal access tokens."""
 
 from django.urls import path
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
@@ -11,13 +11,13 @@ from childcop.permissions import public
 
 from . import docs, tokens
 from .auth import BearerTokenAuthentication
-from .views import ENDPOINTS
+from .views import ENDPOINTS, url_name
 
 
 def api_view(view_class, **initkwargs):
     """An endpoint: reached with a token, not a session (so the sign-in requirement of the
     pages is the token's: 401 without one), GET and HEAD only (anything else 405)."""
-    return public(require_GET(view_class.as_view(**initkwargs)))
+    return public(require_safe(view_class.as_view(**initkwargs)))
 
 
 schema_view = api_view(
@@ -27,7 +27,7 @@ schema_view = api_view(
 )
 
 api_patterns = [
-    *(path(f"{address}/", api_view(view), name=address) for address, view in ENDPOINTS),
+    *(path(f"{address}/", api_view(view), name=url_name(address)) for address, view in ENDPOINTS),
     path("schema/", schema_view, name="schema"),
     path("", docs.documentation, name="docs"),
 ]

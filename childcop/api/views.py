@@ -207,3 +207,8 @@ ENDPOINTS = [
     ("stories", StoryList),
     ("support-requests", SupportList),
 ]
+
+
+def url_name(address: str) -> str:
+    """An endpoint's URL name (namespace api): its address with underscores."""
+    return address.replace("-", "_")

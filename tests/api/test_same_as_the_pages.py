@@ -1,0 +1,112 @@
+"""For each role, each endpoint returns exactly the rows the pages show that role: the
+same scoped querysets (`childcop.permissions`), compared here row by row."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import ROLES
+
+from .conftest import read_all
+
+SIGNED_IN = [role for role in ROLES if role != "anonymous"]
+
+
+def page_ids(client, name, *args, key="page", **params):
+    """The ids a page lists (none when it answers 403 or 404)."""
+    response = client.get(reverse(name, args=args), params)
+    if response.status_code in (403, 404):
+        return set()
+    assert response.status_code == 200, (name, args, response.status_code)
+    return {row.pk for row in response.context[key]}
+
+
+def per_community(client, name, communities, **kwargs):
+    ids = set()
+    for community in communities:
+        ids |= page_ids(client, name, community.slug, **kwargs)
+    return ids
+
+
+def api_ids(client, address, plaintext, **params):
+    return {row["id"] for row in read_all(client, reverse(f"api:{address}"), plaintext, **params)}
+
+
+@pytest.mark.django_db
+def test_each_role_reads_through_the_api_what_the_pages_show_it(clients, tokens, program):
+    seen = {}
+    api = Client()  # no session: the token is the credential
+    for role in SIGNED_IN:
+        page, token = clients[role], tokens[role]
+        communities = api_ids(api, "communities", token)
+        assert communities == page_ids(page, "communities:list"), role
+        sessions = per_community(page, "communities:rhythm", program, key="sessions")
+        sessions |= per_community(page, "communities:rhythm", program, key="past_sessions")
+        assert api_ids(api, "sessions", token) == sessions, role
+        activities = per_community(page, "communities:activities", program)
+        assert api_ids(api, "activities", token) == activities, role
+        members = per_community(page, "communities:members", program)
+        assert api_ids(api, "memberships", token) == members, role
+        reports = per_community(page, "communities:health_reports", program)
+        assert api_ids(api, "monthly_reports", token) == reports, role
+        health = {row["community"] for row in read_all(api, reverse("api:health"), token)}
+        readable = {
+            c.slug
+            for c in program
+            if page.get(reverse("communities:health", args=[c.slug])).status_code == 200
+        }
+        assert health == readable, role
+        stories = page_ids(page, "value_stories:list")
+        assert api_ids(api, "stories", token) == stories, role
+        support = page_ids(page, "program:support_queue") or per_community(
+            page, "communities:support_request", program, key="requests"
+        )
+        assert api_ids(api, "support_requests", token) == support, role
+        seen[role] = (communities, activities, members, reports, stories, support)
+    # The roles see different things (so the comparisons above compare something): the admin
+    # sees everything, the others less, each in their own way.
+    assert len({frozenset(c) for c, *_ in seen.values()}) >= 3
+    for role in SIGNED_IN:
+        for mine, admins in zip(seen[role], seen["admin"], strict=True):
+            assert mine <= admins
+    assert seen["outsider"][5] == seen["member"][5] == set()  # support: admins, coordinators
+    assert seen["coordinator"][5] and seen["coordinator"][5] < seen["admin"][5]
+    assert seen["sponsor"][3] and not seen["member"][3]  # reports: sponsors yes, members no
+
+
+@pytest.mark.django_db
+def test_the_filters_are_the_pages_filters(clients, tokens, program):
+    api, page, token = Client(), clients["member"], tokens["member"]
+    for params in ({"stage": "closed"}, {"q": "members"}, {"domain": program[1].domain[:5]}):
+        assert api_ids(api, "communities", token, **params) == page_ids(
+            page, "communities:list", **params
+        ), params
+    for params in ({"status": "approved", "visibility": "program"}, {"author": "me"}):
+        assert api_ids(api, "stories", token, **params) == page_ids(
+            page, "value_stories:list", **params
+        ), params
+    only_one = api_ids(api, "activities", token, community=program[0].slug)
+    assert only_one == page_ids(page, "communities:activities", program[0].slug)
+    levels = read_all(api, reverse("api:memberships"), token, level="core")
+    assert levels and {row["level"] for row in levels} == {"core"}
+    # a value the page's filter refuses is a 400 with the reason, never a 500
+    bad = api.get(
+        reverse("api:stories"), {"status": "nonsense"}, headers={"authorization": f"Bearer {token}"}
+    )
+    assert bad.status_code == 400 and "status" in bad.json()
+
+
+@pytest.mark.django_db
+def test_rows_carry_the_figures(tokens, program, users):
+    api, token = Client(), tokens["admin"]
+    communities = {row["slug"]: row for row in read_all(api, reverse("api:communities"), token)}
+    sponsored = communities[program[1].slug]
+    assert [s["name"] for s in sponsored["sponsors"]] == ["Sam Sponsor"]
+    assert sponsored["member_count"] == program[1].memberships.count()
+    activity = read_all(api, reverse("api:activities"), token, community=program[0].slug)[0]
+    assert activity["attendance_count"] == 2
+    session = read_all(api, reverse("api:sessions"), token, community=program[0].slug)[0]
+    assert session["attendance_count"] == 2 and session["activity_id"] == activity["id"]
+    report = read_all(api, reverse("api:monthly_reports"), token, community=program[0].slug)[0]
+    assert report["indicators"][0]["values"] == [None, 4]
+    assert report["flags"][0]["key"] == "no_story"
