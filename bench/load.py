@@ -97,8 +97,8 @@ class Target:
     cold: list = field(default_factory=list)  # (server ms, queries): first views after a write
 
     def headers(self) -> dict:
-        if self.authorization:
-            return {"Cookie": self.cookie, "Authorization": self.authorization}
+        if self.authorization:  # as a reporting tool reads: the token, no session
+            return {"Authorization": self.authorization}
         return {"Cookie": self.cookie}
 
 
@@ -180,8 +180,11 @@ def cold_views(targets: list[Target], *, requests: int) -> None:
     for target in targets:
         conn = http.client.HTTPConnection("127.0.0.1", target.port, timeout=300)
         for _ in range(requests):
-            for path in ("/__bench__/invalidate/", target.path):
-                conn.request("GET", path, headers=target.headers())
+            for path, headers in (
+                ("/__bench__/invalidate/", {"Cookie": target.cookie}),
+                (target.path, target.headers()),
+            ):
+                conn.request("GET", path, headers=headers)
                 response = conn.getresponse()
                 response.read()
                 if response.status not in (200, 204):
