@@ -8,14 +8,13 @@ page), ADMIN_LOGIN (redirect to the admin's login) or AWAY (a redirect elsewhere
 import pytest
 from django.urls import reverse
 
+from childcop.api.views import ENDPOINTS as API_ENDPOINTS
+from childcop.api.views import url_name
 from communities.factories import ActivityFactory, CommunityFactory, RhythmFactory, SessionFactory
 from communities.models import AttendanceImport
 from sponsorship.factories import AppointmentFactory, CouncilFactory, MentorPairFactory
 from sponsorship.models import BusinessCaseVersion
 from value_stories.factories import ValueStoryFactory
-
-from childcop.api.views import ENDPOINTS as API_ENDPOINTS
-from childcop.api.views import url_name
 
 from .conftest import ROLES, bearer_tokens
 from .routes import walk

@@ -92,18 +92,31 @@ def can_request_community_support(user, community) -> bool:
 def visible_support_requests_q(user) -> Q:
     """A filter on SupportRequest: the requests this user reads — program admins the whole
     queue; a coordinator those of their communities, on the page where they ask
-    (`can_request_community_support`: not once the community is closed)."""
+    (`can_request_community_support`: not once the community is closed), and those of their
+    communities' practice groups, on each group's page; a practice group's members (still
+    members of its community) the group's requests, on the group's page."""
     from communities.choices import Stage
     from communities.models import Membership
+    from practice_groups.models import GroupMembership
 
     if is_program_admin(user):
         return Q()
     if not user.is_authenticated:
         return Q(pk__in=[])
-    coordinating = Membership.objects.filter(user_id=user.pk, is_coordinator=True).exclude(
-        community__stage=Stage.CLOSED
+    mine = Membership.objects.filter(user_id=user.pk)
+    coordinating = mine.filter(is_coordinator=True)
+    in_groups = GroupMembership.objects.filter(
+        user_id=user.pk, group__community_id__in=mine.values("community_id")
     )
-    return Q(community_id__in=coordinating.values("community_id"))
+    return (
+        Q(
+            community_id__in=coordinating.exclude(community__stage=Stage.CLOSED).values(
+                "community_id"
+            )
+        )
+        | Q(group__isnull=False, community_id__in=coordinating.values("community_id"))
+        | Q(group_id__in=in_groups.values("group_id"))
+    )
 
 
 def can_manage_support(user) -> bool:

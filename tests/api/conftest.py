@@ -16,6 +16,7 @@ from communities.factories import (
     SessionFactory,
 )
 from communities.health.models import HealthReport, HealthStatus, SupportRequest
+from practice_groups.factories import GroupMembershipFactory, PracticeGroupFactory
 from sponsorship.factories import SponsorAppointmentFactory
 from tests.conftest import bearer_tokens
 from value_stories.factories import ValueStoryFactory
@@ -75,6 +76,11 @@ def program(users, community, admin_user):
     communities = [community, members_only, potential, closed, elsewhere]
     for each in communities:
         furnish(each)
+        # a practice group's request too, the member in the group (where a member)
+        group = PracticeGroupFactory(community=each)
+        if each.memberships.filter(user=member).exists():
+            GroupMembershipFactory(group=group, user=member)
+        SupportRequest.objects.create(group=group, kind="logistics", description="A room")
         ValueStoryFactory(community=each, status="approved", visibility="program")
         ValueStoryFactory(community=each, status="approved", visibility="sponsors")
         ValueStoryFactory(community=each, status="approved", visibility="community")
@@ -82,6 +88,12 @@ def program(users, community, admin_user):
     for status in ("draft", "submitted", "approved", "returned"):
         ValueStoryFactory(community=community, author=member, status=status)
     return communities
+
+
+def groups_of(communities):
+    from practice_groups.models import PracticeGroup
+
+    return PracticeGroup.objects.filter(community__in=communities)
 
 
 @pytest.fixture

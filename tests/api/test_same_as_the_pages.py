@@ -5,9 +5,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from communities.health.models import SupportRequest
 from tests.conftest import ROLES
 
-from .conftest import read_all
+from .conftest import groups_of, read_all
 
 SIGNED_IN = [role for role in ROLES if role != "anonymous"]
 
@@ -61,6 +62,11 @@ def test_each_role_reads_through_the_api_what_the_pages_show_it(clients, tokens,
         support = page_ids(page, "program:support_queue") or per_community(
             page, "communities:support_request", program, key="requests"
         )
+        for group in groups_of(program):
+            if role != "admin":  # a group's page shows its requests to members, coordinators
+                response = page.get(reverse("practice_groups:detail", args=[group.pk]))
+                if response.status_code == 200:
+                    support |= {s.pk for s in response.context["support_requests"] or []}
         assert api_ids(api, "support_requests", token) == support, role
         seen[role] = (communities, activities, members, reports, stories, support)
     # The roles see different things (so the comparisons above compare something): the admin
@@ -69,7 +75,11 @@ def test_each_role_reads_through_the_api_what_the_pages_show_it(clients, tokens,
     for role in SIGNED_IN:
         for mine, admins in zip(seen[role], seen["admin"], strict=True):
             assert mine <= admins
-    assert seen["outsider"][5] == seen["member"][5] == set()  # support: admins, coordinators
+    assert seen["outsider"][5] == set()  # support: admins, coordinators, group members
+    asked_by_groups = set(
+        SupportRequest.objects.filter(group__isnull=False).values_list("pk", flat=True)
+    )
+    assert seen["member"][5] and seen["member"][5] <= asked_by_groups  # their groups' only
     assert seen["coordinator"][5] and seen["coordinator"][5] < seen["admin"][5]
     assert seen["sponsor"][3] and not seen["member"][3]  # reports: sponsors yes, members no
 
