@@ -145,32 +145,34 @@ def health_communities(user):
     return Community.objects.filter(permissions.health_communities_q(user)).values("pk")
 
 
-class HealthList(ReportingList):
+class HealthRows(ReportingList):
+    """Rows of `model` (with a community) of the communities whose health the user reads."""
+
+    area = Area.HEALTH
+    model = None
+
+    def get_queryset(self):
+        return self.model.objects.filter(
+            community__in=health_communities(self.request.user)
+        ).select_related("community")
+
+
+class HealthList(HealthRows):
     """Each community's latest computed health: indicators over the last months (one value
     per month) and the flags raised, as its health page shows them."""
 
-    area = Area.HEALTH
+    model = HealthStatus
     serializer_class = serializers.HealthSerializer
     filterset_class = filters.HealthApiFilter
     pagination_class = type("HealthCursor", (Cursor,), {"ordering": "community_id"})
 
-    def get_queryset(self):
-        return HealthStatus.objects.filter(
-            community__in=health_communities(self.request.user)
-        ).select_related("community")
 
-
-class ReportList(ReportingList):
+class ReportList(HealthRows):
     """Monthly health reports: the numbers frozen for each month."""
 
-    area = Area.HEALTH
+    model = HealthReport
     serializer_class = serializers.ReportSerializer
     filterset_class = filters.ReportApiFilter
-
-    def get_queryset(self):
-        return HealthReport.objects.filter(
-            community__in=health_communities(self.request.user)
-        ).select_related("community")
 
 
 class StoryList(ReportingList):
