@@ -109,7 +109,7 @@ def bearer(plaintext):
 def read_all(client, url, plaintext, **params):
     """Every row of an endpoint, following `next` (small pages, so cursors are walked)."""
     rows, address = [], url
-    params = {"page_size": 3, **params}
+    params = {"page_size": 10, **params}
     while address:
         response = client.get(address, params, headers=bearer(plaintext))
         assert response.status_code == 200, response.content
