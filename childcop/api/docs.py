@@ -80,7 +80,12 @@ def endpoints() -> list[dict]:
                     {
                         "name": p["name"],
                         "type": _type(p.get("schema", {}), spec),
-                        "description": p.get("description", ""),
+                        # the values are in the type; the schema lists them again
+                        "description": p.get("description", "")
+                        .split("\n\n* ")[0]
+                        .removeprefix("* ")
+                        if not p.get("description", "").startswith("* ")
+                        else "",
                     }
                     for p in operation.get("parameters", [])
                 ],

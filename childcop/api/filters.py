@@ -51,7 +51,12 @@ class HealthApiFilter(django_filters.FilterSet):
 
 
 class StoryApiFilter(StoryFilter):
+    community = by_community()  # the page's is a select of ids; here, as everywhere, a slug
     sort = None
+
+
+class SupportApiFilter(SupportFilter):
+    community = by_community()  # the queue's is a name search; here, as everywhere, a slug
 
 
 __all__ = [
@@ -62,5 +67,5 @@ __all__ = [
     "ReportApiFilter",
     "SessionApiFilter",
     "StoryApiFilter",
-    "SupportFilter",  # the queue's, as it is
+    "SupportApiFilter",
 ]

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.pagination import CursorPagination
 
@@ -186,12 +187,19 @@ class StoryList(ReportingList):
         return ValueStory.objects.for_user(self.request.user).select_related("community", "author")
 
 
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "assignee", str, description="`me`, `nobody`, or a program admin's id (the queue's)"
+        )
+    ]
+)
 class SupportList(ReportingList):
     """Support requests to the social learning team."""
 
     area = Area.SUPPORT
     serializer_class = serializers.SupportSerializer
-    filterset_class = filters.SupportFilter
+    filterset_class = filters.SupportApiFilter
 
     def get_queryset(self):
         return SupportRequest.objects.filter(

@@ -109,6 +109,9 @@ def test_the_filters_are_the_pages_filters(clients, tokens, program):
         assert api_ids(api, "stories", token, **params) == page_ids(
             page, "value_stories:list", **params
         ), params
+    # `community` is a slug on every endpoint (the story list's select sends an id)
+    of_one = api_ids(api, "stories", token, community=program[0].slug)
+    assert of_one and of_one == page_ids(page, "value_stories:list", community=program[0].pk)
     only_one = api_ids(api, "activities", token, community=program[0].slug)
     assert only_one == page_ids(page, "communities:activities", program[0].slug)
     assert only_one and only_one < api_ids(api, "activities", token)
