@@ -302,6 +302,8 @@ RULES = {
     "tokens:create": signed_in(200),
     "tokens:revoke": only({"member"}, denied=404),
     "api:docs": signed_in(200),
+    # Tokens are created by their owners on their profile, never in the admin.
+    "admin:api_apitoken_add": {**ADMIN_RULE, "admin": 403},
     "api:schema": signed_in(200, anonymous=401),
     **{f"api:{url_name(address)}": signed_in(200, anonymous=401) for address, _ in API_ENDPOINTS},
 }

@@ -161,3 +161,14 @@ def test_the_documentation_page_and_the_schema(clients, users):
     _, plaintext = ApiToken.issue(user=users["member"], name="s", areas=["stories"])
     assert Client().get(reverse("api:schema"), headers=bearer(plaintext)).status_code == 200
     assert Client().get(reverse("api:schema")).status_code == 401
+
+
+def test_a_program_admin_revokes_a_leavers_token_in_the_admin(clients, users):
+    token, plaintext = ApiToken.issue(user=users["member"], name="Leaving", areas=Area.values)
+    changelist = reverse("admin:api_apitoken_changelist")
+    listed = clients["admin"].get(changelist).content.decode()
+    assert "Leaving" in listed and token.digest not in listed
+    clients["admin"].post(changelist, {"action": "revoke", "_selected_action": [token.pk]})
+    token.refresh_from_db()
+    assert token.is_revoked
+    assert Client().get("/api/v1/communities/", headers=bearer(plaintext)).status_code == 401
