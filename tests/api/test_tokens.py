@@ -5,6 +5,7 @@ import hashlib
 import re
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -44,6 +45,8 @@ def test_a_person_creates_a_token_sees_it_once_and_only_its_digest_is_kept(clien
         cursor.execute(f"SELECT * FROM {ApiToken._meta.db_table}")  # noqa: S608
         stored = " ".join(str(value) for row in cursor.fetchall() for value in row)
     assert token.prefix in stored and secret not in stored and plaintext not in stored
+    sessions = " ".join(str(s.get_decoded()) for s in Session.objects.all())
+    assert sessions and secret not in sessions  # nor kept for the page that showed it
     # never shown again: the list shows its start only
     listing = client.get(reverse("tokens:list")).content.decode()
     assert "Power BI: our dashboard" in listing and token.hint in listing
