@@ -28,6 +28,7 @@ class Page:
     path: str  # {community} is the timed community's slug
     role: str  # admin, coordinator or sponsor (bench.figures)
     needs: str = ""  # a path that must resolve for the page to exist yet
+    token: bool = False  # read with a personal access token (the reporting API), not a session
 
 
 # The baselines (bench.server): the target is against the first, "a trivial view
@@ -44,6 +45,16 @@ PAGES = [
     Page("value_matrix", "value matrix", "/stories/matrix/", "admin"),
     # The person picker's suggestions for a name typed in a person field, among everyone.
     Page("person_picker", "person picker", "/people/pick/?field=q&q=an", "admin"),
+    # The reporting API's largest endpoint: every activity of the program with its attendance
+    # count (the million attendance records), a page of 100 as a reporting tool reads it.
+    Page(
+        "api_activities",
+        "API: activities (100 a page)",
+        "/api/v1/activities/",
+        "admin",
+        needs="/api/v1/activities/",
+        token=True,
+    ),  # fmt: skip
 ]
 
 

@@ -91,9 +91,15 @@ class Target:
     port: int
     path: str
     cookie: str
+    authorization: str = ""  # "Bearer <token>" for the API's endpoints
     samples: list = field(default_factory=list)  # (server ms, db ms, queries, client ms)
     errors: list = field(default_factory=list)
     cold: list = field(default_factory=list)  # (server ms, queries): first views after a write
+
+    def headers(self) -> dict:
+        if self.authorization:  # as a reporting tool reads: the token, no session
+            return {"Authorization": self.authorization}
+        return {"Cookie": self.cookie}
 
 
 def _server_timing(header: str) -> tuple[float, float, int]:
@@ -134,7 +140,7 @@ def load(targets: list[Target], *, requests: int, warmup: int, concurrency: int)
                     )
                 started = time.perf_counter()
                 try:
-                    conn.request("GET", target.path, headers={"Cookie": target.cookie})
+                    conn.request("GET", target.path, headers=target.headers())
                     response = conn.getresponse()
                     response.read()
                 except (OSError, http.client.HTTPException) as error:
@@ -174,8 +180,11 @@ def cold_views(targets: list[Target], *, requests: int) -> None:
     for target in targets:
         conn = http.client.HTTPConnection("127.0.0.1", target.port, timeout=300)
         for _ in range(requests):
-            for path in ("/__bench__/invalidate/", target.path):
-                conn.request("GET", path, headers={"Cookie": target.cookie})
+            for path, headers in (
+                ("/__bench__/invalidate/", {"Cookie": target.cookie}),
+                (target.path, target.headers()),
+            ):
+                conn.request("GET", path, headers=headers)
                 response = conn.getresponse()
                 response.read()
                 if response.status not in (200, 204):

@@ -125,7 +125,7 @@ def subjects() -> dict:
         .count()
     )
     available = {}
-    for path in ("/program/",):
+    for path in ("/program/", "/api/v1/activities/"):
         try:
             resolve(path)
             available[path] = True
@@ -151,12 +151,24 @@ def sign_in(user_ids: dict) -> dict:
 
     from childcop.accounts.models import User
 
-    cookies = {}
+    cookies, tokens = {}, {}
     for role, user_id in user_ids.items():
         client = Client()
-        client.force_login(User.objects.get(pk=user_id))
+        user = User.objects.get(pk=user_id)
+        client.force_login(user)
         cookies[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
-    return {"cookie_name": settings.SESSION_COOKIE_NAME, "cookies": cookies}
+        tokens[role] = api_token(user)
+    return {"cookie_name": settings.SESSION_COOKIE_NAME, "cookies": cookies, "tokens": tokens}
+
+
+def api_token(user) -> str:
+    """A personal access token of the user's reading every area (the benchmark's earlier
+    ones deleted): its plaintext."""
+    from childcop.api.choices import Area
+    from childcop.api.models import ApiToken
+
+    ApiToken.objects.filter(user=user, name="bench").delete()
+    return ApiToken.issue(user=user, name="bench", areas=Area.values)[1]
 
 
 def prepare(scale: float) -> dict:
@@ -225,10 +237,14 @@ def count_queries(pages: list[dict], user_ids: dict) -> dict:
             clients[role] = Client()
             clients[role].force_login(User.objects.get(pk=user_ids[role]))
         client = clients[role]
+        headers = {}
+        if page.get("token"):  # as a reporting tool reads: the token, no session
+            client = Client()
+            headers["authorization"] = f"Bearer {api_token(User.objects.get(pk=user_ids[role]))}"
         try:
-            client.get(page["path"])
+            client.get(page["path"], headers=headers)
             with CaptureQueriesContext(connection) as captured:
-                response = client.get(page["path"])
+                response = client.get(page["path"], headers=headers)
             results[page["key"]] = {
                 "status": response.status_code,
                 "queries": len(captured.captured_queries),

@@ -229,9 +229,11 @@ def main(argv=None) -> int:
             cookies = {r: f"{sessions['cookie_name']}={c}" for r, c in sessions["cookies"].items()}
             server.wait(cookies["admin"])
             slug = prepared[size]["subjects"]["community"]["slug"]
+            tokens = sessions.get("tokens", {})
             for page in [BARE, LAYOUT, *pages]:
+                bearer = f"Bearer {tokens[page.role]}" if page.token else ""
                 targets.append(Target(size, page, server.port, page.path.format(community=slug),
-                                      cookies[page.role]))  # fmt: skip
+                                      cookies[page.role], bearer))  # fmt: skip
         say(
             f"Load: {args.requests} timed requests per page and size after {args.warmup} "
             f"warm-up, {args.concurrency} concurrent clients, {args.workers} gunicorn workers "
@@ -253,8 +255,8 @@ def main(argv=None) -> int:
     for size in ("large", "small"):
         users = {r: u["id"] for r, u in prepared[size]["subjects"]["users"].items()}
         slug = prepared[size]["subjects"]["community"]["slug"]
-        page_specs = [{"key": p.key, "path": p.path.format(community=slug), "role": p.role}
-                      for p in pages]  # fmt: skip
+        page_specs = [{"key": p.key, "path": p.path.format(community=slug), "role": p.role,
+                       "token": p.token} for p in pages]  # fmt: skip
         queries[size] = probe("queries", envs[size], BENCH_DIR / f"queries-{size}.json",
                               "--pages", json.dumps(page_specs), "--users", json.dumps(users))  # fmt: skip
 

@@ -64,7 +64,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_celery_beat",
+    "rest_framework",
+    "drf_spectacular",
     "childcop.accounts",
+    "childcop.api",
     "childcop",
     "communities",
     "sponsorship",
@@ -275,6 +278,32 @@ DJANGO_CELERY_BEAT_TZ_AWARE = True
 
 # --- Product settings
 CHILDCOP_PAGE_SIZE = env.int("CHILDCOP_PAGE_SIZE", default=25)
+# The reporting API (childcop/api/): rows per page unless ?page_size= says (at most 500).
+CHILDCOP_API_PAGE_SIZE = env.int("CHILDCOP_API_PAGE_SIZE", default=100)
+if not 1 <= CHILDCOP_API_PAGE_SIZE <= 500:
+    raise ImproperlyConfigured("CHILDCOP_API_PAGE_SIZE must be between 1 and 500.")
+
+# Django REST framework: JSON only (the documentation page is ours, under the strict CSP),
+# personal access tokens (Authorization: Bearer), read only.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["childcop.api.auth.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "childcop reporting API",
+    "DESCRIPTION": (
+        "Read-only figures of the program of communities of practice, as the token's owner "
+        "may see them on the pages."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 # Participation levels from behaviour (see communities/participation.py).
 CHILDCOP_PARTICIPATION_WINDOW_DAYS = env.int("CHILDCOP_PARTICIPATION_WINDOW_DAYS", default=90)
 # Shares (percent) of the community's activities a member took part in, per level.

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from childcop import views
 from childcop.accounts import views as account_views
+from childcop.api import urls as api_urls
 from communities.health import urls as health_urls
 from communities.rhythm import views as rhythm_views
 from communities.stewardship import urls as stewardship_urls
@@ -16,6 +17,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("account/profile/", account_views.profile_edit, name="profile"),
+    # personal access tokens (on the profile) and the read-only reporting API
+    path("account/tokens/", include((api_urls.token_patterns, "tokens"))),
+    path("api/v1/", include((api_urls.api_patterns, "api"))),
     # Calendar feeds (secret-token addresses, public) and revoking them; one-click unsubscribe.
     path(
         "calendar/community/<slug:token>.ics",

@@ -111,6 +111,19 @@ def clients(users):
     return {role: client_for(user) for role, user in users.items()}
 
 
+def bearer_tokens(users, areas=None):
+    """{role: (token, plaintext)}: a personal access token of each signed-in role, reading
+    `areas` (every area unless given)."""
+    from childcop.api.choices import Area
+    from childcop.api.models import ApiToken
+
+    return {
+        role: ApiToken.issue(user=user, name=f"{role}'s report", areas=areas or Area.values)
+        for role, user in users.items()
+        if user is not None
+    }
+
+
 # --- a real worker ------------------------------------------------------------------------
 
 

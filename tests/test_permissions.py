@@ -8,13 +8,15 @@ page), ADMIN_LOGIN (redirect to the admin's login) or AWAY (a redirect elsewhere
 import pytest
 from django.urls import reverse
 
+from childcop.api.views import ENDPOINTS as API_ENDPOINTS
+from childcop.api.views import url_name
 from communities.factories import ActivityFactory, CommunityFactory, RhythmFactory, SessionFactory
 from communities.models import AttendanceImport
 from sponsorship.factories import AppointmentFactory, CouncilFactory, MentorPairFactory
 from sponsorship.models import BusinessCaseVersion
 from value_stories.factories import ValueStoryFactory
 
-from .conftest import ROLES
+from .conftest import ROLES, bearer_tokens
 from .routes import walk
 
 LOGIN, ADMIN_LOGIN, AWAY = "login", "admin-login", "away"
@@ -293,6 +295,19 @@ RULES = {
     # --- the community health page (indicators and flags): read like health checks (members
     # and signed-in visitors of the open matrix community: 403; of a hidden one: 404).
     "communities:health": only({"core", "coordinator", "admin", "sponsor"}),
+    # --- personal access tokens (a person's own: anyone else's token does not exist for them,
+    # 404; the matrix's token is the member's) and the reporting API. The matrix calls the
+    # API's endpoints with a token of each role's reading every area (API_ENDPOINTS below):
+    # each lists what that role may see (tests/api/ compares the rows with the pages); no
+    # token is 401. The documentation page is a page; the schema takes a session or a token.
+    "tokens:list": signed_in(200),
+    "tokens:create": signed_in(200),
+    "tokens:revoke": only({"member"}, denied=404),
+    "api:docs": signed_in(200),
+    # Tokens are created by their owners on their profile, never in the admin.
+    "admin:api_apitoken_add": {**ADMIN_RULE, "admin": 403},
+    "api:schema": signed_in(200, anonymous=401),
+    **{f"api:{url_name(address)}": signed_in(200, anonymous=401) for address, _ in API_ENDPOINTS},
 }
 
 
@@ -435,6 +450,7 @@ PK_OF = {
     "program:report_print": "program_report",
     # the support queue: the matrix group's request
     "program:support_update": "support",
+    "tokens:revoke": "token",
     # health checks: the open check of the matrix community
     "communities:health_check": "health_check",
     "communities:health_check_answer": "health_check",
@@ -547,6 +563,8 @@ def matrix_objects(users, community):
         community=community, period_start="2031-01-01", period_end="2031-03-31",
         answer_by="2031-04-21",
     )  # fmt: skip
+    rhythm_objects["tokens"] = bearer_tokens(users)
+    rhythm_objects["token"] = rhythm_objects["tokens"]["member"][0]
     objects = {
         "slug": community.slug,
         "pk": str(membership.pk),
@@ -590,7 +608,11 @@ def test_permission_matrix(users, clients, community, shard):
         rule = rule_for(name)
         url = url_for(name, pattern, objects, rhythm_objects, users)
         for role in ROLES:
-            response = clients[role].get(url)
+            if name.startswith("api:") and role != "anonymous":  # as a reporting tool reads
+                _, plaintext = rhythm_objects["tokens"][role]
+                response = clients[role].get(url, headers={"authorization": f"Bearer {plaintext}"})
+            else:
+                response = clients[role].get(url)
             try:
                 check(response, rule[role], role)
                 check_headers(response, role)

@@ -11,13 +11,19 @@ as `from childcop import permissions` and `permissions.can_x(user, obj)`. Its mo
 * one module per area: `communities` (profile, stage, members, a community page's flags),
   `rhythm`, `learning` (agenda, help requests, shared memory), `practice_groups`,
   `value_stories`, `sponsorship` (business case, agreement, support structure),
-  `stewardship` (launch, PDCA reviews, closure, cultivation, coaching), `health` and
-  `people` (whom the people directory shows).
+  `stewardship` (launch, PDCA reviews, closure, cultivation, coaching), `health`,
+  `people` (whom the people directory shows) and `api` (personal access tokens).
 
 A rule about a record with a workflow state reads that model's transitions table (see
 `childcop.workflows`), as the services do.
 """
 
+from .api import (
+    can_hold_tokens,
+    get_token_for_user,
+    token_allows_method,
+    token_reads_area,
+)
 from .communities import (
     can_change_stage,
     can_create_community,
@@ -57,6 +63,8 @@ from .health import (
     can_request_community_support,
     can_view_health,
     can_view_program_overview,
+    health_communities_q,
+    visible_support_requests_q,
 )
 from .learning import (
     agenda_flags,
@@ -168,6 +176,7 @@ __all__ = [
     "can_edit_memory",
     "can_edit_story",
     "can_follow_up",
+    "can_hold_tokens",
     "can_join",
     "can_join_group",
     "can_keep_checklist",
@@ -229,7 +238,9 @@ __all__ = [
     "get_sponsored_community_for_user",
     "get_sponsorship_community_for_user",
     "get_story_for_user",
+    "get_token_for_user",
     "group_flags",
+    "health_communities_q",
     "help_request_flags",
     "is_group_member",
     "is_launch_lead",
@@ -246,10 +257,13 @@ __all__ = [
     "require_program_admin",
     "sponsored_communities_q",
     "story_flags",
+    "token_allows_method",
+    "token_reads_area",
     "visible_communities_q",
     "visible_people_q",
     "visible_community_stories_q",
     "visible_sponsored_stories_q",
     "visible_stories_q",
+    "visible_support_requests_q",
     "writes_to_community",
 ]

@@ -12,18 +12,38 @@ check's state allows is `communities.health.choices.HEALTH_CHECK_WORKFLOW`.
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef, Q
+
 from .core import (
     Role,
     community_role,
     is_program_admin,
     is_sponsor_of,
     membership_of,
+    sponsored_communities_q,
     writes_to_community,
 )
 
 
 def can_view_health(user, community) -> bool:
     return community_role(user, community) >= Role.CORE or is_sponsor_of(user, community)
+
+
+def health_communities_q(user) -> Q:
+    """`can_view_health` as a filter on communities (no query run): the communities whose
+    health (indicators, flags, checks, monthly reports) this user reads — their core group
+    and coordinators, their sponsors, program admins."""
+    from communities.choices import Level
+    from communities.models import Membership
+
+    if is_program_admin(user):
+        return Q()
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    core = Membership.objects.filter(community=OuterRef("pk"), user_id=user.pk).filter(
+        Q(is_coordinator=True) | Q(level=Level.CORE)
+    )
+    return Q(Exists(core)) | sponsored_communities_q(user)
 
 
 @writes_to_community
@@ -67,6 +87,36 @@ def can_request_community_support(user, community) -> bool:
     """Coordinators ask the social learning team for coaching, launch help, technology or
     logistics (practice groups ask through `can_request_support`)."""
     return community_role(user, community) >= Role.COORDINATOR
+
+
+def visible_support_requests_q(user) -> Q:
+    """A filter on SupportRequest: the requests this user reads — program admins the whole
+    queue; a coordinator those of their communities, on the page where they ask
+    (`can_request_community_support`: not once the community is closed), and those of their
+    communities' practice groups, on each group's page; a practice group's members (still
+    members of its community) the group's requests, on the group's page."""
+    from communities.choices import Stage
+    from communities.models import Membership
+    from practice_groups.models import GroupMembership
+
+    if is_program_admin(user):
+        return Q()
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    mine = Membership.objects.filter(user_id=user.pk)
+    coordinating = mine.filter(is_coordinator=True)
+    in_groups = GroupMembership.objects.filter(
+        user_id=user.pk, group__community_id__in=mine.values("community_id")
+    )
+    return (
+        Q(
+            community_id__in=coordinating.exclude(community__stage=Stage.CLOSED).values(
+                "community_id"
+            )
+        )
+        | Q(group__isnull=False, community_id__in=coordinating.values("community_id"))
+        | Q(group_id__in=in_groups.values("group_id"))
+    )
 
 
 def can_manage_support(user) -> bool:

@@ -190,7 +190,7 @@ class SupportFilter(django_filters.FilterSet):
 
         self.filters["assignee"].extra["choices"] = choices
 
-    def filter_assignee(self, queryset, name, value):
+    def filter_assignee(self, queryset, name, value: str):
         if value == self.UNASSIGNED:
             return queryset.filter(handled_by__isnull=True)
         if value == self.MINE:
