@@ -5,6 +5,8 @@ installed: SQLite under var/, kombu's filesystem broker under var/, console emai
 Set DATABASE_URL, CELERY_BROKER_URL and EMAIL_URL for PostgreSQL, Redis and SMTP.
 """
 
+import ipaddress
+import re
 from pathlib import Path
 
 import environ
@@ -175,6 +177,46 @@ if CHILDCOP_SIGNUP_OPEN and ACCOUNT_EMAIL_VERIFICATION != "mandatory":
         "(set CHILDCOP_SIGNUP_OPEN=0 to close it)."
     )
 ACCOUNT_PREVENT_ENUMERATION = True
+
+# --- Sign-in limits (allauth's rate limits), counted in the shared cache below, so every web
+# process sees the same counts. Sized for an organisation: a whole office signs in from one
+# address (300 people in a minute succeed), while guessing one account's password stops
+# after a few tries. Written in allauth's syntax: amount/period/(ip|key), key = the email.
+_RATE = re.compile(r"^\d+/\d*[smhd]/(ip|key)$")
+
+
+def env_rate(name: str, default: str) -> str:
+    value = env.str(name, default=default)
+    if not all(_RATE.match(part.strip()) for part in value.split(",")):
+        raise ImproperlyConfigured(f"{name} must look like '60/m/ip,5/5m/key', not {value!r}")
+    return value
+
+
+ACCOUNT_RATE_LIMITS = {
+    # Every sign-in attempt from one address.
+    "login": env_rate("CHILDCOP_SIGNIN_RATE", "600/m/ip"),
+    # Failed sign-ins: from one address, and for one account (whatever the address).
+    "login_failed": env_rate("CHILDCOP_SIGNIN_FAILED_RATE", "60/m/ip,5/5m/key"),
+}
+# Reverse proxies the organisation runs (addresses or networks, comma-separated): only from
+# them is X-Forwarded-For believed, to tell who is signing in (childcop/accounts/client_ip.py).
+try:
+    CHILDCOP_TRUSTED_PROXIES = [
+        ipaddress.ip_network(p, strict=False) for p in env_list("CHILDCOP_TRUSTED_PROXIES")
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(f"CHILDCOP_TRUSTED_PROXIES: {error}") from error
+
+# --- Cache: shared by every process. The embedded default is a file cache under var/ (one
+# machine; childcop/cache.py makes its locks atomic); set CACHE_URL for Redis in production,
+# e.g. redis://127.0.0.1:6379/1. A per-process memory cache would give each web worker its
+# own sign-in counts: `check --deploy` refuses it (childcop/checks.py).
+CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache":
+    CACHES["default"]["BACKEND"] = "childcop.cache.FileCache"
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
+# Several sites on one Redis: a prefix of each site's own.
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
 
 # --- Email: console by default, SMTP (or anything) through EMAIL_URL.
 _email = env.email_url("EMAIL_URL", default="consolemail://")

@@ -1,6 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+
+from .client_ip import client_ip
 
 
 def email_domain_allowed(email: str) -> bool:
@@ -25,7 +28,22 @@ def signup_open() -> bool:
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Sign-up can be closed, or limited to the organisation's email domains."""
+    """Sign-up can be closed, or limited to the organisation's email domains; sign-in limits
+    count by the person's address behind trusted proxies only (client_ip.py)."""
+
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": (
+            "Too many failed sign-in attempts. Wait a few minutes and try again, "
+            "or reset your password."
+        ),
+    }
+
+    def get_client_ip(self, request):
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
 
     def is_open_for_signup(self, request):
         return signup_open()
