@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django.forms",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_filters",
     "django_htmx",
     "django_celery_beat",
@@ -128,9 +130,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts
 AUTH_USER_MODEL = "accounts.User"
+# Both refuse a password sign-in while it is off, but for break-glass accounts (below).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "childcop.accounts.backends.ModelBackend",
+    "childcop.accounts.backends.AuthenticationBackend",
 ]
 # Passwords: at least 12 characters (ASVS 2.1.1), none of Django's list of common passwords.
 # allauth's forms show the validators' help text (templates/account/, "password_help").
@@ -177,6 +180,44 @@ if CHILDCOP_SIGNUP_OPEN and ACCOUNT_EMAIL_VERIFICATION != "mandatory":
         "(set CHILDCOP_SIGNUP_OPEN=0 to close it)."
     )
 ACCOUNT_PREVENT_ENUMERATION = True
+
+# --- Single sign-on: the organisation's OpenID Connect provider (Microsoft Entra ID, Google
+# Workspace, Okta, Keycloak, ...) through allauth, configured here from the environment. The
+# login page shows its button first. People are matched by the verified email the provider
+# sends; someone new gets an account only with an address of the allowed domains
+# (CHILDCOP_SIGNUP_EMAIL_DOMAINS and the admin's invitation domains).
+CHILDCOP_OIDC_SERVER_URL = env.str("CHILDCOP_OIDC_SERVER_URL", default="").rstrip("/")
+CHILDCOP_OIDC_CLIENT_ID = env.str("CHILDCOP_OIDC_CLIENT_ID", default="")
+CHILDCOP_OIDC_CLIENT_SECRET = env.str("CHILDCOP_OIDC_CLIENT_SECRET", default="")
+CHILDCOP_OIDC_BUTTON = env.str("CHILDCOP_OIDC_BUTTON", default="Sign in with your organisation")
+if CHILDCOP_OIDC_SERVER_URL and not CHILDCOP_OIDC_CLIENT_ID:
+    raise ImproperlyConfigured("CHILDCOP_OIDC_SERVER_URL is set: set CHILDCOP_OIDC_CLIENT_ID too.")
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "organisation",
+                "name": CHILDCOP_OIDC_BUTTON,
+                "client_id": CHILDCOP_OIDC_CLIENT_ID,
+                "secret": CHILDCOP_OIDC_CLIENT_SECRET,
+                "settings": {"server_url": CHILDCOP_OIDC_SERVER_URL},
+            }
+        ]
+        if CHILDCOP_OIDC_SERVER_URL
+        else [],
+    }
+}
+SOCIALACCOUNT_ADAPTER = "childcop.accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # only addresses the provider verified are used
+SOCIALACCOUNT_STORE_TOKENS = False
+# Password sign-in off: only break-glass accounts (a flag program admins set in the admin)
+# sign in with a password, for when the organisation's sign-in is down; everyone else uses
+# the provider's button, and self sign-up with a password is closed.
+CHILDCOP_PASSWORD_SIGNIN = env_bool("CHILDCOP_PASSWORD_SIGNIN", True)
 
 # --- Sign-in limits (allauth's rate limits), counted in the shared cache below, so every web
 # process sees the same counts. Sized for an organisation: a whole office signs in from one
