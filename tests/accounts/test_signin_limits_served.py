@@ -176,8 +176,11 @@ def answers(results):
     return Counter(result.split(" ")[0] for result in results)
 
 
-def at_once(attempt, items, clients=6):
-    """Each item's attempt, `clients` at a time."""
+def at_once(attempt, items, clients=3):
+    """Each item's attempt, `clients` at a time: as many as the server has workers. (allauth
+    counts under a lock in the cache and takes a lock not had within a second as a limit
+    reached: on a machine loaded far beyond its cores, more clients than workers only queue
+    up for the same lock.)"""
     with ThreadPoolExecutor(clients) as pool:
         return list(pool.map(attempt, items))
 
@@ -191,7 +194,7 @@ def test_limits_hold_across_three_workers_and_fit_an_office(served):
     User.objects.create(email="target@example.org", display_name="Target", password=hashed)
     browser = Browser(served)
 
-    # 300 people of one office sign in within a minute, through the proxy.
+    # 300 people of one office sign in within a minute, through the proxy, three at a time.
     started = time.monotonic()
     office = at_once(
         lambda i: browser.sign_in(f"person{i}@example.org", PASSWORD, OFFICE), range(PEOPLE)
@@ -204,7 +207,6 @@ def test_limits_hold_across_three_workers_and_fit_an_office(served):
     guesses = at_once(
         lambda i: browser.sign_in("target@example.org", f"guess-{i}", f"198.51.100.{i}"),
         range(15),
-        clients=3,
     )
     assert answers(guesses) == {"wrong": 5, "refused": 10}
     assert browser.sign_in("target@example.org", PASSWORD, "198.51.100.99").startswith("refused")
