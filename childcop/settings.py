@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "childcop.accounts.middleware.ProviderUnreachableMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 

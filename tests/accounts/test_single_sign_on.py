@@ -197,3 +197,24 @@ def test_with_password_sign_in_off_only_break_glass_accounts_use_a_password(live
     home = password_sign_in(live_server, "keys@ourorg.example", PASSWORD)
     assert home.url == f"{live_server.url}/"
     assert "Ann Archer" in sign_in_through_provider(live_server, "ann@ourorg.example").text
+
+
+def test_the_organisations_provider_down_is_said_not_a_server_error(client, settings, db):
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "APPS": [
+                {
+                    "provider_id": "organisation",
+                    "name": "Sign in with Our Org",
+                    "client_id": CLIENT_ID,
+                    "secret": SECRET,
+                    "settings": {"server_url": f"http://127.0.0.1:{free_port()}/o"},  # nobody
+                }
+            ]
+        }
+    }
+    response = client.post("/accounts/oidc/organisation/login/?process=login")
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "Your organisation's sign-in did not answer" in page
+    assert 'class="navbar-brand' in page  # the product's own page
