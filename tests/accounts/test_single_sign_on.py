@@ -78,9 +78,8 @@ def provider(live_server, tmp_path_factory):
         process.wait(timeout=10)
 
 
-@pytest.fixture
-def sso(settings, provider):
-    """The product configured for the provider, as CHILDCOP_OIDC_* would configure it."""
+def configure(settings, server_url):
+    """The product configured for a provider, as CHILDCOP_OIDC_* would configure it."""
     settings.SOCIALACCOUNT_PROVIDERS = {
         "openid_connect": {
             **settings.SOCIALACCOUNT_PROVIDERS["openid_connect"],
@@ -90,11 +89,16 @@ def sso(settings, provider):
                     "name": "Sign in with Our Org",
                     "client_id": CLIENT_ID,
                     "secret": SECRET,
-                    "settings": {"server_url": provider},
+                    "settings": {"server_url": server_url},
                 }
             ],
         }
     }
+
+
+@pytest.fixture
+def sso(settings, provider):
+    configure(settings, provider)
     settings.CHILDCOP_SIGNUP_EMAIL_DOMAINS = ["ourorg.example"]
     return settings
 
@@ -200,19 +204,7 @@ def test_with_password_sign_in_off_only_break_glass_accounts_use_a_password(live
 
 
 def test_the_organisations_provider_down_is_said_not_a_server_error(client, settings, db):
-    settings.SOCIALACCOUNT_PROVIDERS = {
-        "openid_connect": {
-            "APPS": [
-                {
-                    "provider_id": "organisation",
-                    "name": "Sign in with Our Org",
-                    "client_id": CLIENT_ID,
-                    "secret": SECRET,
-                    "settings": {"server_url": f"http://127.0.0.1:{free_port()}/o"},  # nobody
-                }
-            ]
-        }
-    }
+    configure(settings, f"http://127.0.0.1:{free_port()}/o")  # nobody answers there
     response = client.post("/accounts/oidc/organisation/login/?process=login")
     assert response.status_code == 503
     page = response.content.decode()
