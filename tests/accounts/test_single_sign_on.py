@@ -43,9 +43,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def provider(live_server, tmp_path_factory):
-    """The provider, started once for this module's tests."""
     tmp_path = tmp_path_factory.mktemp("oidc_provider")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
@@ -128,7 +127,14 @@ def sign_in_through_provider(live_server, email) -> requests.Response:
     )
 
 
-def test_single_sign_on_creates_matches_and_refuses_people(live_server, sso):
+def test_single_sign_on_against_a_real_provider(live_server, sso):
+    """One test, so that the provider starts once whichever test worker runs it."""
+    people_are_created_matched_and_refused(live_server)
+    sso.CHILDCOP_PASSWORD_SIGNIN = False
+    only_break_glass_accounts_use_a_password(live_server)
+
+
+def people_are_created_matched_and_refused(live_server):
     carol = UserFactory(email="carol@ourorg.example", display_name="Carol Cole", password=PASSWORD)
     eve = UserFactory(email="eve@ourorg.example", password=PASSWORD)
 
@@ -175,8 +181,7 @@ def password_sign_in(live_server, email, password) -> requests.Response:
     )
 
 
-def test_with_password_sign_in_off_only_break_glass_accounts_use_a_password(live_server, sso):
-    sso.CHILDCOP_PASSWORD_SIGNIN = False
+def only_break_glass_accounts_use_a_password(live_server):
     UserFactory(email="dora@ourorg.example", password=PASSWORD)
     ProgramAdminFactory(
         email="keys@ourorg.example", display_name="Kim Keys", password=PASSWORD, break_glass=True
