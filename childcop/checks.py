@@ -1,4 +1,5 @@
-"""Deployment checks: no development secret in production, strict security headers."""
+"""Deployment checks: no development secret in production, strict security headers, a cache
+shared by every process (sign-in limits)."""
 
 from django.conf import settings
 from django.core import checks
@@ -49,3 +50,25 @@ def security_headers(app_configs=None, **kwargs):
                 )
             )
     return problems
+
+
+PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def shared_cache(app_configs=None, **kwargs):
+    """Sign-in limits count in the default cache: every web process must see the same one."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend in PER_PROCESS_CACHES:
+        return [
+            checks.Error(
+                f"The default cache is {backend.rsplit('.', 1)[-1]}: each web process would "
+                "keep its own sign-in limits. Set CACHE_URL to Redis, or leave it unset for "
+                "the file cache under var/.",
+                id="childcop.E004",
+            )
+        ]
+    return []

@@ -1,6 +1,11 @@
+from django.conf import settings
+
 from childcop import permissions
 
 
 def roles(request):
     user = getattr(request, "user", None)
-    return {"is_program_admin": bool(user and permissions.is_program_admin(user))}
+    return {
+        "is_program_admin": bool(user and permissions.is_program_admin(user)),
+        "password_signin": settings.CHILDCOP_PASSWORD_SIGNIN,
+    }

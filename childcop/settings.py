@@ -5,6 +5,8 @@ installed: SQLite under var/, kombu's filesystem broker under var/, console emai
 Set DATABASE_URL, CELERY_BROKER_URL and EMAIL_URL for PostgreSQL, Redis and SMTP.
 """
 
+import ipaddress
+import re
 from pathlib import Path
 
 import environ
@@ -61,6 +63,8 @@ INSTALLED_APPS = [
     "django.forms",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_filters",
     "django_htmx",
     "django_celery_beat",
@@ -87,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "childcop.accounts.middleware.ProviderUnreachableMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -129,9 +134,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts
 AUTH_USER_MODEL = "accounts.User"
+# Both refuse a password sign-in while it is off, but for break-glass accounts (below).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "childcop.accounts.backends.ModelBackend",
+    "childcop.accounts.backends.AuthenticationBackend",
 ]
 # Passwords: at least 12 characters (ASVS 2.1.1), none of Django's list of common passwords.
 # allauth's forms show the validators' help text (templates/account/, "password_help").
@@ -178,6 +184,84 @@ if CHILDCOP_SIGNUP_OPEN and ACCOUNT_EMAIL_VERIFICATION != "mandatory":
         "(set CHILDCOP_SIGNUP_OPEN=0 to close it)."
     )
 ACCOUNT_PREVENT_ENUMERATION = True
+
+# --- Single sign-on: the organisation's OpenID Connect provider (Microsoft Entra ID, Google
+# Workspace, Okta, Keycloak, ...) through allauth, configured here from the environment. The
+# login page shows its button first. People are matched by the verified email the provider
+# sends; someone new gets an account only with an address of the allowed domains
+# (CHILDCOP_SIGNUP_EMAIL_DOMAINS and the admin's invitation domains).
+CHILDCOP_OIDC_SERVER_URL = env.str("CHILDCOP_OIDC_SERVER_URL", default="").rstrip("/")
+CHILDCOP_OIDC_CLIENT_ID = env.str("CHILDCOP_OIDC_CLIENT_ID", default="")
+CHILDCOP_OIDC_CLIENT_SECRET = env.str("CHILDCOP_OIDC_CLIENT_SECRET", default="")
+CHILDCOP_OIDC_BUTTON = env.str("CHILDCOP_OIDC_BUTTON", default="Sign in with your organisation")
+if CHILDCOP_OIDC_SERVER_URL and not CHILDCOP_OIDC_CLIENT_ID:
+    raise ImproperlyConfigured("CHILDCOP_OIDC_SERVER_URL is set: set CHILDCOP_OIDC_CLIENT_ID too.")
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "organisation",
+                "name": CHILDCOP_OIDC_BUTTON,
+                "client_id": CHILDCOP_OIDC_CLIENT_ID,
+                "secret": CHILDCOP_OIDC_CLIENT_SECRET,
+                "settings": {"server_url": CHILDCOP_OIDC_SERVER_URL},
+            }
+        ]
+        if CHILDCOP_OIDC_SERVER_URL
+        else [],
+    }
+}
+SOCIALACCOUNT_ADAPTER = "childcop.accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # only addresses the provider verified are used
+SOCIALACCOUNT_STORE_TOKENS = False
+# Password sign-in off: only break-glass accounts (a flag program admins set in the admin)
+# sign in with a password, for when the organisation's sign-in is down; everyone else uses
+# the provider's button, and self sign-up with a password is closed.
+CHILDCOP_PASSWORD_SIGNIN = env_bool("CHILDCOP_PASSWORD_SIGNIN", True)
+
+# --- Sign-in limits (allauth's rate limits), counted in the shared cache below, so every web
+# process sees the same counts. Sized for an organisation: a whole office signs in from one
+# address (300 people in a minute succeed), while guessing one account's password stops
+# after a few tries. Written in allauth's syntax: amount/period/(ip|key), key = the email.
+_RATE = re.compile(r"^\d+/\d*[smhd]/(ip|key)$")
+
+
+def env_rate(name: str, default: str) -> str:
+    value = env.str(name, default=default)
+    if not all(_RATE.match(part.strip()) for part in value.split(",")):
+        raise ImproperlyConfigured(f"{name} must look like '60/m/ip,5/5m/key', not {value!r}")
+    return value
+
+
+ACCOUNT_RATE_LIMITS = {
+    # Every sign-in attempt from one address.
+    "login": env_rate("CHILDCOP_SIGNIN_RATE", "600/m/ip"),
+    # Failed sign-ins: from one address, and for one account (whatever the address).
+    "login_failed": env_rate("CHILDCOP_SIGNIN_FAILED_RATE", "60/m/ip,5/5m/key"),
+}
+# Reverse proxies the organisation runs (addresses or networks, comma-separated): only from
+# them is X-Forwarded-For believed, to tell who is signing in (childcop/accounts/client_ip.py).
+try:
+    CHILDCOP_TRUSTED_PROXIES = [
+        ipaddress.ip_network(p, strict=False) for p in env_list("CHILDCOP_TRUSTED_PROXIES")
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(f"CHILDCOP_TRUSTED_PROXIES: {error}") from error
+
+# --- Cache: shared by every process. The embedded default is a file cache under var/ (one
+# machine; childcop/cache.py makes its locks atomic); set CACHE_URL for Redis in production,
+# e.g. redis://127.0.0.1:6379/1. A per-process memory cache would give each web worker its
+# own sign-in counts: `check --deploy` refuses it (childcop/checks.py).
+CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache":
+    CACHES["default"]["BACKEND"] = "childcop.cache.FileCache"
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
+# Several sites on one Redis: a prefix of each site's own.
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
 
 # --- Email: console by default, SMTP (or anything) through EMAIL_URL.
 _email = env.email_url("EMAIL_URL", default="consolemail://")

@@ -1,5 +1,6 @@
+from allauth import urls as allauth_urls
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, include, path
 
 from childcop import views
 from childcop.accounts import views as account_views
@@ -12,10 +13,16 @@ admin.site.site_header = "childcop administration"
 admin.site.site_title = "childcop"
 admin.site.login = views.admin_login
 
+# allauth's pages, less its unnamed redirects from addresses this site never had (allauth's
+# deprecated "social/..." ones): every address here has a name and a permission rule.
+ALLAUTH_URLS = [
+    p for p in allauth_urls.urlpatterns if not (isinstance(p, URLPattern) and p.name is None)
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/", include("allauth.urls")),
+    path("accounts/", include(ALLAUTH_URLS)),
     path("account/profile/", account_views.profile_edit, name="profile"),
     # personal access tokens (on the profile) and the read-only reporting API
     path("account/tokens/", include((api_urls.token_patterns, "tokens"))),

@@ -117,6 +117,15 @@ RULES = {
     "account_reset_password_from_key_done": everyone(200),
     "account_confirm_email": everyone(200),  # shows "invalid link" for a made-up key
     "account_confirm_login_code": {**everyone(AWAY), "anonymous": LOGIN},
+    # allauth's social accounts (single sign-on): the pages around a provider's sign-in.
+    "socialaccount_login_cancelled": everyone(200),
+    # A provider's failure is shown where it happens; this page answers "failed" (401).
+    "socialaccount_login_error": {**everyone(401), "anonymous": LOGIN},
+    "socialaccount_signup": everyone(LOGIN),  # nobody is half-way through a provider's sign-in
+    "socialaccount_connections": signed_in(200),
+    # The organisation's provider, not configured in the tests: 404.
+    "openid_connect_login": everyone(404),
+    "openid_connect_callback": everyone(404),
     # The admin signs in through our login page; its logout takes POST only.
     "admin:login": {**everyone(403), "anonymous": LOGIN, "admin": AWAY},
     "admin:logout": {**everyone(AWAY), "anonymous": ADMIN_LOGIN, "admin": 405},
@@ -591,6 +600,8 @@ def url_for(name, pattern, objects, rhythm_objects, users):
         kwargs["pk"] = str(users["member"].pk)
     if name in PK_OF:
         kwargs["pk"] = str(rhythm_objects[PK_OF[name]].pk)
+    if name and name.startswith("openid_connect_"):
+        kwargs["provider_id"] = "organisation"
     try:
         return reverse(name, kwargs=kwargs) if name else None
     except Exception:  # noqa: BLE001 — e.g. the admin's catch-all pattern

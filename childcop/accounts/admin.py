@@ -15,7 +15,7 @@ class UserAdmin(DjangoUserAdmin):
         "is_program_admin",
         "is_active",
     ]
-    list_filter = ["is_program_admin", "is_staff", "is_active", "department"]
+    list_filter = ["is_program_admin", "is_staff", "is_active", "break_glass", "department"]
     search_fields = ["email", "display_name", "department", "job_title"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
@@ -26,7 +26,16 @@ class UserAdmin(DjangoUserAdmin):
         ),
         (
             "Roles",
-            {"fields": ("is_program_admin", "is_active", "is_staff", "is_superuser", "groups")},
+            {
+                "fields": (
+                    "is_program_admin",
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "break_glass",
+                    "groups",
+                )
+            },
         ),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )

@@ -2,6 +2,7 @@ from django import forms
 
 from childcop.validators import single_line
 
+from .adapter import domain_refusal, email_domain_allowed
 from .models import User
 
 
@@ -11,6 +12,13 @@ class SignupProfileForm(forms.Form):
     display_name = forms.CharField(max_length=150, label="Your name", validators=[single_line])
     job_title = forms.CharField(max_length=150, required=False, validators=[single_line])
     department = forms.CharField(max_length=150, required=False, validators=[single_line])
+
+    def clean(self):
+        cleaned = super().clean()
+        email = cleaned.get("email")
+        if email and not email_domain_allowed(email):
+            self.add_error("email", domain_refusal())
+        return cleaned
 
     def signup(self, request, user):
         user.display_name = self.cleaned_data["display_name"].strip()

@@ -60,6 +60,15 @@ class User(AbstractUser):
         default=False,
         help_text="Program admins run the whole program of communities of practice.",
     )
+    break_glass = models.BooleanField(
+        "break-glass account",
+        default=False,
+        help_text=(
+            "May sign in with a password while password sign-in is off for everyone else "
+            "(single sign-on only): the way in when the organisation's sign-in is down. "
+            "Keep it to one or two program admins."
+        ),
+    )
     # Notification preferences
     notify_rhythm_reminders = models.BooleanField(
         "session reminders",
