@@ -11,8 +11,9 @@ as `from childcop import permissions` and `permissions.can_x(user, obj)`. Its mo
 * one module per area: `communities` (profile, stage, members, a community page's flags),
   `rhythm`, `learning` (agenda, help requests, shared memory), `practice_groups`,
   `value_stories`, `sponsorship` (business case, agreement, support structure),
-  `stewardship` (launch, PDCA reviews, closure, cultivation, coaching), `health` and
-  `people` (whom the people directory shows).
+  `stewardship` (launch, PDCA reviews, closure, cultivation, coaching), `health`,
+  `people` (whom the people directory shows) and `two_step` (who signs in in two steps, and
+  what they reach until they have).
 
 A rule about a record with a workflow state reads that model's transitions table (see
 `childcop.workflows`), as the services do.
@@ -130,6 +131,14 @@ from .stewardship import (
     is_plan_worked_on,
     launch_flags,
 )
+from .two_step import (
+    OPEN_BEFORE_TWO_STEP,
+    can_remove_authenticator,
+    has_authenticator,
+    requires_two_step,
+    signed_in_two_step,
+    two_step_setup_url,
+)
 from .value_stories import (
     can_edit_story,
     can_review_story,
@@ -146,6 +155,7 @@ from .value_stories import (
 
 __all__ = [
     "CLOSED_MESSAGE",
+    "OPEN_BEFORE_TWO_STEP",
     "Role",
     "agenda_flags",
     "can_add_to_loops",
@@ -190,6 +200,7 @@ __all__ = [
     "can_read_checklist",
     "can_read_coaching",
     "can_read_reviews",
+    "can_remove_authenticator",
     "can_request_community_support",
     "can_request_support",
     "can_respond_to_business_case",
@@ -230,6 +241,7 @@ __all__ = [
     "get_sponsorship_community_for_user",
     "get_story_for_user",
     "group_flags",
+    "has_authenticator",
     "help_request_flags",
     "is_group_member",
     "is_launch_lead",
@@ -244,8 +256,11 @@ __all__ = [
     "mentor_pairs_q",
     "public",
     "require_program_admin",
+    "requires_two_step",
+    "signed_in_two_step",
     "sponsored_communities_q",
     "story_flags",
+    "two_step_setup_url",
     "visible_communities_q",
     "visible_people_q",
     "visible_community_stories_q",

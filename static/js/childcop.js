@@ -84,3 +84,19 @@
     }, seconds * 1000);
   });
 })();
+
+// Security keys and passkeys at sign-in (the second step): allauth's WebAuthn scripts are
+// static files; a button with data-webauthn="<allauth's form function>" is hooked to it,
+// naming the hidden credential field and the JSON data block it reads.
+(function () {
+  var forms = window.allauth && window.allauth.webauthn && window.allauth.webauthn.forms;
+  document.querySelectorAll("button[data-webauthn]").forEach(function (button) {
+    var hook = forms && forms[button.dataset.webauthn];
+    if (!hook) { button.disabled = true; return; }
+    hook({ ids: {
+      authenticate: button.id,
+      credential: button.dataset.webauthnCredential,
+      data: button.dataset.webauthnData
+    } });
+  });
+})();

@@ -1,0 +1,86 @@
+"""Two-step sign-in: what allauth's MFA does not do by itself.
+
+Its forms speak the product's words (MFA_FORMS in the settings), and the session records:
+
+* Setting up an authenticator app or a security key proves it is at hand (a code it gave, or
+  the key itself): the session counts as signed in in two steps from then on, so that a
+  program admin made to set one up goes on to the page they asked for.
+* Removing the last one from someone who must sign in in two steps
+  (childcop.permissions.two_step) takes that away again: they are sent to set one up.
+"""
+
+from allauth.account.internal.flows.login import (
+    AUTHENTICATION_METHODS_SESSION_KEY,
+    get_authentication_records,
+    record_authentication,
+)
+from allauth.mfa import signals
+from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.forms import ActivateTOTPForm
+
+SECOND_STEPS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+
+CODE_HELP = "The 6-digit code your authenticator app shows now, or one of your recovery codes."
+
+
+def as_code_field(field, label, help_text):
+    field.label, field.help_text = label, help_text
+    field.widget.attrs.update(
+        {"inputmode": "numeric", "autocomplete": "one-time-code", "spellcheck": "false"}
+    )
+    field.widget.attrs.pop("placeholder", None)
+
+
+class SecondStepForm(AuthenticateForm):
+    """Signing in: the second step."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        as_code_field(self.fields["code"], "Code", CODE_HELP)
+
+
+class ConfirmSecondStepForm(ReauthenticateForm):
+    """Confirming it is you before a sensitive change, or in a session without a second step."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        as_code_field(self.fields["code"], "Code", CODE_HELP)
+
+
+class SetUpAuthenticatorAppForm(ActivateTOTPForm):
+    """Setting up an authenticator app: the code it shows proves it was set up right."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        as_code_field(
+            self.fields["code"],
+            "Code from the app",
+            "The 6-digit code the app shows for childcop once you have scanned the QR code.",
+        )
+
+
+def authenticator_added(sender, request, user, authenticator, **kwargs):
+    if request is not None and authenticator.type in SECOND_STEPS:
+        record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
+
+
+def authenticator_removed(sender, request, user, authenticator, **kwargs):
+    from childcop import permissions
+
+    if request is None or not permissions.requires_two_step(user):
+        return
+    if permissions.has_authenticator(user):
+        return
+    records = get_authentication_records(request, user)
+    if records:
+        request.session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+            record for record in records if record.get("method") != "mfa"
+        ]
+
+
+def connect():
+    signals.authenticator_added.connect(authenticator_added, dispatch_uid="childcop.two_step.added")
+    signals.authenticator_removed.connect(
+        authenticator_removed, dispatch_uid="childcop.two_step.removed"
+    )

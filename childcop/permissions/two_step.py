@@ -1,0 +1,98 @@
+"""Two-step sign-in (allauth's MFA): who must sign in in two steps, and what they reach until
+they have.
+
+* Program admins (the social learning team) sign in in two steps for every page, and anyone
+  with the Django admin's staff flag does for the admin (`/admin/`). Everyone else may turn
+  it on from their profile.
+* A session counts as two-step only when allauth recorded a second step in it: a code from
+  an authenticator app, a recovery code, a security key or a passkey (`signed_in_two_step`).
+  A password alone, or a session opened some other way, does not.
+* Until then they reach only what they need to set it up or to give their second step
+  (`OPEN_BEFORE_TWO_STEP`): the two-step pages, signing out, confirming their password or
+  their email address, and `/healthz`. Anything else sends them to set up an authenticator
+  when they have none (`two_step_setup_url`), else to give their second step; the middleware
+  `childcop.middleware.TwoStepSignInMiddleware` applies this to every request.
+* Someone who must sign in in two steps cannot remove their last authenticator app or
+  security key (`can_remove_authenticator`).
+"""
+
+from __future__ import annotations
+
+from .core import is_program_admin
+
+# The URL names reachable before the second step (allauth's names; `healthz` is ours).
+OPEN_BEFORE_TWO_STEP = frozenset(
+    {
+        "mfa_index",
+        "mfa_activate_totp",
+        "mfa_add_webauthn",
+        "mfa_authenticate",
+        "mfa_reauthenticate",
+        "mfa_reauthenticate_webauthn",
+        "mfa_view_recovery_codes",
+        "mfa_download_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "account_logout",
+        "account_reauthenticate",
+        "account_email",
+        "account_email_verification_sent",
+        "account_confirm_email",
+        "healthz",
+    }
+)
+
+
+def requires_two_step(user, path: str = "") -> bool:
+    """Program admins everywhere; staff in the Django admin (a path under /admin/)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return is_program_admin(user) or (user.is_staff and path.startswith("/admin/"))
+
+
+def signed_in_two_step(request) -> bool:
+    """Whether allauth recorded a second step in this session (no query: the session)."""
+    from allauth.account.authentication import get_authentication_records
+
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)
+
+
+def has_authenticator(user) -> bool:
+    """An authenticator app or a security key (recovery codes only back them up)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import is_mfa_enabled
+
+    return is_mfa_enabled(user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN])
+
+
+def two_step_setup_url(request) -> str | None:
+    """Where this request is sent before anything else, or None when it may go on."""
+    from django.contrib.auth import REDIRECT_FIELD_NAME
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    match = request.resolver_match
+    if match is not None and match.view_name in OPEN_BEFORE_TWO_STEP:
+        return None
+    if not requires_two_step(request.user, request.path) or signed_in_two_step(request):
+        return None
+    if not has_authenticator(request.user):
+        return reverse("mfa_index")
+    next_url = request.get_full_path() if request.method == "GET" else reverse("home")
+    return reverse("mfa_reauthenticate") + "?" + urlencode({REDIRECT_FIELD_NAME: next_url})
+
+
+def can_remove_authenticator(authenticator) -> bool:
+    """Recovery codes always; an app or key unless it is the last of someone who must sign
+    in in two steps (the Django admin's staff included)."""
+    from allauth.mfa.models import Authenticator
+
+    if authenticator.type == Authenticator.Type.RECOVERY_CODES:
+        return True
+    user = authenticator.user
+    if not (is_program_admin(user) or user.is_staff):
+        return True
+    others = Authenticator.objects.filter(
+        user_id=user.pk, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exclude(pk=authenticator.pk)
+    return others.exists()
