@@ -1,7 +1,6 @@
 """Two-step sign-in: what allauth's MFA does not do by itself.
 
-Its forms speak the product's words (MFA_FORMS in the settings), and the session records:
-
+* Its code forms speak the product's words (MFA_FORMS in the settings).
 * Setting up an authenticator app or a security key proves it is at hand (a code it gave, or
   the key itself): the session counts as signed in in two steps from then on, so that a
   program admin made to set one up goes on to the page they asked for.
@@ -14,10 +13,12 @@ from allauth.account.internal.flows.login import (
     get_authentication_records,
     record_authentication,
 )
+from allauth.core import context
 from allauth.mfa import signals
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.forms import ActivateTOTPForm
+from django.db.models.signals import post_save
 
 SECOND_STEPS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
@@ -60,9 +61,16 @@ class SetUpAuthenticatorAppForm(ActivateTOTPForm):
         )
 
 
-def authenticator_added(sender, request, user, authenticator, **kwargs):
-    if request is not None and authenticator.type in SECOND_STEPS:
-        record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
+def authenticator_saved(sender, instance, created, **kwargs):
+    """Set up by the person signed in, in this request (allauth's flows check the code or the
+    key before saving it): recorded as their second step, before the response saves the
+    session (allauth's own signal comes after the commit)."""
+    request = context.request
+    if not created or instance.type not in SECOND_STEPS or request is None:
+        return
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.pk == instance.user_id:
+        record_authentication(request, user, "mfa", id=instance.pk, type=instance.type)
 
 
 def authenticator_removed(sender, request, user, authenticator, **kwargs):
@@ -80,7 +88,7 @@ def authenticator_removed(sender, request, user, authenticator, **kwargs):
 
 
 def connect():
-    signals.authenticator_added.connect(authenticator_added, dispatch_uid="childcop.two_step.added")
+    post_save.connect(authenticator_saved, sender=Authenticator, dispatch_uid="childcop.two_step")
     signals.authenticator_removed.connect(
         authenticator_removed, dispatch_uid="childcop.two_step.removed"
     )
