@@ -190,6 +190,7 @@ MFA_FORMS = {
     "authenticate": "childcop.accounts.two_step.SecondStepForm",
     "reauthenticate": "childcop.accounts.two_step.ConfirmSecondStepForm",
     "activate_totp": "childcop.accounts.two_step.SetUpAuthenticatorAppForm",
+    "add_webauthn": "childcop.accounts.two_step.AddSecurityKeyForm",
 }
 
 # --- Email: console by default, SMTP (or anything) through EMAIL_URL.

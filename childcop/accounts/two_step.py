@@ -18,6 +18,7 @@ from allauth.mfa import signals
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.forms import ActivateTOTPForm
+from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from django.db.models.signals import post_save
 
 SECOND_STEPS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
@@ -59,6 +60,19 @@ class SetUpAuthenticatorAppForm(ActivateTOTPForm):
             "Code from the app",
             "The 6-digit code the app shows for childcop once you have scanned the QR code.",
         )
+
+
+class AddSecurityKeyForm(AddWebAuthnForm):
+    """Adding a security key or a passkey."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].help_text = "To tell your keys apart, e.g. “Blue key” or “My phone”."
+        if "passwordless" in self.fields:
+            self.fields["passwordless"].label = "A passkey: it also signs me in without my password"
+            self.fields[
+                "passwordless"
+            ].help_text = "Your phone, computer or key then asks for your fingerprint, face or PIN."
 
 
 def authenticator_saved(sender, instance, created, **kwargs):

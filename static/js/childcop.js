@@ -85,9 +85,9 @@
   });
 })();
 
-// Security keys and passkeys at sign-in (the second step): allauth's WebAuthn scripts are
-// static files; a button with data-webauthn="<allauth's form function>" is hooked to it,
-// naming the hidden credential field and the JSON data block it reads.
+// Security keys and passkeys (signing in with one, adding one): allauth's WebAuthn scripts
+// are static files; a button with data-webauthn="<allauth's form function>" is hooked to it,
+// naming the hidden credential field, the passkey box and the JSON data block it reads.
 (function () {
   var forms = window.allauth && window.allauth.webauthn && window.allauth.webauthn.forms;
   document.querySelectorAll("button[data-webauthn]").forEach(function (button) {
@@ -95,7 +95,9 @@
     if (!hook) { button.disabled = true; return; }
     hook({ ids: {
       authenticate: button.id,
+      add: button.id,
       credential: button.dataset.webauthnCredential,
+      passwordless: button.dataset.webauthnPasswordless || undefined,
       data: button.dataset.webauthnData
     } });
   });

@@ -1,5 +1,6 @@
 """A program admin is made to set up two-step sign-in when first signing in, then signs in
-with a code from the app; each recovery code signs in once."""
+with a code from the app; each recovery code signs in once; a passkey (the browser's virtual
+authenticator) signs in on its own."""
 
 import re
 
@@ -100,3 +101,31 @@ def test_a_program_admin_sets_up_an_authenticator_app_and_signs_in_with_it(
     page.get_by_role("link", name="Manage two-step sign-in").click()
     expect(page.get_by_text("8 of 10 codes unused")).to_be_visible()
     assert_accessible(page, "two-step sign-in, on")
+
+    # A passkey (allauth's WebAuthn scripts, static files under the policy): added, then it
+    # signs in on its own, as two steps.
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+            }
+        },
+    )
+    page.get_by_role("link", name="Add a security key or passkey").click()
+    assert_accessible(page, "add a security key")
+    page.get_by_label("A passkey").check()
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.get_by_text("Security key added.")).to_be_visible()
+    page.goto("/")
+    sign_out(page)
+    page.get_by_role("button", name="Sign in with a passkey").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_attached()
+    page.goto("/admin/")
+    expect(page).to_have_url(re.compile(r"/admin/$"))
