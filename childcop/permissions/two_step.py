@@ -44,9 +44,11 @@ OPEN_BEFORE_TWO_STEP = frozenset(
 
 def requires_two_step(user, path: str = "") -> bool:
     """Program admins everywhere; staff in the Django admin (a path under /admin/)."""
+    from django.urls import reverse
+
     if not (user.is_authenticated and user.is_active):
         return False
-    return is_program_admin(user) or (user.is_staff and path.startswith("/admin/"))
+    return is_program_admin(user) or (user.is_staff and path.startswith(reverse("admin:index")))
 
 
 def signed_in_two_step(request) -> bool:

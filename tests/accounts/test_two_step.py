@@ -9,7 +9,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from childcop.accounts.factories import ProgramAdminFactory, UserFactory
@@ -154,3 +154,15 @@ def test_nobody_who_must_use_it_removes_their_last_authenticator():
     refused = client.post(reverse("mfa_deactivate_totp"))
     assert refused.status_code == 200
     assert Authenticator.objects.filter(user=admin, type="totp").exists()
+
+
+def test_check_deploy_refuses_a_site_that_does_not_enforce_it(settings):
+    from childcop.checks import TWO_STEP_MIDDLEWARE, two_step_sign_in
+
+    assert two_step_sign_in() == []
+    without = [m for m in settings.MIDDLEWARE if m != TWO_STEP_MIDDLEWARE]
+    with override_settings(MIDDLEWARE=without):
+        assert [e.id for e in two_step_sign_in()] == ["childcop.E010"]
+    too_early = [TWO_STEP_MIDDLEWARE, *without]
+    with override_settings(MIDDLEWARE=too_early):
+        assert [e.id for e in two_step_sign_in()] == ["childcop.E010"]
