@@ -133,6 +133,7 @@ from .stewardship import (
 )
 from .two_step import (
     OPEN_BEFORE_TWO_STEP,
+    OPEN_TO_SET_UP,
     can_remove_authenticator,
     has_authenticator,
     requires_two_step,
@@ -156,6 +157,7 @@ from .value_stories import (
 __all__ = [
     "CLOSED_MESSAGE",
     "OPEN_BEFORE_TWO_STEP",
+    "OPEN_TO_SET_UP",
     "Role",
     "agenda_flags",
     "can_add_to_loops",

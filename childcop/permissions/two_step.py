@@ -7,10 +7,11 @@ they have.
 * A session counts as two-step only when allauth recorded a second step in it: a code from
   an authenticator app, a recovery code, a security key or a passkey (`signed_in_two_step`).
   A password alone, or a session opened some other way, does not.
-* Until then they reach only what they need to set it up or to give their second step
-  (`OPEN_BEFORE_TWO_STEP`): the two-step pages, signing out, confirming their password or
-  their email address, and `/healthz`. Anything else sends them to set up an authenticator
-  when they have none (`two_step_setup_url`), else to give their second step; the middleware
+* Until then they reach only what they need to give their second step, or to set up an
+  authenticator when they have none (`OPEN_BEFORE_TWO_STEP`, `OPEN_TO_SET_UP`): signing
+  out, confirming their email address, `/healthz`, the second-step pages, and the pages to
+  set up an app or a key. Anything else sends them to set up an authenticator when they have
+  none, else to give their second step (`two_step_setup_url`); the middleware
   `childcop.middleware.TwoStepSignInMiddleware` applies this to every request.
 * Someone who must sign in in two steps cannot remove their last authenticator app or
   security key (`can_remove_authenticator`).
@@ -20,24 +21,27 @@ from __future__ import annotations
 
 from .core import is_program_admin
 
-# The URL names reachable before the second step (allauth's names; `healthz` is ours).
+# The URL names reachable before the second step (allauth's names; `healthz` is ours) ...
 OPEN_BEFORE_TWO_STEP = frozenset(
+    {
+        "mfa_authenticate",
+        "mfa_reauthenticate",
+        "mfa_reauthenticate_webauthn",
+        "account_logout",
+        "account_confirm_email",
+        "healthz",
+    }
+)
+# ... and, to someone who has no authenticator yet, the pages to set one up (an address
+# must be verified first, and a password confirmed a while after signing in).
+OPEN_TO_SET_UP = frozenset(
     {
         "mfa_index",
         "mfa_activate_totp",
         "mfa_add_webauthn",
-        "mfa_authenticate",
-        "mfa_reauthenticate",
-        "mfa_reauthenticate_webauthn",
-        "mfa_view_recovery_codes",
-        "mfa_download_recovery_codes",
-        "mfa_generate_recovery_codes",
-        "account_logout",
         "account_reauthenticate",
         "account_email",
         "account_email_verification_sent",
-        "account_confirm_email",
-        "healthz",
     }
 )
 
@@ -73,13 +77,13 @@ def two_step_setup_url(request) -> str | None:
     from django.urls import reverse
     from django.utils.http import urlencode
 
-    match = request.resolver_match
-    if match is not None and match.view_name in OPEN_BEFORE_TWO_STEP:
+    name = request.resolver_match.view_name if request.resolver_match else None
+    if name in OPEN_BEFORE_TWO_STEP:
         return None
     if not requires_two_step(request.user, request.path) or signed_in_two_step(request):
         return None
     if not has_authenticator(request.user):
-        return reverse("mfa_index")
+        return None if name in OPEN_TO_SET_UP else reverse("mfa_index")
     next_url = request.get_full_path() if request.method == "GET" else reverse("home")
     return reverse("mfa_reauthenticate") + "?" + urlencode({REDIRECT_FIELD_NAME: next_url})
 

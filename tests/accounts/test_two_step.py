@@ -93,6 +93,13 @@ def test_a_session_without_a_second_step_is_asked_for_one():
     confirm = reverse("mfa_reauthenticate") + "?next=%2Fcommunities%2F%3Fpage%3D1"
     assert (response.status_code, response["Location"]) == (302, confirm)
     assert client.get("/admin/")["Location"].startswith(reverse("mfa_reauthenticate"))
+    # nor new recovery codes, a new key or the codes shown before the second step
+    for name in ("mfa_index", "mfa_view_recovery_codes", "mfa_generate_recovery_codes"):
+        refused = client.get(reverse(name))
+        assert refused["Location"].startswith(reverse("mfa_reauthenticate")), name
+    assert client.get(reverse("mfa_add_webauthn"))["Location"].startswith(
+        reverse("mfa_reauthenticate")
+    )
     given = client.post(confirm, {"code": code(TOTP_SECRET)})
     assert given["Location"] == "/communities/?page=1"
     assert client.get("/communities/").status_code == 200
