@@ -1,5 +1,5 @@
 """Deployment checks: no development secret in production, strict security headers, a cache
-shared by every process (sign-in limits)."""
+shared by every process (sign-in limits), two-step sign-in for program admins."""
 
 from django.conf import settings
 from django.core import checks
@@ -72,3 +72,28 @@ def shared_cache(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+TWO_STEP_MIDDLEWARE = "childcop.middleware.TwoStepSignInMiddleware"
+AUTHENTICATION_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def two_step_sign_in(app_configs=None, **kwargs):
+    """Program admins and the Django admin's staff sign in in two steps (allauth's MFA, the
+    middleware after authentication)."""
+    middleware = list(settings.MIDDLEWARE)
+    if (
+        "allauth.mfa" in settings.INSTALLED_APPS
+        and TWO_STEP_MIDDLEWARE in middleware
+        and AUTHENTICATION_MIDDLEWARE in middleware
+        and middleware.index(TWO_STEP_MIDDLEWARE) > middleware.index(AUTHENTICATION_MIDDLEWARE)
+    ):
+        return []
+    return [
+        checks.Error(
+            f"Two-step sign-in is not enforced: 'allauth.mfa' must be installed and "
+            f"{TWO_STEP_MIDDLEWARE} in MIDDLEWARE after {AUTHENTICATION_MIDDLEWARE}.",
+            id="childcop.E010",
+        )
+    ]

@@ -42,3 +42,29 @@ class SecurityHeadersMiddleware:
         ):
             response.headers["Cache-Control"] = NO_STORE
         return response
+
+
+class TwoStepSignInMiddleware:
+    """Program admins (and staff, in the Django admin) sign in in two steps before anything
+    else: without a second step in their session they are sent to set up an authenticator,
+    or to give their second step (the rule: childcop.permissions.two_step). An htmx request
+    is told to go there as a whole page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django.shortcuts import redirect
+        from django_htmx.http import HttpResponseClientRedirect
+
+        from childcop import permissions
+
+        url = permissions.two_step_setup_url(request)
+        if url is None:
+            return None
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRedirect(url)
+        return redirect(url)

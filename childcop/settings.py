@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     "django_filters",
     "django_htmx",
     "django_celery_beat",
@@ -93,6 +94,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "childcop.accounts.middleware.ProviderUnreachableMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "childcop.middleware.TwoStepSignInMiddleware",
 ]
 
 ROOT_URLCONF = "childcop.urls"
@@ -184,6 +186,21 @@ if CHILDCOP_SIGNUP_OPEN and ACCOUNT_EMAIL_VERIFICATION != "mandatory":
         "(set CHILDCOP_SIGNUP_OPEN=0 to close it)."
     )
 ACCOUNT_PREVENT_ENUMERATION = True
+# Two-step sign-in (allauth's MFA): authenticator apps (TOTP), recovery codes, security keys
+# and passkeys (WebAuthn, which needs a secure context: https, or http://localhost in
+# development). Program admins, and staff in the Django admin, must use it
+# (childcop.permissions.two_step, enforced by childcop.middleware.TwoStepSignInMiddleware);
+# everyone else may turn it on from their profile. A passkey signs in without a password.
+MFA_ADAPTER = "childcop.accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = env.str("CHILDCOP_TOTP_ISSUER", default="childcop")
+MFA_FORMS = {
+    "authenticate": "childcop.accounts.two_step.SecondStepForm",
+    "reauthenticate": "childcop.accounts.two_step.ConfirmSecondStepForm",
+    "activate_totp": "childcop.accounts.two_step.SetUpAuthenticatorAppForm",
+    "add_webauthn": "childcop.accounts.two_step.AddSecurityKeyForm",
+}
 
 # --- Single sign-on: the organisation's OpenID Connect provider (Microsoft Entra ID, Google
 # Workspace, Okta, Keycloak, ...) through allauth, configured here from the environment. The

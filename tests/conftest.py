@@ -11,8 +11,9 @@ from celery import states
 from celery.contrib.testing.worker import start_worker
 from celery.signals import before_task_publish, task_postrun
 from django.conf import settings
-from django.test import Client
+from django.test import Client, RequestFactory
 
+from childcop import permissions
 from childcop.accounts.factories import ProgramAdminFactory, UserFactory
 from communities.choices import Level
 from communities.factories import CommunityFactory, CoordinatorFactory, MembershipFactory
@@ -20,6 +21,8 @@ from practice_groups.factories import GroupMembershipFactory, PracticeGroupFacto
 from tests.waits import wait_for
 
 PASSWORD = "a-test-password-42"  # noqa: S105
+# The authenticator app of the program admins the tests make (base32, as an app is given).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
 
 ROLES = ["anonymous", "outsider", "member", "core", "coordinator", "admin", "sponsor"]
 
@@ -31,7 +34,9 @@ def community(db):
 
 @pytest.fixture
 def admin_user(db):
-    return ProgramAdminFactory(email="admin@example.org", password=PASSWORD)
+    return ProgramAdminFactory(
+        email="admin@example.org", password=PASSWORD, authenticator_app=TOTP_SECRET
+    )
 
 
 @pytest.fixture
@@ -99,10 +104,33 @@ def users(admin_user, coordinator, core_member, member, outsider, sponsor):
     }
 
 
+def give_second_step(client, user):
+    """Record in the client's session that `user` gave their second step, as allauth does
+    when they enter the code of their authenticator app at sign-in (set up with TOTP_SECRET
+    when they have none)."""
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    authenticator = (
+        Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        or TOTP.activate(user, TOTP_SECRET).instance
+    )
+    request = RequestFactory().get("/")
+    request.user, request.session = user, client.session
+    record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
+    request.session.save()
+    return client
+
+
 def client_for(user):
+    """A client signed in as `user`; program admins (and staff) with their second step given,
+    as they sign in (childcop.permissions.two_step)."""
     client = Client()
     if user is not None:
         client.force_login(user)
+        if user.is_staff or permissions.requires_two_step(user):
+            give_second_step(client, user)
     return client
 
 

@@ -126,6 +126,27 @@ RULES = {
     # The organisation's provider, not configured in the tests: 404.
     "openid_connect_login": everyone(404),
     "openid_connect_callback": everyone(404),
+    # Two-step sign-in (allauth's MFA, childcop.permissions.two_step): everyone signed in
+    # manages their own. The matrix's admin has an authenticator app and recovery codes and
+    # gave their second step; nobody else has set anything up, and nobody has a security key
+    # (the matrix names the admin's app as one: nobody finds it).
+    # Adding one needs a recent sign-in (the matrix's people were signed in by the test, so
+    # they are asked to confirm their password: AWAY); a second step at sign-in is only
+    # reached from the password form (AWAY, or LOGIN for anonymous people).
+    "mfa_index": signed_in(200),
+    "mfa_authenticate": {**everyone(AWAY), "anonymous": LOGIN},
+    "mfa_reauthenticate": signed_in(AWAY, admin=200),
+    "mfa_activate_totp": signed_in(AWAY),  # the admin's app is on: sent to turn it off
+    "mfa_deactivate_totp": signed_in(404, admin=200),
+    "mfa_view_recovery_codes": signed_in(404, admin=200),
+    "mfa_download_recovery_codes": signed_in(404, admin=200),
+    "mfa_generate_recovery_codes": signed_in(AWAY, admin=200),
+    "mfa_list_webauthn": signed_in(200),
+    "mfa_add_webauthn": signed_in(AWAY, admin=200),
+    "mfa_reauthenticate_webauthn": signed_in(AWAY),
+    "mfa_edit_webauthn": signed_in(AWAY, admin=404),  # after confirming it's them
+    "mfa_remove_webauthn": signed_in(AWAY, admin=404),
+    "mfa_login_webauthn": {**everyone(AWAY), "anonymous": LOGIN},  # a passkey: POST (JSON)
     # The admin signs in through our login page; its logout takes POST only.
     "admin:login": {**everyone(403), "anonymous": LOGIN, "admin": AWAY},
     "admin:logout": {**everyone(AWAY), "anonymous": ADMIN_LOGIN, "admin": 405},
@@ -452,6 +473,9 @@ PK_OF = {
         "launch_plan",
     ),
     "communities:pdca_detail": "pdca_review",
+    # two-step sign-in: a security key nobody has (the admin's app, as a made-up key)
+    "mfa_edit_webauthn": "security_key",
+    "mfa_remove_webauthn": "security_key",
     # monthly health reports: the matrix community's report and the month's program report
     "communities:health_report": "health_report",
     "communities:health_report_print": "health_report",
@@ -574,6 +598,9 @@ def matrix_objects(users, community):
     )  # fmt: skip
     rhythm_objects["tokens"] = bearer_tokens(users)
     rhythm_objects["token"] = rhythm_objects["tokens"]["member"][0]
+    from allauth.mfa.models import Authenticator
+
+    rhythm_objects["security_key"] = Authenticator.objects.get(user=users["admin"], type="totp")
     objects = {
         "slug": community.slug,
         "pk": str(membership.pk),

@@ -48,6 +48,7 @@ AREAS = (
     "stewardship",
     "health",
     "api",
+    "two_step",
 )
 
 # Every rule that grants a write on a community or its content: a closed community refuses

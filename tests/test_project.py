@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from childcop.accounts.models import User
 from communities.choices import Level, Stage
@@ -125,3 +126,11 @@ def test_seed_demo_builds_a_believable_program_and_is_idempotent(capsys, client,
         reverse("account_login"), {"login": "member@example.org", "password": "childcop-demo"}
     )
     assert response.status_code == 302 and response["Location"] == "/"
+    # The demo's program admin signs in and is asked to set up two-step sign-in first (their
+    # address is verified, so they may).
+    admin = Client()
+    admin.post(
+        reverse("account_login"), {"login": "admin@example.org", "password": "childcop-demo"}
+    )
+    assert admin.get("/")["Location"] == reverse("mfa_index")
+    assert admin.get(reverse("mfa_activate_totp")).status_code == 200

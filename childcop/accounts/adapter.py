@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_email
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 from django.conf import settings
@@ -57,6 +58,25 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return signup_open() and settings.CHILDCOP_PASSWORD_SIGNIN
 
+    def is_reauthentication_required(self, *, app, **kwargs):
+        """Signing in counts as confirming it is you for a few minutes
+        (ACCOUNT_REAUTHENTICATION_TIMEOUT): a program admin made to set up two-step sign-in
+        right after signing in is not asked for their password again."""
+        import time
+
+        from allauth.account import app_settings
+        from allauth.account.authentication import get_authentication_records
+        from allauth.core import context
+
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        request = context.request
+        if request is None or not request.user.is_authenticated:
+            return True
+        records = get_authentication_records(request, request.user)
+        latest = max((record.get("at", 0) for record in records), default=0)
+        return time.time() - latest >= app_settings.REAUTHENTICATION_TIMEOUT
+
     def clean_email(self, email):
         # Not the place for the domains: allauth also cleans the addresses a provider sends
         # with it, and single sign-on has its own rule (SocialAccountAdapter).
@@ -99,3 +119,25 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             ):
                 EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
         return found
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Two-step sign-in in the product's words; nobody who must sign in in two steps removes
+    their last authenticator app or security key (childcop.permissions.two_step)."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": (
+            "The social learning team and the Django admin's staff sign in in two steps: "
+            "add another authenticator app or security key before removing this one."
+        ),
+        "unverified_email": (
+            "Verify your email address before setting up two-step sign-in: "
+            "follow the link we sent you, or send it again from Email addresses."
+        ),
+    }
+
+    def can_delete_authenticator(self, authenticator):
+        from childcop import permissions
+
+        return permissions.can_remove_authenticator(authenticator)

@@ -45,3 +45,17 @@ class ProgramAdminFactory(UserFactory):
     is_superuser = True  # the social learning team runs the whole program, admin included
     job_title = "Social learning advisor"
     department = "Social Learning Team"
+
+    @factory.post_generation
+    def authenticator_app(self, create, extracted, **kwargs):
+        """`authenticator_app="<base32 secret>"`: two-step sign-in set up with an authenticator
+        app holding that secret, and recovery codes, as setting it up gives (the demo's program
+        admin sets theirs up when first signing in)."""
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+        from allauth.mfa.totp.internal.auth import TOTP
+
+        totp = Authenticator.objects.filter(user=self, type=Authenticator.Type.TOTP)
+        if create and extracted and not totp.exists():
+            TOTP.activate(self, extracted)
+            RecoveryCodes.activate(self)

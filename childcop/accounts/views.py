@@ -64,4 +64,8 @@ def profile_edit(request):
     if request.method == "POST" and form.is_valid():
         form.save()
         return done(request, "Your profile and notification preferences were saved.", "profile")
-    return render(request, "people/profile.html", {"form": form})
+    return render(
+        request,
+        "people/profile.html",
+        {"form": form, "two_step_on": permissions.has_authenticator(request.user)},
+    )

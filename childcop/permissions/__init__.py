@@ -12,7 +12,8 @@ as `from childcop import permissions` and `permissions.can_x(user, obj)`. Its mo
   `rhythm`, `learning` (agenda, help requests, shared memory), `practice_groups`,
   `value_stories`, `sponsorship` (business case, agreement, support structure),
   `stewardship` (launch, PDCA reviews, closure, cultivation, coaching), `health`,
-  `people` (whom the people directory shows) and `api` (personal access tokens).
+  `people` (whom the people directory shows), `api` (personal access tokens) and
+  `two_step` (who signs in in two steps, and what they reach until they have).
 
 A rule about a record with a workflow state reads that model's transitions table (see
 `childcop.workflows`), as the services do.
@@ -138,6 +139,15 @@ from .stewardship import (
     is_plan_worked_on,
     launch_flags,
 )
+from .two_step import (
+    OPEN_BEFORE_TWO_STEP,
+    OPEN_TO_SET_UP,
+    can_remove_authenticator,
+    has_authenticator,
+    requires_two_step,
+    signed_in_two_step,
+    two_step_setup_url,
+)
 from .value_stories import (
     can_edit_story,
     can_review_story,
@@ -154,6 +164,8 @@ from .value_stories import (
 
 __all__ = [
     "CLOSED_MESSAGE",
+    "OPEN_BEFORE_TWO_STEP",
+    "OPEN_TO_SET_UP",
     "Role",
     "agenda_flags",
     "can_add_to_loops",
@@ -199,6 +211,7 @@ __all__ = [
     "can_read_checklist",
     "can_read_coaching",
     "can_read_reviews",
+    "can_remove_authenticator",
     "can_request_community_support",
     "can_request_support",
     "can_respond_to_business_case",
@@ -241,6 +254,7 @@ __all__ = [
     "get_token_for_user",
     "group_flags",
     "health_communities_q",
+    "has_authenticator",
     "help_request_flags",
     "is_group_member",
     "is_launch_lead",
@@ -255,10 +269,13 @@ __all__ = [
     "mentor_pairs_q",
     "public",
     "require_program_admin",
+    "requires_two_step",
+    "signed_in_two_step",
     "sponsored_communities_q",
     "story_flags",
     "token_allows_method",
     "token_reads_area",
+    "two_step_setup_url",
     "visible_communities_q",
     "visible_people_q",
     "visible_community_stories_q",

@@ -201,3 +201,21 @@
   window.addEventListener("resize", mark);
   document.body.addEventListener("htmx:afterSettle", mark);
 })();
+
+// Security keys and passkeys (signing in with one, adding one): allauth's WebAuthn scripts
+// are static files; a button with data-webauthn="<allauth's form function>" is hooked to it,
+// naming the hidden credential field, the passkey box and the JSON data block it reads.
+(function () {
+  var forms = window.allauth && window.allauth.webauthn && window.allauth.webauthn.forms;
+  document.querySelectorAll("button[data-webauthn]").forEach(function (button) {
+    var hook = forms && forms[button.dataset.webauthn];
+    if (!hook) { button.disabled = true; return; }
+    hook({ ids: {
+      authenticate: button.id,
+      add: button.id,
+      credential: button.dataset.webauthnCredential,
+      passwordless: button.dataset.webauthnPasswordless || undefined,
+      data: button.dataset.webauthnData
+    } });
+  });
+})();

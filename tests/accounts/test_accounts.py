@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from childcop.accounts.models import User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, give_second_step
 
 pytestmark = pytest.mark.django_db
 
@@ -265,5 +265,6 @@ def test_admin_login_goes_through_our_login_page(client, admin_user):
     follow = client.get(response["Location"])
     assert follow.status_code == 302 and follow["Location"].startswith(reverse("account_login"))
     client.force_login(admin_user)
+    give_second_step(client, admin_user)  # as signing in with their authenticator app does
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/communities/community/").status_code == 200

@@ -7,6 +7,7 @@ be checked with axe (`assert_accessible`).
 
 import os
 import re
+import time
 
 import pytest
 
@@ -19,7 +20,7 @@ from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 from childcop.accounts.factories import ProgramAdminFactory, UserFactory  # noqa: E402
 from communities.factories import CoordinatorFactory  # noqa: E402
-from tests.conftest import PASSWORD  # noqa: E402
+from tests.conftest import PASSWORD, TOTP_SECRET  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -76,6 +77,15 @@ def new_page(browser, live_server):
         pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations), pytrace=False)
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """allauth keeps the codes used (each works once) and failed tries in the cache: every
+    journey starts afresh, whoever had the same id before."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def page(new_page) -> Page:
     return new_page()
@@ -83,8 +93,12 @@ def page(new_page) -> Page:
 
 @pytest.fixture
 def program_admin(transactional_db):
+    """Ada Admin, with her authenticator app (TOTP_SECRET): `login` gives its code."""
     return ProgramAdminFactory(
-        email="ada.admin@example.org", display_name="Ada Admin", password=PASSWORD
+        email="ada.admin@example.org",
+        display_name="Ada Admin",
+        password=PASSWORD,
+        authenticator_app=TOTP_SECRET,
     )
 
 
@@ -101,14 +115,46 @@ def coordinator_cora(community):
     return cora
 
 
+_last_step: dict[str, int] = {}
+
+
+def totp_code(secret: str, key: str = "") -> str:
+    """The code an authenticator app holding `secret` shows now (RFC 6238, allauth's own
+    function). A code signs in once: asked again for the same `key` (a person) within the
+    same 30 seconds, or near the end of them, it waits for the next code."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    now = time.time()
+    step = int(now // 30)
+    if _last_step.get(key) == step or now % 30 > 27:
+        time.sleep(30 - now % 30 + 0.2)
+        step = int(time.time() // 30)
+    _last_step[key] = step
+    return format_hotp_value(hotp_value(secret, step))
+
+
+def second_step(page: Page, email: str) -> None:
+    """Give the code of the person's authenticator app at sign-in's second step."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import decrypt
+
+    authenticator = Authenticator.objects.get(user__email=email, type=Authenticator.Type.TOTP)
+    page.get_by_label("Code").fill(totp_code(decrypt(authenticator.data["secret"]), email))
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
 def login(page: Page, email: str, password: str = PASSWORD, *, expect_success: bool = True):
-    """Sign in through the real login form at /accounts/login/."""
+    """Sign in through the real login form at /accounts/login/, and its second step (the
+    code of the person's authenticator app) when they have one."""
     page.goto("/accounts/login/")
     form = page.locator("form[action='/accounts/login/']")
     form.locator("input[name=login]").fill(email)
     form.locator("input[name=password]").fill(password)
     form.locator("button[type=submit]").click()
     page.wait_for_load_state()
+    if expect_success and "/accounts/2fa/authenticate/" in page.url:
+        second_step(page, email)
     if expect_success:
         expect(page.get_by_role("button", name="Sign out")).to_be_attached()
         expect(page).not_to_have_url(re.compile(r"/accounts/login/"))

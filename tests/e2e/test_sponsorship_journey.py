@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from childcop.accounts.factories import ProgramAdminFactory, UserFactory
 from communities.factories import CommunityFactory, MembershipFactory
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, TOTP_SECRET
 
 from .conftest import assert_accessible, coordinator_cora, login
 
@@ -15,7 +15,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_sponsor_is_appointed_endorses_the_business_case_and_sees_the_dashboard(new_page):
     admin = ProgramAdminFactory(
-        email="ada@example.org", display_name="Ada Admin", password=PASSWORD
+        email="ada@example.org",
+        display_name="Ada Admin",
+        password=PASSWORD,
+        authenticator_app=TOTP_SECRET,
     )
     community = CommunityFactory(name="Field safety", slug="field-safety")
     coordinator = coordinator_cora(community)

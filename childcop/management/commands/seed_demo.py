@@ -37,7 +37,7 @@ DEMO_PASSWORD = "childcop-demo"  # noqa: S105 — development-only, documented i
 
 # (email, name, job title, department, what they are in the demo)
 DEMO_USERS = [
-    ("admin@example.org", "Amira Haddad", "Social learning lead", "Social Learning Team", "program admin"),
+    ("admin@example.org", "Amira Haddad", "Social learning lead", "Social Learning Team", "program admin: sets up two-step sign-in at first sign-in"),
     ("coordinator@example.org", "Cora Lindqvist", "Senior data protection officer", "Legal", "coordinator of Data protection in practice"),
     ("core@example.org", "Kofi Mensah", "Privacy engineer", "Information Technology", "core group of Data protection in practice"),
     ("member@example.org", "Mei Tanaka", "Project manager", "Operations", "member of Data protection in practice and Field safety"),
