@@ -91,7 +91,7 @@ def test_a_program_admin_sets_up_an_authenticator_app_and_signs_in_with_it(
     sign_out(page)
     sign_in_with_password(page)
     second_step(page, codes[0])
-    expect(page.get_by_text("Incorrect code.")).to_be_visible()
+    expect(page.locator("#id_code_error").get_by_text("Incorrect code.")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/$"))
     second_step(page, codes[1])
     expect(page.get_by_role("button", name="Sign out")).to_be_attached()
