@@ -102,7 +102,7 @@ class TestMessage:
         (message,) = outbox.outbox
         assert message.to == ["ada@example.org"] and message.subject == "A greeting"
         assert "Hello Ada, Q&A <live>." in message.body  # plain text: not escaped
-        assert f"Preferences: {django_settings.SITE_URL}/account/profile/" in message.body
+        assert f"Preferences: {django_settings.SITE_URL}/notifications/preferences/" in message.body
         assert message.alternatives == [("<p>Hello Ada, Q&amp;A &lt;live&gt;.</p>", "text/html")]
         assert message.extra_headers["Auto-Submitted"] == "auto-generated"
         assert message.attachments == []

@@ -11,8 +11,9 @@ as `from childcop import permissions` and `permissions.can_x(user, obj)`. Its mo
 * one module per area: `communities` (profile, stage, members, a community page's flags),
   `rhythm`, `learning` (agenda, help requests, shared memory), `practice_groups`,
   `value_stories`, `sponsorship` (business case, agreement, support structure),
-  `stewardship` (launch, PDCA reviews, closure, cultivation, coaching), `health` and
-  `people` (whom the people directory shows).
+  `stewardship` (launch, PDCA reviews, closure, cultivation, coaching), `health`,
+  `people` (whom the people directory shows) and `notifications` (a person's own, those
+  they can still open).
 
 A rule about a record with a workflow state reads that model's transitions table (see
 `childcop.workflows`), as the services do.
@@ -76,6 +77,7 @@ from .learning import (
     help_request_flags,
     memory_flags,
 )
+from .notifications import get_notification_for_user, visible_notifications_q
 from .people import visible_people_q
 from .practice_groups import (
     can_charter_group,
@@ -225,6 +227,7 @@ __all__ = [
     "get_launch_community_for_user",
     "get_launch_for_user",
     "get_memory_entry_for_user",
+    "get_notification_for_user",
     "get_report_for_user",
     "get_sponsored_community_for_user",
     "get_sponsorship_community_for_user",
@@ -247,6 +250,7 @@ __all__ = [
     "sponsored_communities_q",
     "story_flags",
     "visible_communities_q",
+    "visible_notifications_q",
     "visible_people_q",
     "visible_community_stories_q",
     "visible_sponsored_stories_q",
