@@ -64,6 +64,12 @@ RULES = {
     # POST is tested in tests/communities/test_calendar.py).
     "calendar_rotate_mine": signed_in(405),
     "communities:calendar_rotate": signed_in(405),
+    # Each person's own notifications and preferences; marking read is POST only (who may
+    # mark which: tests/accounts/test_notifications.py).
+    "notifications:list": signed_in(200),
+    "notifications:preferences": signed_in(200),
+    "notifications:read": signed_in(405),
+    "notifications:read_all": signed_in(405),
     "people:list": signed_in(200),
     # The directory shows each person only the people who share a community with them,
     # the sponsors and the social learning team (childcop.permissions.people): the member's

@@ -23,6 +23,7 @@ from .core import is_program_admin, sponsored_communities_q, visible_communities
 def visible_notifications_q(user) -> Q:
     """The user's own notifications whose link they can still open, as a filter."""
     from childcop.accounts.models import Access
+    from communities.choices import Level
     from communities.models import Community, Membership
     from communities.stewardship.models import LaunchPlan
     from sponsorship.choices import AppointmentRole
@@ -35,7 +36,7 @@ def visible_notifications_q(user) -> Q:
         return own
     mine = Membership.objects.filter(community=OuterRef("community_id"), user_id=user.pk)
     member = Exists(mine)
-    core = Exists(mine.filter(Q(is_core=True) | Q(is_coordinator=True)))
+    core = Exists(mine.filter(Q(level=Level.CORE) | Q(is_coordinator=True)))
     coordinator = Exists(mine.filter(is_coordinator=True))
     visible = Exists(
         Community.objects.filter(visible_communities_q(user), pk=OuterRef("community_id"))
