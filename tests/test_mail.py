@@ -188,7 +188,9 @@ class TestFailures:
 def test_two_threads_at_once_send_one_email(templates, person, settings):
     assert not (connection.vendor == "sqlite" and connection.is_in_memory_db())
     settings.EMAIL_BACKEND = "tests.mail_backends.SlowBackend"
-    results, errors = at_once(lambda: greet(person, notice=mail.Notice("/stories/", access=Access.SIGNED_IN)))
+    results, errors = at_once(
+        lambda: greet(person, notice=mail.Notice("/stories/", access=Access.SIGNED_IN))
+    )
     assert not errors, errors
     assert sorted(results) == [False, True]  # the second waited on the claim, then found it
     assert len(outbox.outbox) == 1 and claims() == 1
