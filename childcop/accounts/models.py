@@ -165,7 +165,7 @@ class NotificationPreference(models.Model):
     """A person's choice for one kind of notice; no row means the default, `Channel.BOTH`."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=60)
+    kind = models.CharField(max_length=60, editable=False)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.BOTH)
 
     class Meta:
@@ -198,10 +198,13 @@ class Notification(models.Model):
     in its transaction: the claim, unique per (recipient, kind, key), makes it one."""
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=60)
-    key = models.CharField(max_length=200)
-    title = models.CharField(max_length=300)
-    link = models.CharField(max_length=500, help_text="The object's address in the product.")
+    # written by the product (`childcop.mail`), never typed by a person
+    kind = models.CharField(max_length=60, editable=False)
+    key = models.CharField(max_length=200, editable=False)
+    title = models.CharField(max_length=300, editable=False)
+    link = models.CharField(
+        max_length=500, editable=False, help_text="The object's address in the product."
+    )
     community = models.ForeignKey(
         "communities.Community", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

@@ -173,8 +173,9 @@ UNSUBSCRIBE_KINDS = ("session_reminder",)
 @dataclass(frozen=True)
 class Notice:
     """What an email's notification shows and links to: `link` (a path, or an address on
-    this site), the `community` it is about (or its id) and, where the kind's default does not fit this
-    recipient, the `access` its reader needs; `title` defaults to the email's subject."""
+    this site), the `community` it is about (or its id) and, where the kind's default does
+    not fit this recipient, the `access` its reader needs; `title` defaults to the email's
+    subject."""
 
     link: str
     community: object | None = None
@@ -202,7 +203,11 @@ def choices(user) -> dict[str, str]:
     stored = dict(
         NotificationPreference.objects.filter(user_id=user.pk).values_list("kind", "channel")
     )
-    return {kind: stored.get(kind, Channel.BOTH) for kind in KINDS}
+    chosen = {kind: stored.get(kind, Channel.BOTH) for kind in KINDS}
+    return {
+        kind: Channel.PRODUCT if value == Channel.OFF and KINDS[kind].mandatory else value
+        for kind, value in chosen.items()
+    }
 
 
 def set_channel(user, kind: str, chosen: str) -> None:

@@ -26,13 +26,15 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("kind", models.CharField(max_length=60)),
-                ("key", models.CharField(max_length=200)),
-                ("title", models.CharField(max_length=300)),
+                ("kind", models.CharField(editable=False, max_length=60)),
+                ("key", models.CharField(editable=False, max_length=200)),
+                ("title", models.CharField(editable=False, max_length=300)),
                 (
                     "link",
                     models.CharField(
-                        help_text="The object's address in the product.", max_length=500
+                        editable=False,
+                        help_text="The object's address in the product.",
+                        max_length=500,
                     ),
                 ),
                 (
@@ -90,7 +92,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("kind", models.CharField(max_length=60)),
+                ("kind", models.CharField(editable=False, max_length=60)),
                 (
                     "channel",
                     models.CharField(
