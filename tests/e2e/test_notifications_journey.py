@@ -49,6 +49,8 @@ def test_a_submitted_story_reaches_the_coordinators_bell(new_page):
     expect(reader.get_by_role("link", name="Notifications, 0 unread")).to_be_visible()
     expect(reader.locator("#unread-summary")).to_have_text("Nothing unread.")
     expect(item).not_to_contain_text("New")
+    # the keyboard's focus, on the button that went away, moves to the line's link
+    expect(item.get_by_role("link", name="The clinic that saved a tender")).to_be_focused()
     assert reader.url == url  # no reload: htmx swapped the line and the bell
 
     item.get_by_role("link", name="The clinic that saved a tender").click()
