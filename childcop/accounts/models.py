@@ -186,7 +186,7 @@ class Access(models.TextChoices):
     MEMBER = "member", "its members"
     CORE = "core", "its core group"
     COORDINATOR = "coordinator", "its coordinators"
-    SPONSOR_PAGES = "sponsor_pages", "who can see its sponsor pages"
+    SPONSORSHIP = "sponsorship", "its members and sponsors"
     HEALTH = "health", "its core group and sponsors"
     LAUNCH = "launch", "its members and launch leads"
     SPONSOR = "sponsor", "current sponsors"

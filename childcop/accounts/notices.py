@@ -140,14 +140,14 @@ KINDS: dict[str, Kind] = {
         "Business cases to endorse",
         "As a sponsor: a community submitted its business case.",
         SPONSORSHIP,
-        Access.SPONSOR_PAGES,
+        Access.SPONSORSHIP,
         mandatory=True,
     ),
     "agreement_review": Kind(
         "Sponsorship agreement reviews",
         "As a sponsor, coordinator or program admin: an agreement's review is near or overdue.",
         SPONSORSHIP,
-        Access.SPONSOR_PAGES,
+        Access.SPONSORSHIP,
         mandatory=True,
     ),
     "program_report": Kind(

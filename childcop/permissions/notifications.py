@@ -54,7 +54,7 @@ def visible_notifications_q(user) -> Q:
         | Q(access=Access.MEMBER) & Q(member)
         | Q(access=Access.CORE) & Q(core)
         | Q(access=Access.COORDINATOR) & Q(coordinator)
-        | Q(access=Access.SPONSOR_PAGES) & (Q(visible) | Q(sponsored))
+        | Q(access=Access.SPONSORSHIP) & (Q(member) | Q(sponsored))
         | Q(access=Access.HEALTH) & (Q(core) | Q(sponsored))
         | Q(access=Access.LAUNCH) & (Q(member) | Q(lead))
         | Q(access=Access.SPONSOR) & Q(sponsor)

@@ -213,12 +213,13 @@ def test_each_access_is_checked_for_its_reader(users, community):
         for role, user in users.items()
         if user is not None
     }
-    everyone = {"signed_in", "community", "sponsor_pages"}  # an open community
+    everyone = {"signed_in", "community"}  # an open community
+    members = everyone | {"member", "launch", "sponsorship"}
     assert seen["outsider"] == everyone
-    assert seen["member"] == everyone | {"member", "launch"}
-    assert seen["core"] == everyone | {"member", "launch", "core", "health"}
-    assert seen["coordinator"] == everyone | {"member", "launch", "core", "health", "coordinator"}
-    assert seen["sponsor"] == everyone | {"health", "sponsor"}
+    assert seen["member"] == members
+    assert seen["core"] == members | {"core", "health"}
+    assert seen["coordinator"] == members | {"core", "health", "coordinator"}
+    assert seen["sponsor"] == everyone | {"sponsorship", "health", "sponsor"}
     assert seen["admin"] == set(Access.values)
 
 

@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
                             ("member", "its members"),
                             ("core", "its core group"),
                             ("coordinator", "its coordinators"),
-                            ("sponsor_pages", "who can see its sponsor pages"),
+                            ("sponsorship", "its members and sponsors"),
                             ("health", "its core group and sponsors"),
                             ("launch", "its members and launch leads"),
                             ("sponsor", "current sponsors"),
