@@ -30,7 +30,7 @@ class ProfileForm(forms.ModelForm):
         ]
 
 
-MANDATORY = " Sent because of a role you hold: it can be moved into childcop, not turned off."
+MANDATORY = " It can be kept out of your inbox, not turned off."
 
 
 class NotificationPreferencesForm(forms.Form):
