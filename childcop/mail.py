@@ -23,6 +23,12 @@ tries it again. A job guards the work it does per object outside the send (a sub
 calendar) with `isolated`, to the same effect. The infrastructure failing (`INFRASTRUCTURE`:
 the mail server down, the database gone) stops the run, so the task retries as a whole.
 
+Each email is also a notification in its recipient's list (`childcop.accounts.notices`):
+the caller passes a `Notice` (what it links to), and the notification is written right after
+the claim, in its transaction, so there is one of each whatever runs twice. The recipient's
+preference for the kind decides first: *off* claims nothing and writes nothing, *in the
+product only* claims and writes the notification but sends no email.
+
 The message: the caller's subject; the text part from ``<template>.txt`` and, where the
 template has one, the HTML part from ``<template>.html``; the ``.ics`` attached where there
 is one; the one-click unsubscribe headers (RFC 8058) on the emails people can leave in one
@@ -42,7 +48,9 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 
-from childcop.accounts.models import SentEmail
+from childcop.accounts import notices
+from childcop.accounts.models import Channel, SentEmail
+from childcop.accounts.notices import Notice
 from childcop.utils import site_url
 
 logger = logging.getLogger(__name__)
@@ -91,7 +99,7 @@ def message(
     """
     context = {
         "user": recipient,
-        "preferences_url": site_url("profile"),
+        "preferences_url": site_url("notifications:preferences"),
         **({"unsubscribe_url": unsubscribe} if unsubscribe else {}),
         **context,
     }
@@ -128,21 +136,34 @@ def send_claimed(
     build: Callable[[], EmailMultiAlternatives],
     *,
     skip_refused: bool = False,
+    notice: Notice | None = None,
+    subject: str = "",
 ) -> bool:
-    """Claim (recipient, kind, key) and send `build()` in one transaction.
+    """Claim (recipient, kind, key), write its notification and send `build()`, in one
+    transaction; by the recipient's preference for `kind`, only the notification, or nothing.
 
-    False when it was claimed already (sent, or being sent), when it could not be built or
+    `notice`: the notification (none without it); `subject`: its title unless the notice
+    has one. True when the email went out now, or, in the product only, when the
+    notification was written now. False when the recipient turned the kind off, when it was
+    claimed already (sent, or being sent), when it could not be built or
     sent for a reason of its own (any error but `INFRASTRUCTURE`'s: logged, its claim rolled
     back for the next run), or, with `skip_refused`, when the server refused it (likewise).
     The claim is the transaction's first write: no savepoint of its own (one INSERT an
-    email), and it is held, uncommitted, while sending.
+    email, then the notification's INSERT and its unread count's UPDATE), and it is held,
+    uncommitted, while sending.
     """
+    chosen = notices.channel(recipient, kind)
+    if chosen == Channel.OFF:
+        return False
     claimed = False
     try:
         with transaction.atomic():
             SentEmail.objects.create(recipient=recipient, kind=kind, key=key)
             claimed = True
-            build().send()
+            if notice is not None:
+                notices.record(recipient, kind, key, subject, notice)
+            if chosen == Channel.BOTH:
+                build().send()
     except IntegrityError:
         if claimed:  # not the claim's: the build's own
             raise
@@ -169,9 +190,11 @@ def send_once(
     context: Mapping,
     *,
     skip_refused: bool = False,
+    notice: Notice | None = None,
     **parts,
 ) -> bool:
-    """Send the templated email once per (recipient, kind, key); True when it went out now.
+    """Send the templated email once per (recipient, kind, key); True when it went out now
+    (see `send_claimed`). `notice`: its notification, titled with `subject`.
 
     Rendered only once claimed; `parts`: `message`'s ``ics``, ``unsubscribe`` and
     ``connection``. See `send_claimed` for the claim and `skip_refused`.
@@ -182,6 +205,8 @@ def send_once(
         key,
         lambda: message(recipient, template, subject, context, **parts),
         skip_refused=skip_refused,
+        notice=notice,
+        subject=subject,
     )
 
 

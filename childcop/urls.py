@@ -39,6 +39,24 @@ urlpatterns = [
     ),
     path("unsubscribe/<str:token>/", rhythm_views.unsubscribe, name="unsubscribe"),
     path(
+        "notifications/",
+        include(
+            (
+                [
+                    path("", account_views.notification_list, name="list"),
+                    path("<id:pk>/read/", account_views.notification_read, name="read"),
+                    path("read/", account_views.notification_read_all, name="read_all"),
+                    path(
+                        "preferences/",
+                        account_views.notification_preferences,
+                        name="preferences",
+                    ),
+                ],
+                "notifications",
+            )
+        ),
+    ),  # fmt: skip
+    path(
         "people/",
         include(
             (

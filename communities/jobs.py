@@ -18,7 +18,7 @@ def send_added_to_community(membership_id: int) -> bool:
     if membership is None:  # removed again before the job ran
         return False
     user = membership.user
-    if not user.is_active or not user.notify_community_news:
+    if not user.is_active:
         return False
     community = membership.community
     return mail.send_once(
@@ -32,4 +32,5 @@ def send_added_to_community(membership_id: int) -> bool:
             "community": community,
             "url": site_url(community),
         },
+        notice=mail.Notice(site_url(community), community=community),
     )

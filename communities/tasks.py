@@ -122,3 +122,12 @@ def refresh_health_status(community_ids: list[int] | None = None) -> int:
     from .health.jobs import refresh
 
     return refresh(community_ids)
+
+
+# --- Notifications read more than 90 days ago, deleted daily by beat (schedule: migration
+# `notification_purge_schedule`). Idempotent: a second run finds nothing older to delete.
+@shared_task(**_RHYTHM_RETRY)
+def purge_read_notifications() -> int:
+    from childcop.accounts.notices import purge_read
+
+    return purge_read()

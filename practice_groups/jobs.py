@@ -11,7 +11,7 @@ KIND = "group_report"
 
 
 def send_report_emails(report_id: int) -> int:
-    """Tell the group's members (not the author) of a new report; respects `notify_digests`."""
+    """Tell the group's members (not the author) of a new report (each as they chose)."""
     report = (
         ProgressReport.objects.select_related("group__community", "author")
         .filter(pk=report_id)
@@ -23,7 +23,7 @@ def send_report_emails(report_id: int) -> int:
     recipients = [
         m.user
         for m in group.memberships.select_related("user").order_by("user_id")
-        if m.user_id != report.author_id and m.user.is_active and m.user.notify_digests
+        if m.user_id != report.author_id and m.user.is_active
     ]
     context = {
         "report": report,
@@ -37,4 +37,5 @@ def send_report_emails(report_id: int) -> int:
         "practice_groups/email/report_posted",
         f"{group.name}: a new progress report",
         context,
+        notice=mail.Notice(context["url"], community=group.community_id),
     )

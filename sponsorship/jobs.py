@@ -71,6 +71,7 @@ def send_submitted_emails(version_id: int) -> int:
         "sponsorship/email/case_submitted",
         f"Business case of {community.name} (version {version.number}) for your review",
         context,
+        notice=mail.Notice(context["url"], community=community),
     )
 
 
@@ -147,6 +148,7 @@ def send_review_reminders(now=None) -> int:
                 subject,
                 context,
                 skip_refused=True,
+                notice=mail.Notice(context["url"], community=agreement.community),
             )
     if sent:
         logger.info("Sent %d agreement review reminder(s)", sent)

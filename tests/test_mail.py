@@ -16,7 +16,7 @@ from django.db import IntegrityError, connection, transaction
 
 from childcop import mail
 from childcop.accounts.factories import UserFactory
-from childcop.accounts.models import SentEmail
+from childcop.accounts.models import Access, Notification, SentEmail
 from communities.factories import CoordinatorFactory
 from tests.waits import at_once, wait_for
 from value_stories.choices import Status
@@ -102,7 +102,7 @@ class TestMessage:
         (message,) = outbox.outbox
         assert message.to == ["ada@example.org"] and message.subject == "A greeting"
         assert "Hello Ada, Q&A <live>." in message.body  # plain text: not escaped
-        assert f"Preferences: {django_settings.SITE_URL}/account/profile/" in message.body
+        assert f"Preferences: {django_settings.SITE_URL}/notifications/preferences/" in message.body
         assert message.alternatives == [("<p>Hello Ada, Q&amp;A &lt;live&gt;.</p>", "text/html")]
         assert message.extra_headers["Auto-Submitted"] == "auto-generated"
         assert message.attachments == []
@@ -188,10 +188,18 @@ class TestFailures:
 def test_two_threads_at_once_send_one_email(templates, person, settings):
     assert not (connection.vendor == "sqlite" and connection.is_in_memory_db())
     settings.EMAIL_BACKEND = "tests.mail_backends.SlowBackend"
-    results, errors = at_once(lambda: greet(person))
+    results, errors = at_once(
+        lambda: greet(person, notice=mail.Notice("/stories/", access=Access.SIGNED_IN))
+    )
     assert not errors, errors
     assert sorted(results) == [False, True]  # the second waited on the claim, then found it
     assert len(outbox.outbox) == 1 and claims() == 1
+    # The notification is written with the claim: one, counted once on the bell.
+    assert list(Notification.objects.values_list("recipient", "title", "link")) == [
+        (person.pk, "A greeting", "/stories/")
+    ]
+    person.refresh_from_db()
+    assert person.unread_notifications == 1
 
 
 class FlakyBackend(EmailBackend):
@@ -242,3 +250,9 @@ def test_on_a_real_worker_each_email_once_after_an_smtp_failure_and_a_retry(
     assert Counter(m.to[0] for m in outbox.outbox) == dict.fromkeys(expected, 1)
     claimed = SentEmail.objects.filter(kind="story_submitted", key=str(change.pk))
     assert set(claimed.values_list("recipient__email", flat=True)) == expected
+    # One notification each: the failed send's was rolled back with its claim.
+    notified = Notification.objects.filter(kind="story_submitted", key=str(change.pk))
+    assert Counter(notified.values_list("recipient__email", flat=True)) == dict.fromkeys(
+        expected, 1
+    )
+    assert {n.link for n in notified} == {story.get_absolute_url()}

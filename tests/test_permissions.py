@@ -66,6 +66,12 @@ RULES = {
     # POST is tested in tests/communities/test_calendar.py).
     "calendar_rotate_mine": signed_in(405),
     "communities:calendar_rotate": signed_in(405),
+    # Each person's own notifications and preferences; marking read is POST only (who may
+    # mark which: tests/accounts/test_notifications.py).
+    "notifications:list": signed_in(200),
+    "notifications:preferences": signed_in(200),
+    "notifications:read": signed_in(405),
+    "notifications:read_all": signed_in(405),
     "people:list": signed_in(200),
     "people:pick": signed_in(200),  # suggestions: only people the chooser may see
     # The directory shows each person only the people who share a community with them,

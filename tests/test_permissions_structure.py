@@ -49,6 +49,7 @@ AREAS = (
     "health",
     "api",
     "two_step",
+    "notifications",
 )
 
 # Every rule that grants a write on a community or its content: a closed community refuses

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from childcop.accounts.models import User
+from childcop.accounts.models import Notification, User
 from communities.choices import Level, Stage
 from communities.models import Community, LeadershipAssignment, Membership
 
@@ -112,8 +112,19 @@ def test_seed_demo_builds_a_believable_program_and_is_idempotent(capsys, client,
     assert dp.memberships.get(user__email="core@example.org").level == Level.CORE
     assert not Membership.objects.filter(user__email="newcomer@example.org").exists()
     assert User.objects.get(email="admin@example.org").is_program_admin
+    # the demo people's notifications: their communities, a business case for the sponsor,
+    # the program reports for the admin; written once
+    unread = dict(
+        User.objects.filter(email__endswith="@example.org").values_list(
+            "email", "unread_notifications"
+        )
+    )
+    assert unread["member@example.org"] >= 2 and unread["coordinator@example.org"] >= 1
+    assert unread["sponsor@example.org"] >= 1 and unread["admin@example.org"] >= 2
     counts = (User.objects.count(), Community.objects.count(), Membership.objects.count())
+    notified = Notification.objects.count()
     call_command("seed_demo")
+    assert Notification.objects.count() == notified
     assert "already seeded" in capsys.readouterr().out
     assert (User.objects.count(), Community.objects.count(), Membership.objects.count()) == counts
     # `make run` opens sign-up with mandatory email verification (DJANGO_DEBUG=1), which

@@ -5,7 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from childcop.accounts.factories import UserFactory
-from childcop.accounts.models import SentEmail
+from childcop.accounts.models import Notification, SentEmail
 from communities.tasks import notify_added_to_community
 from tests.waits import wait_for
 
@@ -32,3 +32,7 @@ def test_added_member_is_emailed_by_the_worker_once(worker, clients, community):
     assert worker.idle()  # both duplicates have run
     assert len(mail.outbox) == 1
     assert claims.count() == 1
+    notified = Notification.objects.filter(kind="added_to_community", key=str(membership.pk))
+    assert list(notified.values_list("recipient__email", "link")) == [
+        ("newcomer@example.org", community.get_absolute_url())
+    ]

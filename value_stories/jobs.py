@@ -49,4 +49,5 @@ def send_transition_emails(transition_id: int) -> int:
         f"value_stories/email/{kind}",
         f"{subject}: {story.title}",
         context,
+        notice=mail.Notice(context["url"], community=story.community_id),
     )

@@ -21,10 +21,6 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ("email", "password")}),
         ("Profile", {"fields": ("display_name", "job_title", "department")}),
         (
-            "Notifications",
-            {"fields": ("notify_rhythm_reminders", "notify_community_news", "notify_digests")},
-        ),
-        (
             "Roles",
             {
                 "fields": (

@@ -2,8 +2,9 @@ from django import forms
 
 from childcop.validators import single_line
 
+from . import notices
 from .adapter import domain_refusal, email_domain_allowed
-from .models import User
+from .models import Channel, User
 
 
 class SignupProfileForm(forms.Form):
@@ -34,7 +35,43 @@ class ProfileForm(forms.ModelForm):
             "display_name",
             "job_title",
             "department",
-            "notify_rhythm_reminders",
-            "notify_community_news",
-            "notify_digests",
         ]
+
+
+MANDATORY = " It can be kept out of your inbox, not turned off."
+
+
+class NotificationPreferencesForm(forms.Form):
+    """Per kind of notice: email and in the product, in the product only, or off (not for
+    the mandatory kinds, which a role sends)."""
+
+    def __init__(self, data=None, *, initial_channels):
+        super().__init__(data)
+        for kind, spec in notices.KINDS.items():
+            options = [
+                (value, label)
+                for value, label in Channel.choices
+                if not (spec.mandatory and value == Channel.OFF)
+            ]
+            self.fields[kind] = forms.ChoiceField(
+                label=spec.label,
+                help_text=spec.help + (MANDATORY if spec.mandatory else ""),
+                choices=options,
+                widget=forms.RadioSelect,
+                initial=initial_channels[kind],
+                error_messages={
+                    "required": f"Choose how to receive “{spec.label}”.",
+                    "invalid_choice": f"Choose one of the options for “{spec.label}”.",
+                },
+            )
+
+    def groups(self):
+        """[(heading, [bound fields])] in the order of `notices.GROUPS`."""
+        return [
+            (group, [self[kind] for kind, spec in notices.KINDS.items() if spec.group == group])
+            for group in notices.GROUPS
+        ]
+
+    def save(self, user) -> None:
+        for kind in notices.KINDS:
+            notices.set_channel(user, kind, self.cleaned_data[kind])

@@ -69,22 +69,9 @@ class User(AbstractUser):
             "Keep it to one or two program admins."
         ),
     )
-    # Notification preferences
-    notify_rhythm_reminders = models.BooleanField(
-        "session reminders",
-        default=True,
-        help_text="Email me before the rhythm sessions of my communities.",
-    )
-    notify_community_news = models.BooleanField(
-        "community news",
-        default=True,
-        help_text="Email me when I am added to a community or given a leadership role.",
-    )
-    notify_digests = models.BooleanField(
-        "digests",
-        default=True,
-        help_text="Email me a digest of help requests and practice-group reports.",
-    )
+    # The notifications not yet read (kept by `childcop.accounts.notices` in the transaction
+    # that writes or reads them), so the bell on every page costs no query of its own.
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
 
     calendar_token = models.CharField(
         max_length=64, unique=True, null=True, blank=True, editable=False,
@@ -142,6 +129,12 @@ class SentEmail(models.Model):
     def __str__(self):
         return f"{self.kind} {self.key} → {self.recipient}"
 
+    @property
+    def kind_label(self) -> str:
+        from .notices import KINDS
+
+        return KINDS[self.kind].label if self.kind in KINDS else ""
+
 
 class InvitationDomain(models.Model):
     """An email domain, beyond sign-up's (`CHILDCOP_SIGNUP_EMAIL_DOMAINS`), whose people may
@@ -167,3 +160,76 @@ class InvitationDomain(models.Model):
     def save(self, *args, **kwargs):
         self.domain = self.domain.strip().lstrip("@").lower()
         super().save(*args, **kwargs)
+
+
+class Channel(models.TextChoices):
+    """How a person wants one kind of notice: the choices of the preferences page."""
+
+    BOTH = "both", "By email and in childcop"
+    PRODUCT = "product", "In childcop only"
+    OFF = "off", "Off"
+
+
+class NotificationPreference(models.Model):
+    """A person's choice for one kind of notice; no row means the default, `Channel.BOTH`."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=60, editable=False)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.BOTH)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notificationpreference_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.kind} {self.channel}"
+
+
+class Access(models.TextChoices):
+    """What a notification's reader must still be able to see for it to be listed (checked
+    when listing: `childcop.permissions.notifications`)."""
+
+    SIGNED_IN = "signed_in", "anyone signed in"
+    COMMUNITY = "community", "who can see the community"
+    MEMBER = "member", "its members"
+    CORE = "core", "its core group"
+    COORDINATOR = "coordinator", "its coordinators"
+    SPONSORSHIP = "sponsorship", "its members and sponsors"
+    HEALTH = "health", "its core group and sponsors"
+    LAUNCH = "launch", "its members and launch leads"
+    SPONSOR = "sponsor", "current sponsors"
+    PROGRAM_ADMIN = "program_admin", "the social learning team"
+
+
+class Notification(models.Model):
+    """A notice in a person's list, written with the claim of its email (`childcop.mail`),
+    in its transaction: the claim, unique per (recipient, kind, key), makes it one."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    # written by the product (`childcop.mail`), never typed by a person
+    kind = models.CharField(max_length=60, editable=False)
+    key = models.CharField(max_length=200, editable=False)
+    title = models.CharField(max_length=300, editable=False)
+    link = models.CharField(
+        max_length=500, editable=False, help_text="The object's address in the product."
+    )
+    community = models.ForeignKey(
+        "communities.Community", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    access = models.CharField(max_length=20, choices=Access.choices)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["recipient", "-created_at"], name="notification_list")]
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.kind} {self.key} → {self.recipient}"
+
+    @property
+    def kind_label(self) -> str:
+        from .notices import KINDS
+
+        return KINDS[self.kind].label if self.kind in KINDS else ""

@@ -1,14 +1,16 @@
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from childcop import permissions
-from childcop.utils import done, filtered_page, posted
+from childcop.utils import done, filtered_page, paginate, posted
 from communities.models import Community, Membership
 
+from . import notices
 from .filters import PersonFilter
-from .forms import ProfileForm
-from .models import User
+from .forms import NotificationPreferencesForm, ProfileForm
+from .models import Notification, User
 from .picker import find_people
 
 
@@ -63,9 +65,72 @@ def profile_edit(request):
     form = ProfileForm(posted(request), instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        return done(request, "Your profile and notification preferences were saved.", "profile")
+        return done(request, "Your profile was saved.", "profile")
     return render(
         request,
         "people/profile.html",
         {"form": form, "two_step_on": permissions.has_authenticator(request.user)},
     )
+
+
+# --- Notifications ------------------------------------------------------------------------
+
+
+@require_GET
+def notification_list(request):
+    """The person's notifications they can still open, newest first; the bell's count is
+    settled to the unread ones among them."""
+    mine = Notification.objects.filter(permissions.visible_notifications_q(request.user))
+    unread = mine.filter(read_at__isnull=True).count()
+    notices.settle_unread(request.user, unread)
+    page = paginate(request, mine.select_related("community").order_by("-created_at", "-pk"))
+    return render(
+        request,
+        "notifications/list.html",
+        {"page": page, "unread": unread},
+    )
+
+
+@require_POST
+def notification_read(request, pk):
+    """Mark one notification read: htmx swaps its line (and the bell); without JavaScript,
+    back to the list."""
+    notification = permissions.get_notification_for_user(request.user, pk)
+    notices.mark_read(request.user, notification)
+    notification.read_at = notification.read_at or timezone.now()
+    if request.htmx:
+        unread = (
+            Notification.objects.filter(permissions.visible_notifications_q(request.user))
+            .filter(read_at__isnull=True)
+            .count()
+        )
+        notices.settle_unread(request.user, unread)
+        return render(
+            request, "notifications/_read.html", {"notification": notification, "unread": unread}
+        )
+    return redirect("notifications:list")
+
+
+@require_POST
+def notification_read_all(request):
+    marked = notices.mark_all_read(request.user)
+    if not marked:
+        return done(request, "You have no unread notifications.", "notifications:list")
+    return done(
+        request,
+        f"{marked} notification{'s' if marked != 1 else ''} marked as read.",
+        "notifications:list",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def notification_preferences(request):
+    form = NotificationPreferencesForm(
+        posted(request), initial_channels=notices.choices(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save(request.user)
+        return done(
+            request, "Your notification preferences were saved.", "notifications:preferences"
+        )
+    return render(request, "notifications/preferences.html", {"form": form})

@@ -12,8 +12,9 @@ as `from childcop import permissions` and `permissions.can_x(user, obj)`. Its mo
   `rhythm`, `learning` (agenda, help requests, shared memory), `practice_groups`,
   `value_stories`, `sponsorship` (business case, agreement, support structure),
   `stewardship` (launch, PDCA reviews, closure, cultivation, coaching), `health`,
-  `people` (whom the people directory shows), `api` (personal access tokens) and
-  `two_step` (who signs in in two steps, and what they reach until they have).
+  `people` (whom the people directory shows), `api` (personal access tokens),
+  `two_step` (who signs in in two steps, and what they reach until they have) and
+  `notifications` (a person's own, those they can still open).
 
 A rule about a record with a workflow state reads that model's transitions table (see
 `childcop.workflows`), as the services do.
@@ -85,6 +86,7 @@ from .learning import (
     help_request_flags,
     memory_flags,
 )
+from .notifications import get_notification_for_user, visible_notifications_q
 from .people import visible_people_q
 from .practice_groups import (
     can_charter_group,
@@ -247,6 +249,7 @@ __all__ = [
     "get_launch_community_for_user",
     "get_launch_for_user",
     "get_memory_entry_for_user",
+    "get_notification_for_user",
     "get_report_for_user",
     "get_sponsored_community_for_user",
     "get_sponsorship_community_for_user",
@@ -277,6 +280,7 @@ __all__ = [
     "token_reads_area",
     "two_step_setup_url",
     "visible_communities_q",
+    "visible_notifications_q",
     "visible_people_q",
     "visible_community_stories_q",
     "visible_sponsored_stories_q",

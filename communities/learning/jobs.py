@@ -26,7 +26,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from childcop import mail
-from childcop.accounts.models import SentEmail
+from childcop.accounts.models import Access, SentEmail
 from childcop.utils import site_url
 from communities.choices import HELP_WORKFLOW, Stage
 from communities.models import Answer, Community, HelpRequest, Membership
@@ -125,6 +125,10 @@ def send_unanswered_notices(now=None) -> int:
                     "url": site_url("communities:help_detail", community.slug, help_request.pk),
                 },
                 skip_refused=True,
+                notice=mail.Notice(
+                    site_url("communities:help_detail", community.slug, help_request.pk),
+                    community=community,
+                ),
             )
     if sent:
         logger.info("Sent %d unanswered-request notice(s)", sent)
@@ -188,6 +192,10 @@ def send_follow_ups(now=None) -> int:
                     ),
                 },
                 skip_refused=True,
+                notice=mail.Notice(
+                    site_url("communities:help_follow_up", community.slug, help_request.pk),
+                    community=community,
+                ),
             )
     if sent:
         logger.info("Sent %d follow-up(s)", sent)
@@ -200,6 +208,20 @@ def send_follow_ups(now=None) -> int:
 def digest_day(now):
     """The digest covers the whole previous local day (runs on one day never overlap)."""
     return timezone.localtime(now).date() - timedelta(days=1)
+
+
+def _digest_notice(items) -> mail.Notice:
+    """A digest's notification: the community's help requests when they are all of one,
+    else the person's communities."""
+    communities = {r.community_id: r.community for r in items}
+    if len(communities) == 1:
+        (community,) = communities.values()
+        return mail.Notice(
+            site_url("communities:help_list", community.slug),
+            community=community,
+            access=Access.COMMUNITY,
+        )
+    return mail.Notice(site_url("communities:list"))
 
 
 def send_digests(now=None) -> int:
@@ -220,9 +242,7 @@ def send_digests(now=None) -> int:
         by_community[help_request.community_id].append(help_request)
     key = day.isoformat()
     memberships = (
-        Membership.objects.filter(
-            community_id__in=by_community, user__is_active=True, user__notify_digests=True
-        )
+        Membership.objects.filter(community_id__in=by_community, user__is_active=True)
         .exclude(Exists(SentEmail.objects.filter(recipient=OuterRef("user"), kind=DIGEST, key=key)))
         .select_related("user")
         .order_by("user_id", "community__name")
@@ -253,6 +273,7 @@ def send_digests(now=None) -> int:
                     ],
                 },
                 skip_refused=True,
+                notice=_digest_notice(items),
             )
     if sent:
         logger.info("Sent %d help-request digest(s)", sent)

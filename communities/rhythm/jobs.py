@@ -85,12 +85,12 @@ def reminder_key(session) -> str:
 
 
 def reminder_recipients(session):
-    """Active members who want reminders and have not been reminded of this session yet."""
+    """Active members not reminded of this session yet (`childcop.mail` then reads whether
+    each wants the reminder)."""
     memberships = (
         Membership.objects.filter(
             community_id=session.community_id,
             user__is_active=True,
-            user__notify_rhythm_reminders=True,
         )
         .exclude(
             Exists(
@@ -167,6 +167,7 @@ def _send_reminders(session) -> int:
             skip_refused=True,
             ics=ics,
             unsubscribe=unsubscribe_url(user),
+            notice=mail.Notice(context["url"], community=session.community),
         )
         for user in recipients
     )
@@ -239,6 +240,7 @@ def warn_missed_heartbeats(now=None) -> int:
                     "url": site_url(community),
                 },
                 skip_refused=True,
+                notice=mail.Notice(log_activity_url(session), community=community),
             )
     if sent:
         logger.info("Sent %d missed-heartbeat warning(s)", sent)
@@ -291,5 +293,7 @@ def send_invitations(import_id: int) -> int:
                     "url": site_url(path),
                     "community_url": site_url(community),
                 },
+                # not the password link: that one is for the email only
+                notice=mail.Notice(site_url(community), community=community),
             )
     return sent

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from childcop import charts, permissions
+from childcop.accounts import notices
 from childcop.accounts.models import User
 from childcop.permissions import get_community_for_user
 from childcop.utils import done, filtered_page, posted, save_with
@@ -469,7 +470,7 @@ def rotate_personal_token(request):
 @never_cache
 @permissions.public
 def unsubscribe(request, token):
-    """GET asks for confirmation (link scanners only GET); POST turns reminders off.
+    """GET asks for confirmation (link scanners only GET); POST stops the reminder emails.
 
     The signed token is the only credential: no sign-in is needed. A made-up or
     tampered token answers 404.
@@ -484,10 +485,12 @@ def unsubscribe(request, token):
         raise Http404("This unsubscribe link is not valid.")
     done = False
     if request.method == "POST":
-        User.objects.filter(pk=user.pk).update(notify_rhythm_reminders=False)
+        # The same preference as the preferences page's: no more emails (the reminders
+        # stay in the person's notifications until they turn them off there).
+        notices.unsubscribe(user)
         done = True
     return render(
         request,
         "communities/unsubscribe.html",
-        {"person": user, "done": done, "is_subscribed": user.notify_rhythm_reminders},
+        {"person": user, "done": done, "is_subscribed": notices.is_subscribed(user)},
     )

@@ -71,6 +71,7 @@ def remind_overdue_actions(today=None) -> int:
                     "url": site_url(item.plan),
                 },
                 skip_refused=True,
+                notice=mail.Notice(site_url(item.plan), community=community),
             )
     if sent:
         logger.info("Sent %d overdue launch action reminder(s)", sent)
@@ -110,6 +111,7 @@ def send_stalled_launches(now=None) -> int:
             "list_url": site_url("program:launches") + "?stalled=1",
         },
         skip_refused=True,
+        notice=mail.Notice(site_url("program:launches") + "?stalled=1"),
     )
     if sent:
         logger.info("Sent %d stalled-launches list(s)", sent)
@@ -161,6 +163,7 @@ def send_review_reminders(today=None) -> int:
                     "url": url,
                 },
                 skip_refused=True,
+                notice=mail.Notice(url, community=community),
             )
     if sent:
         logger.info("Sent %d PDCA review reminder(s)", sent)

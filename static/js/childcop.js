@@ -219,3 +219,13 @@
     } });
   });
 })();
+
+// A notification marked read in place: its line is swapped, so the keyboard's focus (on the
+// button that went away) moves to the line's link.
+document.body.addEventListener("htmx:afterSwap", function (event) {
+  var line = event.detail.target;
+  if (line && line.matches && line.matches("[data-notification]")) {
+    var link = document.querySelector("#" + line.id + " a");
+    if (link) link.focus();
+  }
+});

@@ -213,9 +213,10 @@ def run_queries():
 # (1) the open checks with their communities, (2) their core groups with the people,
 # (3) the answers given, (4) the reminders claimed already
 FIND = 4
-# each email sent: its claim, one insert (in the test's transaction, between a savepoint
-# and its release; in production the claim is the only one)
-PER_EMAIL = 3
+# each email sent: the recipient's preference for the kind, its claim (in the test's
+# transaction, between a savepoint and its release; in production the claim's transaction
+# is the job's own), its notification and the recipient's unread count
+PER_EMAIL = 6
 
 
 @pytest.mark.django_db

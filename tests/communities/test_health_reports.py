@@ -486,9 +486,10 @@ def test_queries_grow_only_by_a_constant_per_batch(settings, send_emails, db):
         # insert between a savepoint and its release); with emails also 2 its recipients
         # (program admins, program-wide sponsors) and 1 their claims.
         per_run = 1 + 4 + (3 if send_emails else 0)
-        # Per email: its claim, one INSERT (here inside the test's transaction, so with a
-        # savepoint and its release around it; in production the claim is the only one).
-        per_email = 3
+        # Per email: the recipient's preference for the kind, its claim (here inside the
+        # test's transaction, so with a savepoint and its release around it), its
+        # notification and the recipient's unread count.
+        per_email = 6
         assert queries == per_run + batches * per_batch + emails * per_email, (size, queries)
         assert HealthReport.objects.filter(period=period).count() == size
 

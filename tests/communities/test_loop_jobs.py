@@ -15,6 +15,7 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from childcop.accounts.factories import UserFactory
 from childcop.accounts.models import SentEmail
+from childcop.accounts.notices import Channel, set_channel
 from childcop.celery import app
 from communities.factories import (
     AnswerFactory,
@@ -151,8 +152,7 @@ class TestDigest:
         )
         other = CommunityFactory()
         HelpRequestFactory(community=other, title="Elsewhere", created_at=yesterday)
-        users["coordinator"].notify_digests = False
-        users["coordinator"].save()
+        set_channel(users["coordinator"], "help_digest", Channel.OFF)
         assert jobs.send_digests(now=now) == 2
         by_recipient = {m.to[0]: m for m in mail.outbox}
         assert set(by_recipient) == {"member@example.org", "core@example.org"}

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from icalendar import Calendar
 
+from childcop.accounts import notices
 from childcop.accounts.factories import UserFactory
 from childcop.accounts.models import SentEmail
 from childcop.celery import app
@@ -140,17 +141,15 @@ class TestReminders:
         page = anonymous.get(path)  # a link scanner's GET changes nothing
         assert page.status_code == 200
         assert b"Stop session reminders" in page.content
-        users["member"].refresh_from_db()
-        assert users["member"].notify_rhythm_reminders
+        assert notices.is_subscribed(users["member"])
 
         # The mail provider's one-click POST: no sign-in, no CSRF token.
         done = anonymous.post(
             path, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
         )
         assert done.status_code == 200
-        users["member"].refresh_from_db()
-        assert not users["member"].notify_rhythm_reminders
-        assert users["core"].notify_rhythm_reminders  # only that person
+        assert not notices.is_subscribed(users["member"])
+        assert notices.is_subscribed(users["core"])  # only that person
 
         # No more reminders for them.
         mail.outbox.clear()
@@ -166,16 +165,14 @@ class TestReminders:
 
         other_salt = signing.dumps({"u": users["member"].pk}, salt="something-else")
         assert client.post(f"/unsubscribe/{other_salt}/").status_code == 404
-        users["member"].refresh_from_db()
-        assert users["member"].notify_rhythm_reminders
+        assert notices.is_subscribed(users["member"])
 
     def test_unsubscribe_only_takes_get_and_post(self, users):
         path = f"/unsubscribe/{jobs.unsubscribe_token(users['member'])}/"
         assert Client().put(path).status_code == 405
 
     def test_members_who_turned_reminders_off_or_are_inactive_get_nothing(self, session, users):
-        users["member"].notify_rhythm_reminders = False
-        users["member"].save()
+        notices.set_channel(users["member"], "session_reminder", notices.Channel.OFF)
         users["core"].is_active = False
         users["core"].save()
         assert jobs.send_due_reminders(now=NOW) == 1

@@ -5,6 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from childcop.accounts.factories import UserFactory
+from childcop.accounts.notices import Channel, set_channel
 from communities.choices import LeadershipRole, Level, Stage
 from communities.factories import CommunityFactory, LeadershipAssignmentFactory, MembershipFactory
 from communities.models import Community, LeadershipAssignment, Membership, Objective, StageChange
@@ -219,7 +220,7 @@ class TestMembership:
     def test_no_email_when_the_person_turned_community_news_off(
         self, clients, community, django_capture_on_commit_callbacks
     ):
-        UserFactory(email="quiet@example.org", notify_community_news=False)
+        set_channel(UserFactory(email="quiet@example.org"), "added_to_community", Channel.OFF)
         with django_capture_on_commit_callbacks(execute=True):
             clients["coordinator"].post(
                 reverse("communities:member_add", args=[community.slug]),

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from childcop.accounts.factories import UserFactory
 from childcop.accounts.models import SentEmail
+from childcop.accounts.notices import Channel, set_channel
 from communities.factories import MembershipFactory
 from communities.health.models import SupportRequest
 from practice_groups.factories import GroupMembershipFactory, ProgressReportFactory
@@ -43,7 +44,8 @@ def test_invalid_report_writes_nothing(clients, group):
 def test_group_members_are_emailed_once_respecting_preferences(users, clients, group):
     """The task runs on commit (eagerly in tests); each email is claimed once."""
     mate = UserFactory(email="mate@example.org")
-    quiet = UserFactory(email="quiet@example.org", notify_digests=False)
+    quiet = UserFactory(email="quiet@example.org")
+    set_channel(quiet, "group_report", Channel.OFF)
     for user in (mate, quiet):
         MembershipFactory(community=group.community, user=user)
         GroupMembershipFactory(group=group, user=user)

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from childcop.accounts import demo as accounts_demo
 from childcop.accounts.factories import ProgramAdminFactory, UserFactory
 from childcop.accounts.models import User
 from communities.choices import (
@@ -133,6 +134,8 @@ class Command(BaseCommand):
         self._verify_demo_addresses()
         health_checks_demo.seed_reports()  # the last two months' health reports (no email)
         health_jobs.refresh()  # the program overview's figures and flags (idempotent)
+        # what the demo people would have been told so far, in their notifications
+        accounts_demo.seed_notifications([row[0] for row in DEMO_USERS])
         self._print_logins()
 
     def _seed(self, people_count):

@@ -12,7 +12,7 @@ or two workers at once send nothing more.
 
 Batched: whatever the number of open checks, finding who to remind takes four queries (the
 open checks, their core groups, the answers, the claims already made); each email sent then
-costs its claim.
+costs its claim with the recipient's preference and its notification (`childcop.mail`).
 
 It is a role notice, like the coordinators' PDCA and unanswered-help notices: the
 "session reminders" preference (and its one-click unsubscribe) is about rhythm sessions, so it
@@ -111,6 +111,7 @@ def send_reminders(today=None) -> int:
                 subject,
                 context,
                 skip_refused=True,
+                notice=mail.Notice(context["url"], community=check.community_id),
             ):
                 sent += 1
     if sent:

@@ -27,8 +27,9 @@ made and send whatever a failure left unsent (a handful of queries per batch).
 
 Queries: a constant number per batch whatever its size (see the comments in
 `services.reports.freeze_batch` and `_email_batch`), plus a constant number per run. Emails
-are per recipient by nature: each costs exactly one INSERT (its claim; the transaction
-around it adds a savepoint pair only when the job itself runs inside a transaction). Emails
+are per recipient by nature: each costs four queries (the recipient's preference for the
+kind, its claim, its notification, the recipient's unread count; the transaction around
+them adds a savepoint pair only when the job itself runs inside a transaction). Emails
 already claimed are skipped without a query per recipient, and a batch whose emails are all
 sent reads no snapshot. Time grows linearly with the number of communities.
 """
@@ -46,7 +47,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from childcop import mail
-from childcop.accounts.models import SentEmail, User
+from childcop.accounts.models import Access, SentEmail, User
 from childcop.utils import site_url
 from communities.models import Membership
 
@@ -167,6 +168,11 @@ def _email_batch(page, today) -> int:
                 user,
                 reason,
             ),
+            mail.Notice(
+                report_url(row, row["pk"]),
+                community=row["community_id"],
+                title=f"Health report {stored[row['pk']].period:%B %Y}: {row['name']}",
+            ),
         )
         for row, user, reason in wanted
     ]
@@ -197,16 +203,23 @@ def _email_reports(period, community_ids, today, batch_size) -> int:
 
 
 def _send_all(pending, kind: str) -> int:
-    """Send the pending [(user, key, build)] emails, each claimed in the transaction that
-    sends it, over one mail session (opened only when there is something to send);
-    `build(connection)` makes the message."""
+    """Send the pending [(user, key, build, notice)] emails, each claimed (and its
+    notification written) in the transaction that sends it, over one mail session (opened
+    only when there is something to send); `build(connection)` makes the message."""
     if not pending:
         return 0
     sent = 0
     connection = get_connection()
     with connection:
-        for user, key, build in pending:
-            if mail.send_claimed(user, kind, key, lambda b=build: b(connection), skip_refused=True):
+        for user, key, build, notice in pending:
+            if mail.send_claimed(
+                user,
+                kind,
+                key,
+                lambda b=build: b(connection),
+                skip_refused=True,
+                notice=notice,
+            ):
                 sent += 1
     return sent
 
@@ -259,8 +272,18 @@ def _email_program_report(report, today) -> int:
     recipients = program_recipients(today)  # 2: the admins, the program-wide sponsors
     key = str(report.pk)
     claimed = _claimed(PROGRAM_KIND, [key])  # 1
+    title = f"Program report {report.period:%B %Y}"
+    for_admins = mail.Notice(
+        site_url("program:report", report.pk), access=Access.PROGRAM_ADMIN, title=title
+    )
+    for_sponsors = mail.Notice(site_url("sponsorship:dashboard"), title=title)
     pending = [
-        (user, key, partial(program_message, report, user, reason))
+        (
+            user,
+            key,
+            partial(program_message, report, user, reason),
+            for_admins if reason == "admin" else for_sponsors,
+        )
         for user, reason in recipients.values()
         if (user.pk, key) not in claimed
     ]
