@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "sponsorship",
     "practice_groups",
     "value_stories",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.AuditAddressMiddleware",
     "childcop.middleware.SecurityHeadersMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -275,6 +277,10 @@ DJANGO_CELERY_BEAT_TZ_AWARE = True
 
 # --- Product settings
 CHILDCOP_PAGE_SIZE = env.int("CHILDCOP_PAGE_SIZE", default=25)
+# How long the audit log keeps an entry (the daily purge deletes older ones): two years.
+CHILDCOP_AUDIT_RETENTION_DAYS = env.int("CHILDCOP_AUDIT_RETENTION_DAYS", default=730)
+if CHILDCOP_AUDIT_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("CHILDCOP_AUDIT_RETENTION_DAYS must be at least 1.")
 # Participation levels from behaviour (see communities/participation.py).
 CHILDCOP_PARTICIPATION_WINDOW_DAYS = env.int("CHILDCOP_PARTICIPATION_WINDOW_DAYS", default=90)
 # Shares (percent) of the community's activities a member took part in, per level.

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from audit import urls as audit_urls
 from childcop import views
 from childcop.accounts import views as account_views
 from communities.health import urls as health_urls
@@ -16,6 +17,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("account/profile/", account_views.profile_edit, name="profile"),
+    path("account/my-data/", account_views.my_data, name="my_data"),
     # Calendar feeds (secret-token addresses, public) and revoking them; one-click unsubscribe.
     path(
         "calendar/community/<slug:token>.ics",
@@ -34,6 +36,7 @@ urlpatterns = [
                 [
                     path("", account_views.people_list, name="list"),
                     path("<id:pk>/", account_views.person_detail, name="detail"),
+                    path("<id:pk>/erase/", account_views.person_erase, name="erase"),
                 ],
                 "people",
             )
@@ -48,7 +51,12 @@ urlpatterns = [
     path(
         "program/",
         include(
-            (health_urls.program_urlpatterns + stewardship_urls.program_urlpatterns, "program")
+            (
+                health_urls.program_urlpatterns
+                + stewardship_urls.program_urlpatterns
+                + audit_urls.program_urlpatterns,
+                "program",
+            )
         ),
     ),
     path("admin/", admin.site.urls),

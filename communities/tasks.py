@@ -122,3 +122,12 @@ def refresh_health_status(community_ids: list[int] | None = None) -> int:
     from .health.jobs import refresh
 
     return refresh(community_ids)
+
+
+# --- The audit log's retention, driven by beat (schedule: migration audit `0002`).
+@shared_task(**_RHYTHM_RETRY)
+def purge_audit_log() -> int:
+    """Daily: delete audit entries older than CHILDCOP_AUDIT_RETENTION_DAYS (idempotent)."""
+    from audit.jobs import purge_expired
+
+    return purge_expired()

@@ -29,4 +29,28 @@ class ProfileForm(forms.ModelForm):
             "notify_rhythm_reminders",
             "notify_community_news",
             "notify_digests",
+            "keep_stories_if_erased",
         ]
+
+
+class EraseForm(forms.Form):
+    """Typed confirmation before erasing a person: their email address, as a guard against
+    erasing the wrong person."""
+
+    confirmation = forms.CharField(
+        label="Type the person's email address to confirm",
+        max_length=254,
+        validators=[single_line],
+    )
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean_confirmation(self):
+        typed = self.cleaned_data["confirmation"].strip().lower()
+        if typed != self.person.email.lower():
+            raise forms.ValidationError(
+                "Enter the email address of the person you are erasing, exactly as shown."
+            )
+        return typed

@@ -12,12 +12,14 @@ as `from childcop import permissions` and `permissions.can_x(user, obj)`. Its mo
   `rhythm`, `learning` (agenda, help requests, shared memory), `practice_groups`,
   `value_stories`, `sponsorship` (business case, agreement, support structure),
   `stewardship` (launch, PDCA reviews, closure, cultivation, coaching), `health` and
-  `people` (whom the people directory shows).
+  `people` (whom the people directory shows) and `audit` (the audit log, a person's
+  download of their own data, erasure).
 
 A rule about a record with a workflow state reads that model's transitions table (see
 `childcop.workflows`), as the services do.
 """
 
+from .audit import can_download_own_data, can_erase_person, can_read_audit_log
 from .communities import (
     can_change_stage,
     can_create_community,
@@ -149,6 +151,9 @@ __all__ = [
     "Role",
     "agenda_flags",
     "can_add_to_loops",
+    "can_download_own_data",
+    "can_erase_person",
+    "can_read_audit_log",
     "can_answer_candidacy",
     "can_answer_check",
     "can_answer_health_check",

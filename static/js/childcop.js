@@ -84,3 +84,9 @@
     }, seconds * 1000);
   });
 })();
+
+// Error summary (GOV.UK pattern): on a failed submit, focus moves to the summary at the top.
+(function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) { summary.focus(); }
+})();
