@@ -44,7 +44,7 @@ def _audit_appointment(appointment, by, step: str) -> None:
         audit.Action.APPOINTMENT,
         f"{appointment.get_role_display()} appointment #{appointment.pk}",
         subject=appointment.person,
-        detail=f"{step}: {appointment.get_status_display().lower()}",
+        detail=step,
     )
 
 
