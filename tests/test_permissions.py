@@ -124,6 +124,17 @@ RULES = {
     "account_reset_password_from_key_done": everyone(200),
     "account_confirm_email": everyone(200),  # shows "invalid link" for a made-up key
     "account_confirm_login_code": {**everyone(AWAY), "anonymous": LOGIN},
+    # allauth's two-factor pages (allauth.mfa): everyone manages their own; changes ask for a
+    # fresh password first (AWAY: to reauthenticate); the matrix's people have no
+    # authenticator, so its pages answer 404.
+    "mfa_index": signed_in(200),
+    "mfa_authenticate": {**everyone(AWAY), "anonymous": LOGIN},
+    "mfa_reauthenticate": signed_in(AWAY),
+    "mfa_activate_totp": signed_in(AWAY),
+    "mfa_deactivate_totp": signed_in(404),
+    "mfa_view_recovery_codes": signed_in(404),
+    "mfa_generate_recovery_codes": signed_in(AWAY),
+    "mfa_download_recovery_codes": signed_in(404),
     # The admin signs in through our login page; its logout takes POST only.
     "admin:login": {**everyone(403), "anonymous": LOGIN, "admin": AWAY},
     "admin:logout": {**everyone(AWAY), "anonymous": ADMIN_LOGIN, "admin": 405},
