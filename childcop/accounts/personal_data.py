@@ -85,8 +85,8 @@ def _attendance(user):
         Attendance.objects.filter(user=user)
         .values(
             "imported",
-            community=F("activity__community__name"),
-            activity=F("activity__title"),
+            community_name=F("activity__community__name"),
+            activity_title=F("activity__title"),
             date=F("activity__date"),
         )
         .order_by("activity__date", "activity_id")
@@ -98,7 +98,9 @@ def _level_history(user):
 
     return list(
         LevelChange.objects.filter(user=user)
-        .values("from_level", "to_level", "is_manual", "changed_at", community=F("community__name"))
+        .values(
+            "from_level", "to_level", "is_manual", "changed_at", community_name=F("community__name")
+        )
         .order_by("changed_at", "id")
     )
 
@@ -123,7 +125,7 @@ def _health_check_answers(user):
         )
     rows = HealthCheckResponse.objects.filter(respondent=user).values(
         "id", "success_factors", "failure_factors", "notes", "submitted_at",
-        community=F("health_check__community__name"),
+        community_name=F("health_check__community__name"),
         period_start=F("health_check__period_start"),
         period_end=F("health_check__period_end"),
     )  # fmt: skip

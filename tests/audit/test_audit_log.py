@@ -117,9 +117,7 @@ def test_appointments_are_recorded(clients, users, community):
         reverse("sponsorship:appointment_end", args=[appointment.pk]),
         {"ended_on": today, "end_note": "Moved on."},
     )
-    steps = [
-        e.detail for e in AuditEntry.objects.filter(action=Action.APPOINTMENT).order_by("id")
-    ]
+    steps = [e.detail for e in AuditEntry.objects.filter(action=Action.APPOINTMENT).order_by("id")]
     assert steps == ["identified", "officially appointed", "ended"]
     assert {e.subject for e in entries(Action.APPOINTMENT)} == {candidate}
 
