@@ -58,6 +58,35 @@ def record(
     )
 
 
+def _said(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, models.QuerySet | list | tuple):
+        return ", ".join(str(item) for item in value) or "none"
+    return str(value)
+
+
+def record_admin_change(request, obj, form, fields, *, subject, community=None) -> None:
+    """A role or level changed by hand in the Django admin: which of `fields` changed."""
+    from .choices import Action
+
+    changed = [name for name in fields if name in form.changed_data]
+    if not changed:
+        return
+    labels = [
+        f"{form.fields[name].label}: {_said(form.cleaned_data.get(name))}" for name in changed
+    ]
+    record(
+        request.user,
+        Action.ROLE_CHANGED,
+        obj,
+        subject=subject,
+        community=community,
+        detail="in the admin: " + "; ".join(labels),
+        request=request,
+    )
+
+
 def retention_days() -> int:
     return settings.CHILDCOP_AUDIT_RETENTION_DAYS
 

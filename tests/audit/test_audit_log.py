@@ -308,3 +308,24 @@ def test_expired_entries_are_purged_by_an_idempotent_daily_job(users, settings):
     assert "Deleted 0 audit entries" in out.getvalue()
     task = PeriodicTask.objects.get(task="communities.tasks.purge_audit_log")
     assert task.enabled and task.crontab.hour == "3"
+
+
+def test_roles_given_by_hand_in_the_admin_are_recorded(clients, users, community):
+    person = users["outsider"]
+    url = reverse("admin:accounts_user_change", args=[person.pk])
+    form = clients["admin"].get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(is_program_admin="on", is_active="on", groups=[])
+    data.pop("is_staff", None)
+    data.pop("is_superuser", None)
+    for flag in ("notify_rhythm_reminders", "notify_community_news", "notify_digests"):
+        data[flag] = "on"
+    data["last_login_0"] = data["last_login_1"] = ""
+    joined = timezone.localtime(person.date_joined)
+    data["date_joined_0"], data["date_joined_1"] = joined.date(), joined.time()
+    response = clients["admin"].post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    entry = one(Action.ROLE_CHANGED, subject=person)
+    assert (
+        entry.actor == users["admin"] and entry.detail == "in the admin: Social learning team: yes"
+    )
