@@ -106,7 +106,8 @@ def erase(person, *, by) -> dict:
     outcome = {"stories": story_count, "stories_kept": kept}
     if story_count:
         said = "kept, as they chose" if kept else "removed"
-        detail = f"{story_count} value-creation stories {said}"
+        stories = "story" if story_count == 1 else "stories"
+        detail = f"{story_count} value-creation {stories} {said}"
     else:
         detail = "no value-creation stories"
     audit.record(by, audit.Action.ERASED, subject=person, detail=detail)

@@ -222,7 +222,7 @@ def test_stories_go_with_the_account_unless_the_person_chose_to_keep_them(zelda,
     admin.post(reverse("people:erase", args=[person.pk]), {"confirmation": EMAIL})
     assert not ValueStory.objects.filter(author=person).exists()
     entry = AuditEntry.objects.get(action=Action.ERASED)
-    assert entry.detail == "1 value-creation stories removed"
+    assert entry.detail == "1 value-creation story removed"
 
 
 def test_only_program_admins_erase_and_never_themselves(zelda, clients, users):
