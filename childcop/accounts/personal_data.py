@@ -26,6 +26,10 @@ PARTS = {
     "help_requests": "The help you asked for.",
     "help_answers": "The answers you gave.",
     "appointments": "Your appointments in the support structure (sponsor, SME, mentor...).",
+    "agenda_items": "The challenges you raised on learning agendas.",
+    "shared_memory": "The shared-memory entries you wrote.",
+    "practice_groups": "The practice groups you belong to.",
+    "mentoring": "Your mentoring pairs, as mentor or mentee.",
 }
 
 STORY_FIELDS = [
@@ -186,6 +190,59 @@ def _appointments(user):
     )
 
 
+def _agenda_items(user):
+    from communities.models import AgendaItem
+
+    return list(
+        AgendaItem.objects.filter(raised_by=user)
+        .values("id", "title", "description", "status", community_name=F("community__name"))
+        .order_by("id")
+    )
+
+
+def _shared_memory(user):
+    from communities.models import SharedMemoryEntry
+
+    return list(
+        SharedMemoryEntry.objects.filter(created_by=user)
+        .values("id", "kind", "title", "body", "created_at", community_name=F("community__name"))
+        .order_by("id")
+    )
+
+
+def _practice_groups(user):
+    from practice_groups.models import GroupMembership
+
+    return list(
+        GroupMembership.objects.filter(user=user)
+        .values(
+            "joined_at", group_name=F("group__name"), community_name=F("group__community__name")
+        )
+        .order_by("joined_at", "id")
+    )
+
+
+def _mentoring(user):
+    from django.db.models import Q
+
+    from sponsorship.models import MentorPair
+
+    pairs = MentorPair.objects.filter(Q(mentor=user) | Q(mentee=user)).select_related(
+        "mentor", "mentee"
+    )
+    return [
+        {
+            "as": "mentor" if pair.mentor_id == user.pk else "mentee",
+            "with": (pair.mentee if pair.mentor_id == user.pk else pair.mentor).display_name,
+            "goals": pair.goals,
+            "start": pair.start,
+            "planned_end": pair.planned_end,
+            "status": pair.status,
+        }
+        for pair in pairs.order_by("start", "id")
+    ]
+
+
 COLLECTORS = {
     "profile": _profile,
     "notification_preferences": _notification_preferences,
@@ -197,6 +254,10 @@ COLLECTORS = {
     "help_requests": _help_requests,
     "help_answers": _help_answers,
     "appointments": _appointments,
+    "agenda_items": _agenda_items,
+    "shared_memory": _shared_memory,
+    "practice_groups": _practice_groups,
+    "mentoring": _mentoring,
 }
 
 

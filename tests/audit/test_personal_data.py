@@ -115,6 +115,7 @@ def test_a_person_downloads_everything_the_product_holds_about_them(zelda):
     rows = list(csv.DictReader(io.StringIO(archive.read("attendance.csv").decode())))
     assert len(rows) == 6 and {r["community_name"] for r in rows} == {c.name for c in communities}
     assert "notification_preferences.csv" in archive.namelist()
+    assert set(data) >= {"agenda_items", "shared_memory", "practice_groups", "mentoring"}
     entry = AuditEntry.objects.get(action=Action.DATA_DOWNLOADED)
     assert entry.actor == entry.subject == person
 
