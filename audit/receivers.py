@@ -4,6 +4,8 @@ sign-in sends too), and changes of two-factor methods (allauth's MFA, when insta
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 from .choices import Action
 from .services import record
@@ -15,9 +17,14 @@ def signed_in(sender, request, user, **kwargs):
 
 def sign_in_failed(sender, credentials, request=None, **kwargs):
     """The address typed names an account: that account is the entry's subject. An address
-    no account has is kept as typed (it names nobody we hold)."""
+    no account has is kept as typed (it names nobody we hold), but only when it is an email
+    address: someone who typed their password in the wrong field must not find it here."""
     typed = str(credentials.get("email") or credentials.get("username") or "").strip()
     account = get_user_model().objects.filter(email__iexact=typed).first() if typed else None
+    try:
+        validate_email(typed)
+    except ValidationError:
+        typed = "(not an email address)"
     detail = "" if account is not None else f"address typed: {typed}"
     record(None, Action.SIGN_IN_FAILED, subject=account, detail=detail, request=request)
 

@@ -49,10 +49,13 @@ def test_sign_in_and_failed_sign_ins_are_recorded_with_the_address(client, membe
     client.post(login, {"login": "member@example.org", "password": "not-the-password"})
     client.post(login, {"login": "nobody@elsewhere.example", "password": "whatever-it-is"})
     client.post(login, {"login": "member@example.org", "password": PASSWORD})
+    client.logout()
+    client.post(login, {"login": "my-Secret-passw0rd", "password": "x"})  # wrong field
     failed = one(Action.SIGN_IN_FAILED, subject=member)
     assert failed.actor is None and failed.ip_address == "127.0.0.1"
     unknown = one(Action.SIGN_IN_FAILED, subject=None)
     assert unknown.detail == "address typed: nobody@elsewhere.example"
+    assert not AuditEntry.objects.filter(detail__contains="Secret").exists()
     signed_in = one(Action.SIGNED_IN, actor=member)
     assert signed_in.subject == member and signed_in.ip_address == "127.0.0.1"
 
@@ -329,3 +332,11 @@ def test_roles_given_by_hand_in_the_admin_are_recorded(clients, users, community
     assert (
         entry.actor == users["admin"] and entry.detail == "in the admin: Social learning team: yes"
     )
+
+
+def test_a_failed_sign_in_keeps_only_an_email_address_typed(rf):
+    from django.contrib.auth.signals import user_login_failed
+
+    request = rf.post("/accounts/login/")
+    user_login_failed.send(sender=None, credentials={"email": "Passw0rd!"}, request=request)
+    assert one(Action.SIGN_IN_FAILED).detail == "address typed: (not an email address)"
