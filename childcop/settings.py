@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "sponsorship",
     "practice_groups",
     "value_stories",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.AuditAddressMiddleware",
     "childcop.middleware.SecurityHeadersMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -405,6 +407,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+# How long the audit log keeps an entry (the daily purge deletes older ones): two years.
+CHILDCOP_AUDIT_RETENTION_DAYS = env.int("CHILDCOP_AUDIT_RETENTION_DAYS", default=730)
+if CHILDCOP_AUDIT_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("CHILDCOP_AUDIT_RETENTION_DAYS must be at least 1.")
 # Participation levels from behaviour (see communities/participation.py).
 CHILDCOP_PARTICIPATION_WINDOW_DAYS = env.int("CHILDCOP_PARTICIPATION_WINDOW_DAYS", default=90)
 # Shares (percent) of the community's activities a member took part in, per level.

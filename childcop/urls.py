@@ -2,6 +2,7 @@ from allauth import urls as allauth_urls
 from django.contrib import admin
 from django.urls import URLPattern, include, path
 
+from audit import urls as audit_urls
 from childcop import views
 from childcop.accounts import views as account_views
 from childcop.api import urls as api_urls
@@ -27,6 +28,7 @@ urlpatterns = [
     # personal access tokens (on the profile) and the read-only reporting API
     path("account/tokens/", include((api_urls.token_patterns, "tokens"))),
     path("api/v1/", include((api_urls.api_patterns, "api"))),
+    path("account/my-data/", account_views.my_data, name="my_data"),
     # Calendar feeds (secret-token addresses, public) and revoking them; one-click unsubscribe.
     path(
         "calendar/community/<slug:token>.ics",
@@ -64,6 +66,7 @@ urlpatterns = [
                     path("", account_views.people_list, name="list"),
                     path("pick/", account_views.person_pick, name="pick"),
                     path("<id:pk>/", account_views.person_detail, name="detail"),
+                    path("<id:pk>/erase/", account_views.person_erase, name="erase"),
                 ],
                 "people",
             )
@@ -78,7 +81,12 @@ urlpatterns = [
     path(
         "program/",
         include(
-            (health_urls.program_urlpatterns + stewardship_urls.program_urlpatterns, "program")
+            (
+                health_urls.program_urlpatterns
+                + stewardship_urls.program_urlpatterns
+                + audit_urls.program_urlpatterns,
+                "program",
+            )
         ),
     ),
     path("admin/", admin.site.urls),

@@ -50,6 +50,13 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "community"]
     inlines = [LeadershipInline]
 
+    def save_model(self, request, obj, form, change):
+        from audit.services import record_admin_change
+
+        super().save_model(request, obj, form, change)
+        fields = ["level", "is_coordinator", "level_is_manual"]
+        record_admin_change(request, obj, form, fields, subject=obj.user, community=obj.community)
+
 
 @admin.register(StageChange)
 class StageChangeAdmin(admin.ModelAdmin):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+import audit
 from childcop import aggregates
 
 from . import participation
-from .choices import Level
+from .choices import LeadershipRole, Level
 from .models import Community, LeadershipAssignment, Membership, StageChange
 
 RESERVED_SLUGS = {"new", "launch-plans"}
@@ -56,6 +57,13 @@ def change_stage(community: Community, *, to_stage: str, by, note: str = "") -> 
     locked.stage = to_stage
     locked.save(update_fields=["stage", "updated_at"])
     community.stage = to_stage
+    audit.record(
+        by,
+        audit.Action.STAGE_CHANGED,
+        locked,
+        community=locked,
+        detail=f"{change.get_from_stage_display()} → {change.get_to_stage_display()}",
+    )
     return change
 
 
@@ -119,9 +127,26 @@ def add_member(
         raise MembershipError(f"{user} is already a member of this community.") from None
     participation.record_level(membership, by=by)
     set_leadership_roles(membership, roles)
+    if level != Level.PERIPHERAL or is_coordinator or roles:
+        _audit_roles(membership, by, [f"added as {membership.level_label.lower()}"], roles)
     if user != by:
         _notify_added(membership)
     return membership
+
+
+def _audit_roles(membership: Membership, by, changes: list[str], roles=()) -> None:
+    """A level, the coordinator role or leadership roles given or taken by hand."""
+    if roles:
+        labels = dict(LeadershipRole.choices)
+        changes = [*changes, "leadership roles: " + ", ".join(sorted(labels[r] for r in roles))]
+    audit.record(
+        by,
+        audit.Action.ROLE_CHANGED,
+        membership,
+        subject=membership.user,
+        community=membership.community,
+        detail="; ".join(changes),
+    )
 
 
 def _would_leave_without_coordinator(membership: Membership, *, still_coordinator: bool) -> bool:
@@ -171,7 +196,17 @@ def update_membership(
     membership.save(update_fields=["level", "is_coordinator", "level_is_manual"])
     if level != previous:
         participation.record_level(membership, from_level=previous, by=by, manual=True)
+    old_roles = set(before.leadership_roles.values_list("role", flat=True))
     set_leadership_roles(membership, roles)
+    changes = []
+    if level != previous:
+        changes.append(f"level: {Level(previous).label} → {Level(level).label}")
+    if is_coordinator != before.is_coordinator:
+        changes.append("made coordinator" if is_coordinator else "no longer coordinator")
+    if set(roles) != old_roles:
+        changes.append("leadership roles changed")
+    if changes:
+        _audit_roles(membership, by, changes, roles if set(roles) != old_roles else ())
     if compute_level:
         participation.recompute_member(membership)
     return membership

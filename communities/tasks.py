@@ -131,3 +131,12 @@ def purge_read_notifications() -> int:
     from childcop.accounts.notices import purge_read
 
     return purge_read()
+
+
+# --- The audit log's retention, driven by beat (schedule: migration audit `0002`).
+@shared_task(**_RHYTHM_RETRY)
+def purge_audit_log() -> int:
+    """Daily: delete audit entries older than CHILDCOP_AUDIT_RETENTION_DAYS (idempotent)."""
+    from audit.jobs import purge_expired
+
+    return purge_expired()

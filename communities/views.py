@@ -228,7 +228,9 @@ def member_export(request, slug):
         "Leadership roles",
         "Joined",
     ]
-    return csv_response(f"{community.slug}-members.csv", header, rows)
+    return csv_response(
+        f"{community.slug}-members.csv", header, rows, request=request, community=community
+    )
 
 
 @require_POST

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+import audit
 from childcop import aggregates, permissions
 from childcop.accounts.models import User
 from communities.models import Community
@@ -37,10 +38,22 @@ class AppointmentError(Exception):
     """A step of the identify → appoint → end workflow that does not apply."""
 
 
+def _audit_appointment(appointment, by, step: str) -> None:
+    audit.record(
+        by,
+        audit.Action.APPOINTMENT,
+        f"{appointment.get_role_display()} appointment #{appointment.pk}",
+        subject=appointment.person,
+        detail=step,
+    )
+
+
 @transaction.atomic
-def identify(form) -> Appointment:
+def identify(form, *, by=None) -> Appointment:
     """Save an IdentifyForm: a potential candidate, with who suggested them and why."""
-    return form.save()
+    appointment = form.save()
+    _audit_appointment(appointment, by, "identified")
+    return appointment
 
 
 @transaction.atomic
@@ -57,11 +70,12 @@ def appoint(appointment, form, *, by) -> Appointment:
     appointment.term_end = data.get("term_end")
     appointment.save()
     appointment.communities.set(data["communities"] if data["scope"] == Scope.COMMUNITIES else [])
+    _audit_appointment(appointment, by, "officially appointed")
     return appointment
 
 
 @transaction.atomic
-def end(appointment, *, ended_on, note="") -> Appointment:
+def end(appointment, *, ended_on, note="", by=None) -> Appointment:
     """End an appointment (or close an identified candidacy that was not pursued)."""
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
     if not APPOINTMENT_WORKFLOW.allows(appointment.status, "end"):
@@ -70,6 +84,7 @@ def end(appointment, *, ended_on, note="") -> Appointment:
     appointment.ended_on = ended_on
     appointment.end_note = note
     appointment.save(update_fields=["status", "ended_on", "end_note"])
+    _audit_appointment(appointment, by, "ended")
     return appointment
 
 
@@ -77,6 +92,14 @@ def end(appointment, *, ended_on, note="") -> Appointment:
 def save_forms(*forms):
     """Save several forms bound to the same records, all or nothing."""
     return [form.save() for form in forms]
+
+
+@transaction.atomic
+def edit_appointment(appointment, *forms, by) -> Appointment:
+    """Save an appointment's edited role and terms (all or nothing), recorded as a change."""
+    save_forms(*forms)
+    _audit_appointment(appointment, by, "edited")
+    return appointment
 
 
 def add_check_in(pair, form, *, by) -> CheckIn:
@@ -185,6 +208,12 @@ def respond(version, *, sponsor, kind, text="") -> SponsorResponse:
                 pk=version.pk, status__in=CASE_WORKFLOW.sources("endorse")
             ).update(status=CASE_WORKFLOW.target("endorse"), endorsed_at=timezone.now())
             aggregates.invalidate_communities([version.community_id])  # update(): no signal
+            audit.record(
+                sponsor,
+                audit.Action.CASE_ENDORSED,
+                f"Business case version {version.number}",
+                community=version.community,
+            )
     version.refresh_from_db()
     return response
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PRODUCT = ["childcop", "communities", "sponsorship", "practice_groups", "value_stories"]
+PRODUCT = ["childcop", "communities", "sponsorship", "practice_groups", "value_stories", "audit"]
 
 
 def imported_modules(path: Path):

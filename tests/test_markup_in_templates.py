@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["childcop", "communities", "sponsorship", "practice_groups", "value_stories"]
+PACKAGES = ["childcop", "communities", "sponsorship", "practice_groups", "value_stories", "audit"]
 NAMES = {"mark_safe", "format_html", "format_html_join", "SafeString", "SafeText"}
 ELEMENTS = (
     "a|b|br|button|circle|code|dd|desc|details|div|dl|dt|em|figcaption|figure|form|g|"

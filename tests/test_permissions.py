@@ -79,6 +79,16 @@ RULES = {
     # page does not exist for the outsider, nor for the community's sponsor, who is not a
     # member of it.
     "people:detail": signed_in(200, outsider=404, sponsor=404),
+    # Personal data rights: each person downloads their own data (POST only: GET is 405);
+    # only program admins erase a person (the matrix's person is the member).
+    "my_data": signed_in(405),
+    "people:erase": only({"admin"}),
+    # The audit log and its export: the social learning team's only.
+    "program:audit": only({"admin"}),
+    "program:audit_export": only({"admin"}),
+    # Nobody adds or deletes an audit entry, not even in the admin (read-only there).
+    "admin:audit_auditentry_add": {**ADMIN_RULE, "admin": 403},
+    "admin:audit_auditentry_delete": {**ADMIN_RULE, "admin": 403},
     "communities:list": signed_in(200),
     "communities:create": only({"admin"}),
     "communities:detail": signed_in(200),
@@ -629,7 +639,7 @@ def matrix_objects(users, community):
 def url_for(name, pattern, objects, rhythm_objects, users):
     """The matrix's address for a URL pattern, its kwargs naming the matrix's objects."""
     kwargs = kwargs_for(pattern, objects)
-    if name == "people:detail":
+    if name in ("people:detail", "people:erase"):
         kwargs["pk"] = str(users["member"].pk)
     if name in PK_OF:
         kwargs["pk"] = str(rhythm_objects[PK_OF[name]].pk)

@@ -35,10 +35,11 @@ from value_stories.choices import Status
 from value_stories.factories import ValueStoryFactory
 
 ROOT = Path(__file__).resolve().parent.parent
-PRODUCT = ("childcop", "communities", "sponsorship", "practice_groups", "value_stories")
+PRODUCT = ("childcop", "communities", "sponsorship", "practice_groups", "value_stories", "audit")
 AREAS = (
     "core",
     "people",
+    "audit",
     "communities",
     "rhythm",
     "learning",

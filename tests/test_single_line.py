@@ -16,7 +16,7 @@ from communities.rhythm.forms import SessionForm
 from practice_groups.forms import ProposalForm
 from value_stories.forms import StoryForm
 
-PRODUCT = ("childcop", "communities", "practice_groups", "sponsorship", "value_stories")
+PRODUCT = ("childcop", "communities", "practice_groups", "sponsorship", "value_stories", "audit")
 # Texts the product writes itself, never a person: keys, tokens, computed flags.
 MACHINE = {
     "accounts.User.password",

@@ -64,7 +64,7 @@ def story_export(request):
         "Author's role", "Activity", "Activity type", "Claimed cycles",
         *(str(ValueStory._meta.get_field(f).verbose_name) for f in ValueStory.TEXT_FIELDS),
     ]  # fmt: skip
-    return csv_response("value-stories.csv", header, rows)
+    return csv_response("value-stories.csv", header, rows, request=request)
 
 
 @require_GET
@@ -86,7 +86,7 @@ def indicator_export(request):
         "Story id", "Community", "Story", "Status", "Indicator", "Unit", "Before", "After",
         "Change", "Source",
     ]  # fmt: skip
-    return csv_response("value-indicators.csv", header, rows)
+    return csv_response("value-indicators.csv", header, rows, request=request)
 
 
 # Rows per page of the matrix's "per community" table.

@@ -3,6 +3,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from .models import InvitationDomain, SentEmail, User
 
+# Changing one of these by hand is recorded in the audit log.
+ROLE_FIELDS = ["is_program_admin", "is_active", "is_staff", "is_superuser", "groups"]
+
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
@@ -35,6 +38,14 @@ class UserAdmin(DjangoUserAdmin):
         ),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            from audit.services import record_admin_change
+
+            record_admin_change(request, obj, form, ROLE_FIELDS, subject=obj)
+
     add_fieldsets = (
         (
             None,

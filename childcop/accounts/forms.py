@@ -35,6 +35,7 @@ class ProfileForm(forms.ModelForm):
             "display_name",
             "job_title",
             "department",
+            "keep_stories_if_erased",
         ]
 
 
@@ -75,3 +76,26 @@ class NotificationPreferencesForm(forms.Form):
     def save(self, user) -> None:
         for kind in notices.KINDS:
             notices.set_channel(user, kind, self.cleaned_data[kind])
+
+
+class EraseForm(forms.Form):
+    """Typed confirmation before erasing a person: their email address, as a guard against
+    erasing the wrong person."""
+
+    confirmation = forms.CharField(
+        label="Type the person's email address to confirm",
+        max_length=254,
+        validators=[single_line],
+    )
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean_confirmation(self):
+        typed = self.cleaned_data["confirmation"].strip().lower()
+        if typed != self.person.email.lower():
+            raise forms.ValidationError(
+                "Enter the email address of the person you are erasing, exactly as shown."
+            )
+        return typed

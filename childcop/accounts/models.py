@@ -73,6 +73,14 @@ class User(AbstractUser):
     # that writes or reads them), so the bell on every page costs no query of its own.
     unread_notifications = models.PositiveIntegerField(default=0, editable=False)
 
+    keep_stories_if_erased = models.BooleanField(
+        "keep my stories if my account is erased",
+        default=False,
+        help_text="If the social learning team erases your account at your request, your "
+        "approved value-creation stories stay, under “Former member” instead of your name. "
+        "Unticked, they are removed with your account.",
+    )
+
     calendar_token = models.CharField(
         max_length=64, unique=True, null=True, blank=True, editable=False,
         help_text="Secret part of the personal calendar feed's address; revocable.",

@@ -1,4 +1,7 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -6,10 +9,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from childcop import permissions
 from childcop.utils import done, filtered_page, paginate, posted
 from communities.models import Community, Membership
+from value_stories.models import ValueStory
 
-from . import notices
+from . import erasure, notices, personal_data
 from .filters import PersonFilter
-from .forms import NotificationPreferencesForm, ProfileForm
+from .forms import EraseForm, NotificationPreferencesForm, ProfileForm
 from .models import Notification, User
 from .picker import find_people
 
@@ -57,7 +61,12 @@ def person_detail(request, pk):
         .prefetch_related("leadership_roles")
         .order_by("community__name")
     )
-    return render(request, "people/detail.html", {"person": person, "memberships": memberships})
+    context = {
+        "person": person,
+        "memberships": memberships,
+        "can_erase": permissions.can_erase_person(request.user, person),
+    }
+    return render(request, "people/detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -134,3 +143,57 @@ def notification_preferences(request):
             request, "Your notification preferences were saved.", "notifications:preferences"
         )
     return render(request, "notifications/preferences.html", {"form": form})
+
+
+@require_POST
+def my_data(request):
+    """The person's own data as a ZIP (JSON and CSV), recorded in the audit log."""
+    import audit
+
+    if not permissions.can_download_own_data(request.user):
+        raise PermissionDenied
+    content = personal_data.archive(request.user)
+    audit.record(request.user, audit.Action.DATA_DOWNLOADED, subject=request.user, request=request)
+    response = HttpResponse(content, content_type="application/zip")
+    today = timezone.localdate()
+    response["Content-Disposition"] = (
+        f'attachment; filename="my-childcop-data-{today:%Y-%m-%d}.zip"'
+    )
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def person_erase(request, pk):
+    """A program admin erases a person, after typing their email address to confirm."""
+    if not permissions.is_program_admin(request.user):
+        raise PermissionDenied
+    person = get_object_or_404(User, pk=pk)
+    if not permissions.can_erase_person(request.user, person):
+        messages.error(request, _refusal(request.user, person))
+        return redirect("people:list")
+    form = EraseForm(posted(request), person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = erasure.erase(person, by=request.user)
+        except erasure.ErasureError as error:
+            messages.error(request, str(error))
+            return redirect("people:list")
+        stories = ""
+        if outcome["stories"]:
+            stories = (
+                " Their stories were kept, as they chose."
+                if outcome["stories_kept"]
+                else (" Their value-creation stories were removed.")
+            )
+        return done(
+            request, f"The person was erased: they are now {person}.{stories}", "people:list"
+        )
+    stories = ValueStory.objects.filter(author=person).count()
+    context = {"person": person, "form": form, "story_count": stories}
+    return render(request, "people/erase.html", context)
+
+
+def _refusal(user, person) -> str:
+    if person.pk == user.pk:
+        return "You cannot erase yourself: another program admin can."
+    return "This person was already erased."

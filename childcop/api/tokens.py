@@ -24,6 +24,12 @@ def token_create(request):
         token, plaintext = ApiToken.issue(
             user=request.user, name=form.cleaned_data["name"], areas=form.cleaned_data["areas"]
         )
+        import audit
+
+        audit.record(
+            request.user, audit.Action.TOKEN_CREATED, token,
+            detail="reads: " + ", ".join(token.areas), request=request,
+        )  # fmt: skip
         # Shown on this answer only (never stored, never sent again), which is not cached.
         return render(request, "api/token_created.html", {"token": token, "plaintext": plaintext})
     return render(request, "api/token_form.html", {"form": form})

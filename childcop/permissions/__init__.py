@@ -13,8 +13,9 @@ as `from childcop import permissions` and `permissions.can_x(user, obj)`. Its mo
   `value_stories`, `sponsorship` (business case, agreement, support structure),
   `stewardship` (launch, PDCA reviews, closure, cultivation, coaching), `health`,
   `people` (whom the people directory shows), `api` (personal access tokens),
-  `two_step` (who signs in in two steps, and what they reach until they have) and
-  `notifications` (a person's own, those they can still open).
+  `two_step` (who signs in in two steps, and what they reach until they have),
+  `notifications` (a person's own, those they can still open) and `audit` (the audit
+  log, a person's download of their own data, erasure).
 
 A rule about a record with a workflow state reads that model's transitions table (see
 `childcop.workflows`), as the services do.
@@ -26,6 +27,7 @@ from .api import (
     token_allows_method,
     token_reads_area,
 )
+from .audit import can_download_own_data, can_erase_person, can_read_audit_log
 from .communities import (
     can_change_stage,
     can_create_community,
@@ -171,6 +173,9 @@ __all__ = [
     "Role",
     "agenda_flags",
     "can_add_to_loops",
+    "can_download_own_data",
+    "can_erase_person",
+    "can_read_audit_log",
     "can_answer_candidacy",
     "can_answer_check",
     "can_answer_health_check",

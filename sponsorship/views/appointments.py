@@ -70,7 +70,7 @@ def appointment_export(request):
         )
         for a in qs
     )
-    return csv_response("appointments.csv", header, rows)
+    return csv_response("appointments.csv", header, rows, request=request)
 
 
 def _appointment(request, pk):
@@ -95,7 +95,7 @@ def appointment_identify(request):
     require_manager(request)
     form = IdentifyForm(posted(request), initial=request.GET.dict() or None)
     if request.method == "POST" and form.is_valid():
-        appointment = services.identify(form)
+        appointment = services.identify(form, by=request.user)
         return done(
             request,
             f"{appointment.person} was identified as a potential "
@@ -153,6 +153,7 @@ def appointment_end(request, pk):
                 appointment,
                 ended_on=form.cleaned_data["ended_on"],
                 note=form.cleaned_data["end_note"],
+                by=request.user,
             )
             messages.success(request, f"The appointment of {appointment.person} has ended.")
         return redirect(appointment)
@@ -179,7 +180,7 @@ def appointment_edit(request, pk):
         forms.append(AppointForm(posted(request), instance=appointment))
     # validate every form (a list, not a generator) so that all errors show at once
     if request.method == "POST" and all([f.is_valid() for f in forms]):  # noqa: C419
-        services.save_forms(*forms)
+        services.edit_appointment(appointment, *forms, by=request.user)
         return done(request, f"The appointment of {appointment.person} was saved.", appointment)
     return form_page(
         request,

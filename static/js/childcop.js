@@ -229,3 +229,9 @@ document.body.addEventListener("htmx:afterSwap", function (event) {
     if (link) link.focus();
   }
 });
+
+// Error summary (GOV.UK pattern): on a failed submit, focus moves to the summary at the top.
+(function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) { summary.focus(); }
+})();

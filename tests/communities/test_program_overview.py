@@ -427,8 +427,8 @@ OVERVIEW_QUERIES = 8
 # ... and a sponsor's link followed (sponsor_id): the person, checked and named (once)
 BY_SPONSOR_ID = 1
 # session + user, named sponsors (by a subquery of the filtered set), program-wide sponsors,
-# every row (status rows LEFT JOINed)
-EXPORT_QUERIES = 5
+# every row (status rows LEFT JOINed), the export's audit entry
+EXPORT_QUERIES = 6
 
 
 @pytest.mark.parametrize("size", [3, 30])

@@ -349,7 +349,9 @@ def overview_export(request):
                    "; ".join(sponsors), *figures]  # fmt: skip
 
     today = timezone.localdate()
-    return csv_response(f"program-overview-{today:%Y-%m-%d}.csv", EXPORT_HEADER, lines())
+    return csv_response(
+        f"program-overview-{today:%Y-%m-%d}.csv", EXPORT_HEADER, lines(), request=request
+    )
 
 
 @require_POST

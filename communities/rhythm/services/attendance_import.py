@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+import audit
 from childcop import aggregates
 from childcop.accounts.domains import invitation_allowed, invitation_domains
 from communities.choices import Level
@@ -546,6 +547,13 @@ def apply_import(
         locked.save(update_fields=["status", "unknown_action", "applied_at", "rows"])
         if invited_ids:
             transaction.on_commit(partial(_enqueue_invitations, locked.pk))
+        audit.record(
+            by,
+            audit.Action.IMPORTED,
+            f"{locked.filename or 'Attendance file'} for activity #{activity.pk}: {activity}",
+            community=activity.community,
+            detail=result.message(),
+        )
     upload.status, upload.unknown_action = locked.status, locked.unknown_action
     upload.applied_at, upload.rows = locked.applied_at, locked.rows
     return result
