@@ -99,7 +99,6 @@ def erase(person, *, by) -> dict:
     person.set_unusable_password()
     person.is_active = person.is_staff = person.is_superuser = person.is_program_admin = False
     person.calendar_token = None
-    person.notify_rhythm_reminders = person.notify_community_news = person.notify_digests = False
     person.save()
     communities = list(
         Membership.objects.filter(user=person).values_list("community_id", flat=True)

@@ -55,12 +55,13 @@ def _profile(user):
 
 
 def _notification_preferences(user):
+    """Per kind of notice: how the person receives it (email and in childcop, in childcop
+    only, or off)."""
+    from . import notices
+
     return [
-        {
-            "session_reminders": user.notify_rhythm_reminders,
-            "community_news": user.notify_community_news,
-            "digests": user.notify_digests,
-        }
+        {"kind": kind, "label": notices.KINDS[kind].label, "channel": channel}
+        for kind, channel in notices.choices(user).items()
     ]
 
 

@@ -177,7 +177,8 @@ def test_every_csv_export_is_recorded(clients, users, community):
 
 def test_token_creation_is_recorded(clients, users):
     response = clients["member"].post(
-        reverse("tokens:create"), {"name": "Power BI", "areas": ["communities", "health"]}
+        reverse("tokens:create"),
+        {"name": "Power BI", "access": "read", "areas": ["communities", "health"]},
     )
     assert response.status_code == 200, response.content.decode()[:500]
     entry = one(Action.TOKEN_CREATED)
