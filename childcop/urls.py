@@ -4,6 +4,7 @@ from django.urls import include, path
 from childcop import views
 from childcop.accounts import views as account_views
 from communities.health import urls as health_urls
+from communities.landscape import urls as landscape_urls
 from communities.rhythm import views as rhythm_views
 from communities.stewardship import urls as stewardship_urls
 
@@ -44,11 +45,16 @@ urlpatterns = [
     path("groups/", include("practice_groups.urls")),
     path("stories/", include("value_stories.urls")),
     # the social learning team's program overview, program reports and support queue; the
-    # launches and the reviews due
+    # launches and the reviews due; program retention and the landscape of practice
     path(
         "program/",
         include(
-            (health_urls.program_urlpatterns + stewardship_urls.program_urlpatterns, "program")
+            (
+                health_urls.program_urlpatterns
+                + stewardship_urls.program_urlpatterns
+                + landscape_urls.program_urlpatterns,
+                "program",
+            )
         ),
     ),
     path("admin/", admin.site.urls),

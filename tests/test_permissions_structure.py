@@ -47,6 +47,7 @@ AREAS = (
     "sponsorship",
     "stewardship",
     "health",
+    "landscape",
 )
 
 # Every rule that grants a write on a community or its content: a closed community refuses

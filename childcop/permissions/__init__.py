@@ -11,8 +11,9 @@ as `from childcop import permissions` and `permissions.can_x(user, obj)`. Its mo
 * one module per area: `communities` (profile, stage, members, a community page's flags),
   `rhythm`, `learning` (agenda, help requests, shared memory), `practice_groups`,
   `value_stories`, `sponsorship` (business case, agreement, support structure),
-  `stewardship` (launch, PDCA reviews, closure, cultivation, coaching), `health` and
-  `people` (whom the people directory shows).
+  `stewardship` (launch, PDCA reviews, closure, cultivation, coaching), `health`,
+  `landscape` (retention, drifting regulars, the landscape of practice) and `people`
+  (whom the people directory shows).
 
 A rule about a record with a workflow state reads that model's transitions table (see
 `childcop.workflows`), as the services do.
@@ -57,6 +58,15 @@ from .health import (
     can_request_community_support,
     can_view_health,
     can_view_program_overview,
+)
+from .landscape import (
+    broker_communities_q,
+    can_view_drifting,
+    can_view_landscape,
+    can_view_neighbourhood,
+    can_view_program_retention,
+    can_view_retention,
+    landscape_communities_q,
 )
 from .learning import (
     agenda_flags,
@@ -148,6 +158,7 @@ __all__ = [
     "CLOSED_MESSAGE",
     "Role",
     "agenda_flags",
+    "broker_communities_q",
     "can_add_to_loops",
     "can_answer_candidacy",
     "can_answer_check",
@@ -203,9 +214,14 @@ __all__ = [
     "can_view_case_drafts",
     "can_view_community",
     "can_view_community_launches",
+    "can_view_drifting",
     "can_view_health",
+    "can_view_landscape",
     "can_view_launch",
+    "can_view_neighbourhood",
     "can_view_program_overview",
+    "can_view_program_retention",
+    "can_view_retention",
     "can_view_sponsor_dashboard",
     "can_view_sponsor_pages",
     "can_view_sponsorship",
@@ -238,6 +254,7 @@ __all__ = [
     "is_read_only",
     "is_sponsor",
     "is_sponsor_of",
+    "landscape_communities_q",
     "launch_flags",
     "membership_of",
     "memory_flags",
@@ -247,8 +264,8 @@ __all__ = [
     "sponsored_communities_q",
     "story_flags",
     "visible_communities_q",
-    "visible_people_q",
     "visible_community_stories_q",
+    "visible_people_q",
     "visible_sponsored_stories_q",
     "visible_stories_q",
     "writes_to_community",
