@@ -93,6 +93,23 @@ def refresh_status() -> dict:
     }
 
 
+def landscape() -> dict:
+    """Time the landscape job (its layout apart): the faster of two runs, and its queries."""
+    try:
+        from communities.landscape.jobs import refresh
+    except ImportError as error:
+        return {"available": False, "reason": str(error)}
+    from django.db import connection
+
+    runs = []
+    for _ in range(2):
+        counter = QueryCounter()
+        with connection.execute_wrapper(counter):
+            result = refresh()
+        runs.append({**result, "queries": counter.count})
+    return {"available": True, **min(runs, key=lambda run: run["seconds"])}
+
+
 def subjects() -> dict:
     """The timed people, the community whose page is timed, and what exists to time."""
     from django.db.models import Count
@@ -125,7 +142,7 @@ def subjects() -> dict:
         .count()
     )
     available = {}
-    for path in ("/program/",):
+    for path in ("/program/", "/program/landscape/"):
         try:
             resolve(path)
             available[path] = True
@@ -200,6 +217,15 @@ def prepare(scale: float) -> dict:
                 f"{status['seconds']} s, {status['queries']} queries."
             )
         result["status_refresh"] = status
+    try:
+        from communities.models import LandscapeSnapshot
+    except ImportError:
+        LandscapeSnapshot = None
+    if LandscapeSnapshot is not None and (
+        result["seeded_now"] or not LandscapeSnapshot.objects.exists()
+    ):
+        result["landscape_refresh"] = landscape()
+        _say(f"Landscape computed: {result['landscape_refresh']}.")
     result["subjects"] = subjects()
     ids = {role: u["id"] for role, u in result["subjects"]["users"].items()}
     result["sessions"] = sign_in(ids)
@@ -321,7 +347,7 @@ def job() -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.probe")
-    parser.add_argument("step", choices=["prepare", "queries", "job"])
+    parser.add_argument("step", choices=["prepare", "queries", "job", "landscape"])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--pages", default="[]", help="JSON: [{key, path, role}]")
     parser.add_argument("--users", default="{}", help="JSON: {role: user id}")
@@ -332,6 +358,8 @@ def main(argv=None) -> int:
         result = prepare(args.scale)
     elif args.step == "queries":
         result = count_queries(json.loads(args.pages), json.loads(args.users))
+    elif args.step == "landscape":
+        result = landscape()
     else:
         result = job()
     Path(args.out).write_text(json.dumps(result, indent=2, default=str))

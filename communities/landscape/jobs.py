@@ -193,7 +193,9 @@ def refresh(now=None) -> dict:
     )  # 6
     everyone = User.objects.filter(is_active=True).count()  # 7
     retention = program_retention(today, active_people=len(active), people=everyone)  # 8–11
+    laid_out = time.perf_counter()
     positions = layout(ids, [(a, b, n) for (a, b), n in shared.items()])
+    layout_seconds = time.perf_counter() - laid_out
 
     with transaction.atomic():
         LandscapeSnapshot.objects.all().delete()
@@ -239,6 +241,7 @@ def refresh(now=None) -> dict:
         "links": len(shared),
         "brokers": sum(len(cids) >= 2 for cids in active.values()),
         "seconds": round(seconds, 2),
+        "layout_seconds": round(layout_seconds, 2),
     }
 
 

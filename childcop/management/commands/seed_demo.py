@@ -21,6 +21,8 @@ from communities.choices import (
 from communities.factories import CommunityFactory, MembershipFactory, ObjectiveFactory
 from communities.health import demo as health_checks_demo
 from communities.health import jobs as health_jobs
+from communities.landscape import demo as landscape_demo
+from communities.landscape import jobs as landscape_jobs
 from communities.learning import demo as learning_demo
 from communities.models import (
     Community,
@@ -133,6 +135,7 @@ class Command(BaseCommand):
         self._verify_demo_addresses()
         health_checks_demo.seed_reports()  # the last two months' health reports (no email)
         health_jobs.refresh()  # the program overview's figures and flags (idempotent)
+        landscape_jobs.refresh()  # the landscape of practice and program retention (idempotent)
         self._print_logins()
 
     def _seed(self, people_count):
@@ -196,6 +199,7 @@ class Command(BaseCommand):
         value_stories_demo.seed(rng, now)
         stewardship_demo.seed(rng, now)  # launches, reviews, closure, cultivation, coaching
         health_checks_demo.seed(rng, now)  # last quarter's and this quarter's health checks
+        landscape_demo.seed(rng, now)  # members who left; a department no community reaches
 
     def _members(self, community, people, rng, start):
         size = 6 if community.stage == Stage.POTENTIAL else rng.randint(18, 45)
