@@ -256,7 +256,7 @@ def heatmap(rows, columns, *, label_width=84, cell=52, height=26, header=22) -> 
 
 
 def network(nodes, links, *, width=760, height=520, pad=40, min_r=5, max_r=26) -> dict:
-    """Nodes ("id", "x", "y" in 0–1, "size", "label", "url") and links ("source", "target",
+    """Nodes ("id", "x", "y" in 0–1, "size", "label", "short") and links ("source", "target",
     "n"): circles with an area proportional to the size, lines as thick as the links'
     share of the thickest. Positions are rescaled to the nodes shown."""
     if not nodes:

@@ -155,7 +155,7 @@ def drifting(request, slug):
                 "Core group" if row["level"] == "core" else "Active"),
             "last": max(dates) if dates else None,
             "usual": [labels.get(kind, kind) for kind in kinds],
-            "action": suggested_action(person.first_name, kinds, upcoming),
+            "action": suggested_action(person.get_short_name(), kinds, upcoming),
         })  # fmt: skip
     since, split = drift_windows(today)
     context = {
@@ -229,7 +229,6 @@ def landscape_data(request, communities, *, snapshot, focus=None):
     chart = charts.network(
         [{"id": n.community_id, "x": n.x, "y": n.y, "size": n.active_members,
           "label": n.community.name, "short": _short(n.community.name),
-          "url": f"#community-{n.community_id}",
           "fill": "#b36b00" if focus is not None and n.community_id == focus.pk else None}
          for n in nodes],
         [{"source": link.source_id, "target": link.target_id, "n": link.shared,
@@ -365,7 +364,15 @@ def neighbourhood(request, slug):
                 | Q(pk__in=linked.values("source_id"))
                 | Q(pk__in=linked.values("target_id"))
             )
-            .filter(Q(pk=community.pk) | permissions.visible_communities_q(request.user))
+            # itself, and the neighbours the viewer may see (an empty Q would drop them)
+            .filter(
+                Q(pk=community.pk)
+                | Q(
+                    pk__in=Community.objects.filter(
+                        permissions.visible_communities_q(request.user)
+                    ).values("pk")
+                )
+            )
             .exclude(stage=Stage.CLOSED)
             .values("pk")
         )

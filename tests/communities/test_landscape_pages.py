@@ -112,7 +112,8 @@ def test_drifting_regulars_name_people_with_a_suggested_action(clients, users, c
         assert p.display_name in text
         assert reverse("people:detail", args=[p.pk]) in text
     assert people[0].display_name not in text
-    assert "personal note" in text and "“Monthly case clinic”" in text
+    name = drifting[0].get_short_name()
+    assert f"Send {name} a personal note and invite them to “Monthly case clinic”" in text
     assert "Open inquiry" not in text and "Exchanges" in text  # their usual activities
     assert (
         clients["core"].get(reverse("communities:drifting", args=[community.slug])).status_code
@@ -154,6 +155,10 @@ def test_a_sponsor_sees_their_portfolio_and_no_members_only_names(clients, users
     assert nodes == {community.name, "Not sponsored"}
     assert "Quiet Broker" not in member.content.decode()
     assert "Open Broker" in member.content.decode()
+    # the team sees the whole neighbourhood, the members-only community included
+    admin_view = clients["admin"].get(reverse("communities:neighbourhood", args=[community.slug]))
+    assert {n.community.name for n in admin_view.context["nodes"]} == {
+        community.name, "Hidden", "Not sponsored"}  # fmt: skip
 
 
 def test_the_landscape_filters_by_stage_domain_and_sponsor(clients, users, community):
