@@ -3,9 +3,10 @@ hand-built memberships and attendance: the exact figures expected, edge cases in
 (members who left and rejoined, guests, closed communities, a community younger than a
 quarter)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from childcop.accounts.factories import UserFactory
@@ -236,3 +237,45 @@ def test_program_retention_by_stage(cohorts):
     q1 = row(retention["all"], "Q1 2026")
     assert q1["size"] == 3 and q1["cells"][0] == {"n": 2, "share": 67}
     assert row(retention["stages"]["maturing"], "Q2 2026")["size"] == 2
+
+
+# --- the new flags in the overview, the health page and a new monthly report ---------------
+
+
+def test_the_new_flags_reach_every_surface_and_stored_reports_stay_as_they_were(
+    clients, users, community
+):
+    """Dates relative to today, chosen so that the live pages and last month's report judge
+    the same people: regulars took part 90–140 days ago, the steady ones 35–40 days ago."""
+    from communities.health import jobs as health_jobs
+    from communities.health.services.reports import default_period
+    from communities.models import HealthReport, HealthStatus
+
+    today = timezone.localdate()
+    people = [person(f"Regular {i}") for i in range(5)]
+    for p in people:
+        join(community, p, date(2024, 1, 1))
+    for days in (140, 120, 100, 90):
+        took_part(community, today - timedelta(days=days), *people)
+    took_part(community, today - timedelta(days=38), *people[:2])  # three drift
+    period = default_period()
+    earlier = HealthReport.objects.create(
+        community=community, period=date(period.year - 1, period.month, 1),
+        data={"community_id": community.pk, "periods": [], "indicators": [],
+              "flags": [{"key": "no_story", "label": "No value-creation story lately"}]},
+    )  # fmt: skip
+    before = (earlier.data, earlier.generated_at)
+
+    health_jobs.refresh([community.pk])
+    assert "regulars_drifting" in HealthStatus.objects.get(community=community).flag_keys
+    overview = clients["admin"].get(reverse("program:overview")).content.decode()
+    assert "Regulars drifting" in overview
+    page = clients["coordinator"].get(reverse("communities:health", args=[community.slug]))
+    assert "Regulars drifting" in page.content.decode()
+    assert "took part in nothing in the last 8 weeks" in page.content.decode()
+
+    health_jobs.generate_reports(period, community_ids=[community.pk], send_emails=False)
+    report = HealthReport.objects.get(community=community, period=period)
+    assert "regulars_drifting" in [f["key"] for f in report.data["flags"]]
+    earlier.refresh_from_db()
+    assert (earlier.data, earlier.generated_at) == before  # stored reports are not rewritten

@@ -178,6 +178,10 @@ def test_the_landscape_filters_by_stage_domain_and_sponsor(clients, users, commu
         assert {n.community.name for n in nodes} == expected[key], key
     bad = admin.get(url, {"stage": "nonsense", "sponsor": "x"})
     assert bad.status_code == 200 and list(bad.context["nodes"]) == []
+    assert "Select a valid choice" in bad.content.decode()
+    for sponsor in ("99999999999999999999", "-99999999999999999999"):
+        odd = admin.get(url, {"sponsor": sponsor, "page": "x", "brokers": "-3"})
+        assert odd.status_code == 200 and list(odd.context["nodes"]) == []
     csv = admin.get(reverse("program:landscape_export"), {"stage": "coalescing"}).content
     assert b"Pumps" in csv and community.name.encode() not in csv
 
