@@ -245,6 +245,8 @@ def refresh(now=None) -> dict:
     }
 
 
-def latest():
-    """The stored landscape, or None before the job first ran (one query)."""
-    return LandscapeSnapshot.objects.order_by("-computed_at", "-id").first()
+def latest(only=None):
+    """The stored landscape (`only` its fields named), or None before the job first ran
+    (one query)."""
+    snapshots = LandscapeSnapshot.objects.order_by("-computed_at", "-id")
+    return (snapshots.only(*only) if only else snapshots).first()

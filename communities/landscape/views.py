@@ -31,7 +31,7 @@ from communities.models import Activity, Attendance, Community, Session
 
 from .filters import LandscapeFilter
 from .jobs import latest
-from .models import BrokerTie, LandscapeLink, LandscapeNode
+from .models import BrokerTie, LandscapeLink, LandscapeNode, LandscapeSnapshot
 from .services import community_retention, drift_windows
 from .services import drifting as drifting_regulars
 
@@ -174,15 +174,14 @@ def drifting(request, slug):
 # --- the program --------------------------------------------------------------------------
 
 
-@require_GET
-def program_retention(request):
-    if not permissions.can_view_program_retention(request.user):
-        raise PermissionDenied
-    snapshot = latest()
-    retention_data = snapshot.retention if snapshot else {}
+def program_retention_data(snapshot_id) -> dict:
+    """The cohorts' charts and tables, from the stored retention (one query)."""
+    retention_data = LandscapeSnapshot.objects.values_list("retention", flat=True).get(
+        pk=snapshot_id
+    )
     stages = dict(Stage.choices)
-    context = {
-        "snapshot": snapshot,
+    people, active = retention_data.get("people", 0), retention_data.get("active_people", 0)
+    return {
         "overall": heatmap_context(retention_data["all"], "all", "Whole program")
         if retention_data.get("all")
         else None,
@@ -190,12 +189,21 @@ def program_retention(request):
             heatmap_context(table, key, stages.get(key, key))
             for key, table in retention_data.get("stages", {}).items()
         ],
-        "active_people": retention_data.get("active_people", 0),
-        "people": retention_data.get("people", 0),
-        "active_share": round(100 * retention_data["active_people"] / retention_data["people"])
-        if retention_data.get("people")
-        else None,
+        "active_people": active,
+        "people": people,
+        "active_share": round(100 * active / people) if people else None,
     }
+
+
+@require_GET
+def program_retention(request):
+    if not permissions.can_view_program_retention(request.user):
+        raise PermissionDenied
+    snapshot = latest(only=("pk", "computed_at", "window_days"))
+    context = {"snapshot": snapshot}
+    if snapshot is not None:
+        context["lazy"] = Lazy(lambda: program_retention_data(snapshot.pk))
+        context["fragment_key"] = aggregates.fragment_key(snapshot.pk, snapshot.computed_at)
     return render(request, "communities/landscape/program_retention.html", context)
 
 
@@ -203,9 +211,13 @@ def _short(name, length=22):
     return name if len(name) <= length else name[: length - 1] + "…"
 
 
+MAP_LINKS = 300  # the strongest links drawn and listed: a fixed amount whatever the program
+MAP_LABELS = 30  # the largest communities carry their name on the map (all have a title)
+
+
 def landscape_data(request, communities, *, snapshot, focus=None):
-    """The map, the communities' table (a page), the links and a page of brokers of the
-    `communities` queryset: a fixed number of queries."""
+    """The map, the communities' table, the strongest links and a page of brokers of the
+    `communities` queryset: a fixed number of queries, a bounded amount of drawing."""
     nodes = list(
         LandscapeNode.objects.filter(snapshot=snapshot, community__in=communities)
         .select_related("community")
@@ -217,18 +229,21 @@ def landscape_data(request, communities, *, snapshot, focus=None):
         .order_by("community__name")
     )  # fmt: skip
     by_id = {node.community_id: node for node in nodes}
-    links = list(
-        LandscapeLink.objects.filter(
-            snapshot=snapshot, source__in=communities, target__in=communities
-        ).order_by("-shared", "source_id", "target_id")
+    links = LandscapeLink.objects.filter(
+        snapshot=snapshot, source__in=communities, target__in=communities
     )
     if focus is not None:
-        links = [link for link in links if focus.pk in (link.source_id, link.target_id)]
+        links = links.filter(Q(source=focus) | Q(target=focus))
+    links = list(links.order_by("-shared", "source_id", "target_id")[: MAP_LINKS + 1])
+    more_links = len(links) > MAP_LINKS
+    links = links[:MAP_LINKS]
     for link in links:
         link.source_node, link.target_node = by_id[link.source_id], by_id[link.target_id]
+    labelled = {n.community_id for n in sorted(nodes, key=lambda n: -n.active_members)[:MAP_LABELS]}
     chart = charts.network(
         [{"id": n.community_id, "x": n.x, "y": n.y, "size": n.active_members,
-          "label": n.community.name, "short": _short(n.community.name),
+          "label": n.community.name,
+          "short": _short(n.community.name) if n.community_id in labelled else "",
           "fill": "#b36b00" if focus is not None and n.community_id == focus.pk else None}
          for n in nodes],
         [{"source": link.source_id, "target": link.target_id, "n": link.shared,
@@ -260,7 +275,47 @@ def landscape_data(request, communities, *, snapshot, focus=None):
         of_broker[user_id].append((name, slug))
     for row in brokers.object_list:
         row["communities"] = of_broker[row["user_id"]]
-    return {"nodes": nodes, "links": links, "chart": chart, "brokers": brokers}
+    return {
+        "nodes": nodes,
+        "table": Paginator(nodes, settings.CHILDCOP_PAGE_SIZE).get_page(request.GET.get("page")),
+        "links": links,
+        "top_links": links[:15],
+        "more_links": more_links,
+        "chart": chart,
+        "brokers": brokers,
+        "own": by_id.get(focus.pk) if focus is not None else None,
+    }
+
+
+class Lazy:
+    """What a cached fragment shows, computed only when the fragment is not in the cache:
+    the template reads `lazy.data.…` inside its `{% cache %}` block."""
+
+    def __init__(self, compute):
+        self._compute, self._value = compute, None
+
+    @property
+    def data(self):
+        if self._value is None:
+            self._value = self._compute()
+        return self._value
+
+
+def fragment(request, snapshot, *parts) -> str:
+    """The key of a landscape fragment: the snapshot (its id and time: an id may come back
+    once the snapshot before is deleted), the generations of what decides who
+    sees what (communities, memberships, people; sponsor appointments), the viewer's scope
+    and the query string."""
+    scope = "team" if permissions.is_program_admin(request.user) else request.user.pk
+    generations = aggregates.tokens(["program", "stories"])
+    return aggregates.fragment_key(
+        snapshot.pk,
+        snapshot.computed_at,
+        sorted(generations.values()),
+        scope,
+        request.GET.urlencode(),
+        *parts,
+    )
 
 
 class _BrokerPage:
@@ -288,12 +343,10 @@ def landscape(request):
     context = {"filter": filterset, "snapshot": snapshot,
                "is_admin": permissions.is_program_admin(request.user)}  # fmt: skip
     if snapshot is not None:
-        data = landscape_data(request, communities.values("pk"), snapshot=snapshot)
-        context.update(data)
-        context["table"] = Paginator(data["nodes"], settings.CHILDCOP_PAGE_SIZE).get_page(
-            request.GET.get("page")
+        context["fragment_key"] = fragment(request, snapshot)
+        context["lazy"] = Lazy(
+            lambda: landscape_data(request, communities.values("pk"), snapshot=snapshot)
         )
-        context["top_links"] = data["links"][:15]
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("brokers", None)
@@ -376,10 +429,10 @@ def neighbourhood(request, slug):
             .exclude(stage=Stage.CLOSED)
             .values("pk")
         )
-        data = landscape_data(request, near, snapshot=snapshot, focus=community)
-        context.update(data)
-        context["own"] = next((n for n in data["nodes"] if n.community_id == community.pk), None)
-        context["query"] = ""
+        context["fragment_key"] = fragment(request, snapshot, community.pk)
+        context["lazy"] = Lazy(
+            lambda: landscape_data(request, near, snapshot=snapshot, focus=community)
+        )
     context["landscape_url"] = (
         reverse("program:landscape") if permissions.can_view_landscape(request.user) else None
     )
