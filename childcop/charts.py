@@ -255,10 +255,11 @@ def heatmap(rows, columns, *, label_width=84, cell=52, height=26, header=22) -> 
 # --- the landscape of practice ---------------------------------------------------------------
 
 
-def network(nodes, links, *, width=760, height=520, pad=40, min_r=5, max_r=26) -> dict:
+def network(nodes, links, *, width=760, height=520, pad=40, pad_x=80, min_r=5, max_r=26) -> dict:
     """Nodes ("id", "x", "y" in 0–1, "size", "label", "short") and links ("source", "target",
     "n"): circles with an area proportional to the size, lines as thick as the links'
-    share of the thickest. Positions are rescaled to the nodes shown."""
+    share of the thickest. Positions are rescaled to the nodes shown, with room left and
+    right for the names under the circles."""
     if not nodes:
         return {"width": width, "height": height, "nodes": [], "links": []}
     xs, ys = [n["x"] for n in nodes], [n["y"] for n in nodes]
@@ -266,7 +267,11 @@ def network(nodes, links, *, width=760, height=520, pad=40, min_r=5, max_r=26) -
     biggest = max(n["size"] for n in nodes) or 1
     placed = {}
     for n in nodes:
-        x = pad + (n["x"] - min(xs)) / span_x * (width - 2 * pad) if len(nodes) > 1 else width / 2
+        x = (
+            pad_x + (n["x"] - min(xs)) / span_x * (width - 2 * pad_x)
+            if len(nodes) > 1
+            else width / 2
+        )
         y = pad + (n["y"] - min(ys)) / span_y * (height - 2 * pad) if len(nodes) > 1 else height / 2
         r = min_r + (max_r - min_r) * math.sqrt(n["size"] / biggest)
         placed[n["id"]] = {**n, "cx": round(x, 1), "cy": round(y, 1), "r": round(r, 1),
