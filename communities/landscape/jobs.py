@@ -216,7 +216,6 @@ def refresh(now=None) -> dict:
     layout_seconds = time.perf_counter() - laid_out
 
     with transaction.atomic():
-        LandscapeSnapshot.objects.all().delete()
         snapshot = LandscapeSnapshot.objects.create(
             computed_at=now,
             window_days=window,
@@ -252,6 +251,8 @@ def refresh(now=None) -> dict:
              for user, cids in active.items() if len(cids) >= 2 for cid in sorted(cids)],
             batch_size=2000,
         )  # fmt: skip
+        # the ones before go (two runs at once each keep theirs; the next run tidies up)
+        LandscapeSnapshot.objects.exclude(pk=snapshot.pk).delete()
         seconds = time.perf_counter() - started
         LandscapeSnapshot.objects.filter(pk=snapshot.pk).update(seconds=seconds)
     return {

@@ -279,3 +279,24 @@ def test_the_new_flags_reach_every_surface_and_stored_reports_stay_as_they_were(
     assert "regulars_drifting" in [f["key"] for f in report.data["flags"]]
     earlier.refresh_from_db()
     assert (earlier.data, earlier.generated_at) == before  # stored reports are not rewritten
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_nightly_task_computes_the_landscape_on_a_real_worker(worker):
+    from django_celery_beat.models import PeriodicTask
+
+    from communities.tasks import refresh_landscape
+
+    schedule = PeriodicTask.objects.get(task="communities.tasks.refresh_landscape")
+    assert schedule.enabled and schedule.crontab.hour == "3"
+    p, q = CommunityFactory(name="Pumps", slug="pumps"), CommunityFactory(name="Q", slug="q")
+    broker = person("Broker")
+    for c in (p, q):
+        join(c, broker, date(2025, 1, 1))
+        took_part(c, timezone.localdate(), broker)
+    worker(refresh_landscape)
+    assert worker.idle(), "the worker did not finish the task"
+    snapshot = jobs.latest()
+    assert snapshot is not None and snapshot.nodes.count() == 2
+    assert list(BrokerTie.objects.values_list("user_id", flat=True)) == [broker.pk] * 2
