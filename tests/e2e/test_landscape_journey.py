@@ -75,7 +75,6 @@ def test_admin_follows_the_landscape_and_a_coordinator_the_drifting_regulars(
     expect(page.locator("svg.landscape-map circle")).to_have_count(2)
     table = page.get_by_role("region", name="Communities of the landscape")
     expect(table.get_by_role("link", name="Office wellbeing")).to_have_count(0)
-    assert_accessible(page, "landscape filtered by a sponsor")
 
     # 3. Follows a community: its neighbourhood, with its brokers.
     table.get_by_role("link", name="Pump maintenance").click()
