@@ -122,7 +122,7 @@ def community_retention(community, *, today=None) -> dict:
         date__gte=OuterRef("joined_on"),
     ).order_by("date")
     joined, waits, not_yet, core_now = {}, [], 0, 0
-    for user, joined_on, is_core, is_coordinator, attended, logged in (
+    for user, joined_on, level, is_coordinator, attended, logged in (
         Membership.objects.filter(community_id=community.pk)
         .annotate(
             first_attended=Subquery(first_attended.values("activity__date")[:1]),
@@ -134,7 +134,7 @@ def community_retention(community, *, today=None) -> dict:
         .order_by()
     ):
         joined[user] = joined_on
-        core_now += is_core == Level.CORE or is_coordinator
+        core_now += level == Level.CORE or is_coordinator
         days = [d for d in (attended, logged) if d]
         if days:
             waits.append((min(days) - joined_on).days)
