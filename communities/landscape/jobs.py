@@ -19,9 +19,9 @@ as one `LandscapeSnapshot`, so the pages read them and never lay out a graph per
 
 The layout is networkx's spring layout (Fruchterman–Reingold) with a fixed number of
 iterations and a fixed seed, over each community's eight strongest links: the same program
-gives the same map, and the layout's cost grows with the communities (about 1.5 s for 500,
-3.5 s for 1,000 on the benchmark's machine), not with the pairs of communities sharing
-members (every link is still stored and drawn by strength). Queries: a fixed
+gives the same map, and the layout's cost follows the communities (about 1.5 s for 500 and
+3.5 s for 1,000 measured on a quiet 2-vCPU machine), not the pairs of communities sharing
+members (every link is still stored, and the strongest drawn). Queries: a fixed
 number (eleven), whatever the size of the program; the rest is tallying their rows.
 """
 
