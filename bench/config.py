@@ -19,6 +19,9 @@ MAX_SCALE_RATIO = 1.5  # a page's median server time, large over small
 JOB_TIME_TOLERANCE = 1.25
 # Its queries (emails aside) per batch: the same whatever the batch holds, give or take this.
 JOB_QUERY_TOLERANCE = 1.25
+# The landscape job (layout included) for the large program: under a minute, and its time
+# at most linear in the communities (large over small, with JOB_TIME_TOLERANCE).
+LANDSCAPE_JOB_MAX_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,27 @@ PAGES = [
         needs="/api/v1/activities/",
         token=True,
     ),  # fmt: skip
+    Page(
+        "retention",
+        "community retention",
+        "/communities/{community}/retention/",
+        "coordinator",
+        needs="/program/landscape/",
+    ),
+    Page(
+        "program_retention",
+        "program retention",
+        "/program/retention/",
+        "admin",
+        needs="/program/landscape/",
+    ),
+    Page(
+        "landscape",
+        "landscape of practice",
+        "/program/landscape/",
+        "admin",
+        needs="/program/landscape/",
+    ),
 ]
 
 

@@ -93,6 +93,32 @@ def refresh_status() -> dict:
     }
 
 
+def landscape() -> dict:
+    """Time the landscape job (its layout apart): the faster of two runs, and its queries."""
+    try:
+        from communities.landscape.jobs import refresh
+    except ImportError as error:
+        return {"available": False, "reason": str(error)}
+    from django.db import connection
+
+    runs = []
+    for _ in range(2):
+        counter, inserts = QueryCounter(), InsertCounter()
+        with connection.execute_wrapper(counter), connection.execute_wrapper(inserts):
+            result = refresh()
+        # its writes are one INSERT per 2,000 rows (links, brokers' ties): the reads are what
+        # must not grow with the program
+        runs.append({**result, "queries": counter.count, "inserts": inserts.count,
+                     "reads": counter.count - inserts.count})  # fmt: skip
+    return {"available": True, **min(runs, key=lambda run: run["seconds"])}
+
+
+class InsertCounter(QueryCounter):
+    def __call__(self, execute, sql, params, many, context):
+        self.count += sql.lstrip().upper().startswith("INSERT")
+        return execute(sql, params, many, context)
+
+
 def subjects() -> dict:
     """The timed people, the community whose page is timed, and what exists to time."""
     from django.db.models import Count
@@ -125,7 +151,7 @@ def subjects() -> dict:
         .count()
     )
     available = {}
-    for path in ("/program/", "/api/v1/activities/"):
+    for path in ("/program/", "/api/v1/activities/", "/program/landscape/"):
         try:
             resolve(path)
             available[path] = True
@@ -212,6 +238,15 @@ def prepare(scale: float) -> dict:
                 f"{status['seconds']} s, {status['queries']} queries."
             )
         result["status_refresh"] = status
+    try:
+        from communities.models import LandscapeSnapshot
+    except ImportError:
+        LandscapeSnapshot = None
+    if LandscapeSnapshot is not None and (
+        result["seeded_now"] or not LandscapeSnapshot.objects.exists()
+    ):
+        result["landscape_refresh"] = landscape()
+        _say(f"Landscape computed: {result['landscape_refresh']}.")
     result["subjects"] = subjects()
     ids = {role: u["id"] for role, u in result["subjects"]["users"].items()}
     result["sessions"] = sign_in(ids)
@@ -337,7 +372,7 @@ def job() -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.probe")
-    parser.add_argument("step", choices=["prepare", "queries", "job"])
+    parser.add_argument("step", choices=["prepare", "queries", "job", "landscape"])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--pages", default="[]", help="JSON: [{key, path, role}]")
     parser.add_argument("--users", default="{}", help="JSON: {role: user id}")
@@ -348,6 +383,8 @@ def main(argv=None) -> int:
         result = prepare(args.scale)
     elif args.step == "queries":
         result = count_queries(json.loads(args.pages), json.loads(args.users))
+    elif args.step == "landscape":
+        result = landscape()
     else:
         result = job()
     Path(args.out).write_text(json.dumps(result, indent=2, default=str))

@@ -7,6 +7,7 @@ from bench.config import (
     BARE,
     JOB_QUERY_TOLERANCE,
     JOB_TIME_TOLERANCE,
+    LANDSCAPE_JOB_MAX_SECONDS,
     LAYOUT,
     MAX_BASELINE_RATIO,
     MAX_SCALE_RATIO,
@@ -16,7 +17,9 @@ from bench.config import (
 # --- the report ---------------------------------------------------------------------------
 
 
-def evaluate(pages, timings, queries, job) -> tuple[list[dict], list[str], list[str]]:
+def evaluate(
+    pages, timings, queries, job, landscape_job=None
+) -> tuple[list[dict], list[str], list[str]]:
     """Rows per page with their ratios and checks; the misses; the failures."""
     rows, misses, failures = [], [], []
     baseline = {size: timings[size][BARE.key] for size in ("large", "small")}
@@ -93,7 +96,29 @@ def evaluate(pages, timings, queries, job) -> tuple[list[dict], list[str], list[
         for check, ok in job["checks"].items():
             if not ok:
                 misses.append(f"report job: {check.replace('_', ' ')} missed")
+    check_landscape_job(landscape_job, misses)
     return rows, misses, failures
+
+
+def check_landscape_job(landscape_job, misses) -> None:
+    """The landscape job: under a minute for the large program, its time at most linear in
+    the communities, its reads the same at both sizes (its INSERTs are one per 2,000 rows)."""
+    if not landscape_job:
+        return
+    large, small = landscape_job.get("large", {}), landscape_job.get("small", {})
+    if not (large.get("available") and small.get("available")):
+        return
+    ratio = large["communities"] / max(small["communities"], 1)
+    landscape_job["checks"] = {
+        "under_a_minute": large["seconds"] < LANDSCAPE_JOB_MAX_SECONDS,
+        "time_linear": large["seconds"] <= small["seconds"] * ratio * JOB_TIME_TOLERANCE,
+        "reads_equal": large["reads"] == small["reads"],
+    }
+    landscape_job["time_ratio"] = round(large["seconds"] / max(small["seconds"], 1e-6), 2)
+    landscape_job["communities_ratio"] = round(ratio, 2)
+    for check, ok in landscape_job["checks"].items():
+        if not ok:
+            misses.append(f"landscape job: {check.replace('_', ' ')} missed")
 
 
 def table(headers: list[str], rows: list[list[str]], numeric: set[int]) -> str:
@@ -184,3 +209,21 @@ def print_report(result: dict) -> None:
         )  # fmt: skip
     elif job:
         say(f"\nMonthly report job: not measured ({job.get('reason', 'not available')}).")
+    landscape_job = result.get("landscape_job") or {}
+    if landscape_job.get("checks"):
+        rows = [
+            [size, str(landscape_job[size]["communities"]), str(landscape_job[size]["links"]),
+             str(landscape_job[size]["brokers"]), f"{landscape_job[size]['seconds']:.2f}",
+             f"{landscape_job[size]['layout_seconds']:.2f}", str(landscape_job[size]["reads"]),
+             str(landscape_job[size]["inserts"])]
+            for size in ("large", "small")
+        ]  # fmt: skip
+        say("\nLandscape job (layout included):")
+        say(table(["size", "communities", "links", "brokers", "seconds", "layout s", "reads",
+                   "inserts"], rows, set(range(1, 8))))  # fmt: skip
+        say(
+            f"Time large/small: {landscape_job['time_ratio']} for "
+            f"{landscape_job['communities_ratio']}× the communities; "
+            + ", ".join(f"{k.replace('_', ' ')} {'ok' if v else 'MISSED'}"
+                        for k, v in landscape_job["checks"].items())
+        )  # fmt: skip

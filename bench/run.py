@@ -187,7 +187,9 @@ def main(argv=None) -> int:
         help="reuse seeded databases whose marker matches (default: on)",
     )
     parser.add_argument("--rebuild", action="store_true", help="seed both databases again")
-    parser.add_argument("--no-job", dest="job", action="store_false", help="skip the report job")
+    parser.add_argument(
+        "--no-job", dest="job", action="store_false", help="skip the report and landscape jobs"
+    )
     args = parser.parse_args(argv)  # fmt: skip
     if args.requests < 1 or args.concurrency < 1 or args.workers < 1:
         parser.error("--requests, --concurrency and --workers must be at least 1")
@@ -267,7 +269,14 @@ def main(argv=None) -> int:
     if args.job:
         job = probe("job", envs["large"], BENCH_DIR / "job.json")
 
-    rows, misses, failures = evaluate(pages, timings, queries, job)
+    landscape_job = None
+    if args.job:
+        landscape_job = {
+            size: probe("landscape", envs[size], BENCH_DIR / f"landscape-{size}.json")
+            for size in ("large", "small")
+        }
+
+    rows, misses, failures = evaluate(pages, timings, queries, job, landscape_job)
     result = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {
@@ -305,6 +314,7 @@ def main(argv=None) -> int:
         "pages": rows,
         "not_measured": [asdict(p) for p in skipped],
         "job": job,
+        "landscape_job": landscape_job,
         "misses": misses,
         "failures": failures,
     }

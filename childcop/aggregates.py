@@ -74,6 +74,7 @@ DELETES_ONLY = {"communities.Activity"}
 COMMUNITY_SCOPED = {
     "communities.Community": {"community": "pk"},
     "communities.Membership": {"community": "community_id"},
+    "communities.Departure": {"community": "community_id"},
     "communities.Objective": {"community": "community_id"},
     "communities.StageChange": {"community": "community_id"},
     "communities.Session": {"community": "community_id"},

@@ -16,7 +16,11 @@ and a template under `templates/charts/` draws them, each with a text alternativ
 - `horizontal_bars`: one labelled bar per row (charts/horizontal_bars.html: the program
   report's flags, the value matrix);
 - `radar`: one axis per dimension, one polygon per period (charts/radar.html: the
-  health check's result).
+  health check's result);
+- `heatmap`: cohorts × quarters since joining, each cell's share written in it
+  (charts/heatmap.html: the retention pages);
+- `network`: the landscape of practice, communities placed by the stored layout, sized
+  by active members, linked by shared members (charts/network.html).
 
 `value_text` is how a value is written beside its chart, and `LEVEL_COLOURS` the one
 colour table of the participation levels.
@@ -205,6 +209,85 @@ def horizontal_bars(
         "anchor": align,
         "bars": bars,
     }
+
+
+# --- retention heatmap ------------------------------------------------------------------------
+
+# From a small share (light) to a large one (dark); the text on the two darkest is white.
+HEAT_COLOURS = ["#f1f5fb", "#cfdcef", "#9fbbe0", "#5f8fca", "#2f5f9e", "#173a66"]
+
+
+def heat_colour(share) -> tuple[str, str]:
+    """(fill, text colour) of a share 0–100: six steps, the text always readable (AA)."""
+    step = min(int(share // 20) + (share > 0), len(HEAT_COLOURS) - 1)
+    return HEAT_COLOURS[step], "#ffffff" if step >= 4 else "#212529"
+
+
+def heatmap(rows, columns, *, label_width=84, cell=52, height=26, header=22) -> dict:
+    """Rows ("label", "cells": [{"share", "n"}]) × columns (quarters since joining). A cell
+    with no share (an empty cohort) is left blank; its number says so in the table."""
+    cells = []
+    for i, row in enumerate(rows):
+        y = header + i * height
+        for j, c in enumerate(row["cells"]):
+            if c["share"] is None:
+                continue
+            fill, ink = heat_colour(c["share"])
+            x = label_width + j * cell
+            cells.append({"x": x, "y": y, "fill": fill, "ink": ink, "text": f"{c['share']}%",
+                          "text_x": x + cell / 2, "text_y": y + height * 0.66})  # fmt: skip
+    return {
+        "width": label_width + columns * cell,
+        "height": header + len(rows) * height,
+        "cell": cell,
+        "row_height": height,
+        "cells": cells,
+        "labels": [
+            {"text": r["label"], "y": header + i * height + height * 0.66}
+            for i, r in enumerate(rows)
+        ],  # fmt: skip
+        "columns": [
+            {"text": f"+{j}" if j else "joined", "x": label_width + j * cell + cell / 2}
+            for j in range(columns)
+        ],  # fmt: skip
+        "label_x": label_width - 6,
+        "header_y": header * 0.7,
+    }
+
+
+# --- the landscape of practice ---------------------------------------------------------------
+
+
+def network(nodes, links, *, width=760, height=520, pad=40, pad_x=80, min_r=5, max_r=26) -> dict:
+    """Nodes ("id", "x", "y" in 0–1, "size", "label", "short") and links ("source", "target",
+    "n"): circles with an area proportional to the size, lines as thick as the links'
+    share of the thickest. Positions are rescaled to the nodes shown, with room left and
+    right for the names under the circles."""
+    if not nodes:
+        return {"width": width, "height": height, "nodes": [], "links": []}
+    xs, ys = [n["x"] for n in nodes], [n["y"] for n in nodes]
+    span_x, span_y = (max(xs) - min(xs)) or 1, (max(ys) - min(ys)) or 1
+    biggest = max(n["size"] for n in nodes) or 1
+    placed = {}
+    for n in nodes:
+        x = (
+            pad_x + (n["x"] - min(xs)) / span_x * (width - 2 * pad_x)
+            if len(nodes) > 1
+            else width / 2
+        )
+        y = pad + (n["y"] - min(ys)) / span_y * (height - 2 * pad) if len(nodes) > 1 else height / 2
+        r = min_r + (max_r - min_r) * math.sqrt(n["size"] / biggest)
+        placed[n["id"]] = {**n, "cx": round(x, 1), "cy": round(y, 1), "r": round(r, 1),
+                           "label_y": round(y + r + 12, 1)}  # fmt: skip
+    heaviest = max([1] + [link["n"] for link in links])
+    lines = [
+        {**link, "x1": placed[link["source"]]["cx"], "y1": placed[link["source"]]["cy"],
+         "x2": placed[link["target"]]["cx"], "y2": placed[link["target"]]["cy"],
+         "w": round(1 + 7 * link["n"] / heaviest, 1)}
+        for link in links
+        if link["source"] in placed and link["target"] in placed
+    ]  # fmt: skip
+    return {"width": width, "height": height, "nodes": list(placed.values()), "links": lines}
 
 
 # --- the vibrancy radar ---------------------------------------------------------------------------

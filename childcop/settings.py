@@ -441,6 +441,15 @@ CHILDCOP_FLAG_PARTICIPATION_DROP = env.int("CHILDCOP_FLAG_PARTICIPATION_DROP", d
 CHILDCOP_FLAG_COORDINATOR_INACTIVE_DAYS = env.int(
     "CHILDCOP_FLAG_COORDINATOR_INACTIVE_DAYS", default=60
 )
+# --- Retention, drifting regulars and the landscape of practice (communities/landscape/).
+# A regular (core group, or active over the window before) who took part in nothing for
+# this many weeks is drifting.
+CHILDCOP_DRIFT_WEEKS = env.int("CHILDCOP_DRIFT_WEEKS", default=8)
+# "Regulars drifting" is flagged when more than this share (percent) of the regulars drift.
+CHILDCOP_FLAG_DRIFTING_SHARE = env.int("CHILDCOP_FLAG_DRIFTING_SHARE", default=25)
+# "Core group shrinking" is flagged when the core group is smaller than it was
+# CHILDCOP_PARTICIPATION_WINDOW_DAYS ago by more than this share (percent).
+CHILDCOP_FLAG_CORE_SHRINK = env.int("CHILDCOP_FLAG_CORE_SHRINK", default=25)
 # The monthly report and the status refresh work through communities in batches of this
 # size: a constant number of queries per batch.
 CHILDCOP_HEALTH_BATCH_SIZE = env.int("CHILDCOP_HEALTH_BATCH_SIZE", default=200)

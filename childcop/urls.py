@@ -7,6 +7,7 @@ from childcop import views
 from childcop.accounts import views as account_views
 from childcop.api import urls as api_urls
 from communities.health import urls as health_urls
+from communities.landscape import urls as landscape_urls
 from communities.rhythm import views as rhythm_views
 from communities.stewardship import urls as stewardship_urls
 
@@ -77,14 +78,15 @@ urlpatterns = [
     path("groups/", include("practice_groups.urls")),
     path("stories/", include("value_stories.urls")),
     # the social learning team's program overview, program reports and support queue; the
-    # launches and the reviews due
+    # launches and the reviews due; program retention and the landscape of practice
     path(
         "program/",
         include(
             (
                 health_urls.program_urlpatterns
                 + stewardship_urls.program_urlpatterns
-                + audit_urls.program_urlpatterns,
+                + audit_urls.program_urlpatterns
+                + landscape_urls.program_urlpatterns,
                 "program",
             )
         ),

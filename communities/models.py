@@ -258,6 +258,13 @@ from .health.models import (  # noqa: E402, F401
     ProgramReport,
     SupportRequest,
 )
+from .landscape.models import (  # noqa: E402, F401
+    BrokerTie,
+    Departure,
+    LandscapeLink,
+    LandscapeNode,
+    LandscapeSnapshot,
+)
 from .learning.models import (  # noqa: E402, F401
     AgendaItem,
     Answer,

@@ -10,7 +10,7 @@ from childcop import aggregates
 
 from . import participation
 from .choices import LeadershipRole, Level
-from .models import Community, LeadershipAssignment, Membership, StageChange
+from .models import Community, Departure, LeadershipAssignment, Membership, StageChange
 
 RESERVED_SLUGS = {"new", "launch-plans"}
 
@@ -235,4 +235,11 @@ def remove_membership(membership: Membership) -> None:
     GroupMembership.objects.filter(
         user_id=membership.user_id, group__community_id=membership.community_id
     ).delete()
+    # Kept for the retention cohorts and the core group's trajectory.
+    Departure.objects.create(
+        community_id=membership.community_id,
+        user_id=membership.user_id,
+        joined_on=membership.joined_on,
+        was_core=membership.is_core,
+    )
     membership.delete()

@@ -140,3 +140,13 @@ def purge_audit_log() -> int:
     from audit.jobs import purge_expired
 
     return purge_expired()
+
+
+# --- The landscape of practice and the program's retention, driven by beat nightly
+# (migration `landscape_schedule`): the layout is computed here, never per request.
+# Idempotent: each run replaces the stored landscape.
+@shared_task(**_RHYTHM_RETRY, time_limit=1800, soft_time_limit=1700)
+def refresh_landscape() -> dict:
+    from .landscape.jobs import refresh
+
+    return refresh()

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .health import urls as health_urls
+from .landscape import urls as landscape_urls
 from .learning import urls as learning_urls
 from .rhythm import urls as rhythm_urls
 from .stewardship import urls as stewardship_urls
@@ -27,5 +28,6 @@ urlpatterns = [
     path("<slug:slug>/members/<id:pk>/remove/", views.membership_remove, name="membership_remove"),
     *rhythm_urls.urlpatterns,
     *learning_urls.urlpatterns,
+    *landscape_urls.urlpatterns,
     *stewardship_urls.urlpatterns,
 ]

@@ -188,3 +188,30 @@ def test_every_chart_is_drawn_as_an_image_with_a_text_alternative():
     assert "<title>Core group: 1000</title>" in pictures["level_bar"]
     assert pictures["heartbeat"].count(">Mar</text>") == 12
     assert '<title id="cycles-title">Stories per cycle</title>' in pictures["horizontal_bars"]
+
+
+def test_heatmap_writes_each_share_readably_and_leaves_empty_cohorts_blank():
+    from childcop.charts import heat_colour, heatmap
+
+    rows = [
+        {"label": "Q1 2026", "cells": [{"n": 3, "share": 100}, {"n": 1, "share": 33}]},
+        {"label": "Q2 2026", "cells": [{"n": 0, "share": None}]},
+    ]
+    chart = heatmap(rows, 2)
+    assert [c["text"] for c in chart["cells"]] == ["100%", "33%"]  # nothing for the empty one
+    assert heat_colour(100) == ("#173a66", "#ffffff") and heat_colour(0)[1] == "#212529"
+    assert [c["text"] for c in chart["columns"]] == ["joined", "+1"]
+
+
+def test_network_places_every_node_inside_the_picture_sized_by_its_members():
+    from childcop.charts import network
+
+    nodes = [{"id": i, "x": x, "y": y, "size": s, "label": f"C{i}", "short": f"C{i}"}
+             for i, (x, y, s) in enumerate([(0, 0, 1), (1, 1, 100), (0.5, 0.2, 25)])]  # fmt: skip
+    chart = network(nodes, [{"source": 0, "target": 1, "n": 4}, {"source": 1, "target": 9, "n": 1}])
+    placed = {n["id"]: n for n in chart["nodes"]}
+    assert all(
+        0 < n["cx"] < chart["width"] and 0 < n["cy"] < chart["height"] for n in placed.values()
+    )
+    assert placed[1]["r"] > placed[2]["r"] > placed[0]["r"]
+    assert len(chart["links"]) == 1 and chart["links"][0]["w"] == 8.0  # the thickest; 9 not shown

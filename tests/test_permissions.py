@@ -354,6 +354,18 @@ RULES = {
     "admin:api_apitoken_add": {**ADMIN_RULE, "admin": 403},
     "api:schema": signed_in(200, anonymous=401),
     **{f"api:{url_name(address)}": signed_in(200, anonymous=401) for address, _ in API_ENDPOINTS},
+    # --- retention, drifting regulars and the landscape of practice: a community's retention
+    # (counts, no names) is read like its health; drifting regulars name people, for the
+    # coordinators and admins; its neighbourhood in the landscape is its members' (and
+    # admins'). Program retention is the social learning team's; the landscape (and its CSV
+    # exports) the team's and, for their portfolio, the sponsors'.
+    "communities:retention": only({"core", "coordinator", "admin", "sponsor"}),
+    "communities:drifting": only(MANAGERS),
+    "communities:neighbourhood": only(MEMBERS | {"admin"}),
+    "program:retention": only({"admin"}),
+    "program:landscape": only({"admin", "sponsor"}),
+    "program:landscape_export": only({"admin", "sponsor"}),
+    "program:brokers_export": only({"admin", "sponsor"}),
 }
 
 
@@ -703,6 +715,9 @@ COMMUNITY_SCOPED = [
     "communities:health_checks",
     "communities:health_check_open",
     "communities:health",
+    "communities:retention",
+    "communities:drifting",
+    "communities:neighbourhood",
 ]
 
 
@@ -733,6 +748,7 @@ SPONSOR_PAGES = [
     "communities:health",
     "communities:health_checks",
     "communities:health_reports",
+    "communities:retention",  # counts only: no names
 ]
 MEMBERS_PAGES = [
     "communities:detail",
@@ -746,6 +762,8 @@ MEMBERS_PAGES = [
     "communities:pdca_reviews",
     "communities:launch",
     "value_stories:community_matrix",
+    "communities:drifting",
+    "communities:neighbourhood",
 ]
 
 

@@ -51,6 +51,7 @@ AREAS = (
     "api",
     "two_step",
     "notifications",
+    "landscape",
 )
 
 # Every rule that grants a write on a community or its content: a closed community refuses

@@ -14,8 +14,9 @@ as `from childcop import permissions` and `permissions.can_x(user, obj)`. Its mo
   `stewardship` (launch, PDCA reviews, closure, cultivation, coaching), `health`,
   `people` (whom the people directory shows), `api` (personal access tokens),
   `two_step` (who signs in in two steps, and what they reach until they have),
-  `notifications` (a person's own, those they can still open) and `audit` (the audit
-  log, a person's download of their own data, erasure).
+  `notifications` (a person's own, those they can still open), `audit` (the audit
+  log, a person's download of their own data, erasure) and `landscape` (retention,
+  drifting regulars, the landscape of practice).
 
 A rule about a record with a workflow state reads that model's transitions table (see
 `childcop.workflows`), as the services do.
@@ -69,6 +70,15 @@ from .health import (
     can_view_program_overview,
     health_communities_q,
     visible_support_requests_q,
+)
+from .landscape import (
+    broker_communities_q,
+    can_view_drifting,
+    can_view_landscape,
+    can_view_neighbourhood,
+    can_view_program_retention,
+    can_view_retention,
+    landscape_communities_q,
 )
 from .learning import (
     agenda_flags,
@@ -172,6 +182,7 @@ __all__ = [
     "OPEN_TO_SET_UP",
     "Role",
     "agenda_flags",
+    "broker_communities_q",
     "can_add_to_loops",
     "can_download_own_data",
     "can_erase_person",
@@ -232,9 +243,14 @@ __all__ = [
     "can_view_case_drafts",
     "can_view_community",
     "can_view_community_launches",
+    "can_view_drifting",
     "can_view_health",
+    "can_view_landscape",
     "can_view_launch",
+    "can_view_neighbourhood",
     "can_view_program_overview",
+    "can_view_program_retention",
+    "can_view_retention",
     "can_view_sponsor_dashboard",
     "can_view_sponsor_pages",
     "can_view_sponsorship",
@@ -271,6 +287,7 @@ __all__ = [
     "is_read_only",
     "is_sponsor",
     "is_sponsor_of",
+    "landscape_communities_q",
     "launch_flags",
     "membership_of",
     "memory_flags",
@@ -288,6 +305,7 @@ __all__ = [
     "visible_notifications_q",
     "visible_people_q",
     "visible_community_stories_q",
+    "visible_people_q",
     "visible_sponsored_stories_q",
     "visible_stories_q",
     "visible_support_requests_q",

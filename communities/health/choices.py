@@ -46,6 +46,8 @@ class Flag(models.TextChoices):
     NO_SPONSOR = "no_sponsor", "No sponsor or agreement review overdue"
     NO_STORY = "no_story", "No value-creation story lately"
     PARTICIPATION_FALLING = "participation_falling", "Participation falling"
+    REGULARS_DRIFTING = "regulars_drifting", "Regulars drifting"
+    CORE_SHRINKING = "core_shrinking", "Core group shrinking"
     HEALTH_CHECK_OVERDUE = "health_check_overdue", "Health check overdue"
 
 
@@ -82,6 +84,19 @@ FLAG_ADVICE = {
         "Fewer people took part than in the period before.",
         "Check the value for time: ask members what would bring them back, and revisit "
         "the learning agenda and the rhythm.",
+    ),
+    Flag.REGULARS_DRIFTING: (
+        "Regulars of the community — its core group and active members — took part in "
+        "nothing for several weeks: they may be drifting away.",
+        "Keep in touch (backchannel work): send each a personal note, and invite them to a "
+        "specific activity that matches what they usually come to. The list of drifting "
+        "regulars is on the community's retention page.",
+    ),
+    Flag.CORE_SHRINKING: (
+        "The core group is smaller than it was a participation window ago: an energised "
+        "core group is a success factor, and leader neglect a risk.",
+        "Cultivate the core group: talk with those who stepped back, invite active members "
+        "into it and share leadership roles (distributed leadership).",
     ),
     Flag.HEALTH_CHECK_OVERDUE: (
         "No health check was opened within the expected interval.",

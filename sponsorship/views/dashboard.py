@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -24,7 +25,7 @@ from childcop.utils import paginate
 from communities import summary as community_summary
 from communities.choices import Stage
 from communities.health.choices import Flag
-from communities.models import Community
+from communities.models import Community, LandscapeNode, LandscapeSnapshot
 from value_stories.choices import Cycle
 from value_stories.services import stories_by_cycle
 
@@ -87,6 +88,16 @@ def portfolio(communities, *, user, now=None, page_number=None, per_page=None, s
         .order_by("due")
     ):
         commitments.setdefault(commitment.agreement.community_id, []).append(commitment)
+    landscape = {
+        node.community_id: node
+        for node in LandscapeNode.objects.filter(
+            snapshot__in=LandscapeSnapshot.objects.order_by("-computed_at", "-id")[:1],
+            community_id__in=shown_ids,
+        ).only(
+            "community_id", "retained", "last_quarter_active", "department_count",
+            "boundary_crossing",
+        )
+    }  # fmt: skip
     cycle_labels = dict(Cycle.choices)
     cards = []
     for community in shown:
@@ -130,6 +141,10 @@ def portfolio(communities, *, user, now=None, page_number=None, per_page=None, s
                     if key in Flag.values
                 ],
                 "stories": stories[community.pk]["total"],
+                # retention of last quarter's active members and the departments it
+                # connects (communities.landscape.jobs, nightly)
+                "landscape": _landscape_card(landscape.get(community.pk)),
+                "retention_url": reverse("communities:retention", args=[community.slug]),
                 "cycles": [
                     (cycle_labels[cycle], n)
                     for cycle, n in stories[community.pk].items()
@@ -151,17 +166,28 @@ def portfolio(communities, *, user, now=None, page_number=None, per_page=None, s
     }
 
 
+def _landscape_card(node):
+    if node is None:
+        return None
+    return {
+        "retained": node.retained,
+        "last_quarter_active": node.last_quarter_active,
+        "department_count": node.department_count,
+        "boundary_crossing": node.boundary_crossing,
+    }
+
+
 def fragment_key(card, generation) -> str:
     """The key of a rendered card (sponsorship/_card.html, included with only the card):
     its figures' generation (`generation`, their cache key: what the cached figures show)
     and a digest of the rest it shows — the community's name, address, domain, stage and
     openness (members-only: the name links to the sponsor's page, not the community's),
-    the next session, the review's lateness, the commitments due and the stories the
-    viewer may read."""
+    the next session, the review's lateness, the commitments due, the stories the viewer
+    may read and the landscape's figures (retention, departments)."""
     c = card["community"]
     return generation + ":" + aggregates.fragment_key(
         c.pk, c.name, c.slug, c.domain, c.stage, c.is_open, card["next"], card["review_overdue"],
-        card["commitments"], card["stories"], card["cycles"], card["flags"],
+        card["commitments"], card["stories"], card["cycles"], card["flags"], card["landscape"],
     )  # fmt: skip
 
 

@@ -26,9 +26,9 @@ from communities.models import Community, HealthReport
 
 pytestmark = pytest.mark.django_db
 
-# session + user, the community, the viewer's membership (role), compute()'s 16 queries,
+# session + user, the community, the viewer's membership (role), compute()'s 22 queries,
 # the latest monthly reports
-PAGE_QUERIES = 2 + 1 + 1 + 16 + 1
+PAGE_QUERIES = 2 + 1 + 1 + 22 + 1
 
 
 def url(community):

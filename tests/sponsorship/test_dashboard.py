@@ -113,11 +113,38 @@ def test_dashboard_queries_are_constant(clients, users, size):
         counts.append(len(ctx))
     # session + user, am I a sponsor, the communities, their cards' generations (each
     # community's card is cached until its data changes: communities.summary), stories by
-    # cycle the viewer may read, next sessions, commitments due
-    warm = 8
+    # cycle the viewer may read, next sessions, commitments due, the landscape's figures
+    warm = 9
     # computing the cards (first view after a write): levels, rhythm, monthly rhythm,
     # movements, business case status, agreement review dates
     assert counts == [warm + 6, warm]
+
+
+def test_each_card_shows_retention_and_departments_connected(clients, users, community):
+    from datetime import date, timedelta
+
+    from communities.factories import ActivityFactory, MembershipFactory
+    from communities.landscape.jobs import refresh
+    from communities.models import Attendance
+
+    today = timezone.localdate()
+    last_quarter = date(today.year, (today.month - 1) // 3 * 3 + 1, 1) - timedelta(days=1)
+    for department in ("Legal", "Engineering", "Field operations"):
+        MembershipFactory(community=community, user__department=department,
+                          joined_on=date(2020, 1, 1))  # fmt: skip
+    people = [m.user for m in community.memberships.all()]
+    old = ActivityFactory(community=community, date=last_quarter)
+    Attendance.objects.bulk_create([Attendance(activity=old, user=p) for p in people])
+    recent = ActivityFactory(community=community, date=today)
+    Attendance.objects.bulk_create([Attendance(activity=recent, user=p) for p in people[:3]])
+    refresh()
+    response = clients["sponsor"].get(reverse("sponsorship:dashboard"))
+    card = response.context["cards"][0]["landscape"]
+    assert card["last_quarter_active"] == len(people)
+    assert card["retained"] == round(100 * 3 / len(people))
+    html = response.content.decode()
+    assert f"of last quarter's {len(people)} active members still take part" in html
+    assert f"It connects <strong>{card['department_count']}</strong> departments" in html
 
 
 def test_the_dashboard_counts_only_stories_shared_with_sponsors(clients, users, community):

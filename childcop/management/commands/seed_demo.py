@@ -22,6 +22,8 @@ from communities.choices import (
 from communities.factories import CommunityFactory, MembershipFactory, ObjectiveFactory
 from communities.health import demo as health_checks_demo
 from communities.health import jobs as health_jobs
+from communities.landscape import demo as landscape_demo
+from communities.landscape import jobs as landscape_jobs
 from communities.learning import demo as learning_demo
 from communities.models import (
     Community,
@@ -136,6 +138,7 @@ class Command(BaseCommand):
         health_jobs.refresh()  # the program overview's figures and flags (idempotent)
         # what the demo people would have been told so far, in their notifications
         accounts_demo.seed_notifications([row[0] for row in DEMO_USERS])
+        landscape_jobs.refresh()  # the landscape of practice and program retention (idempotent)
         self._print_logins()
 
     def _seed(self, people_count):
@@ -199,6 +202,7 @@ class Command(BaseCommand):
         value_stories_demo.seed(rng, now)
         stewardship_demo.seed(rng, now)  # launches, reviews, closure, cultivation, coaching
         health_checks_demo.seed(rng, now)  # last quarter's and this quarter's health checks
+        landscape_demo.seed(rng, now)  # members who left; a department no community reaches
 
     def _members(self, community, people, rng, start):
         size = 6 if community.stage == Stage.POTENTIAL else rng.randint(18, 45)

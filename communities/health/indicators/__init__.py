@@ -59,6 +59,16 @@ How it is computed (communities/health/indicators/ is the one place):
     CHILDCOP_PARTICIPATION_WINDOW_DAYS fell by more than CHILDCOP_FLAG_PARTICIPATION_DROP
     percent against the window before; ignored when the window before had fewer than
     PARTICIPATION_MIN_BASE (5) attendees;
+  * regulars drifting — more than CHILDCOP_FLAG_DRIFTING_SHARE percent of the regulars (the
+    core group and coordinators, and members who took part in at least
+    CHILDCOP_PARTICIPATION_ACTIVE percent of the activities over the participation window
+    before the last CHILDCOP_DRIFT_WEEKS weeks; not those who joined within those weeks)
+    took part in nothing in those weeks; ignored below DRIFTING_MIN_BASE (4) regulars
+    (communities.landscape.services.drifting, the drifting regulars page's own list);
+  * core group shrinking — the core group (coordinators included) is smaller than
+    CHILDCOP_PARTICIPATION_WINDOW_DAYS ago by more than CHILDCOP_FLAG_CORE_SHRINK percent,
+    its size then counted back from now with the level changes and the departures of core
+    members; ignored when it had fewer than CORE_MIN_BASE (3) people then;
   * health check overdue — no health check opened within
     CHILDCOP_HEALTH_CHECK_OVERDUE_DAYS, for a community created longer ago than that.
 - Closed communities raise no flags. Communities in the *potential* stage are being
@@ -109,7 +119,7 @@ __all__ = [
 
 def compute(community_ids, *, period=None, now=None, periods=4) -> dict[int, CommunityHealth]:
     """The indicators and flags of every community in `community_ids`: a fixed number of
-    queries (16) whatever the number of communities; none for an empty batch.
+    queries (22) whatever the number of communities; none for an empty batch.
 
     "Now" for the flags and the windows (participation, stories, coordinators' activity,
     health checks, sponsors) is `now`, or the last moment of `period` when it is past, so a

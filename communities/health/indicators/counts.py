@@ -1,5 +1,5 @@
 """The batch's queries: every figure of one computation, each query run once for the whole
-batch (16 queries whatever its size; see `Counts.__init__`)."""
+batch (22 queries whatever its size; see `Counts.__init__`)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from communities.choices import AgendaStatus, Level, SessionStatus
+from communities.landscape.services import core_moves, drifting
 from communities.learning.jobs import add_working_days
 from communities.models import (
     Activity,
@@ -75,6 +76,11 @@ class Counts:
         self.recent_stories = defaultdict(int)  # approved in the no-story window
         self.stories = self._stories()  # 15
         self.snapshots = self._snapshots()  # 16 (none when only one period is asked for)
+        # drifting regulars (communities.landscape.services): {community: (regulars, rows)}
+        self.drifting = drifting(ids, as_of=w.as_of_date)  # 17–20
+        self.core_moves = core_moves(  # 21, 22: into and out of the core group
+            ids, since=w.as_of_date - timedelta(days=settings.CHILDCOP_PARTICIPATION_WINDOW_DAYS)
+        )
 
     # -- state -------------------------------------------------------------------------
 

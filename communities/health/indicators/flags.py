@@ -8,10 +8,16 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils import dateformat, timezone
 
-from communities.choices import Stage
+from communities.choices import Level, Stage
 
 from ..choices import FLAG_ADVICE, Flag
-from .results import PARTICIPATION_MIN_BASE, CommunityHealth, RaisedFlag
+from .results import (
+    CORE_MIN_BASE,
+    DRIFTING_MIN_BASE,
+    PARTICIPATION_MIN_BASE,
+    CommunityHealth,
+    RaisedFlag,
+)
 
 if TYPE_CHECKING:
     from .counts import Counts
@@ -93,6 +99,28 @@ def raised_flags(row, data: Counts, w: Window, health: CommunityHealth, roles) -
                            f"{recent} people took part in the last {window} days, against "
                            f"{before} in the {window} days before "
                            f"(−{round(100 * (before - recent) / before)}%)."))  # fmt: skip
+
+    regulars, drifting = data.drifting.get(cid, (0, []))
+    weeks = settings.CHILDCOP_DRIFT_WEEKS
+    if (
+        regulars >= DRIFTING_MIN_BASE
+        and 100 * len(drifting) > settings.CHILDCOP_FLAG_DRIFTING_SHARE * regulars
+    ):
+        flags.append(_flag(Flag.REGULARS_DRIFTING,
+                           f"{len(drifting)} of the {regulars} regulars (core group and active "
+                           f"members) took part in nothing in the last {weeks} weeks "
+                           f"({round(100 * len(drifting) / regulars)}%)."))  # fmt: skip
+
+    levels = data.levels.get(cid, {})
+    core_now = levels.get("coordinator", 0) + levels.get(Level.CORE, 0)
+    entered, left = data.core_moves.get(cid, (0, 0))
+    core_before = core_now - entered + left
+    shrink = settings.CHILDCOP_FLAG_CORE_SHRINK
+    if core_before >= CORE_MIN_BASE and 100 * (core_before - core_now) > shrink * core_before:
+        window = settings.CHILDCOP_PARTICIPATION_WINDOW_DAYS
+        flags.append(_flag(Flag.CORE_SHRINKING,
+                           f"The core group has {core_now} people, against {core_before} "
+                           f"{window} days ago: {left} left it, {entered} joined it."))  # fmt: skip
 
     overdue = settings.CHILDCOP_HEALTH_CHECK_OVERDUE_DAYS
     due_since = w.as_of - timedelta(days=overdue)

@@ -108,6 +108,10 @@ GROUPS = [
 # "Participation falling" ignores a window before with fewer distinct attendees than this:
 # from 3 people to 2 is no trend worth a flag.
 PARTICIPATION_MIN_BASE = 5
+# "Regulars drifting" needs this many regulars, "core group shrinking" a core group of this
+# size in the window before: below them one person is too large a share to flag.
+DRIFTING_MIN_BASE = 4
+CORE_MIN_BASE = 3
 
 LEVEL_KEYS = [("coordinator", "Coordinator"), *Level.choices]
 # Labels of every breakdown key, in the order a breakdown is shown.

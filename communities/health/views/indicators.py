@@ -19,6 +19,7 @@ from childcop.permissions import get_sponsored_community_for_user
 from communities.choices import Stage
 
 from ..indicators import GROUPS, PARTICIPATION_MIN_BASE, breakdown_rows, compute
+from ..indicators.results import CORE_MIN_BASE, DRIFTING_MIN_BASE
 
 
 def breakdown_text(indicator) -> list[tuple[str, int]]:
@@ -77,6 +78,13 @@ def health(request, slug):
             "drop": settings.CHILDCOP_FLAG_PARTICIPATION_DROP,
             "min_base": PARTICIPATION_MIN_BASE,
             "check_days": settings.CHILDCOP_HEALTH_CHECK_OVERDUE_DAYS,
+            "drift_weeks": settings.CHILDCOP_DRIFT_WEEKS,
+            "drifting_share": settings.CHILDCOP_FLAG_DRIFTING_SHARE,
+            "drifting_min_base": DRIFTING_MIN_BASE,
+            "core_shrink": settings.CHILDCOP_FLAG_CORE_SHRINK,
+            "core_min_base": CORE_MIN_BASE,
         },
+        "can_see_drifting": permissions.can_view_drifting(request.user, community),
+        "can_see_retention": permissions.can_view_retention(request.user, community),
     }
     return render(request, "communities/health/health.html", context)
