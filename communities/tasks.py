@@ -122,3 +122,13 @@ def refresh_health_status(community_ids: list[int] | None = None) -> int:
     from .health.jobs import refresh
 
     return refresh(community_ids)
+
+
+# --- The weekly "Needs you" summary, driven by beat on Monday mornings (schedule: migration
+# 0019_weekly_summary_schedule). Idempotent: each email is claimed once per person
+# and ISO week.
+@shared_task(**_RHYTHM_RETRY, time_limit=1800, soft_time_limit=1700)
+def send_weekly_summaries() -> int:
+    from childcop.needs.jobs import send_weekly_summaries as send
+
+    return send()

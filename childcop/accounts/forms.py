@@ -29,4 +29,5 @@ class ProfileForm(forms.ModelForm):
             "notify_rhythm_reminders",
             "notify_community_news",
             "notify_digests",
+            "weekly_summary",
         ]

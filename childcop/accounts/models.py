@@ -76,6 +76,12 @@ class User(AbstractUser):
         default=True,
         help_text="Email me a digest of help requests and practice-group reports.",
     )
+    weekly_summary = models.BooleanField(
+        "weekly summary",
+        default=False,
+        help_text="Email me on Monday morning what needs me: the “Needs you” list of my "
+        "home page (nothing is sent in a week where nothing waits).",
+    )
 
     calendar_token = models.CharField(
         max_length=64, unique=True, null=True, blank=True, editable=False,
