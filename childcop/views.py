@@ -11,8 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from childcop import aggregates, needs, permissions
-from childcop.context_processors import remember_sponsor
 from childcop.accounts.models import User
+from childcop.context_processors import remember_sponsor
 from communities.choices import Stage
 from communities.models import Community, Membership, StageChange
 

@@ -1,4 +1,4 @@
-""""Needs you": what waits for a person, built from the state of the program.
+""" "Needs you": what waits for a person, built from the state of the program.
 
 Not a log of events: every item is a question asked of the data now ("which open health
 checks of my core groups have no answer of mine?"), so an item disappears as soon as the

@@ -40,7 +40,9 @@ def recipients(key: str):
     """Active people who asked for the summary and have not had this week's yet."""
     claimed = SentEmail.objects.filter(recipient=OuterRef("pk"), kind=KIND, key=key)
     return (
-        User.objects.filter(is_active=True, weekly_summary=True).exclude(Exists(claimed)).order_by("pk")
+        User.objects.filter(is_active=True, weekly_summary=True)
+        .exclude(Exists(claimed))
+        .order_by("pk")
     )
 
 

@@ -159,8 +159,8 @@ def newcomer(scope: Scope) -> list[Need]:
     """The next session of each new community (to add to one's calendar), and the
     coordinator's welcome until one has introduced oneself (raised a challenge or asked
     for help there). Two queries."""
-    from communities.models import AgendaItem, HelpRequest, Membership, Session
     from communities.choices import SessionStatus
+    from communities.models import AgendaItem, HelpRequest, Membership, Session
     from communities.rhythm.services.feeds import community_feed_url
 
     ids = [m.community_id for m in scope.newcomer]
@@ -516,9 +516,7 @@ def stories_to_review(scope: Scope) -> list[Need]:
         for s in rows
     ]
     list_url = reverse("value_stories:list") + "?status=submitted"
-    return needs + (
-        more(needs[0], total, len(rows), list_url, "{n} more stor{s}") if needs else []
-    )
+    return needs + (more(needs[0], total, len(rows), list_url, "{n} more stor{s}") if needs else [])
 
 
 def missed_heartbeats(scope: Scope) -> list[Need]:
@@ -641,9 +639,9 @@ def agreement_reviews(scope: Scope, ids=None, *, role: str, sponsored=False) -> 
         review_date__lte=scope.today + timedelta(days=SOON_DAYS)
     ).exclude(community__stage=Stage.CLOSED)
     if sponsored:
-        agreements = agreements.filter(
-            community__in=_sponsored(scope).values("pk")
-        ).exclude(community_id__in=scope.coordinator)  # said once, as the coordinator
+        agreements = agreements.filter(community__in=_sponsored(scope).values("pk")).exclude(
+            community_id__in=scope.coordinator
+        )  # said once, as the coordinator
     else:
         agreements = agreements.filter(community_id__in=ids)
     rows, _ = first_rows(agreements.select_related("community").order_by("review_date", "pk"))
@@ -691,9 +689,10 @@ def launch_work(scope: Scope) -> list[Need]:
         .exclude(community__stage=Stage.CLOSED)
         .filter(Q(lead=user) | Q(owned))
         .filter(visible)
-        .annotate(due_count=Count("action_items", filter=mine_due), first_due=Min(
-            "action_items__due_on", filter=mine_due
-        ))  # fmt: skip
+        .annotate(
+            due_count=Count("action_items", filter=mine_due),
+            first_due=Min("action_items__due_on", filter=mine_due),
+        )  # fmt: skip
         .select_related("community")
         .order_by("pk")[:CANDIDATES]
     )
@@ -759,9 +758,7 @@ def cases_to_endorse(scope: Scope) -> list[Need]:
         BusinessCaseVersion.objects.filter(
             status=CaseStatus.SUBMITTED, community__in=_sponsored(scope).values("pk")
         )
-        .exclude(
-            Exists(SponsorResponse.objects.filter(version=OuterRef("pk"), sponsor=scope.user))
-        )
+        .exclude(Exists(SponsorResponse.objects.filter(version=OuterRef("pk"), sponsor=scope.user)))
         .select_related("community")
         .order_by("submitted_at", "pk")
     )
@@ -789,9 +786,7 @@ def sponsored_flags(scope: Scope) -> list[Need]:
     from communities.health.models import HealthStatus
 
     statuses = (
-        HealthStatus.objects.filter(
-            community__in=_sponsored(scope).values("pk"), flag_count__gt=0
-        )
+        HealthStatus.objects.filter(community__in=_sponsored(scope).values("pk"), flag_count__gt=0)
         .select_related("community")
         .order_by("-flag_count", "community__name")
     )
@@ -998,8 +993,7 @@ def overdue_reviews(scope: Scope) -> list[Need]:
             group="Plan–do–check–act reviews overdue",
             role="admin",
             urgency=Urgency.OVERDUE,
-            text=f"{n} communit{'ies' if n != 1 else 'y'}, the oldest due "
-            f"{_day(overdue['since'])}",
+            text=f"{n} communit{'ies' if n != 1 else 'y'}, the oldest due {_day(overdue['since'])}",
             url=reverse("program:reviews_due"),
             action="See the reviews due",
             count=n,

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_invitationdomain'),
+        ("accounts", "0003_invitationdomain"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='weekly_summary',
-            field=models.BooleanField(default=False, help_text='Email me on Monday morning what needs me: the “Needs you” list of my home page (nothing is sent in a week where nothing waits).', verbose_name='weekly summary'),
+            model_name="user",
+            name="weekly_summary",
+            field=models.BooleanField(
+                default=False,
+                help_text="Email me on Monday morning what needs me: the “Needs you” list of my home page (nothing is sent in a week where nothing waits).",
+                verbose_name="weekly summary",
+            ),
         ),
     ]
