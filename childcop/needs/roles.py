@@ -108,7 +108,7 @@ def build(user, memberships=None, *, is_sponsor=None, now=None) -> list:
     needs += launch_work(scope)
     if scope.is_sponsor:
         needs += sponsor(scope)
-    if scope.member or scope.is_sponsor:
+    if scope.core or scope.is_sponsor or scope.is_admin:  # who owns the commitments
         needs += commitments(scope)
     if scope.is_admin:
         needs += program_admin(scope)
@@ -563,8 +563,8 @@ def pending_imports(scope: Scope) -> list[Need]:
         .select_related("activity__community")
         .order_by("created_at", "pk")
     )
-    rows, _ = first_rows(imports)
-    return [
+    rows, total = first_rows(imports)
+    needs = [
         Need(
             kind="attendance_import",
             group="Attendance imports to confirm",
@@ -580,6 +580,10 @@ def pending_imports(scope: Scope) -> list[Need]:
         )
         for i in rows
     ]
+    if needs:
+        activities = reverse("communities:activities", args=[rows[0].activity.community.slug])
+        needs += more(needs[0], total, len(rows), activities, "{n} more import{s}")
+    return needs
 
 
 def proposals_to_charter(scope: Scope) -> list[Need]:
@@ -593,8 +597,8 @@ def proposals_to_charter(scope: Scope) -> list[Need]:
         .select_related("community")
         .order_by("created_at", "pk")
     )
-    rows, _ = first_rows(groups)
-    return [
+    rows, total = first_rows(groups)
+    needs = [
         Need(
             kind="group_proposal",
             group="Practice groups to charter",
@@ -606,6 +610,10 @@ def proposals_to_charter(scope: Scope) -> list[Need]:
         )
         for g in rows
     ]
+    if needs:
+        groups_url = reverse("practice_groups:list", args=[rows[0].community.slug])
+        needs += more(needs[0], total, len(rows), groups_url, "{n} more proposal{s}")
+    return needs
 
 
 def reviews_due(scope: Scope) -> list[Need]:
@@ -615,8 +623,8 @@ def reviews_due(scope: Scope) -> list[Need]:
     reviews = due_reviews(scope.today + timedelta(days=7)).filter(
         community_id__in=scope.coordinator
     )
-    rows, _ = first_rows(reviews)
-    return [
+    rows, total = first_rows(reviews)
+    needs = [
         Need(
             kind="pdca_due",
             group="Plan–do–check–act reviews due",
@@ -629,6 +637,10 @@ def reviews_due(scope: Scope) -> list[Need]:
         )
         for r in rows
     ]
+    if needs:
+        reviews_url = reverse("communities:pdca_reviews", args=[rows[0].community.slug])
+        needs += more(needs[0], total, len(rows), reviews_url, "{n} more review{s} due")
+    return needs
 
 
 def agreement_reviews(scope: Scope, ids=None, *, role: str, sponsored=False) -> list[Need]:
@@ -644,8 +656,8 @@ def agreement_reviews(scope: Scope, ids=None, *, role: str, sponsored=False) -> 
         )  # said once, as the coordinator
     else:
         agreements = agreements.filter(community_id__in=ids)
-    rows, _ = first_rows(agreements.select_related("community").order_by("review_date", "pk"))
-    return [
+    rows, total = first_rows(agreements.select_related("community").order_by("review_date", "pk"))
+    needs = [
         Need(
             kind="agreement_review",
             group="Agreements to review",
@@ -660,6 +672,15 @@ def agreement_reviews(scope: Scope, ids=None, *, role: str, sponsored=False) -> 
         )
         for a in rows
     ]
+    if needs:
+        # the sponsor dashboard lists the sponsor's; the coordinator's are their communities'
+        rest = (
+            reverse("sponsorship:dashboard")
+            if sponsored
+            else reverse("sponsorship:agreement", args=[rows[-1].community.slug])
+        )
+        needs += more(needs[0], total, len(rows), rest, "{n} more agreement{s}")
+    return needs
 
 
 # --- launch work (whoever was named) --------------------------------------------------------
