@@ -49,6 +49,29 @@ class Need:
         return (self.urgency, self.due or date.max)
 
 
+@dataclass(frozen=True)
+class Kind:
+    """What an item is: its key, the title of its group, the role it is shown for. Calling it
+    makes one of its items."""
+
+    key: str
+    group: str
+    role: str
+
+    def __call__(self, text, url, action, *, urgency=Urgency.WAITING, count=1, due=None) -> Need:
+        return Need(
+            kind=self.key,
+            group=self.group,
+            role=self.role,
+            urgency=urgency,
+            text=text,
+            url=url,
+            action=action,
+            count=count,
+            due=due,
+        )
+
+
 @dataclass
 class Group:
     kind: str
@@ -87,21 +110,21 @@ def first_rows(queryset, shown: int = SHOWN) -> tuple[list, int]:
     return rows, (rows[0].needs_total if rows else 0)
 
 
-def more(template: Need, total: int, shown: int, url: str, text: str) -> list[Need]:
-    """The "and N more" line of a kind with more items than are listed."""
+def more(kind: Kind, total: int, shown: int, url: str, text: str) -> list[Need]:
+    """The "and N more" line of a kind with more items than are listed (`text`: "{n} more
+    round{s}")."""
     if total <= shown:
         return []
     rest = total - shown
-    return [
-        Need(
-            kind=template.kind,
-            group=template.group,
-            role=template.role,
-            urgency=Urgency.OPEN,
-            text=text.format(n=rest, s="" if rest == 1 else "s"),
-            url=url,
-            action="See them all",
-            count=rest,
-            due=date.max,
-        )
-    ]
+    line = text.format(n=rest, s="" if rest == 1 else "s")
+    return [kind(line, url, "See them all", urgency=Urgency.OPEN, count=rest, due=date.max)]
+
+
+def listed(kind: Kind, queryset, make, rest, text="{n} more", shown: int = SHOWN) -> list[Need]:
+    """The first `shown` rows of `queryset` as items (`make(row)`), then the "and N more"
+    line linking to `rest(rows)`, the full list. One query."""
+    rows, total = first_rows(queryset, shown)
+    needs = [make(row) for row in rows]
+    if rows and total > len(rows):
+        needs += more(kind, total, len(rows), rest(rows), text)
+    return needs

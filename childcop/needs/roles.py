@@ -1,10 +1,11 @@
 """One function per role section of "Needs you"; `build` runs the sections a person needs.
 
 Each section is handed the person's scope (`Scope`: the ids of their communities, by
-role) and asks one query per kind of item, bounded (`first_rows`) and scoped by those
-ids, so its cost does not grow with the number of communities. Where a rule counts working
-days or per-community settings that SQL cannot say on every database, the query narrows
-to a bounded set of candidates and Python decides, as the jobs that send the emails do.
+role) and asks one query per kind of item, bounded (`listed`, `first_rows`) and scoped by
+those ids, so its cost does not grow with the number of communities. Where a rule counts
+working days or per-community settings that SQL cannot say on every database, the query
+narrows to a bounded set of candidates and Python decides, as the jobs that send the
+emails do.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ from django.utils.formats import date_format
 from childcop import permissions
 from communities.choices import HELP_WORKFLOW, Stage
 
-from .items import SHOWN, Need, Urgency, first_rows, more
+from .items import SHOWN, Kind, Need, Urgency, first_rows, listed, more
 
 # A newcomer: joined within this many days.
 NEWCOMER_DAYS = 30
-# Due "soon": within this many days (commitments, reviews of agreements, launch actions).
+# Due "soon": within this many days (commitments, reviews of agreements).
 SOON_DAYS = 14
 # Practice-group reports stay open for members' responses this long.
 REPORT_RESPONSE_DAYS = 30
@@ -34,6 +35,32 @@ TERM_END_DAYS = 60
 SUGGESTED = 3
 # Bounded candidates for the rules Python decides (working days, per-community delays).
 CANDIDATES = 50
+
+SUGGESTED_KIND = Kind("suggested", "Communities for you", "newcomer")
+NEXT_SESSION = Kind("next_session", "Your next sessions", "newcomer")
+INTRODUCE = Kind("introduce", "Introduce yourself", "newcomer")
+HELP_ANSWERED = Kind("help_answered", "Answers to your help requests", "member")
+HELP_FOLLOW_UP = Kind("help_follow_up", "How did it turn out?", "member")
+VOTE = Kind("vote", "Votes to cast", "member")
+MY_STORIES = Kind("my_stories", "Your value-creation stories", "member")
+GROUP_REPORT = Kind("group_report", "Practice-group reports for your response", "member")
+HEALTH_CHECK = Kind("health_check", "Health checks to answer", "core")
+HELP_UNANSWERED = Kind("help_unanswered", "Help requests with no answer", "core")
+STORY_REVIEW = Kind("story_review", "Stories awaiting your review", "coordinator")
+MISSED_HEARTBEAT = Kind("missed_heartbeat", "Sessions with nothing logged", "coordinator")
+ATTENDANCE_IMPORT = Kind("attendance_import", "Attendance imports to confirm", "coordinator")
+GROUP_PROPOSAL = Kind("group_proposal", "Practice groups to charter", "coordinator")
+PDCA_DUE = Kind("pdca_due", "Plan–do–check–act reviews due", "coordinator")
+LAUNCH_ACTIONS = Kind("launch_actions", "Launch actions you own", "coordinator")
+LAUNCH_LEAD = Kind("launch_lead", "Launches you lead", "coordinator")
+BUSINESS_CASE = Kind("business_case", "Business cases for your endorsement", "sponsor")
+SPONSORED_FLAGS = Kind("sponsored_flags", "Flags on communities you sponsor", "sponsor")
+FLAGS = Kind("flags", "Communities with flags", "admin")
+SUPPORT = Kind("support", "Support requests", "admin")
+STALLED_LAUNCH = Kind("stalled_launch", "Stalled launches", "admin")
+TERM_ENDING = Kind("term_ending", "Appointments ending", "admin")
+PDCA_OVERDUE = Kind("pdca_overdue", "Plan–do–check–act reviews overdue", "admin")
+REPORTS_UNSENT = Kind("reports_unsent", "Health reports not sent", "admin")
 
 
 @dataclass
@@ -45,14 +72,16 @@ class Scope:
     core: list[int]  # … where they are in the core group (coordinators included)
     coordinator: list[int]  # … that they coordinate
     newcomer: list  # memberships (not closed, not core) of the last NEWCOMER_DAYS days
-    names: dict[int, str]
-    slugs: dict[int, str]
     is_sponsor: bool
     is_admin: bool
 
 
 def _day(value) -> str:
     return date_format(value, "j M Y")
+
+
+def _s(n: int, many: str = "s", one: str = "") -> str:
+    return one if n == 1 else many
 
 
 def _due_urgency(due, today, *, soon=SOON_DAYS) -> Urgency:
@@ -63,7 +92,11 @@ def _due_urgency(due, today, *, soon=SOON_DAYS) -> Urgency:
     return Urgency.WAITING
 
 
-def build(user, memberships=None, *, is_sponsor=None, now=None) -> list:
+def _url(name: str, *args) -> str:
+    return reverse(name, args=args)
+
+
+def build(user, memberships=None, *, is_sponsor=None, now=None) -> list[Need]:
     """Every item that needs `user` now. `memberships`: theirs with their communities, when
     the caller has them already (the home page); `is_sponsor` likewise."""
     from communities.models import Membership
@@ -77,6 +110,7 @@ def build(user, memberships=None, *, is_sponsor=None, now=None) -> list:
     if is_sponsor is None:
         is_sponsor = permissions.is_sponsor(user)
     live = [m for m in memberships if m.community.stage != Stage.CLOSED]
+    joined_since = today - timedelta(days=NEWCOMER_DAYS)
     scope = Scope(
         user=user,
         now=now,
@@ -84,13 +118,7 @@ def build(user, memberships=None, *, is_sponsor=None, now=None) -> list:
         member=[m.community_id for m in live],
         core=[m.community_id for m in live if m.is_core],
         coordinator=[m.community_id for m in live if m.is_coordinator],
-        newcomer=[
-            m
-            for m in live
-            if not m.is_core and m.joined_on >= today - timedelta(days=NEWCOMER_DAYS)
-        ],
-        names={m.community_id: m.community.name for m in memberships},
-        slugs={m.community_id: m.community.slug for m in memberships},
+        newcomer=[m for m in live if not m.is_core and m.joined_on >= joined_since],
         is_sponsor=is_sponsor,
         is_admin=permissions.is_program_admin(user),
     )
@@ -137,28 +165,21 @@ def suggested_communities(scope: Scope) -> list[Need]:
         .values("name", "slug", "domain", "alike")[:SUGGESTED]
     )
     return [
-        Need(
-            kind="suggested",
-            group="Communities for you",
-            role="newcomer",
+        SUGGESTED_KIND(
+            f"{c['name']}: {c['domain']}"
+            + (f" ({c['alike']} member{_s(c['alike'])} like you)" if c["alike"] else ""),
+            _url("communities:detail", c["slug"]),
+            "Have a look and join",
             urgency=Urgency.OPEN,
-            text=f"{c['name']}: {c['domain']}"
-            + (
-                f" ({c['alike']} member{'s' if c['alike'] != 1 else ''} like you)"
-                if c["alike"]
-                else ""
-            ),
-            url=reverse("communities:detail", args=[c["slug"]]),
-            action="Have a look and join",
         )
         for c in communities
     ]
 
 
 def newcomer(scope: Scope) -> list[Need]:
-    """The next session of each new community (to add to one's calendar), and the
-    coordinator's welcome until one has introduced oneself (raised a challenge or asked
-    for help there). Two queries."""
+    """The next session of each new community (to add to one's calendar: the community's
+    calendar feed), and the coordinator's welcome until one has introduced oneself (raised
+    a challenge or asked for help there). Two queries."""
     from communities.choices import SessionStatus
     from communities.models import AgendaItem, HelpRequest, Membership, Session
     from communities.rhythm.services.feeds import community_feed_url
@@ -177,18 +198,15 @@ def newcomer(scope: Scope) -> list[Need]:
         .order_by("starts_at")
     )
     needs = [
-        Need(
-            kind="next_session",
-            group="Your next sessions",
-            role="newcomer",
+        NEXT_SESSION(
+            f"{s.community.name}: {s.title}, "
+            f"{date_format(timezone.localtime(s.starts_at), 'D j M, H:i')}",
+            community_feed_url(s.community),
+            "Add to my calendar",
             urgency=Urgency.OPEN,
-            text=f"{session.community.name}: {session.title}, "
-            f"{date_format(timezone.localtime(session.starts_at), 'D j M, H:i')}",
-            url=community_feed_url(session.community),
-            action="Add to my calendar",
-            due=timezone.localdate(session.starts_at),
+            due=timezone.localdate(s.starts_at),
         )
-        for session in sessions
+        for s in sessions
     ]
     user = scope.user
     introduced = Exists(
@@ -208,20 +226,18 @@ def newcomer(scope: Scope) -> list[Need]:
         .order_by("-joined_on", "community__name")
     )
     for m in welcomes:
+        name = m.community.name
         welcome = (
-            f"{m.coordinator_name}, its coordinator, welcomes you to {m.community.name}"
+            f"{m.coordinator_name}, its coordinator, welcomes you to {name}"
             if m.coordinator_name
-            else f"Welcome to {m.community.name}"
+            else f"Welcome to {name}"
         )
         needs.append(
-            Need(
-                kind="introduce",
-                group="Introduce yourself",
-                role="newcomer",
+            INTRODUCE(
+                f"{welcome}: say who you are by raising the challenge you bring",
+                _url("communities:agenda_create", m.community.slug),
+                "Raise your challenge",
                 urgency=Urgency.OPEN,
-                text=f"{welcome}: say who you are by raising the challenge you bring",
-                url=reverse("communities:agenda_create", args=[m.community.slug]),
-                action="Raise your challenge",
             )
         )
     return needs
@@ -245,12 +261,10 @@ def help_requests_of_mine(scope: Scope) -> list[Need]:
     from communities.models import Answer, HelpRequest
 
     user = scope.user
-    requests = list(
-        HelpRequest.objects.filter(
-            asker=user,
-            community_id__in=scope.member,
-        )
-        .alias(answered=Exists(Answer.objects.filter(request=OuterRef("pk")).exclude(author=user)))
+    answered_by_others = Exists(Answer.objects.filter(request=OuterRef("pk")).exclude(author=user))
+    requests = (
+        HelpRequest.objects.filter(asker=user, community_id__in=scope.member)
+        .alias(answered=answered_by_others)
         .filter(
             Q(status=HELP_WORKFLOW.initial, answered=True)
             | Q(status__in=HELP_WORKFLOW.sources("follow_up"), helpful_at__isnull=False)
@@ -261,33 +275,24 @@ def help_requests_of_mine(scope: Scope) -> list[Need]:
     )
     needs = []
     for r in requests:
-        url = reverse("communities:help_detail", args=[r.community.slug, r.pk])
+        where = f"“{r.title}” ({r.community.name})"
         if r.status == HELP_WORKFLOW.initial:
             needs.append(
-                Need(
-                    kind="help_answered",
-                    group="Answers to your help requests",
-                    role="member",
-                    urgency=Urgency.WAITING,
-                    text=f"“{r.title}” ({r.community.name}) has {r.answer_count} "
-                    f"answer{'s' if r.answer_count != 1 else ''}",
-                    url=url,
-                    action="Mark the one that helped",
+                HELP_ANSWERED(
+                    f"{where} has {r.answer_count} answer{_s(r.answer_count)}",
+                    _url("communities:help_detail", r.community.slug, r.pk),
+                    "Mark the one that helped",
                 )
             )
             continue
         due = timezone.localdate(r.helpful_at + timedelta(days=r.community.follow_up_days))
         if due <= scope.today:
             needs.append(
-                Need(
-                    kind="help_follow_up",
-                    group="How did it turn out?",
-                    role="member",
+                HELP_FOLLOW_UP(
+                    f"{where}: tell the community what worked and what did not",
+                    _url("communities:help_follow_up", r.community.slug, r.pk),
+                    "Close the loop",
                     urgency=Urgency.DUE,
-                    text=f"“{r.title}” ({r.community.name}): tell the community what "
-                    "worked and what did not",
-                    url=reverse("communities:help_follow_up", args=[r.community.slug, r.pk]),
-                    action="Close the loop",
                     due=due,
                 )
             )
@@ -305,23 +310,18 @@ def voting_rounds(scope: Scope) -> list[Need]:
         .select_related("community")
         .order_by("opened_at", "pk")
     )
-    rows, total = first_rows(rounds)
-    needs = [
-        Need(
-            kind="vote",
-            group="Votes to cast",
-            role="member",
+    return listed(
+        VOTE,
+        rounds,
+        lambda r: VOTE(
+            f"{r.community.name}: “{r.title}”",
+            _url("communities:agenda_round", r.community.slug, r.pk),
+            "Vote on the learning agenda",
             urgency=Urgency.OPEN,
-            text=f"{r.community.name}: “{r.title}”",
-            url=reverse("communities:agenda_round", args=[r.community.slug, r.pk]),
-            action="Vote on the learning agenda",
-        )
-        for r in rows
-    ]
-    if needs:
-        agenda = reverse("communities:agenda", args=[rows[0].community.slug])
-        needs += more(needs[0], total, len(rows), agenda, "{n} more round{s}")
-    return needs
+        ),
+        lambda rows: _url("communities:agenda", rows[-1].community.slug),
+        "{n} more round{s}",
+    )
 
 
 def stories_of_mine(scope: Scope) -> list[Need]:
@@ -338,22 +338,19 @@ def stories_of_mine(scope: Scope) -> list[Need]:
         .select_related("community")
         .order_by("-status", "updated_at", "pk")  # returned ones first
     )
-    rows, total = first_rows(stories)
-    needs = [
-        Need(
-            kind="my_stories",
-            group="Your value-creation stories",
-            role="member",
-            urgency=Urgency.WAITING if s.status == Status.RETURNED else Urgency.OPEN,
-            text=f"“{s.title or 'Untitled story'}” ({s.community.name}): "
-            + ("returned with comments" if s.status == Status.RETURNED else "still a draft"),
-            url=reverse("value_stories:edit", args=[s.pk]),
-            action="Revise and submit" if s.status == Status.RETURNED else "Finish and submit",
+
+    def item(s):
+        returned = s.status == Status.RETURNED
+        return MY_STORIES(
+            f"“{s.title or 'Untitled story'}” ({s.community.name}): "
+            + ("returned with comments" if returned else "still a draft"),
+            _url("value_stories:edit", s.pk),
+            "Revise and submit" if returned else "Finish and submit",
+            urgency=Urgency.WAITING if returned else Urgency.OPEN,
         )
-        for s in rows
-    ]
-    list_url = reverse("value_stories:list") + "?author=me"
-    return needs + (more(needs[0], total, len(rows), list_url, "{n} more") if needs else [])
+
+    mine = reverse("value_stories:list") + "?author=me"
+    return listed(MY_STORIES, stories, item, lambda rows: mine)
 
 
 def reports_to_respond(scope: Scope) -> list[Need]:
@@ -372,22 +369,17 @@ def reports_to_respond(scope: Scope) -> list[Need]:
         .select_related("group__community")
         .order_by("created_at", "pk")
     )
-    rows, total = first_rows(reports)
-    needs = [
-        Need(
-            kind="group_report",
-            group="Practice-group reports for your response",
-            role="member",
-            urgency=Urgency.WAITING,
-            text=f"{r.group.name} ({r.group.community.name}): “{r.title}”",
-            url=reverse("practice_groups:report", args=[r.pk]),
-            action="Endorse, critique or refine",
+    return listed(
+        GROUP_REPORT,
+        reports,
+        lambda r: GROUP_REPORT(
+            f"{r.group.name} ({r.group.community.name}): “{r.title}”",
+            _url("practice_groups:report", r.pk),
+            "Endorse, critique or refine",
             due=timezone.localdate(r.created_at) + timedelta(days=REPORT_RESPONSE_DAYS),
-        )
-        for r in rows
-    ]
-    return needs + (
-        more(needs[0], total, len(rows), needs[0].url, "{n} more report{s}") if needs else []
+        ),
+        lambda rows: _url("practice_groups:list", rows[-1].group.community.slug),
+        "{n} more report{s}",
     )
 
 
@@ -402,32 +394,26 @@ def health_checks_to_answer(scope: Scope) -> list[Need]:
     """Open health checks of my core groups without my answer. One query."""
     from communities.health.models import HealthCheck, HealthCheckResponse
 
+    mine = HealthCheckResponse.objects.filter(health_check=OuterRef("pk"), respondent=scope.user)
     checks = (
         HealthCheck.objects.filter(community_id__in=scope.core, closed_at__isnull=True)
-        .exclude(
-            Exists(
-                HealthCheckResponse.objects.filter(
-                    health_check=OuterRef("pk"), respondent=scope.user
-                )
-            )
-        )
+        .exclude(Exists(mine))
         .select_related("community")
         .order_by("answer_by", "pk")
     )
-    rows, _ = first_rows(checks, shown=CANDIDATES)
-    return [
-        Need(
-            kind="health_check",
-            group="Health checks to answer",
-            role="core",
+    return listed(
+        HEALTH_CHECK,
+        checks,
+        lambda c: HEALTH_CHECK(
+            f"{c.community.name}, {c.period_label}: answer by {_day(c.answer_by)}",
+            _url("communities:health_check_answer", c.community.slug, c.pk),
+            "Rate the community",
             urgency=_due_urgency(c.answer_by, scope.today, soon=7),
-            text=f"{c.community.name}, {c.period_label}: answer by {_day(c.answer_by)}",
-            url=reverse("communities:health_check_answer", args=[c.community.slug, c.pk]),
-            action="Rate the community",
             due=c.answer_by,
-        )
-        for c in rows
-    ]
+        ),
+        lambda rows: _url("communities:health_checks", rows[-1].community.slug),
+        "{n} more health check{s}",
+    )
 
 
 def unanswered_help(scope: Scope) -> list[Need]:
@@ -448,31 +434,26 @@ def unanswered_help(scope: Scope) -> list[Need]:
         .select_related("community")
         .order_by("created_at", "pk")[:CANDIDATES]
     )
-    needs, late = [], []
-    for r in candidates:
-        due = add_working_days(r.created_at, r.community.response_commitment_days)
-        if due > scope.now:
-            continue
-        late.append(r)
-        needs.append(
-            Need(
-                kind="help_unanswered",
-                group="Help requests with no answer",
-                role="core",
-                urgency=Urgency.OVERDUE,
-                text=f"“{r.title}” ({r.community.name}), asked {_day(r.created_at)}: "
-                f"past the {r.community.response_commitment_days}-working-day commitment",
-                url=reverse("communities:help_detail", args=[r.community.slug, r.pk])
-                + "#answer-form-heading",
-                action="Answer it",
-                due=timezone.localdate(due),
-            )
+    late = [
+        (r, add_working_days(r.created_at, r.community.response_commitment_days))
+        for r in candidates
+    ]
+    late = [(r, due) for r, due in late if due <= scope.now]
+    needs = [
+        HELP_UNANSWERED(
+            f"“{r.title}” ({r.community.name}), asked {_day(r.created_at)}: past the "
+            f"{r.community.response_commitment_days}-working-day commitment",
+            _url("communities:help_detail", r.community.slug, r.pk) + "#answer-form-heading",
+            "Answer it",
+            urgency=Urgency.OVERDUE,
+            due=timezone.localdate(due),
         )
-    shown = needs[:SHOWN]
-    if len(needs) > SHOWN:
-        help_list = reverse("communities:help_list", args=[late[0].community.slug])
-        shown += more(needs[0], len(needs), SHOWN, help_list, "{n} more request{s}")
-    return shown
+        for r, due in late[:SHOWN]
+    ]
+    if late:
+        help_list = _url("communities:help_list", late[-1][0].community.slug)
+        needs += more(HELP_UNANSWERED, len(late), SHOWN, help_list, "{n} more request{s}")
+    return needs
 
 
 # --- coordinator ---------------------------------------------------------------------------
@@ -485,7 +466,7 @@ def coordinator(scope: Scope) -> list[Need]:
         *pending_imports(scope),
         *proposals_to_charter(scope),
         *reviews_due(scope),
-        *agreement_reviews(scope, scope.coordinator, role="coordinator"),
+        *agreement_reviews(scope),
     ]
 
 
@@ -501,55 +482,40 @@ def stories_to_review(scope: Scope) -> list[Need]:
         .select_related("community", "author")
         .order_by("submitted_at", "pk")
     )
-    rows, total = first_rows(stories)
-    needs = [
-        Need(
-            kind="story_review",
-            group="Stories awaiting your review",
-            role="coordinator",
-            urgency=Urgency.WAITING,
-            text=f"“{s.title or 'Untitled story'}” by {s.author or 'a former member'} "
+    submitted = reverse("value_stories:list") + "?status=submitted"
+    return listed(
+        STORY_REVIEW,
+        stories,
+        lambda s: STORY_REVIEW(
+            f"“{s.title or 'Untitled story'}” by {s.author or 'a former member'} "
             f"({s.community.name})",
-            url=reverse("value_stories:detail", args=[s.pk]),
-            action="Review it",
-        )
-        for s in rows
-    ]
-    list_url = reverse("value_stories:list") + "?status=submitted"
-    return needs + (more(needs[0], total, len(rows), list_url, "{n} more stor{s}") if needs else [])
+            _url("value_stories:detail", s.pk),
+            "Review it",
+        ),
+        lambda rows: submitted,
+        "{n} more stor{s}",
+    )
 
 
 def missed_heartbeats(scope: Scope) -> list[Need]:
     """Sessions held (past their community's grace days) with no activity logged."""
     from communities.rhythm.jobs import log_activity_url, missed_heartbeat_sessions
 
-    rows, total = first_rows(
-        missed_heartbeat_sessions(scope.now).filter(community_id__in=scope.coordinator)
-    )
-    needs = [
-        Need(
-            kind="missed_heartbeat",
-            group="Sessions with nothing logged",
-            role="coordinator",
-            urgency=Urgency.OVERDUE,
-            text=f"{s.community.name}: {s.title}, "
+    sessions = missed_heartbeat_sessions(scope.now).filter(community_id__in=scope.coordinator)
+    return listed(
+        MISSED_HEARTBEAT,
+        sessions,
+        lambda s: MISSED_HEARTBEAT(
+            f"{s.community.name}: {s.title}, "
             f"{date_format(timezone.localtime(s.starts_at), 'D j M')}",
-            url=log_activity_url(s),
-            action="Log what happened",
+            log_activity_url(s),
+            "Log what happened",
+            urgency=Urgency.OVERDUE,
             due=timezone.localdate(s.starts_at),
-        )
-        for s in rows
-    ]
-    if needs:
-        first = rows[0].community.slug
-        needs += more(
-            needs[0],
-            total,
-            len(rows),
-            reverse("communities:rhythm", args=[first]),
-            "{n} more session{s}",
-        )
-    return needs
+        ),
+        lambda rows: _url("communities:rhythm", rows[-1].community.slug),
+        "{n} more session{s}",
+    )
 
 
 def pending_imports(scope: Scope) -> list[Need]:
@@ -563,27 +529,23 @@ def pending_imports(scope: Scope) -> list[Need]:
         .select_related("activity__community")
         .order_by("created_at", "pk")
     )
-    rows, total = first_rows(imports)
-    needs = [
-        Need(
-            kind="attendance_import",
-            group="Attendance imports to confirm",
-            role="coordinator",
-            urgency=Urgency.WAITING,
-            text=f"{i.filename or 'An attendance file'} for “{i.activity.title}” "
+    return listed(
+        ATTENDANCE_IMPORT,
+        imports,
+        lambda i: ATTENDANCE_IMPORT(
+            f"{i.filename or 'An attendance file'} for “{i.activity.title}” "
             f"({i.activity.community.name})",
-            url=reverse(
+            _url(
                 "communities:attendance_import_confirm",
-                args=[i.activity.community.slug, i.activity_id, i.pk],
+                i.activity.community.slug,
+                i.activity_id,
+                i.pk,
             ),
-            action="Check and confirm",
-        )
-        for i in rows
-    ]
-    if needs:
-        activities = reverse("communities:activities", args=[rows[0].activity.community.slug])
-        needs += more(needs[0], total, len(rows), activities, "{n} more import{s}")
-    return needs
+            "Check and confirm",
+        ),
+        lambda rows: _url("communities:activities", rows[-1].activity.community.slug),
+        "{n} more import{s}",
+    )
 
 
 def proposals_to_charter(scope: Scope) -> list[Need]:
@@ -597,23 +559,17 @@ def proposals_to_charter(scope: Scope) -> list[Need]:
         .select_related("community")
         .order_by("created_at", "pk")
     )
-    rows, total = first_rows(groups)
-    needs = [
-        Need(
-            kind="group_proposal",
-            group="Practice groups to charter",
-            role="coordinator",
-            urgency=Urgency.WAITING,
-            text=f"{g.name} ({g.community.name}), proposed {_day(g.created_at)}",
-            url=reverse("practice_groups:review", args=[g.pk]),
-            action="Charter, decline or ask for changes",
-        )
-        for g in rows
-    ]
-    if needs:
-        groups_url = reverse("practice_groups:list", args=[rows[0].community.slug])
-        needs += more(needs[0], total, len(rows), groups_url, "{n} more proposal{s}")
-    return needs
+    return listed(
+        GROUP_PROPOSAL,
+        groups,
+        lambda g: GROUP_PROPOSAL(
+            f"{g.name} ({g.community.name}), proposed {_day(g.created_at)}",
+            _url("practice_groups:review", g.pk),
+            "Charter, decline or ask for changes",
+        ),
+        lambda rows: _url("practice_groups:list", rows[-1].community.slug),
+        "{n} more proposal{s}",
+    )
 
 
 def reviews_due(scope: Scope) -> list[Need]:
@@ -623,64 +579,59 @@ def reviews_due(scope: Scope) -> list[Need]:
     reviews = due_reviews(scope.today + timedelta(days=7)).filter(
         community_id__in=scope.coordinator
     )
-    rows, total = first_rows(reviews)
-    needs = [
-        Need(
-            kind="pdca_due",
-            group="Plan–do–check–act reviews due",
-            role="coordinator",
+    return listed(
+        PDCA_DUE,
+        reviews,
+        lambda r: PDCA_DUE(
+            f"{r.community.name}: due {_day(r.next_review_on)}",
+            _url("communities:pdca_create", r.community.slug),
+            "Write the review",
             urgency=_due_urgency(r.next_review_on, scope.today),
-            text=f"{r.community.name}: due {_day(r.next_review_on)}",
-            url=reverse("communities:pdca_create", args=[r.community.slug]),
-            action="Write the review",
             due=r.next_review_on,
-        )
-        for r in rows
-    ]
-    if needs:
-        reviews_url = reverse("communities:pdca_reviews", args=[rows[0].community.slug])
-        needs += more(needs[0], total, len(rows), reviews_url, "{n} more review{s} due")
-    return needs
+        ),
+        lambda rows: _url("communities:pdca_reviews", rows[-1].community.slug),
+        "{n} more review{s} due",
+    )
 
 
-def agreement_reviews(scope: Scope, ids=None, *, role: str, sponsored=False) -> list[Need]:
-    """Agreements (expectations and accountability) whose review date is near or past."""
+def agreement_reviews(scope: Scope, *, sponsored=False) -> list[Need]:
+    """Agreements (expectations and accountability) whose review date is near or past: of
+    the communities I coordinate, or (`sponsored`) of those I sponsor and do not coordinate."""
     from sponsorship.models import Agreement
 
+    kind = Kind(
+        "agreement_review", "Agreements to review", "sponsor" if sponsored else "coordinator"
+    )
     agreements = Agreement.objects.filter(
         review_date__lte=scope.today + timedelta(days=SOON_DAYS)
     ).exclude(community__stage=Stage.CLOSED)
-    if sponsored:
+    if sponsored:  # said once, as the coordinator, to a sponsor who coordinates one
         agreements = agreements.filter(community__in=_sponsored(scope).values("pk")).exclude(
             community_id__in=scope.coordinator
-        )  # said once, as the coordinator
+        )
+        rest = reverse("sponsorship:dashboard")
     else:
-        agreements = agreements.filter(community_id__in=ids)
-    rows, total = first_rows(agreements.select_related("community").order_by("review_date", "pk"))
-    needs = [
-        Need(
-            kind="agreement_review",
-            group="Agreements to review",
-            role=role,
+        agreements = agreements.filter(community_id__in=scope.coordinator)
+        rest = None
+
+    def item(a):
+        overdue = a.review_date < scope.today
+        return kind(
+            f"{a.community.name}: expectations and accountability, review "
+            f"{'overdue since' if overdue else 'due'} {_day(a.review_date)}",
+            _url("sponsorship:agreement", a.community.slug),
+            "Review the agreement",
             urgency=_due_urgency(a.review_date, scope.today),
-            text=f"{a.community.name}: expectations and accountability, review "
-            + ("overdue since " if a.review_date < scope.today else "due ")
-            + _day(a.review_date),
-            url=reverse("sponsorship:agreement", args=[a.community.slug]),
-            action="Review the agreement",
             due=a.review_date,
         )
-        for a in rows
-    ]
-    if needs:
-        # the sponsor dashboard lists the sponsor's; the coordinator's are their communities'
-        rest = (
-            reverse("sponsorship:dashboard")
-            if sponsored
-            else reverse("sponsorship:agreement", args=[rows[-1].community.slug])
-        )
-        needs += more(needs[0], total, len(rows), rest, "{n} more agreement{s}")
-    return needs
+
+    return listed(
+        kind,
+        agreements.select_related("community").order_by("review_date", "pk"),
+        item,
+        lambda rows: rest or _url("sponsorship:agreement", rows[-1].community.slug),
+        "{n} more agreement{s}",
+    )
 
 
 # --- launch work (whoever was named) --------------------------------------------------------
@@ -713,7 +664,7 @@ def launch_work(scope: Scope) -> list[Need]:
         .annotate(
             due_count=Count("action_items", filter=mine_due),
             first_due=Min("action_items__due_on", filter=mine_due),
-        )  # fmt: skip
+        )
         .select_related("community")
         .order_by("pk")[:CANDIDATES]
     )
@@ -721,31 +672,24 @@ def launch_work(scope: Scope) -> list[Need]:
     for plan in plans:
         what = plan.get_kind_display().lower()
         if plan.due_count:
+            n, first = plan.due_count, plan.first_due
             needs.append(
-                Need(
-                    kind="launch_actions",
-                    group="Launch actions you own",
-                    role="coordinator",
-                    urgency=_due_urgency(plan.first_due, scope.today, soon=7),
-                    text=f"{plan.community.name}: {plan.due_count} action"
-                    f"{'s' if plan.due_count != 1 else ''} of the {what} plan due "
-                    + ("since " if plan.first_due < scope.today else "by ")
-                    + _day(plan.first_due),
-                    url=plan.get_absolute_url(),
-                    action="Do or update them",
-                    due=plan.first_due,
+                LAUNCH_ACTIONS(
+                    f"{plan.community.name}: {n} action{_s(n)} of the {what} plan due "
+                    f"{'since' if first < scope.today else 'by'} {_day(first)}",
+                    plan.get_absolute_url(),
+                    "Do or update them",
+                    urgency=_due_urgency(first, scope.today, soon=7),
+                    due=first,
                 )
             )
         if plan.lead_id == user.pk:
             needs.append(
-                Need(
-                    kind="launch_lead",
-                    group="Launches you lead",
-                    role="coordinator",
+                LAUNCH_LEAD(
+                    f"You are the {what} lead of {plan.community.name}",
+                    plan.get_absolute_url(),
+                    "Work on the plan",
                     urgency=Urgency.OPEN,
-                    text=f"You are the {what} lead of {plan.community.name}",
-                    url=plan.get_absolute_url(),
-                    action="Work on the plan",
                 )
             )
     return needs
@@ -766,7 +710,7 @@ def sponsor(scope: Scope) -> list[Need]:
     return [
         *cases_to_endorse(scope),
         *sponsored_flags(scope),
-        *agreement_reviews(scope, role="sponsor", sponsored=True),
+        *agreement_reviews(scope, sponsored=True),
     ]
 
 
@@ -775,30 +719,26 @@ def cases_to_endorse(scope: Scope) -> list[Need]:
     from sponsorship.choices import CaseStatus
     from sponsorship.models import BusinessCaseVersion, SponsorResponse
 
+    mine = SponsorResponse.objects.filter(version=OuterRef("pk"), sponsor=scope.user)
     versions = (
         BusinessCaseVersion.objects.filter(
             status=CaseStatus.SUBMITTED, community__in=_sponsored(scope).values("pk")
         )
-        .exclude(Exists(SponsorResponse.objects.filter(version=OuterRef("pk"), sponsor=scope.user)))
+        .exclude(Exists(mine))
         .select_related("community")
         .order_by("submitted_at", "pk")
     )
-    rows, total = first_rows(versions)
-    needs = [
-        Need(
-            kind="business_case",
-            group="Business cases for your endorsement",
-            role="sponsor",
-            urgency=Urgency.WAITING,
-            text=f"{v.community.name}: version {v.number}"
+    return listed(
+        BUSINESS_CASE,
+        versions,
+        lambda v: BUSINESS_CASE(
+            f"{v.community.name}: version {v.number}"
             + (f", submitted {_day(v.submitted_at)}" if v.submitted_at else ""),
-            url=reverse("sponsorship:business_case_version", args=[v.community.slug, v.pk]),
-            action="Read, comment or endorse",
-        )
-        for v in rows
-    ]
-    list_url = reverse("sponsorship:dashboard")
-    return needs + (more(needs[0], total, len(rows), list_url, "{n} more") if needs else [])
+            _url("sponsorship:business_case_version", v.community.slug, v.pk),
+            "Read, comment or endorse",
+        ),
+        lambda rows: reverse("sponsorship:dashboard"),
+    )
 
 
 def sponsored_flags(scope: Scope) -> list[Need]:
@@ -811,25 +751,18 @@ def sponsored_flags(scope: Scope) -> list[Need]:
         .select_related("community")
         .order_by("-flag_count", "community__name")
     )
-    rows, total = first_rows(statuses)
     labels = dict(Flag.choices)
-    needs = [
-        Need(
-            kind="sponsored_flags",
-            group="Flags on communities you sponsor",
-            role="sponsor",
-            urgency=Urgency.WAITING,
-            text=f"{s.community.name}: "
+    return listed(
+        SPONSORED_FLAGS,
+        statuses,
+        lambda s: SPONSORED_FLAGS(
+            f"{s.community.name}: "
             + ", ".join(labels[key] for key in s.flag_keys if key in labels),
-            url=reverse("sponsorship:community_dashboard", args=[s.community.slug]),
-            action="See its dashboard",
-            count=1,
-        )
-        for s in rows
-    ]
-    list_url = reverse("sponsorship:dashboard")
-    return needs + (
-        more(needs[0], total, len(rows), list_url, "{n} more communit{s}") if needs else []
+            _url("sponsorship:community_dashboard", s.community.slug),
+            "See its dashboard",
+        ),
+        lambda rows: reverse("sponsorship:dashboard"),
+        "{n} more communit{s}",
     )
 
 
@@ -839,6 +772,7 @@ def commitments(scope: Scope) -> list[Need]:
     from sponsorship.choices import CommitmentStatus
     from sponsorship.models import Commitment
 
+    kind = Kind("commitment", "Commitments you made", "sponsor" if scope.is_sponsor else "core")
     visible = Q(agreement__community_id__in=scope.member)
     if scope.is_sponsor:
         visible |= Q(agreement__community__in=_sponsored(scope).values("pk"))
@@ -857,16 +791,12 @@ def commitments(scope: Scope) -> list[Need]:
         shown=CANDIDATES,
     )
     return [
-        Need(
-            kind="commitment",
-            group="Commitments you made",
-            role="sponsor" if scope.is_sponsor else "coordinator",
+        kind(
+            f"{c.agreement.community.name}: {c.description} — "
+            f"{'overdue since' if c.due < scope.today else 'due'} {_day(c.due)}",
+            _url("sponsorship:agreement", c.agreement.community.slug),
+            "Update the agreement",
             urgency=_due_urgency(c.due, scope.today),
-            text=f"{c.agreement.community.name}: {c.description} — "
-            + ("overdue since " if c.due < scope.today else "due ")
-            + _day(c.due),
-            url=reverse("sponsorship:agreement", args=[c.agreement.community.slug]),
-            action="Update the agreement",
             due=c.due,
         )
         for c in rows
@@ -898,14 +828,10 @@ def flags(scope: Scope) -> list[Need]:
     )
     overview = reverse("program:overview")
     return [
-        Need(
-            kind="flags",
-            group="Communities with flags",
-            role="admin",
-            urgency=Urgency.WAITING,
-            text=f"{label}: {counts[key]} communit{'ies' if counts[key] != 1 else 'y'}",
-            url=f"{overview}?flag={key}",
-            action="See them on the overview",
+        FLAGS(
+            f"{label}: {counts[key]} communit{_s(counts[key], 'ies', 'y')}",
+            f"{overview}?flag={key}",
+            "See them on the overview",
             count=counts[key],
         )
         for key, label in Flag.choices
@@ -924,49 +850,42 @@ def support_requests(scope: Scope) -> list[Need]:
         .select_related("community", "group")
         .order_by(F("handled_by").asc(nulls_first=True), "created_at", "pk")
     )
-    rows, total = first_rows(requests)
-    needs = [
-        Need(
-            kind="support",
-            group="Support requests",
-            role="admin",
-            urgency=Urgency.WAITING,
-            text=f"{r.get_kind_display()} for {r.group or r.community.name}, "
-            f"asked {_day(r.created_at)}"
-            + (" — nobody has taken it on" if r.handled_by_id is None else " — yours"),
-            url=reverse("program:support_update", args=[r.pk]),
-            action="Take it on" if r.handled_by_id is None else "Follow it up",
+
+    def item(r):
+        nobody = r.handled_by_id is None
+        return SUPPORT(
+            f"{r.get_kind_display()} for {r.group or r.community.name}, asked "
+            f"{_day(r.created_at)} — {'nobody has taken it on' if nobody else 'yours'}",
+            _url("program:support_update", r.pk),
+            "Take it on" if nobody else "Follow it up",
         )
-        for r in rows
-    ]
-    list_url = reverse("program:support_queue") + "?assignee=nobody"
-    return needs + (more(needs[0], total, len(rows), list_url, "{n} more") if needs else [])
+
+    unassigned = reverse("program:support_queue") + "?assignee=nobody"
+    return listed(SUPPORT, requests, item, lambda rows: unassigned)
 
 
 def stalled_launches(scope: Scope) -> list[Need]:
     from communities.stewardship.services import stalled_days, stalled_plans
 
-    rows, total = first_rows(
+    plans = (
         stalled_plans(scope.now)
         .exclude(community__stage=Stage.CLOSED)
         .select_related("community")
         .order_by("updated_at", "pk")
     )
-    needs = [
-        Need(
-            kind="stalled_launch",
-            group="Stalled launches",
-            role="admin",
-            urgency=Urgency.OVERDUE,
-            text=f"{p.community.name}: {p.get_kind_display().lower()} with no progress since "
+    stalled = reverse("program:launches") + "?stalled=1"
+    return listed(
+        STALLED_LAUNCH,
+        plans,
+        lambda p: STALLED_LAUNCH(
+            f"{p.community.name}: {p.get_kind_display().lower()} with no progress since "
             f"{_day(p.updated_at)} (over {stalled_days()} days)",
-            url=p.get_absolute_url(),
-            action="Get it moving",
-        )
-        for p in rows
-    ]
-    list_url = reverse("program:launches") + "?stalled=1"
-    return needs + (more(needs[0], total, len(rows), list_url, "{n} more") if needs else [])
+            p.get_absolute_url(),
+            "Get it moving",
+            urgency=Urgency.OVERDUE,
+        ),
+        lambda rows: stalled,
+    )
 
 
 def terms_ending(scope: Scope) -> list[Need]:
@@ -978,22 +897,18 @@ def terms_ending(scope: Scope) -> list[Need]:
         .select_related("person")
         .order_by("term_end", "pk")
     )
-    rows, total = first_rows(appointments)
-    needs = [
-        Need(
-            kind="term_ending",
-            group="Appointments ending",
-            role="admin",
+    return listed(
+        TERM_ENDING,
+        appointments,
+        lambda a: TERM_ENDING(
+            f"{a.person} ({a.get_role_display().lower()}): term ends {_day(a.term_end)}",
+            _url("sponsorship:appointment_detail", a.pk),
+            "Renew or end it",
             urgency=_due_urgency(a.term_end, scope.today),
-            text=f"{a.person} ({a.get_role_display().lower()}): term ends {_day(a.term_end)}",
-            url=reverse("sponsorship:appointment_detail", args=[a.pk]),
-            action="Renew or end it",
             due=a.term_end,
-        )
-        for a in rows
-    ]
-    list_url = reverse("sponsorship:appointment_list")
-    return needs + (more(needs[0], total, len(rows), list_url, "{n} more") if needs else [])
+        ),
+        lambda rows: reverse("sponsorship:appointment_list"),
+    )
 
 
 def overdue_reviews(scope: Scope) -> list[Need]:
@@ -1005,18 +920,15 @@ def overdue_reviews(scope: Scope) -> list[Need]:
         .order_by()
         .aggregate(n=Count("pk"), since=Min("next_review_on"))
     )
-    if not overdue["n"]:
-        return []
     n = overdue["n"]
+    if not n:
+        return []
     return [
-        Need(
-            kind="pdca_overdue",
-            group="Plan–do–check–act reviews overdue",
-            role="admin",
+        PDCA_OVERDUE(
+            f"{n} communit{_s(n, 'ies', 'y')}, the oldest due {_day(overdue['since'])}",
+            reverse("program:reviews_due"),
+            "See the reviews due",
             urgency=Urgency.OVERDUE,
-            text=f"{n} communit{'ies' if n != 1 else 'y'}, the oldest due {_day(overdue['since'])}",
-            url=reverse("program:reviews_due"),
-            action="See the reviews due",
             count=n,
             due=overdue["since"],
         )
@@ -1034,14 +946,11 @@ def reports_unsent(scope: Scope) -> list[Need]:
     if ProgramReport.objects.filter(period=period).exists():
         return []
     return [
-        Need(
-            kind="reports_unsent",
-            group="Health reports not sent",
-            role="admin",
+        REPORTS_UNSENT(
+            f"The health reports of {date_format(period, 'F Y')} were not made or sent",
+            reverse("program:reports"),
+            "Check the program reports",
             urgency=Urgency.OVERDUE,
-            text=f"The health reports of {date_format(period, 'F Y')} were not made or sent",
-            url=reverse("program:reports"),
-            action="Check the program reports",
             due=scope.today.replace(day=3),
         )
     ]
