@@ -55,11 +55,8 @@ def home(request):
     # Program-wide figures come from the cache (one query for their generation): they read
     # every membership, and the page must cost the same in a program of any size.
     figures = aggregates.cached("program", "figures", program_figures)
-    memberships = list(
-        Membership.objects.filter(user=user)
-        .select_related("community")
-        .order_by("-is_coordinator", "community__name")
-    )
+    # with what a newcomer's "Needs you" items show (childcop.needs.memberships_of)
+    memberships = list(needs.memberships_of(user).order_by("-is_coordinator", "community__name"))
     for m in memberships:
         m.member_count = figures["member_counts"].get(m.community_id, 0)
     is_sponsor = permissions.is_sponsor(user)

@@ -369,10 +369,12 @@ def test_home_query_count_is_the_same_in_1_and_40_communities(
     SponsorAppointmentFactory(person=person, communities=portfolio)
     client.force_login(person)
     client.get("/")  # the program figures cached
-    # session + user, figures' generation, memberships, am I a sponsor; "Needs you": newcomer
-    # (next sessions, welcomes), member (4), core group (2), coordinator (6), launch work,
-    # sponsor (3), commitments
-    with django_assert_num_queries(5 + 2 + 4 + 2 + 6 + 1 + 3 + 1):
+    # session + user, figures' generation, memberships (with the newcomer's next sessions and
+    # welcomes), am I a sponsor, the cultivation checklist; "Needs you": help requests, voting
+    # rounds, stories (mine and to review), reports (member); health checks (core group);
+    # missed heartbeats, attendance imports, proposals, reviews due, agreements
+    # (coordinator); launch work; business cases, flags, agreements (sponsor); commitments
+    with django_assert_num_queries(6 + 4 + 1 + 5 + 1 + 3 + 1):
         response = client.get("/")
     assert response.context["needs_count"] >= 4 * communities
 

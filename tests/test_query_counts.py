@@ -53,11 +53,11 @@ MEMBER_DIRECTORY = 7
 # session + user, count, page of people (whom the viewer may see: subqueries of both)
 PEOPLE = 4
 # session + user, the program figures' generation (figures, member counts and suggestions
-# are cached until a write changes them: childcop.aggregates), my memberships, am I a sponsor,
-# then "Needs you" (childcop.needs, scoped by the ids of my communities): as a newcomer, the
-# next sessions and the welcomes; as a member, my help requests, voting rounds with votes
-# left, my stories, practice-group reports to respond to; launch plans I lead or act in
-HOME_MEMBER = 5 + 2 + 4 + 1
+# are cached until a write changes them: childcop.aggregates), my memberships (with what a
+# newcomer's items show), am I a sponsor, then "Needs you" (childcop.needs, scoped by the ids
+# of my communities): as a member, help requests, voting rounds with votes left, stories,
+# practice-group reports to respond to; launch plans I lead or act in
+HOME_MEMBER = 5 + 4 + 1
 # computing the cached figures (the first view after a write): members per community,
 # joinable communities, communities by stage, people, communities without a coordinator
 # (first ten and count)

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
 
-from django.db.models import Count, Window
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 
 # How many items of one kind are listed; the rest is counted, with a link to the full list.
 SHOWN = 5
@@ -128,3 +129,24 @@ def listed(kind: Kind, queryset, make, rest, text="{n} more", shown: int = SHOWN
     if rows and total > len(rows):
         needs += more(kind, total, len(rows), rest(rows), text)
     return needs
+
+
+def first_rows_by(queryset, category, order_by, shown: int = SHOWN) -> tuple[dict, dict]:
+    """The first `shown` rows of each category of `queryset` (`category`: an expression
+    naming each row's), and how many each category has: one query (window functions,
+    partitioned by category). Returns ({category: rows}, {category: total})."""
+    ranked = (
+        queryset.annotate(needs_category=category)
+        .annotate(
+            needs_rank=Window(RowNumber(), partition_by=[F("needs_category")], order_by=order_by),
+            needs_total=Window(Count("pk"), partition_by=[F("needs_category")]),
+        )
+        .filter(needs_rank__lte=shown)
+    )
+    rows, totals = {}, {}
+    for row in ranked:
+        rows.setdefault(row.needs_category, []).append(row)
+        totals[row.needs_category] = row.needs_total
+    for found in rows.values():
+        found.sort(key=lambda row: row.needs_rank)
+    return rows, totals

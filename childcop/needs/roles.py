@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 from childcop import permissions
 from communities.choices import HELP_WORKFLOW, Stage
 
-from .items import SHOWN, Kind, Need, Urgency, first_rows, listed, more
+from .items import SHOWN, Kind, Need, Urgency, first_rows, first_rows_by, listed, more
 
 # A newcomer: joined within this many days.
 NEWCOMER_DAYS = 30
@@ -72,6 +72,7 @@ class Scope:
     core: list[int]  # … where they are in the core group (coordinators included)
     coordinator: list[int]  # … that they coordinate
     newcomer: list  # memberships (not closed, not core) of the last NEWCOMER_DAYS days
+    communities: dict  # id -> community, of the memberships (not closed)
     is_sponsor: bool
     is_admin: bool
 
@@ -96,17 +97,57 @@ def _url(name: str, *args) -> str:
     return reverse(name, args=args)
 
 
-def build(user, memberships=None, *, is_sponsor=None, now=None) -> list[Need]:
-    """Every item that needs `user` now. `memberships`: theirs with their communities, when
-    the caller has them already (the home page); `is_sponsor` likewise."""
-    from communities.models import Membership
+def memberships_of(user, now=None):
+    """The person's memberships with their communities; those of a newcomer (not core,
+    joined in the last NEWCOMER_DAYS days) carry what the newcomer's items show: the
+    community's next session, its coordinator's name, and whether the person introduced
+    themselves there (raised a challenge or asked for help). One query (the home page's
+    own list of memberships); the sub-queries run for a newcomer's rows only."""
+    from django.db.models import Case, CharField, DateTimeField, When
 
+    from communities.choices import Level, SessionStatus
+    from communities.models import AgendaItem, HelpRequest, Membership, Session
+
+    now = now or timezone.now()
+    since = timezone.localdate(now) - timedelta(days=NEWCOMER_DAYS)
+    new = Q(joined_on__gte=since, is_coordinator=False) & ~Q(level=Level.CORE)
+    next_session = Session.objects.filter(
+        community=OuterRef("community"), status=SessionStatus.PLANNED, starts_at__gte=now
+    ).order_by("starts_at", "pk")
+    coordinator = (
+        Membership.objects.filter(community=OuterRef("community"), is_coordinator=True)
+        .exclude(user=user)
+        .order_by("joined_on", "pk")
+        .values("user__display_name")[:1]
+    )
+    introduced = Exists(
+        AgendaItem.objects.filter(community=OuterRef("community"), raised_by=user)
+    ) | Exists(HelpRequest.objects.filter(community=OuterRef("community"), asker=user))
+
+    def if_new(value, field):
+        return Case(When(new, then=value), default=None, output_field=field)
+
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("community")
+        .annotate(
+            next_session_title=if_new(Subquery(next_session.values("title")[:1]), CharField()),
+            next_session_at=if_new(Subquery(next_session.values("starts_at")[:1]), DateTimeField()),
+            coordinator_name=if_new(Subquery(coordinator), CharField()),
+            introduced=Case(When(new, then=introduced), default=True),
+        )
+    )
+
+
+def build(user, memberships=None, *, is_sponsor=None, now=None) -> list[Need]:
+    """Every item that needs `user` now. `memberships`: theirs from `memberships_of`, when
+    the caller has them already (the home page); `is_sponsor` likewise."""
     if not (user.is_authenticated and user.is_active):
         return []
     now = now or timezone.now()
     today = timezone.localdate(now)
     if memberships is None:
-        memberships = list(Membership.objects.filter(user=user).select_related("community"))
+        memberships = list(memberships_of(user, now))
     if is_sponsor is None:
         is_sponsor = permissions.is_sponsor(user)
     live = [m for m in memberships if m.community.stage != Stage.CLOSED]
@@ -119,6 +160,7 @@ def build(user, memberships=None, *, is_sponsor=None, now=None) -> list[Need]:
         core=[m.community_id for m in live if m.is_core],
         coordinator=[m.community_id for m in live if m.is_coordinator],
         newcomer=[m for m in live if not m.is_core and m.joined_on >= joined_since],
+        communities={m.community_id: m.community for m in live},
         is_sponsor=is_sponsor,
         is_admin=permissions.is_program_admin(user),
     )
@@ -178,68 +220,38 @@ def suggested_communities(scope: Scope) -> list[Need]:
 
 def newcomer(scope: Scope) -> list[Need]:
     """The next session of each new community (to add to one's calendar: the community's
-    calendar feed), and the coordinator's welcome until one has introduced oneself (raised
-    a challenge or asked for help there). Two queries."""
-    from communities.choices import SessionStatus
-    from communities.models import AgendaItem, HelpRequest, Membership, Session
+    calendar feed), and the coordinator's welcome until one has introduced oneself. No
+    query: `memberships_of` read them with the memberships."""
     from communities.rhythm.services.feeds import community_feed_url
 
-    ids = [m.community_id for m in scope.newcomer]
-    next_in_community = (
-        Session.objects.filter(
-            community=OuterRef("community"), status=SessionStatus.PLANNED, starts_at__gte=scope.now
-        )
-        .order_by("starts_at", "pk")
-        .values("pk")[:1]
-    )
-    sessions = (
-        Session.objects.filter(community_id__in=ids, pk=Subquery(next_in_community))
-        .select_related("community")
-        .order_by("starts_at")
-    )
-    needs = [
-        NEXT_SESSION(
-            f"{s.community.name}: {s.title}, "
-            f"{date_format(timezone.localtime(s.starts_at), 'D j M, H:i')}",
-            community_feed_url(s.community),
-            "Add to my calendar",
-            urgency=Urgency.OPEN,
-            due=timezone.localdate(s.starts_at),
-        )
-        for s in sessions
-    ]
-    user = scope.user
-    introduced = Exists(
-        AgendaItem.objects.filter(community=OuterRef("community"), raised_by=user)
-    ) | Exists(HelpRequest.objects.filter(community=OuterRef("community"), asker=user))
-    coordinator = (
-        Membership.objects.filter(community=OuterRef("community"), is_coordinator=True)
-        .exclude(user=user)
-        .order_by("joined_on", "pk")
-        .values("user__display_name")[:1]
-    )
-    welcomes = (
-        Membership.objects.filter(user=user, community_id__in=ids)
-        .exclude(introduced)
-        .annotate(coordinator_name=Subquery(coordinator))
-        .select_related("community")
-        .order_by("-joined_on", "community__name")
-    )
-    for m in welcomes:
-        name = m.community.name
-        welcome = (
-            f"{m.coordinator_name}, its coordinator, welcomes you to {name}"
-            if m.coordinator_name
-            else f"Welcome to {name}"
-        )
-        needs.append(
-            INTRODUCE(
-                f"{welcome}: say who you are by raising the challenge you bring",
-                _url("communities:agenda_create", m.community.slug),
-                "Raise your challenge",
-                urgency=Urgency.OPEN,
+    needs = []
+    for m in sorted(scope.newcomer, key=lambda m: m.next_session_at or scope.now):
+        community = m.community
+        if m.next_session_at is not None:
+            needs.append(
+                NEXT_SESSION(
+                    f"{community.name}: {m.next_session_title}, "
+                    f"{date_format(timezone.localtime(m.next_session_at), 'D j M, H:i')}",
+                    community_feed_url(community),
+                    "Add to my calendar",
+                    urgency=Urgency.OPEN,
+                    due=timezone.localdate(m.next_session_at),
+                )
             )
-        )
+        if not m.introduced:
+            welcome = (
+                f"{m.coordinator_name}, its coordinator, welcomes you to {community.name}"
+                if m.coordinator_name
+                else f"Welcome to {community.name}"
+            )
+            needs.append(
+                INTRODUCE(
+                    f"{welcome}: say who you are by raising the challenge you bring",
+                    _url("communities:agenda_create", community.slug),
+                    "Raise your challenge",
+                    urgency=Urgency.OPEN,
+                )
+            )
     return needs
 
 
@@ -247,55 +259,97 @@ def newcomer(scope: Scope) -> list[Need]:
 
 
 def member(scope: Scope) -> list[Need]:
+    """As a member (and, in the same queries, as the core group and the coordinator: help
+    requests waiting for an answer, stories awaiting review)."""
     return [
-        *help_requests_of_mine(scope),
+        *help_requests(scope),
         *voting_rounds(scope),
-        *stories_of_mine(scope),
+        *stories(scope),
         *reports_to_respond(scope),
     ]
 
 
-def help_requests_of_mine(scope: Scope) -> list[Need]:
-    """Answers to my requests not marked helpful yet, and "how did it turn out?" follow-ups
-    due (`follow_up_days` after the helpful answer, the community's setting). One query."""
+def help_requests(scope: Scope) -> list[Need]:
+    """One query for three kinds: answers to my requests not marked helpful yet; "how did it
+    turn out?" follow-ups due (`follow_up_days` after the helpful answer, the community's
+    setting); and, for the core group, requests in their communities past the response
+    commitment with no answer (working days, as the coordinators' email counts them)."""
+    from django.db.models import Case, CharField, Value, When
+
+    from communities.learning.jobs import add_working_days
     from communities.models import Answer, HelpRequest
 
     user = scope.user
     answered_by_others = Exists(Answer.objects.filter(request=OuterRef("pk")).exclude(author=user))
-    requests = (
-        HelpRequest.objects.filter(asker=user, community_id__in=scope.member)
-        .alias(answered=answered_by_others)
-        .filter(
-            Q(status=HELP_WORKFLOW.initial, answered=True)
-            | Q(status__in=HELP_WORKFLOW.sources("follow_up"), helpful_at__isnull=False)
+    answered = Q(asker=user, status=HELP_WORKFLOW.initial, answered=True)
+    follow = Q(asker=user, status__in=HELP_WORKFLOW.sources("follow_up"), helpful_at__isnull=False)
+    late = Q(
+        community_id__in=scope.core,
+        status=HELP_WORKFLOW.initial,
+        # n working days are at least n calendar days: the database narrows
+        created_at__lte=scope.now - timedelta(days=1),
+        any_answer=False,
+    ) & ~Q(asker=user)
+    category = Case(
+        When(answered, then=Value("answered")),
+        When(follow, then=Value("follow")),
+        default=Value("late"),
+        output_field=CharField(),
+    )
+    rows, _ = first_rows_by(
+        HelpRequest.objects.filter(community_id__in=scope.member)
+        .alias(
+            answered=answered_by_others,
+            any_answer=Exists(Answer.objects.filter(request=OuterRef("pk"))),
         )
+        .filter(answered | follow | late)
         .annotate(answer_count=Count("answers"))
-        .select_related("community")
-        .order_by("created_at", "pk")[:CANDIDATES]
+        .select_related("community"),
+        category,
+        [F("created_at").asc(), F("pk").asc()],
+        shown=CANDIDATES,
     )
     needs = []
-    for r in requests:
-        where = f"“{r.title}” ({r.community.name})"
-        if r.status == HELP_WORKFLOW.initial:
-            needs.append(
-                HELP_ANSWERED(
-                    f"{where} has {r.answer_count} answer{_s(r.answer_count)}",
-                    _url("communities:help_detail", r.community.slug, r.pk),
-                    "Mark the one that helped",
-                )
+    for r in rows.get("answered", [])[:SHOWN]:
+        needs.append(
+            HELP_ANSWERED(
+                f"“{r.title}” ({r.community.name}) has {r.answer_count} answer{_s(r.answer_count)}",
+                _url("communities:help_detail", r.community.slug, r.pk),
+                "Mark the one that helped",
             )
-            continue
+        )
+    for r in rows.get("follow", []):
         due = timezone.localdate(r.helpful_at + timedelta(days=r.community.follow_up_days))
         if due <= scope.today:
             needs.append(
                 HELP_FOLLOW_UP(
-                    f"{where}: tell the community what worked and what did not",
+                    f"“{r.title}” ({r.community.name}): tell the community what worked and "
+                    "what did not",
                     _url("communities:help_follow_up", r.community.slug, r.pk),
                     "Close the loop",
                     urgency=Urgency.DUE,
                     due=due,
                 )
             )
+    overdue = [
+        (r, add_working_days(r.created_at, r.community.response_commitment_days))
+        for r in rows.get("late", [])
+    ]
+    overdue = [(r, due) for r, due in overdue if due <= scope.now]
+    needs += [
+        HELP_UNANSWERED(
+            f"“{r.title}” ({r.community.name}), asked {_day(r.created_at)}: past the "
+            f"{r.community.response_commitment_days}-working-day commitment",
+            _url("communities:help_detail", r.community.slug, r.pk) + "#answer-form-heading",
+            "Answer it",
+            urgency=Urgency.OVERDUE,
+            due=timezone.localdate(due),
+        )
+        for r, due in overdue[:SHOWN]
+    ]
+    if overdue:
+        help_list = _url("communities:help_list", overdue[-1][0].community.slug)
+        needs += more(HELP_UNANSWERED, len(overdue), SHOWN, help_list, "{n} more request{s}")
     return needs
 
 
@@ -324,22 +378,30 @@ def voting_rounds(scope: Scope) -> list[Need]:
     )
 
 
-def stories_of_mine(scope: Scope) -> list[Need]:
-    """My value-creation stories returned for changes or still in draft. One query."""
-    from value_stories.choices import Status
+def stories(scope: Scope) -> list[Need]:
+    """One query for two kinds: my value-creation stories returned for changes or still in
+    draft, and, for a coordinator, the stories of their communities awaiting review (not
+    their own)."""
+    from django.db.models import Case, CharField, Value, When
+
+    from value_stories.choices import STORY_WORKFLOW, Status
     from value_stories.models import ValueStory
 
-    stories = (
-        ValueStory.objects.filter(
-            author=scope.user,
-            community_id__in=scope.member,
-            status__in=[Status.RETURNED, Status.DRAFT],
-        )
-        .select_related("community")
-        .order_by("-status", "updated_at", "pk")  # returned ones first
+    user = scope.user
+    mine = Q(author=user, status__in=[Status.RETURNED, Status.DRAFT])
+    review = Q(
+        community_id__in=scope.coordinator, status__in=STORY_WORKFLOW.sources("review")
+    ) & ~Q(author=user)
+    rows, totals = first_rows_by(
+        ValueStory.objects.filter(community_id__in=scope.member)
+        .filter(mine | review)
+        .select_related("community", "author"),
+        Case(When(review, then=Value("review")), default=Value("mine"), output_field=CharField()),
+        # returned before drafts; the oldest first
+        [F("status").desc(), F("updated_at").asc(), F("pk").asc()],
     )
 
-    def item(s):
+    def my_story(s):
         returned = s.status == Status.RETURNED
         return MY_STORIES(
             f"“{s.title or 'Untitled story'}” ({s.community.name}): "
@@ -349,8 +411,32 @@ def stories_of_mine(scope: Scope) -> list[Need]:
             urgency=Urgency.WAITING if returned else Urgency.OPEN,
         )
 
-    mine = reverse("value_stories:list") + "?author=me"
-    return listed(MY_STORIES, stories, item, lambda rows: mine)
+    def to_review(s):
+        return STORY_REVIEW(
+            f"“{s.title or 'Untitled story'}” by {s.author or 'a former member'} "
+            f"({s.community.name})",
+            _url("value_stories:detail", s.pk),
+            "Review it",
+        )
+
+    listed_rows = {"mine": rows.get("mine", []), "review": rows.get("review", [])}
+    needs = [my_story(s) for s in listed_rows["mine"]]
+    needs += more(
+        MY_STORIES,
+        totals.get("mine", 0),
+        len(listed_rows["mine"]),
+        reverse("value_stories:list") + "?author=me",
+        "{n} more",
+    )
+    needs += [to_review(s) for s in listed_rows["review"]]
+    needs += more(
+        STORY_REVIEW,
+        totals.get("review", 0),
+        len(listed_rows["review"]),
+        reverse("value_stories:list") + "?status=submitted",
+        "{n} more stor{s}",
+    )
+    return needs
 
 
 def reports_to_respond(scope: Scope) -> list[Need]:
@@ -387,7 +473,7 @@ def reports_to_respond(scope: Scope) -> list[Need]:
 
 
 def core_group(scope: Scope) -> list[Need]:
-    return [*health_checks_to_answer(scope), *unanswered_help(scope)]
+    return health_checks_to_answer(scope)  # help requests waiting: `help_requests`
 
 
 def health_checks_to_answer(scope: Scope) -> list[Need]:
@@ -416,52 +502,11 @@ def health_checks_to_answer(scope: Scope) -> list[Need]:
     )
 
 
-def unanswered_help(scope: Scope) -> list[Need]:
-    """Help requests in my core groups' communities past the response commitment with no
-    answer (working days, as the coordinators' email counts them). One query."""
-    from communities.learning.jobs import add_working_days
-    from communities.models import Answer, HelpRequest
-
-    candidates = (
-        HelpRequest.objects.filter(
-            community_id__in=scope.core,
-            status=HELP_WORKFLOW.initial,
-            # n working days are at least n calendar days: the database narrows
-            created_at__lte=scope.now - timedelta(days=1),
-        )
-        .exclude(asker=scope.user)
-        .exclude(Exists(Answer.objects.filter(request=OuterRef("pk"))))
-        .select_related("community")
-        .order_by("created_at", "pk")[:CANDIDATES]
-    )
-    late = [
-        (r, add_working_days(r.created_at, r.community.response_commitment_days))
-        for r in candidates
-    ]
-    late = [(r, due) for r, due in late if due <= scope.now]
-    needs = [
-        HELP_UNANSWERED(
-            f"“{r.title}” ({r.community.name}), asked {_day(r.created_at)}: past the "
-            f"{r.community.response_commitment_days}-working-day commitment",
-            _url("communities:help_detail", r.community.slug, r.pk) + "#answer-form-heading",
-            "Answer it",
-            urgency=Urgency.OVERDUE,
-            due=timezone.localdate(due),
-        )
-        for r, due in late[:SHOWN]
-    ]
-    if late:
-        help_list = _url("communities:help_list", late[-1][0].community.slug)
-        needs += more(HELP_UNANSWERED, len(late), SHOWN, help_list, "{n} more request{s}")
-    return needs
-
-
 # --- coordinator ---------------------------------------------------------------------------
 
 
 def coordinator(scope: Scope) -> list[Need]:
-    return [
-        *stories_to_review(scope),
+    return [  # stories awaiting review: `stories`
         *missed_heartbeats(scope),
         *pending_imports(scope),
         *proposals_to_charter(scope),
@@ -470,38 +515,12 @@ def coordinator(scope: Scope) -> list[Need]:
     ]
 
 
-def stories_to_review(scope: Scope) -> list[Need]:
-    from value_stories.choices import STORY_WORKFLOW
-    from value_stories.models import ValueStory
-
-    stories = (
-        ValueStory.objects.filter(
-            community_id__in=scope.coordinator, status__in=STORY_WORKFLOW.sources("review")
-        )
-        .exclude(author=scope.user)
-        .select_related("community", "author")
-        .order_by("submitted_at", "pk")
-    )
-    submitted = reverse("value_stories:list") + "?status=submitted"
-    return listed(
-        STORY_REVIEW,
-        stories,
-        lambda s: STORY_REVIEW(
-            f"“{s.title or 'Untitled story'}” by {s.author or 'a former member'} "
-            f"({s.community.name})",
-            _url("value_stories:detail", s.pk),
-            "Review it",
-        ),
-        lambda rows: submitted,
-        "{n} more stor{s}",
-    )
-
-
 def missed_heartbeats(scope: Scope) -> list[Need]:
     """Sessions held (past their community's grace days) with no activity logged."""
     from communities.rhythm.jobs import log_activity_url, missed_heartbeat_sessions
 
-    sessions = missed_heartbeat_sessions(scope.now).filter(community_id__in=scope.coordinator)
+    mine = [scope.communities[pk] for pk in scope.coordinator]
+    sessions = missed_heartbeat_sessions(scope.now, communities=mine)
     return listed(
         MISSED_HEARTBEAT,
         sessions,
