@@ -41,7 +41,9 @@ BARE = Page("bare", "bare response (baseline)", "/__bench__/bare/", "admin")
 LAYOUT = Page("trivial", "layout page (reported)", "/__bench__/trivial/", "admin")
 PAGES = [
     Page("home_admin", "home page", "/", "admin"),
+    # "Needs you" as the coordinator of the largest community, and as a portfolio sponsor
     Page("home_member", "home page", "/", "coordinator"),
+    Page("home_sponsor", "home page", "/", "sponsor"),
     Page("community", "community page", "/communities/{community}/", "coordinator"),
     Page("sponsor_dashboard", "sponsor dashboard", "/sponsorship/dashboard/", "sponsor"),
     Page("program_overview", "program overview", "/program/", "admin", needs="/program/"),

@@ -14,3 +14,9 @@ class ChildcopConfig(AppConfig):
         bound_dates()  # every form's dates between FIRST_YEAR and LAST_YEAR
         lookups.register()  # `__in` on integer columns drops ids no column can hold
         aggregates.connect()  # cached program-wide aggregates: invalidated on every write
+        from django.contrib.auth.signals import user_logged_in
+
+        from .context_processors import remember_sponsor_on_login
+
+        # the navigation's "Sponsor dashboard", learnt once at sign-in
+        user_logged_in.connect(remember_sponsor_on_login, dispatch_uid="remember_sponsor")

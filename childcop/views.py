@@ -10,8 +10,9 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from childcop import aggregates, permissions
+from childcop import aggregates, needs, permissions
 from childcop.accounts.models import User
+from childcop.context_processors import remember_sponsor
 from communities.choices import Stage
 from communities.models import Community, Membership, StageChange
 
@@ -54,14 +55,21 @@ def home(request):
     # Program-wide figures come from the cache (one query for their generation): they read
     # every membership, and the page must cost the same in a program of any size.
     figures = aggregates.cached("program", "figures", program_figures)
-    memberships = list(
-        Membership.objects.filter(user=user)
-        .select_related("community")
-        .order_by("-is_coordinator", "community__name")
-    )
+    # with what a newcomer's "Needs you" items show (childcop.needs.memberships_of)
+    memberships = list(needs.memberships_of(user).order_by("-is_coordinator", "community__name"))
     for m in memberships:
         m.member_count = figures["member_counts"].get(m.community_id, 0)
-    context = {"memberships": memberships, "is_sponsor": permissions.is_sponsor(user)}
+    is_sponsor = permissions.is_sponsor(user)
+    remember_sponsor(request, is_sponsor)
+    # What waits for the person, first (childcop.needs: a few queries per role they hold,
+    # whatever the number of their communities).
+    waiting = needs.build(user, memberships, is_sponsor=is_sponsor)
+    context = {
+        "memberships": memberships,
+        "is_sponsor": is_sponsor,
+        "needs": needs.grouped(waiting),
+        "needs_count": sum(need.count for need in waiting),
+    }
     # The coordinator's cultivation checklist: what is still open this quarter (one query,
     # none for someone who coordinates nothing).
     from communities.stewardship.services import current_quarter, open_activities

@@ -150,3 +150,13 @@ def refresh_landscape() -> dict:
     from .landscape.jobs import refresh
 
     return refresh()
+
+
+# --- The weekly "Needs you" summary, driven by beat on Monday mornings (schedule: migration
+# 0024_weekly_summary_schedule). Idempotent: each email is claimed once per person
+# and ISO week.
+@shared_task(**_RHYTHM_RETRY, time_limit=1800, soft_time_limit=1700)
+def send_weekly_summaries() -> int:
+    from childcop.needs.jobs import send_weekly_summaries as send
+
+    return send()

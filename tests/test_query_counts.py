@@ -53,8 +53,11 @@ MEMBER_DIRECTORY = 7
 # session + user, count, page of people (whom the viewer may see: subqueries of both)
 PEOPLE = 4
 # session + user, the program figures' generation (figures, member counts and suggestions
-# are cached until a write changes them: childcop.aggregates), my memberships, am I a sponsor
-HOME_MEMBER = 5
+# are cached until a write changes them: childcop.aggregates), my memberships (with what a
+# newcomer's items show), am I a sponsor, then "Needs you" (childcop.needs, scoped by the ids
+# of my communities): as a member, help requests, voting rounds with votes left, stories,
+# practice-group reports to respond to; launch plans I lead or act in
+HOME_MEMBER = 5 + 4 + 1
 # computing the cached figures (the first view after a write): members per community,
 # joinable communities, communities by stage, people, communities without a coordinator
 # (first ten and count)
@@ -116,8 +119,12 @@ def test_home_and_community_page(clients, users, community, size):
 def test_admin_home(clients, users, size):
     grow_communities(size // 5, users["member"])
     # session + user, the program figures' generation (the figures are cached), my
-    # memberships, am I a sponsor, recent stage changes
-    assert count_cold_and_warm(clients["admin"], "/") == (6 + PROGRAM_FIGURES, 6)
+    # memberships, am I a sponsor, recent stage changes; "Needs you" for the social learning
+    # team: flags counted by flag (one aggregate), support requests, stalled launches,
+    # appointments ending, reviews overdue (one aggregate), last month's program report;
+    # launch plans I lead or act in; commitments I own
+    home = 6 + 6 + 1 + 1
+    assert count_cold_and_warm(clients["admin"], "/") == (home + PROGRAM_FIGURES, home)
 
 
 # --- learning agenda and practice groups ---------------------------------------------------

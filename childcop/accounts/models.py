@@ -80,6 +80,12 @@ class User(AbstractUser):
         "approved value-creation stories stay, under “Former member” instead of your name. "
         "Unticked, they are removed with your account.",
     )
+    weekly_summary = models.BooleanField(
+        "weekly summary",
+        default=False,
+        help_text="Email me on Monday morning what needs me: the “Needs you” list of my "
+        "home page (nothing is sent in a week where nothing waits).",
+    )
 
     calendar_token = models.CharField(
         max_length=64, unique=True, null=True, blank=True, editable=False,

@@ -150,6 +150,12 @@ KINDS: dict[str, Kind] = {
         Access.SPONSORSHIP,
         mandatory=True,
     ),
+    "weekly_summary": Kind(
+        "Weekly summary",
+        "On Monday mornings, what needs me (asked for on my profile: off until I do).",
+        ROLES,
+        Access.SIGNED_IN,
+    ),
     "program_report": Kind(
         "Monthly program report",
         "As a program admin or program-wide sponsor: the program's monthly report.",

@@ -43,21 +43,27 @@ HEARTBEAT_LOOKBACK_DAYS = 30  # a first run (or a long outage) does not flood co
 UNSUBSCRIBE_SALT = "childcop.unsubscribe.rhythm_reminders"
 
 
-def _days_q(field: str, lookup: str, now, *, sign: int) -> Q:
+def _days_q(field: str, lookup: str, now, *, sign: int, communities=None) -> Q:
     """Sessions whose `starts_at` is within each community's own number of days of `now`.
 
-    One condition per distinct setting, so the database does the filtering.
+    One condition per distinct setting, so the database does the filtering. `communities`:
+    only these (loaded already: their settings are read from them, no query).
     """
-    days_values = (
-        Community.objects.exclude(stage=Stage.CLOSED)
-        .values_list(field, flat=True)
-        .distinct()
-        .order_by()
-    )
+    if communities is None:
+        days_values = (
+            Community.objects.exclude(stage=Stage.CLOSED)
+            .values_list(field, flat=True)
+            .distinct()
+            .order_by()
+        )
+        where = {}
+    else:
+        days_values = {getattr(c, field) for c in communities}
+        where = {"community_id__in": [c.pk for c in communities]}
     q = Q(pk__in=[])
     for days in days_values:
         bound = now + sign * timedelta(days=days)
-        q |= Q(**{f"community__{field}": days, f"starts_at__{lookup}": bound})
+        q |= Q(**{f"community__{field}": days, f"starts_at__{lookup}": bound}, **where)
     return q
 
 
@@ -176,8 +182,9 @@ def _send_reminders(session) -> int:
 # --- Missed heartbeats ---------------------------------------------------------------
 
 
-def missed_heartbeat_sessions(now):
-    """Planned sessions past their community's grace period with no activity logged."""
+def missed_heartbeat_sessions(now, communities=None):
+    """Planned sessions past their community's grace period with no activity logged (of
+    `communities` only, when given: loaded already, their settings read from them)."""
     return (
         Session.objects.filter(
             status=SessionStatus.PLANNED,
@@ -187,7 +194,7 @@ def missed_heartbeat_sessions(now):
             # heartbeat anyone was waiting for: no warning.
             created_at__lt=F("starts_at"),
         )
-        .filter(_days_q("heartbeat_grace_days", "lt", now, sign=-1))
+        .filter(_days_q("heartbeat_grace_days", "lt", now, sign=-1, communities=communities))
         .exclude(community__stage=Stage.CLOSED)
         .select_related("community")
         .order_by("starts_at", "pk")

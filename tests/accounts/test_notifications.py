@@ -19,6 +19,7 @@ from childcop import mail, permissions
 from childcop.accounts import notices
 from childcop.accounts.factories import UserFactory
 from childcop.accounts.models import Channel, Notification, NotificationPreference, SentEmail
+from childcop.needs import jobs as needs_jobs
 from communities.factories import CommunityFactory, MembershipFactory
 from communities.health.jobs import reminders as health_reminders
 from communities.health.jobs import reports as health_reports
@@ -74,6 +75,7 @@ def test_the_kinds_are_the_emails_the_product_sends():
         health_reports.PROGRAM_KIND,
         group_jobs.KIND,
         "added_to_community",
+        needs_jobs.KIND,
         *(kind for kind, _ in story_jobs.KINDS.values()),
     }
     assert sent == set(notices.KINDS)

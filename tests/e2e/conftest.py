@@ -46,6 +46,39 @@ def browser():
         browser.close()
 
 
+class PageFactory:
+    """Pages for `base_url`, each in its own browser context (a separate person's session),
+    under the product's Content-Security-Policy: `close()` fails the test when the browser
+    reported refusing anything (an inline script or style, an eval) on any page."""
+
+    def __init__(self, browser, base_url: str):
+        self.browser, self.base_url = browser, base_url
+        self.contexts, self.violations = [], []
+
+    def watch(self, message):
+        if "Content Security Policy" in message.text:
+            self.violations.append(f"{message.page.url if message.page else ''}: {message.text}")
+
+    def __call__(self) -> Page:
+        context = self.browser.new_context(
+            base_url=self.base_url, viewport={"width": 1280, "height": 900}
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        context.on("console", self.watch)
+        self.contexts.append(context)
+        return context.new_page()
+
+    def close(self):
+        for context in self.contexts:
+            context.close()
+        if self.violations:
+            pytest.fail(
+                "Content-Security-Policy violations:\n" + "\n".join(self.violations),
+                pytrace=False,
+            )
+
+
 @pytest.fixture
 def new_page(browser, live_server):
     """A factory of pages, each in its own browser context (a separate person's session).
@@ -53,28 +86,9 @@ def new_page(browser, live_server):
     Every page runs under the product's Content-Security-Policy: a journey fails when the
     browser reports refusing anything (an inline script or style, an eval) on any page.
     """
-    contexts = []
-    violations = []
-
-    def watch(message):
-        if "Content Security Policy" in message.text:
-            violations.append(f"{message.page.url if message.page else ''}: {message.text}")
-
-    def make() -> Page:
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1280, "height": 900}
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        context.set_default_navigation_timeout(TIMEOUT_MS)
-        context.on("console", watch)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-    if violations:
-        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations), pytrace=False)
+    pages = PageFactory(browser, live_server.url)
+    yield pages
+    pages.close()
 
 
 @pytest.fixture(autouse=True)

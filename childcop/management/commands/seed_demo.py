@@ -203,6 +203,7 @@ class Command(BaseCommand):
         stewardship_demo.seed(rng, now)  # launches, reviews, closure, cultivation, coaching
         health_checks_demo.seed(rng, now)  # last quarter's and this quarter's health checks
         landscape_demo.seed(rng, now)  # members who left; a department no community reaches
+        self._demo_needs(demo, now)
 
     def _members(self, community, people, rng, start):
         size = 6 if community.stage == Stage.POTENTIAL else rng.randint(18, 45)
@@ -230,19 +231,58 @@ class Command(BaseCommand):
             user=demo["coordinator@example.org"],
             level=Level.CORE,
             is_coordinator=True,
+            joined_on=timezone.localdate() - timedelta(days=700),
         )
         LeadershipAssignment.objects.create(
             membership=coordinator, role=LeadershipRole.COMMUNITY_KEEPER
         )
         core = MembershipFactory(
-            community=dp, user=demo["core@example.org"], level=Level.CORE, level_is_manual=True
+            community=dp,
+            user=demo["core@example.org"],
+            level=Level.CORE,
+            level_is_manual=True,
+            joined_on=timezone.localdate() - timedelta(days=420),
         )
         LeadershipAssignment.objects.bulk_create(
             LeadershipAssignment(membership=core, role=r)
             for r in (LeadershipRole.SOCIAL_REPORTER, LeadershipRole.AGENDA_ACTIVIST)
         )
-        MembershipFactory(community=dp, user=demo["member@example.org"], level=Level.ACTIVE)
-        MembershipFactory(community=fs, user=demo["member@example.org"], level=Level.OCCASIONAL)
+        # a regular of Data protection, a newcomer to Field safety ("Needs you" welcomes her)
+        today = timezone.localdate()
+        MembershipFactory(
+            community=dp,
+            user=demo["member@example.org"],
+            level=Level.ACTIVE,
+            joined_on=today - timedelta(days=230),
+        )
+        MembershipFactory(
+            community=fs,
+            user=demo["member@example.org"],
+            level=Level.OCCASIONAL,
+            joined_on=today - timedelta(days=9),
+        )
+
+    def _demo_needs(self, demo, now):
+        """What waits for the member on her home page besides the program's own: her
+        question in Data protection got an answer she has not marked helpful yet."""
+        from communities.models import Answer, HelpRequest
+
+        dp = Community.objects.get(slug="data-protection-in-practice")
+        question = HelpRequest.objects.create(
+            community=dp,
+            asker=demo["member@example.org"],
+            title="How do we run a privacy check on a two-week sprint?",
+            challenge="Our sprints are short and the privacy review takes longer than the "
+            "sprint. How do your teams fit it in?",
+            created_at=now - timedelta(days=3, hours=4),
+        )
+        Answer.objects.create(
+            request=question,
+            author=demo["coordinator@example.org"],
+            body="We keep a one-page privacy checklist in the definition of done, and book "
+            "the full review only when the checklist raises a flag.",
+            created_at=now - timedelta(days=2, hours=1),
+        )
 
     def _verify_demo_addresses(self):
         """Sign-up in development has mandatory email verification, which applies to every

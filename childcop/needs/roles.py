@@ -1,0 +1,118 @@
+"""`build`: the role sections of "Needs you" a person needs, one after the other (each in
+its module: `members` for the newcomer, member and core group; `leaders` for the
+coordinator and launch work; `program` for the sponsor and the social learning team).
+
+Each section is handed the person's scope (`Scope`: the ids of their communities, by
+role) and asks one query per kind of item, bounded (`listed`, `first_rows`) and scoped by
+those ids, so its cost does not grow with the number of communities. Where a rule counts
+working days or per-community settings that SQL cannot say on every database, the query
+narrows to a bounded set of candidates and Python decides, as the jobs that send the
+emails do.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from childcop import permissions
+from communities.choices import Stage
+
+from .items import Need
+from .leaders import coordinator, launch_work
+from .members import core_group, member, newcomer, suggested_communities
+from .program import commitments, program_admin, sponsor
+from .scope import (
+    NEWCOMER_DAYS,
+    Scope,
+)
+
+
+def memberships_of(user, now=None):
+    """The person's memberships with their communities; those of a newcomer (not core,
+    joined in the last NEWCOMER_DAYS days) carry what the newcomer's items show: the
+    community's next session, its coordinator's name, and whether the person introduced
+    themselves there (raised a challenge or asked for help). One query (the home page's
+    own list of memberships); the sub-queries run for a newcomer's rows only."""
+    from django.db.models import Case, CharField, DateTimeField, When
+
+    from communities.choices import Level, SessionStatus
+    from communities.models import AgendaItem, HelpRequest, Membership, Session
+
+    now = now or timezone.now()
+    since = timezone.localdate(now) - timedelta(days=NEWCOMER_DAYS)
+    new = Q(joined_on__gte=since, is_coordinator=False) & ~Q(level=Level.CORE)
+    next_session = Session.objects.filter(
+        community=OuterRef("community"), status=SessionStatus.PLANNED, starts_at__gte=now
+    ).order_by("starts_at", "pk")
+    coordinator = (
+        Membership.objects.filter(community=OuterRef("community"), is_coordinator=True)
+        .exclude(user=user)
+        .order_by("joined_on", "pk")
+        .values("user__display_name")[:1]
+    )
+    introduced = Exists(
+        AgendaItem.objects.filter(community=OuterRef("community"), raised_by=user)
+    ) | Exists(HelpRequest.objects.filter(community=OuterRef("community"), asker=user))
+
+    def if_new(value, field):
+        return Case(When(new, then=value), default=None, output_field=field)
+
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("community")
+        .annotate(
+            next_session_title=if_new(Subquery(next_session.values("title")[:1]), CharField()),
+            next_session_at=if_new(Subquery(next_session.values("starts_at")[:1]), DateTimeField()),
+            coordinator_name=if_new(Subquery(coordinator), CharField()),
+            introduced=Case(When(new, then=introduced), default=True),
+        )
+    )
+
+
+def build(user, memberships=None, *, is_sponsor=None, now=None) -> list[Need]:
+    """Every item that needs `user` now. `memberships`: theirs from `memberships_of`, when
+    the caller has them already (the home page); `is_sponsor` likewise."""
+    if not (user.is_authenticated and user.is_active):
+        return []
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if memberships is None:
+        memberships = list(memberships_of(user, now))
+    if is_sponsor is None:
+        is_sponsor = permissions.is_sponsor(user)
+    live = [m for m in memberships if m.community.stage != Stage.CLOSED]
+    joined_since = today - timedelta(days=NEWCOMER_DAYS)
+    scope = Scope(
+        user=user,
+        now=now,
+        today=today,
+        member=[m.community_id for m in live],
+        core=[m.community_id for m in live if m.is_core],
+        coordinator=[m.community_id for m in live if m.is_coordinator],
+        newcomer=[m for m in live if not m.is_core and m.joined_on >= joined_since],
+        communities={m.community_id: m.community for m in live},
+        is_sponsor=is_sponsor,
+        is_admin=permissions.is_program_admin(user),
+    )
+    needs = []
+    if not memberships and not (scope.is_admin or scope.is_sponsor):
+        needs += suggested_communities(scope)
+    if scope.newcomer:
+        needs += newcomer(scope)
+    if scope.member:
+        needs += member(scope)
+    if scope.core:
+        needs += core_group(scope)
+    if scope.coordinator:
+        needs += coordinator(scope)
+    needs += launch_work(scope)
+    if scope.is_sponsor:
+        needs += sponsor(scope)
+    if scope.core or scope.is_sponsor or scope.is_admin:  # who owns the commitments
+        needs += commitments(scope)
+    if scope.is_admin:
+        needs += program_admin(scope)
+    return needs
