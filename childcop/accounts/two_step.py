@@ -21,6 +21,8 @@ from allauth.mfa.totp.forms import ActivateTOTPForm
 from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from django.db.models.signals import post_save
 
+from childcop.validators import single_line
+
 SECOND_STEPS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
 CODE_HELP = "The 6-digit code your authenticator app shows now, or one of your recovery codes."
@@ -106,3 +108,14 @@ def connect():
     signals.authenticator_removed.connect(
         authenticator_removed, dispatch_uid="childcop.two_step.removed"
     )
+
+
+# The codes and a key's name are one line (childcop.validators): declared on the classes.
+for _form, _name in [
+    (SecondStepForm, "code"),
+    (ConfirmSecondStepForm, "code"),
+    (SetUpAuthenticatorAppForm, "code"),
+    (AddSecurityKeyForm, "name"),
+]:
+    _field = _form.base_fields[_name]
+    _field.validators = [*_field.validators, single_line]

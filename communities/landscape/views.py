@@ -373,6 +373,7 @@ def landscape_export(request):
         ([n.community.name, n.community.get_stage_display(), n.community.domain, n.members,
           n.active_members, n.department_count, n.boundary_crossing, n.last_quarter_active,
           n.retained, "; ".join(f"{d} ({k})" for d, k in n.departments)] for n in nodes),
+        request=request,
     )  # fmt: skip
 
 
@@ -397,7 +398,9 @@ def brokers_export(request):
             names[user_id] = (name, department)
             of_broker[user_id].append(community)
         rows = [[*names[u], len(c), "; ".join(c)] for u, c in of_broker.items()]
-    return csv_response("brokers.csv", ["person", "department", "communities", "which"], rows)
+    return csv_response(
+        "brokers.csv", ["person", "department", "communities", "which"], rows, request=request
+    )
 
 
 @require_GET

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
 
+from childcop.validators import single_line
 from communities.choices import Recurrence, SessionStatus
 
 from .models import Activity, ActivityOutput, AttendanceImport, Rhythm, Session
@@ -148,6 +149,7 @@ class ActivityForm(forms.ModelForm):
         label="Guests",
         required=False,
         max_length=2000,
+        validators=[single_line],
         help_text="Names of people from outside the community, separated by commas.",
     )
     unnamed_guests = forms.IntegerField(

@@ -186,11 +186,15 @@
   }
   function mark() {
     document.querySelectorAll(".table-responsive").forEach(function (region) {
+      // a region the page named itself is left as it is
+      if (region.hasAttribute("role") && !region.hasAttribute("data-scroll-marked")) { return; }
       if (region.scrollWidth > region.clientWidth + 1) {
+        region.setAttribute("data-scroll-marked", "");
         region.setAttribute("role", "region");
         region.setAttribute("tabindex", "0");
         region.setAttribute("aria-label", label(region) + " (scrolls sideways)");
-      } else if (region.getAttribute("role") === "region") {
+      } else if (region.hasAttribute("data-scroll-marked")) {
+        region.removeAttribute("data-scroll-marked");
         region.removeAttribute("role");
         region.removeAttribute("tabindex");
         region.removeAttribute("aria-label");

@@ -109,7 +109,7 @@ def test_anonymous_visitor_is_sent_to_the_login_page(page):
 def test_wrong_password_shows_an_error_on_the_login_form(page, joiner):
     login(page, joiner.email, "not-the-password", expect_success=False)
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
-    expect(page.get_by_role("alert")).to_contain_text(
+    expect(page.locator("form").get_by_role("alert")).to_contain_text(
         "The email address and/or password you specified are not correct."
     )
     expect(page.get_by_role("button", name="Sign out")).to_have_count(0)

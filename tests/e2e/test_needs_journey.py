@@ -28,6 +28,13 @@ def demo_site(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         call_command("seed_demo", people=60, stdout=StringIO())
+        # the demo admin sets up two-step sign-in at first sign-in: here, done already
+        from allauth.mfa.totp.internal.auth import TOTP
+
+        from childcop.accounts.models import User
+        from tests.conftest import TOTP_SECRET
+
+        TOTP.activate(User.objects.get(email="admin@example.org"), TOTP_SECRET)
     allowed = modify_settings(ALLOWED_HOSTS={"append": "localhost"})
     allowed.enable()
     server = LiveServer("localhost")

@@ -30,7 +30,7 @@ def test_sponsor_is_appointed_endorses_the_business_case_and_sees_the_dashboard(
     login(page, admin.email)
     page.goto("/sponsorship/appointments/")
     page.get_by_role("link", name="Identify a person").click()
-    page.get_by_label("Person's email").fill(sponsor.email)
+    page.locator("#id_person_email").fill(sponsor.email)
     page.get_by_label("Role").select_option("sponsor")
     page.get_by_label("Kind of sponsor").select_option("local")
     page.get_by_label("Why them").fill("Runs the field operations the community serves.")
