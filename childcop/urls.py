@@ -10,6 +10,7 @@ from communities.stewardship import urls as stewardship_urls
 admin.site.site_header = "childcop administration"
 admin.site.site_title = "childcop"
 admin.site.login = views.admin_login
+handler500 = "childcop.views.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -122,3 +122,11 @@ def refresh_health_status(community_ids: list[int] | None = None) -> int:
     from .health.jobs import refresh
 
     return refresh(community_ids)
+
+
+# --- jobs kept in the database while the broker was unreachable (childcop.outbox).
+@shared_task
+def send_pending_tasks() -> int:
+    from childcop import outbox
+
+    return outbox.send_pending()

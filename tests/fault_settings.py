@@ -1,0 +1,14 @@
+"""Settings of the processes a fault test starts (web, worker, one-off commands): the real
+production settings, on the databases and broker the test gives them through the
+environment, with email written to files (EMAIL_FILE_PATH), each message slowed down by
+FAULT_MAIL_DELAY seconds so that a test can stop a worker in the middle of a job."""
+
+import os
+
+os.environ.setdefault("CHILDCOP_TESTING", "1")  # the development secret is accepted
+
+from childcop.settings import *  # noqa: E402,F403
+
+EMAIL_BACKEND = "tests.mail_backends.SlowFileBackend"
+EMAIL_FILE_PATH = os.environ["FAULT_MAIL_DIR"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
