@@ -156,14 +156,14 @@ class Shape:
     def _start(self, name: str, command: list[str]):
         log = open(OUT_DIR / f"{name}.log", "ab")  # noqa: SIM115 — the process keeps it
         self.processes.append(
-            subprocess.Popen(
+            subprocess.Popen(  # noqa: S603 — our own argument list, no shell
                 command,
                 cwd=BASE_DIR,
                 env=self.env,
-                stdout=log,  # noqa: S603
+                stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
-            )  # fmt: skip
+            )
         )
 
     def start(self):
