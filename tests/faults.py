@@ -214,6 +214,17 @@ class World:
             "worker.log", **env,
         )  # fmt: skip
 
+    def sql(self, statement: str) -> None:
+        """Run one statement on the world's database, outside any process of the product."""
+        if self.engine == "sqlite":
+            with contextlib.closing(sqlite3.connect(self.sqlite_path)) as db, db:
+                db.execute(statement)
+        else:
+            import psycopg
+
+            with psycopg.connect(self.database_url, autocommit=True) as db:
+                db.execute(statement)
+
     def emails(self) -> list[str]:
         """The recipients of every email written so far, one entry per message."""
         found = []
