@@ -22,3 +22,7 @@ if os.environ.get("FAULT_FAST_RESTORE"):
         "unacked_restore_interval": 1,
         "unacked_restore_throttle": 1,
     }
+
+if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
+    # Look for new messages every 0.1 s rather than every second (as the suite's worker).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "polling_interval": 0.1}  # noqa: F405

@@ -80,6 +80,8 @@ def test_a_worker_killed_mid_job_the_job_is_delivered_again_every_email_once(wor
     redis = world.broker_url.startswith("redis")
     if not redis:
         folder = world.folder / "var" / "broker"
+        for name in ("queue", "processed", "control"):
+            (folder / name).mkdir(parents=True, exist_ok=True)
         sender.conf.broker_transport_options = {
             "data_folder_in": str(folder / "queue"),
             "data_folder_out": str(folder / "queue"),
