@@ -36,7 +36,7 @@ def pages(client):
 
 
 def test_the_demo_program_backed_up_and_restored_into_an_empty_database(tmp_path):
-    command_output("seed_demo")
+    command_output("seed_demo", people=90)  # the demo program, a little smaller: quicker
     admin = User.objects.filter(is_program_admin=True).order_by("pk").first()
     client = Client()
     client.force_login(admin)
