@@ -66,7 +66,17 @@ def coordinator(world, web):
     return web.signed_in(world.people["coordinator"], world.people["password"])
 
 
-def test_a_worker_killed_mid_job_the_job_is_delivered_again_every_email_once(world):
+def test_the_services_failing_one_after_the_other(world, web, coordinator):
+    """One test, so that one process builds the world (pytest-xdist may hand the tests of a
+    module to different processes, and each would build its own). Each fault is a function
+    below; the traceback names the one that failed."""
+    a_worker_killed_mid_job_the_job_is_delivered_again_every_email_once(world)
+    database_outage_answers_503_quickly_and_the_site_recovers(world, web, coordinator)
+    a_statement_running_too_long_is_cut_and_the_worker_freed(world, web, coordinator)
+    redis_down_pages_work_and_queued_work_is_kept_then_sent(world, web, coordinator)
+
+
+def a_worker_killed_mid_job_the_job_is_delivered_again_every_email_once(world):
     """SIGKILL in the middle of a job (acks_late): the job is delivered again and
     completes; the emails sent before the kill are not sent again.
 
@@ -125,7 +135,7 @@ def ask_for_help(world, web, session, title):
     )
 
 
-def test_database_outage_answers_503_quickly_and_the_site_recovers(world, web, coordinator):
+def database_outage_answers_503_quickly_and_the_site_recovers(world, web, coordinator):
     page = web.url + world.people["community_url"]
     assert coordinator.get(page, timeout=10).status_code == 200
 
@@ -162,7 +172,7 @@ def test_database_outage_answers_503_quickly_and_the_site_recovers(world, web, c
     assert health.status_code == 200 and health.json()["database"] == "ok"
 
 
-def test_a_statement_running_too_long_is_cut_and_the_worker_freed(world, web, coordinator):
+def a_statement_running_too_long_is_cut_and_the_worker_freed(world, web, coordinator):
     page = web.url + world.people["community_url"]
     if world.engine == "postgresql":
         # A lock that keeps the community page's first query waiting: the statement timeout
@@ -195,7 +205,7 @@ def test_a_statement_running_too_long_is_cut_and_the_worker_freed(world, web, co
     assert [coordinator.get(page, timeout=10).status_code for _ in range(4)] == [200] * 4
 
 
-def test_redis_down_pages_work_and_queued_work_is_kept_then_sent(world, web, coordinator):
+def redis_down_pages_work_and_queued_work_is_kept_then_sent(world, web, coordinator):
     session, world_web = coordinator, web
     page = world_web.url + world.people["community_url"]
     world.redis.stop()
