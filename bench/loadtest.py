@@ -12,7 +12,8 @@ Fifty simulated people (bench/locustfile.py) — 32 members, 10 coordinators, 5 
 through the login form, and act for 60 s, pausing 1–5 s. Then a saturation run: the same
 people without pauses. Prints per page and in total requests/s, median / p95 / p99 and
 errors; writes var/loadtest/results.json; exits 1 when the paced run has an error or a
-page's p95 above 500 ms (or the saturation run an error).
+page's p95 above 500 ms once everyone is in (sign-ins, timed while people arrive, are
+reported apart), or when the saturation run has an error.
 
 Options: --users N (50), --seconds S (60), --saturation-seconds S (30), --workers N
 (3), --rebuild.
