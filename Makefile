@@ -8,13 +8,14 @@ MANAGE := $(BIN)/python manage.py
 export DJANGO_DEBUG ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-fast lint format bench chromium clean
+.PHONY: help setup run test test-fast lint format bench loadtest chromium clean
 
 help:
 	@echo "make run    - set up everything and start web, worker and scheduler with demo data"
 	@echo "make test   - set up everything and run the whole test suite"
 	@echo "make lint   - ruff check, ruff format --check, makemigrations --check"
 	@echo "make bench  - build a large program in PostgreSQL and benchmark pages and the report job"
+	@echo "make loadtest - 50 simulated people on the production shape (gunicorn, PostgreSQL, Redis, Celery)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +73,12 @@ format: setup
 # e.g. make bench BENCH_ARGS="--rebuild" or BENCH_ARGS="--requests 200". Not part of make test.
 bench: setup
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The production shape under 50 simulated people (locust), on the benchmark's large program
+# in LOADTEST_DATABASE_URL (else postgres://postgres@127.0.0.1:5432/childcop_loadtest).
+# e.g. make loadtest LOADTEST_ARGS="--seconds 120". Not part of make test.
+loadtest: setup
+	$(BIN)/python -m bench.loadtest $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache staticfiles

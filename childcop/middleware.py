@@ -68,3 +68,25 @@ class TwoStepSignInMiddleware:
         if getattr(request, "htmx", False):
             return HttpResponseClientRedirect(url)
         return redirect(url)
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that is down, restarting, locked past its wait or cutting a statement
+    that ran too long answers the "try again shortly" page (503), not an error page.
+
+    This catches what a view raises; what the middleware around it raises (the session,
+    the signed-in person) reaches `childcop.views.server_error`, which answers the same.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from childcop.views import DATABASE_UNAVAILABLE, database_unavailable
+
+        if isinstance(exception, DATABASE_UNAVAILABLE):
+            return database_unavailable(request, exception)
+        return None

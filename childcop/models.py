@@ -16,3 +16,20 @@ class AggregateGeneration(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.token}"
+
+
+class PendingTask(models.Model):
+    """A job the product could not hand to the broker (Redis down): kept here, in the
+    database, and sent once the broker answers again (childcop.outbox), so no work that
+    a person's action queued is lost while the broker is away."""
+
+    name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.name}{tuple(self.args)}"

@@ -14,6 +14,7 @@ from communities.stewardship import urls as stewardship_urls
 admin.site.site_header = "childcop administration"
 admin.site.site_title = "childcop"
 admin.site.login = views.admin_login
+handler500 = "childcop.views.server_error"
 
 # allauth's pages, less its unnamed redirects from addresses this site never had (allauth's
 # deprecated "social/..." ones): every address here has a name and a permission rule.

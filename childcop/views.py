@@ -1,10 +1,14 @@
 """Project-level pages: the home page and the health endpoint."""
 
+import logging
+import sys
+
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Count, Exists, OuterRef
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
@@ -148,3 +152,28 @@ def admin_login(request, extra_context=None):
         raise PermissionDenied
     next_url = request.GET.get("next") or reverse("admin:index")
     return redirect(reverse("account_login") + "?" + urlencode({"next": next_url}))
+
+
+# The database down, restarting, locked past the wait, or a statement cut by its timeout.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+logger = logging.getLogger(__name__)
+
+
+def database_unavailable(request, exception):
+    """The 503 page: rendered without the database (no signed-in person, no session)."""
+    logger.error("Database unavailable for %s %s: %s", request.method, request.path, exception)
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def server_error(request):
+    """handler500: an unavailable database answers 503 wherever it was found; anything
+    else is Django's own 500 page."""
+    from django.views.defaults import server_error as django_server_error
+
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DATABASE_UNAVAILABLE):
+        return database_unavailable(request, exception)
+    return django_server_error(request)

@@ -160,3 +160,11 @@ def send_weekly_summaries() -> int:
     from childcop.needs.jobs import send_weekly_summaries as send
 
     return send()
+
+
+# --- jobs kept in the database while the broker was unreachable (childcop.outbox).
+@shared_task
+def send_pending_tasks() -> int:
+    from childcop import outbox
+
+    return outbox.send_pending()

@@ -1,7 +1,9 @@
 """Email backends for the job tests: the in-memory backend, slowed down or out of order."""
 
+import os
 import time
 
+from django.core.mail.backends.filebased import EmailBackend as FileBackend
 from django.core.mail.backends.locmem import EmailBackend
 
 
@@ -11,4 +13,13 @@ class SlowBackend(EmailBackend):
 
     def send_messages(self, messages):
         time.sleep(0.05)
+        return super().send_messages(messages)
+
+
+class SlowFileBackend(FileBackend):
+    """Django's file backend, each message written FAULT_MAIL_DELAY seconds after it is
+    sent: a worker killed in between has not sent it (the fault tests)."""
+
+    def send_messages(self, messages):
+        time.sleep(float(os.environ.get("FAULT_MAIL_DELAY", "0")))
         return super().send_messages(messages)

@@ -78,7 +78,10 @@
     var seconds = parseInt(form.dataset.autosave, 10) || 30;
     var dirty = false;
     form.addEventListener("input", function () { dirty = true; });
-    form.addEventListener("htmx:afterRequest", function () { dirty = false; });
+    // A failed save (the site busy or restarting) stays unsaved: the next tick tries again.
+    form.addEventListener("htmx:afterRequest", function (event) {
+      if (event.detail.successful) { dirty = false; }
+    });
     window.setInterval(function () {
       if (dirty && window.htmx) { window.htmx.trigger(form, "autosave"); }
     }, seconds * 1000);
@@ -238,4 +241,30 @@ document.body.addEventListener("htmx:afterSwap", function (event) {
 (function () {
   var summary = document.querySelector("[data-error-summary]");
   if (summary) { summary.focus(); }
+})();
+
+// An htmx request that fails (the site busy or being restarted: 503; the network gone)
+// swaps nothing: say so at the top of the page instead of failing silently.
+(function () {
+  function notice(text) {
+    var main = document.getElementById("main");
+    if (!main) { return; }
+    var old = document.getElementById("request-failed");
+    if (old) { old.remove(); }
+    var box = document.createElement("div");
+    box.id = "request-failed";
+    box.className = "alert alert-danger";
+    box.setAttribute("role", "alert");
+    box.textContent = text;
+    main.insertBefore(box, main.firstChild);
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    notice(status === 503
+      ? "childcop is busy or being restarted: that was not saved. Try again in a minute."
+      : "Something went wrong: that was not saved. Reload the page and try again.");
+  });
+  document.addEventListener("htmx:sendError", function () {
+    notice("childcop could not be reached: that was not saved. Check your connection and try again.");
+  });
 })();
