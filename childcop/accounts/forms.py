@@ -26,6 +26,7 @@ class ProfileForm(forms.ModelForm):
             "display_name",
             "job_title",
             "department",
+            "time_zone",
             "notify_rhythm_reminders",
             "notify_community_news",
             "notify_digests",
