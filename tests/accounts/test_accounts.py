@@ -239,6 +239,7 @@ def test_profile_and_notification_preferences(client, member):
             "display_name": "Mei T.",
             "job_title": "Lead",
             "department": "Ops",
+            "time_zone": "Europe/Paris",
             "notify_digests": "on",
         },
     )
