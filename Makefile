@@ -6,12 +6,16 @@ UV_VERSION := 0.13.9
 MANAGE := $(BIN)/python manage.py
 # The Makefile is the developer's tool: local development mode unless told otherwise.
 export DJANGO_DEBUG ?= 1
+# The port `make run` serves on (another one: PORT=8001 make run); links in emails follow it.
+PORT ?= 8000
+export PORT
+export CHILDCOP_SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup run test test-fast lint format bench loadtest chromium clean
 
 help:
-	@echo "make run    - set up everything and start web, worker and scheduler with demo data"
+	@echo "make run    - set up everything and start web, worker and scheduler with demo data (PORT=8001 make run: another port)"
 	@echo "make test   - set up everything and run the whole test suite"
 	@echo "make lint   - ruff check, ruff format --check, makemigrations --check"
 	@echo "make bench  - build a large program in PostgreSQL and benchmark pages and the report job"
@@ -37,7 +41,7 @@ setup: $(VENV)/.deps node_modules/.deps | var
 
 run: setup
 	$(MANAGE) seed_demo
-	@echo; echo "childcop starts on http://127.0.0.1:8000 (web, worker and beat; Ctrl-C stops all three)"; echo
+	@echo; echo "childcop starts on http://127.0.0.1:$(PORT) (web, worker and beat; Ctrl-C stops all three)"; echo
 	$(BIN)/honcho --no-colour -f Procfile start
 
 # The browser tests drive Debian's chromium; install it when it is missing and we may.

@@ -37,6 +37,7 @@ import hashlib
 import json
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.utils import timezone, translation
@@ -115,13 +116,20 @@ def token(name: str) -> str:
     return tokens([name])[name]
 
 
+def program_time_zone():
+    """Cached values are shared by every viewer, whatever their own time zone: they are
+    computed in the program's (months, days and hours of the program's calendar)."""
+    return timezone.override(settings.TIME_ZONE)
+
+
 def cached(name: str, key: str, compute):
     """`compute()`'s value for (name, key), computed at most once per generation of `name`.
     The value must be picklable (plain data, not querysets)."""
     cache_key = f"{PREFIX}:{name}:{token(name)}:{key}"
     value = cache.get(cache_key)
     if value is None:
-        value = compute()
+        with program_time_zone():
+            value = compute()
         cache.set(cache_key, value, TIMEOUT)
     return value
 
@@ -147,7 +155,8 @@ def cached_per_community(
     values = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [pk for pk in ids if pk not in values]
     if missing:
-        computed = compute_many(missing)
+        with program_time_zone():
+            computed = compute_many(missing)
         cache.set_many({keys[pk]: computed[pk] for pk in missing}, TIMEOUT)
         values.update(computed)
     return (values, keys) if with_keys else values

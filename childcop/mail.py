@@ -33,7 +33,12 @@ The message: the caller's subject; the text part from ``<template>.txt`` and, wh
 template has one, the HTML part from ``<template>.html``; the ``.ics`` attached where there
 is one; the one-click unsubscribe headers (RFC 8058) on the emails people can leave in one
 click; ``Auto-Submitted: auto-generated`` (RFC 3834) on all of them. Every context has the
-``user`` (the recipient) and the ``preferences_url`` (their notification preferences).
+``user`` (the recipient), the ``preferences_url`` (their notification preferences) and the
+``time_zone`` (the name of theirs).
+
+Each message is rendered in its recipient's own time zone (their profile's): a datetime in
+the context shows in it (``{{ starts|date:"H:i" }}``), and a subject that shows a time is a
+callable, called while that zone is active (``lambda: f"{timezone.localtime(t):%H:%M}"``).
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, IntegrityError, transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
+from django.utils import timezone
 
 from childcop.accounts import notices
 from childcop.accounts.models import Channel, SentEmail
@@ -84,7 +90,7 @@ def isolated(job: str, obj) -> Iterator[None]:
 def message(
     recipient,
     template: str,
-    subject: str,
+    subject: str | Callable[[], str],
     context: Mapping,
     *,
     ics: tuple[str, bytes] | None = None,
@@ -93,13 +99,21 @@ def message(
 ) -> EmailMultiAlternatives:
     """The email to `recipient`, rendered from `template` (a path without its extension).
 
+    `subject`: a text, or a callable giving it in the recipient's time zone.
     `ics`: (file name, calendar) to attach. `unsubscribe`: the one-click unsubscribe
     address, for the emails people can leave in one click (also ``unsubscribe_url`` in the
     context). `connection`: a mail connection shared by a batch.
     """
+    zone = getattr(recipient, "tzinfo", None) or timezone.get_default_timezone()
+    with timezone.override(zone):
+        return _message(recipient, template, subject, context, ics, unsubscribe, connection)
+
+
+def _message(recipient, template, subject, context, ics, unsubscribe, connection):
     context = {
         "user": recipient,
         "preferences_url": site_url("notifications:preferences"),
+        "time_zone": timezone.get_current_timezone_name(),
         **({"unsubscribe_url": unsubscribe} if unsubscribe else {}),
         **context,
     }
@@ -111,7 +125,7 @@ def message(
             **headers,
         }
     email = EmailMultiAlternatives(
-        subject=subject,
+        subject=subject() if callable(subject) else subject,
         body=render_to_string(f"{template}.txt", context),
         to=[recipient.email],
         headers=headers,
@@ -186,7 +200,7 @@ def send_once(
     kind: str,
     key: str,
     template: str,
-    subject: str,
+    subject: str | Callable[[], str],
     context: Mapping,
     *,
     skip_refused: bool = False,

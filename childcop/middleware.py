@@ -12,6 +12,7 @@ its own Cache-Control. Static files are served before this middleware and stay c
 """
 
 from django.conf import settings
+from django.utils import timezone
 
 NO_STORE = "private, no-store"
 
@@ -90,3 +91,18 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, DATABASE_UNAVAILABLE):
             return database_unavailable(request, exception)
         return None
+
+
+class TimeZoneMiddleware:
+    """Every page in the signed-in person's own time zone (their profile's); the program's
+    (settings.TIME_ZONE) for everyone else. Forms read the times typed into them in it too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            timezone.activate(user.tzinfo)
+        else:
+            timezone.deactivate()

@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "audit.middleware.AuditAddressMiddleware",
     "childcop.middleware.SecurityHeadersMiddleware",
     "childcop.middleware.DatabaseUnavailableMiddleware",
+    "childcop.middleware.TimeZoneMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -19,34 +19,58 @@ from communities.models import Community
 from .choices import GroupStatus, Reason, ResponseKind
 from .models import GroupMembership, PracticeGroup, ProgressReport, ReportResponse
 
-GROUPS = [
-    (
-        "Consent that means something", Reason.PROJECT, GroupStatus.ACTIVE,
-        "Redesign the consent forms of **HR** so that people read them.",
-        "A tested consent template", "",
-    ),
-    (
-        "Reading group: privacy engineering", Reason.SUBTOPIC, GroupStatus.ACTIVE,
-        "Read and discuss one chapter a month.", "Chapter summaries in the shared memory", "",
-    ),
-    (
-        "Benchmark of DPIA tools", Reason.STATE_OF_THE_ART, GroupStatus.CONCLUDED,
-        "A systematic look at the tools other organisations use.", "A comparison table",
-        "We compared six tools; two are worth a pilot. See the *comparison table*.",
-    ),
-    (
-        "Regional perspectives", Reason.CONTEXTUAL_SUBSET, GroupStatus.PROPOSED,
-        "How the regions experience the privacy rules.", "Stories from five regions", "",
-    ),
-    (
-        "Hackathon on data minimisation", Reason.OUT_OF_THE_BOX, GroupStatus.CHANGES_REQUESTED,
-        "Radically new ideas to keep less data.", "Three prototypes", "",
-    ),
-    (
-        "Everything about cookies", Reason.SUBTOPIC, GroupStatus.DECLINED,
-        "All about cookie banners.", "", "",
-    ),
-]  # fmt: skip
+# Each slot's reason and status; each community has its own groups in these slots.
+SLOTS = [
+    (Reason.PROJECT, GroupStatus.ACTIVE),
+    (Reason.SUBTOPIC, GroupStatus.ACTIVE),
+    (Reason.STATE_OF_THE_ART, GroupStatus.CONCLUDED),
+    (Reason.CONTEXTUAL_SUBSET, GroupStatus.PROPOSED),
+    (Reason.OUT_OF_THE_BOX, GroupStatus.CHANGES_REQUESTED),
+    (Reason.SUBTOPIC, GroupStatus.DECLINED),
+]
+# (name, purpose, deliverable, outcome) per slot, by community.
+GROUPS = {
+    "Data protection in practice": [
+        ("Consent that means something", "Redesign the consent forms of **HR** so that people read them.", "A tested consent template", ""),
+        ("Reading group: privacy engineering", "Read and discuss one chapter a month.", "Chapter summaries in the shared memory", ""),
+        ("Benchmark of DPIA tools", "A systematic look at the tools other organisations use.", "A comparison table",
+         "We compared six tools; two are worth a pilot. See the *comparison table*."),
+        ("Regional perspectives on privacy", "How the regions experience the privacy rules.", "Stories from five regions", ""),
+        ("Hackathon on data minimisation", "Radically new ideas to keep less data.", "Three prototypes", ""),
+        ("Everything about cookies", "All about cookie banners.", "", ""),
+    ],
+    "Field safety": [
+        ("Safer convoy checklists", "Rewrite the pre-departure checklist with the **drivers** who use it.", "A field-tested checklist", ""),
+        ("Near-miss debriefs", "Meet after each near miss and draw one lesson from it.", "Debrief notes in the shared memory", ""),
+        ("Survey of satellite trackers", "Compare the trackers other agencies issue to field teams.", "A comparison of five trackers",
+         "Two trackers meet our needs; procurement has the comparison."),
+        ("Safety in urban offices", "What changes when the field office is in a capital city.", "Guidance for urban sites", ""),
+        ("Drills without the drill", "New ways to rehearse evacuations that people take seriously.", "Two drill formats to try", ""),
+        ("All about first-aid kits", "Everything about the contents of first-aid kits.", "", ""),
+    ],
+    "Agile delivery": [
+        ("Sprint reviews people attend", "Make the **finance** team's sprint reviews worth the hour.", "A review format and agenda", ""),
+        ("Estimation clinic", "Bring a backlog; leave with estimates the team believes.", "Worked examples of estimation", ""),
+        ("Scan of scaling frameworks", "What other organisations learnt from scaling agile.", "A one-page summary per framework",
+         "Four frameworks compared; none fits as is, two ideas are worth borrowing."),
+        ("Agile in regulated projects", "Short iterations where every change needs a sign-off.", "Patterns from three projects", ""),
+        ("No-meeting week experiment", "A week without meetings: what would break, what would improve?", "An experiment report", ""),
+        ("The perfect Kanban board", "Everything about board layouts.", "", ""),
+    ],
+}  # fmt: skip
+
+
+def groups_of(community) -> list[tuple]:
+    """The community's own six groups: (name, reason, status, purpose, deliverable, outcome)."""
+    own = GROUPS.get(community.name) or [
+        (f"{name} — {community.name}", purpose, deliverable, outcome)
+        for name, purpose, deliverable, outcome in GROUPS["Data protection in practice"]
+    ]
+    return [
+        (name, reason, status, purpose, deliverable, outcome)
+        for (reason, status), (name, purpose, deliverable, outcome) in zip(SLOTS, own, strict=True)
+    ]
+
 
 REPORTS = [
     ("First findings", "We interviewed **eight** colleagues; three themes emerged."),
@@ -72,7 +96,9 @@ def seed(rng, now) -> None:
             (m.user for m in community.memberships.filter(is_coordinator=True)), members[0]
         )
         items = list(community.agenda_items.all())
-        for n, (name, reason, status, purpose, deliverable, outcome) in enumerate(GROUPS):
+        for n, (name, reason, status, purpose, deliverable, outcome) in enumerate(
+            groups_of(community)
+        ):
             created = now - timedelta(days=150 - 10 * n)
             proposer = members[(n + 1) % len(members)]
             group = PracticeGroup.objects.create(
@@ -104,13 +130,13 @@ def seed(rng, now) -> None:
                 SupportRequest.objects.create(
                     community=community, group=group, kind=SupportKind.FACILITATION,
                     requested_by=proposer,
-                    description="A facilitator for a half-day design session next month.",
+                    description=f"A facilitator for a half-day design session of “{name}” next month.",
                     created_at=now - timedelta(days=4),
                 )  # fmt: skip
                 SupportRequest.objects.create(
                     community=community, group=group, kind=SupportKind.TECHNOLOGY,
                     requested_by=proposer,
-                    description="A shared workspace for the drafts.", status=SupportStatus.DONE,
+                    description=f"A shared workspace for the drafts of “{name}”.", status=SupportStatus.DONE,
                     note="Created a team site; the group's members have access.",
                     created_at=now - timedelta(days=40),
                 )  # fmt: skip

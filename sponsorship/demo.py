@@ -47,6 +47,18 @@ ANSWERS = {
     "resources": "Two hours a month for the coordinator; a meeting budget for the quarterly day.",
     "sponsor_role": "Open the quarterly meeting, remove obstacles, and tell leaders what we learn.",
 }
+# Field safety's own case, in its own terms.
+FIELD_SAFETY_ANSWERS = {
+    "why_care": "Every incident in the field puts colleagues at risk; sharing near misses prevents the next one.",
+    "strategy": "It serves the duty of care in the people strategy and keeps programmes running in hard places.",
+    "capabilities": "Security risk assessments, convoy planning, incident reporting, evacuation drills.",
+    "connections": "Field office managers meet the regional security advisers and the drivers' supervisors.",
+    "boundaries": "Field offices, logistics, security and human resources.",
+    "success": "More near misses reported, fewer incidents, every office with a rehearsed evacuation plan.",
+    "operation": "A monthly case clinic on a recent incident, a yearly drill exchange, a core group of five.",
+    "resources": "Half a day a month for the coordinator; travel for two peer visits a year.",
+    "sponsor_role": "Ask about safety at every country review and back the offices that report openly.",
+}
 
 
 def seed(demo, people, now):
@@ -119,7 +131,7 @@ def seed(demo, people, now):
     )  # fmt: skip
     BusinessCaseVersion.objects.create(
         community=fs, number=1, status=CaseStatus.SUBMITTED, submitted_at=now - timedelta(days=5),
-        **{k: v.replace("Privacy", "Safety").replace("privacy", "safety") for k, v in ANSWERS.items()},
+        **FIELD_SAFETY_ANSWERS,
     )  # fmt: skip
 
     # Agreements: one due for review in 12 days, one overdue

@@ -256,7 +256,7 @@ def fetches(community, users, objects):
             users["member"], report.pk, require=permissions.can_post_report
         ),
         "help_request": lambda: permissions.get_help_request_for_user(
-            users["member"],
+            users["core"],  # not the asker: she does not answer her own question
             slug,
             objects["help_request"].pk,
             require=permissions.can_answer_help_request,

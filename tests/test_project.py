@@ -86,6 +86,40 @@ def test_bad_environment_values_fail_loudly():
     assert result.returncode != 0 and "DJANGO_DEBUG must be one of" in result.stderr
 
 
+def assert_the_demo_is_believable():
+    """Sessions on working days in office hours (the program's time); each community its
+    own practice groups, help requests and business case."""
+    from collections import defaultdict
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    from communities.models import HelpRequest
+    from communities.rhythm.models import Session
+    from practice_groups.models import PracticeGroup
+    from sponsorship.models import BusinessCaseVersion
+
+    zone = ZoneInfo(settings.TIME_ZONE)
+    starts = list(Session.objects.values_list("starts_at", flat=True))
+    assert len(starts) > 50
+    for moment in starts:
+        local = moment.astimezone(zone)
+        assert local.weekday() < 5, f"a session on a {local:%A}: {local}"
+        assert local.hour >= 8 and (local.hour, local.minute) <= (17, 0), local
+
+    def shared(rows):
+        owners = defaultdict(set)
+        for community, text in rows:
+            owners[text].add(community)
+        return {text for text, communities in owners.items() if len(communities) > 1}
+
+    groups = PracticeGroup.objects.values_list("community", "name")
+    requests = HelpRequest.objects.values_list("community", "title")
+    cases = BusinessCaseVersion.objects.values_list("community", "why_care")
+    assert len(groups) >= 12 and len(requests) >= 16 and len({c for c, _ in cases}) >= 2
+    assert shared(groups) == set() and shared(requests) == set() and shared(cases) == set()
+
+
 @pytest.mark.django_db
 def test_seed_demo_builds_a_believable_program_and_is_idempotent(capsys, client, settings):
     from allauth.account.models import EmailAddress
@@ -121,6 +155,7 @@ def test_seed_demo_builds_a_believable_program_and_is_idempotent(capsys, client,
     )
     assert unread["member@example.org"] >= 2 and unread["coordinator@example.org"] >= 1
     assert unread["sponsor@example.org"] >= 1 and unread["admin@example.org"] >= 2
+    assert_the_demo_is_believable()
     counts = (User.objects.count(), Community.objects.count(), Membership.objects.count())
     notified = Notification.objects.count()
     call_command("seed_demo")

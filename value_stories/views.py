@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from childcop import aggregates, permissions
 from childcop.permissions import get_community_for_user, get_story_for_user
 from childcop.utils import csv_response, done, filtered_page, paginate, posted
+from communities.choices import Stage
 
 from . import services
 from .choices import CYCLE_EXAMPLES, CYCLE_HELP, STORY_WORKFLOW, Cycle, Status
@@ -41,6 +42,7 @@ def story_list(request):
         to_review=ValueStory.objects.for_user(request.user)
         .filter(status=Status.SUBMITTED)
         .exclude(author_id=request.user.pk)
+        .exclude(community__stage=Stage.CLOSED)  # read-only: a review there would be refused
         .select_related("community", "author")
         .order_by("submitted_at")[:10],
     )

@@ -35,6 +35,7 @@ class ProfileForm(forms.ModelForm):
             "display_name",
             "job_title",
             "department",
+            "time_zone",
             "weekly_summary",
             "keep_stories_if_erased",
         ]

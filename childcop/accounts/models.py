@@ -1,11 +1,26 @@
 """People: the custom user model, with the profile and notification preferences."""
 
+import zoneinfo
+from functools import cache
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.urls import reverse
 
 from childcop.validators import single_line
+
+
+@cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    """Every IANA time zone this machine knows, by name ("Europe/Brussels")."""
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+def program_time_zone() -> str:
+    """The program's time zone (DJANGO_TIME_ZONE): each person's until they choose another."""
+    return settings.TIME_ZONE
 
 
 class UserManager(DjangoUserManager):
@@ -54,6 +69,12 @@ class User(AbstractUser):
     job_title = models.CharField(max_length=150, blank=True, validators=[single_line])
     department = models.CharField(
         max_length=150, blank=True, db_index=True, validators=[single_line]
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        choices=time_zone_choices,
+        default=program_time_zone,
+        help_text="Times of sessions, in pages, emails and your calendar, are shown in it.",
     )
     is_program_admin = models.BooleanField(
         "social learning team",
@@ -112,6 +133,14 @@ class User(AbstractUser):
 
     def get_absolute_url(self):
         return reverse("people:detail", args=[self.pk])
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        """The person's time zone; the program's when theirs is unknown on this machine."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone or settings.TIME_ZONE)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
     def get_full_name(self):
         return self.display_name

@@ -90,10 +90,13 @@ def can_add_to_loops(user, community) -> bool:
 
 @writes_to_community
 def can_answer_help_request(user, help_request) -> bool:
+    """Members answer others' questions; the asker does not answer her own."""
     from communities.choices import HELP_WORKFLOW
 
-    return HELP_WORKFLOW.allows(help_request.status, "answer") and can_use_loops(
-        user, help_request.community
+    return (
+        HELP_WORKFLOW.allows(help_request.status, "answer")
+        and help_request.asker_id != user.pk
+        and can_use_loops(user, help_request.community)
     )
 
 

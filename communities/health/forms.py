@@ -84,8 +84,10 @@ class OpenHealthCheckForm(forms.ModelForm):
         self.today = today or timezone.localdate()
         super().__init__(*args, **kwargs)
         start, end = period_containing(self.today)
-        self.fields["period_start"].initial = start
-        self.fields["period_end"].initial = end
+        # Prefilled only with a period that can be opened: never dates bound to fail.
+        if not period_conflicts(community, start, end):
+            self.fields["period_start"].initial = start
+            self.fields["period_end"].initial = end
         self.fields["answer_by"].initial = self.today + timedelta(
             days=settings.CHILDCOP_HEALTH_CHECK_ANSWER_DAYS
         )

@@ -101,35 +101,110 @@ def _demo_votes(rng, voting_round, items, voters, when):
 
 # --- help requests, learning loops and shared memory -------------------------------------
 
-DEMO_REQUESTS = [
-    (
-        "How do you phrase a penalty clause that holds?",
-        "Our last two penalty clauses were **challenged** by suppliers. What wording works?",
-        "We use a fixed amount per day, capped, and name the milestone precisely.",
-        "worked",
-        "The capped daily amount was accepted at once; naming the milestone settled it.",
-    ),
-    (
+# Each community's own questions: three closed loops, two answered, three open.
+QUESTIONS = {
+    "Data protection in practice": [
         "Who has run a data-protection impact assessment on a pilot?",
-        "We start a pilot with patient data next month and have never done a DPIA.",
-        "Start from the template of the legal team and involve the DPO early.",
-        "partly",
-        "The template helped; the DPO was too busy, so the review took three weeks.",
+        "How long do you keep recordings of online meetings?",
+        "Can we reuse the survey tool of another department?",
+        "What do you say to a supplier who will not sign our data agreement?",
+        "Where do I find last year's privacy audit checklists?",
+        "How do you answer a subject access request within a month?",
+        "Is a shared spreadsheet of beneficiaries ever acceptable?",
+        "Which e-learning on privacy did your team actually finish?",
+    ],
+    "Field safety": [
+        "How do you brief a team before its first convoy?",
+        "Which satellite phone plan works in remote districts?",
+        "How do you get drivers to report near misses?",
+        "What goes into a grab bag for an evacuation?",
+        "How often do you rehearse hibernation in the office?",
+        "Who checks the security plan of a partner's site?",
+        "How do you track staff movements without a tracker?",
+        "What do you do when a checkpoint asks for a fee?",
+    ],
+    "Agile delivery": [
+        "How do you run a retrospective with twenty people?",
+        "How do you estimate work that nobody has done before?",
+        "Can a fixed-price contract be delivered in sprints?",
+        "How do you keep a product owner available?",
+        "What goes on a definition of done for reports?",
+        "How do you show progress to a steering committee?",
+        "Who writes the user stories when users are external?",
+        "How do you stop a sprint when priorities change?",
+    ],
+    "Procurement excellence": [
+        "How do you phrase a penalty clause that holds?",
+        "How short can a tender be under the threshold?",
+        "How do you check a supplier's labour standards?",
+        "Who has bought cloud services through a framework agreement?",
+        "How do you score price against quality fairly?",
+        "What do you do when only one bid arrives?",
+        "How do you speed up a contract signature?",
+        "Where do I find the approved clause library?",
+    ],
+    "Data science guild": [
+        "How do you explain a model's prediction to a manager?",
+        "Where do you host notebooks that others can rerun?",
+        "How do you check a training set for bias?",
+        "Which dashboard tool do teams actually keep using?",
+        "How do you version the data behind a report?",
+        "Who reviews a model before it goes live?",
+        "How do you handle missing values in survey data?",
+        "What is the quickest way to share a cleaned dataset?",
+    ],
+    "Leadership circle": [
+        "How do you give feedback to a former peer?",
+        "How do you run a first one-to-one?",
+        "What do you do when two team members stop talking?",
+        "How do you say no to your own manager?",
+        "How do you delegate when you know the work best?",
+        "How do you lead a team spread over three sites?",
+        "What do you put in a first 90-day plan?",
+        "How do you handle a sick-leave return conversation?",
+    ],
+    "Green operations": [
+        "How do you measure the footprint of business travel?",
+        "Which solar pilot paid back fastest?",
+        "How do you get sites to report their fuel use?",
+        "What goes into a green procurement criterion?",
+        "How do you cut generator hours at a field office?",
+        "Who has replaced a vehicle fleet with electric cars?",
+        "How do you recycle e-waste in a small office?",
+        "How do you keep a cooling system efficient in the heat?",
+    ],
+}
+# The closed loops' story: (challenge, advice, outcome, reflection).
+CLOSED_LOOPS = [
+    (
+        "We have tried twice and **failed** both times. What worked for you?",
+        "Start from the template the program shares and involve the specialist early.",
+        "worked",
+        "The template was accepted at once; involving the specialist early settled it.",
     ),
     (
-        "Can we reuse the survey tool of another department?",
-        "Procurement says no, IT says maybe. Has anyone succeeded?",
-        "We asked for a shared licence through the framework agreement.",
+        "We start next month and have never done this. Where do we begin?",
+        "Take one small case first and review it together after a week.",
+        "partly",
+        "The small case helped; the review took three weeks instead of one.",
+    ),
+    (
+        "Two departments give us opposite answers. Has anyone succeeded?",
+        "We asked the owner of the rule directly and got it in writing.",
         "did_not_apply",
-        "Our contract is outside the framework agreement; we had to tender after all.",
+        "Our situation was outside the rule after all; we had to start again.",
     ),
 ]
-OPEN_QUESTIONS = [
-    "How do you keep a case clinic to one hour?",
-    "Where do I find last year's audit checklists?",
-    "What do you say to a supplier who will not sign our data agreement?",
-    "How do you onboard a newcomer to the community?",
-]
+
+
+def questions_of(community) -> list[str]:
+    """The community's own eight questions (never another community's)."""
+    own = QUESTIONS.get(community.name)
+    if own:
+        return own
+    return [f"{q} ({community.name})" for q in QUESTIONS["Data protection in practice"]]
+
+
 DEMO_MEMORY = [
     (MemoryKind.FAQ, "What is a case clinic?", "A one-hour session where a member brings a "
      "real case and peers ask questions before giving advice."),
@@ -163,8 +238,10 @@ def seed_loops(rng, now) -> int:
         def person(exclude=None, members=members):
             return rng.choice([m for m in members if m != exclude])
 
+        questions = questions_of(community)
         # Closed loops, each captured in the memory.
-        for i, (title, challenge, advice, outcome, reflection) in enumerate(DEMO_REQUESTS):
+        for i, (challenge, advice, outcome, reflection) in enumerate(CLOSED_LOOPS):
+            title = questions[i]
             asker = person()
             asked = now - timedelta(days=40 + 7 * i)
             helpful_at = asked + timedelta(days=2)
@@ -186,11 +263,11 @@ def seed_loops(rng, now) -> int:
             services.capture(request, kind, by=asker)
             created += 1
         # Answered (helpful), the follow-up not yet due; and one due now.
-        for days_ago in (3, community.follow_up_days + 1):
+        for n, days_ago in enumerate((3, community.follow_up_days + 1)):
             asker = person()
             asked = now - timedelta(days=days_ago + 1)
             request = HelpRequest.objects.create(
-                community=community, asker=asker, title=rng.choice(OPEN_QUESTIONS),
+                community=community, asker=asker, title=questions[3 + n],
                 challenge="We tried a few things; none stuck. What works for you?",
                 status=HelpStatus.ANSWERED, created_at=asked, helpful_at=now - timedelta(days=days_ago),
             )  # fmt: skip
@@ -201,10 +278,10 @@ def seed_loops(rng, now) -> int:
             )  # fmt: skip
             created += 1
         # Open: one with an answer, one unanswered past the commitment, one new.
-        for days_ago, answered in ((2, True), (8, False), (0, False)):
+        for n, (days_ago, answered) in enumerate(((2, True), (8, False), (0, False))):
             asker = person()
             request = HelpRequest.objects.create(
-                community=community, asker=asker, title=rng.choice(OPEN_QUESTIONS),
+                community=community, asker=asker, title=questions[5 + n],
                 challenge="I would love to hear how others handle this.",
                 created_at=now - timedelta(days=days_ago, hours=2),
             )  # fmt: skip

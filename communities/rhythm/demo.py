@@ -64,8 +64,12 @@ def seed(rng, now) -> None:
     for index, community in enumerate(live.order_by("name")):
         recurrence = [Recurrence.MONTHLY, Recurrence.FORTNIGHTLY, Recurrence.MONTHLY][index % 3]
         first = (now - timedelta(days=380 - index)).astimezone(tz)
+        # On a working day (Tuesday to Thursday: the same weekday, or the same nth weekday of
+        # the month, recurs), in office hours: 10:00 to 15:30, an hour long.
+        while first.weekday() not in (1, 2, 3):
+            first += timedelta(days=1)
         first = first.replace(
-            hour=12 + index % 4, minute=30 if index % 2 else 0, second=0, microsecond=0
+            hour=10 + index % 6, minute=30 if index % 2 else 0, second=0, microsecond=0
         )
         rhythm = Rhythm.objects.create(
             community=community, title=RHYTHM_TITLES[index % len(RHYTHM_TITLES)],

@@ -45,12 +45,14 @@ class RhythmForm(forms.ModelForm):
             "starts_at": LocalDateTimeInput(),
             "until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
-        help_texts = {
-            "starts_at": "Date and time of the first session, in the program's time zone.",
-        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["starts_at"].help_text = (
+            "Date and time of the first session, in your time zone "
+            f"({timezone.get_current_timezone_name()}); the sessions keep the program's "
+            "wall-clock time across daylight-saving changes."
+        )
         self.fields["activity_type"].help_text = "The seven types of learning activities."
         self.fields["format"].help_text = "How the sessions engage people."
         self.fields["duration_minutes"].label = "Duration (minutes)"
@@ -98,6 +100,9 @@ class SessionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields[
+            "starts_at"
+        ].help_text = f"In your time zone ({timezone.get_current_timezone_name()})."
         self.fields["duration_minutes"].validators.append(MaxValueValidator(24 * 60))
 
 

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, timedelta
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db.models import Exists, F, OuterRef, Q
@@ -65,10 +63,6 @@ def _days_q(field: str, lookup: str, now, *, sign: int, communities=None) -> Q:
         bound = now + sign * timedelta(days=days)
         q |= Q(**{f"community__{field}": days, f"starts_at__{lookup}": bound}, **where)
     return q
-
-
-def _local(dt):
-    return dt.astimezone(ZoneInfo(settings.TIME_ZONE))
 
 
 # --- Rhythm reminders --------------------------------------------------------------
@@ -120,23 +114,23 @@ def unsubscribe_url(user) -> str:
 
 
 def reminder_email(session) -> tuple[str, dict, tuple[str, bytes]]:
-    """A session's reminder, the same for every member: (subject, context, .ics)."""
+    """A session's reminder: (subject, context, .ics). Its times show in each member's own
+    time zone: the subject is called, and the context rendered, while it is active."""
     community = session.community
-    starts = _local(session.starts_at)
-    ends = _local(session.ends_at)
     context = {
         "session": session,
         "community": community,
-        "when": dateformat.format(starts, "l j F Y, H:i"),
-        "until": dateformat.format(ends, "H:i"),
-        "time_zone": settings.TIME_ZONE,
+        "starts": session.starts_at,
+        "ends": session.ends_at,
         "duration": duration_label(session.duration_minutes),
         "channel": session.get_channel_display(),
         "url": site_url(community),
     }
-    subject = (
-        f"Reminder: {session.title}, {dateformat.format(starts, 'D j M, H:i')} ({community.name})"
-    )
+
+    def subject():
+        starts = dateformat.format(timezone.localtime(session.starts_at), "D j M, H:i")
+        return f"Reminder: {session.title}, {starts} ({community.name})"
+
     ics = (
         f"{slugify(session.title) or 'session'}.ics",
         build_calendar([session], name=community.name),
@@ -241,8 +235,7 @@ def warn_missed_heartbeats(now=None) -> int:
                 {
                     "session": session,
                     "community": community,
-                    "when": dateformat.format(_local(session.starts_at), "l j F Y, H:i"),
-                    "time_zone": settings.TIME_ZONE,
+                    "starts": session.starts_at,
                     "log_url": log_activity_url(session),
                     "url": site_url(community),
                 },

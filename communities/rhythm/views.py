@@ -426,7 +426,12 @@ def personal_feed(request, token):
     if user is None:
         raise Http404("No such calendar.")
     sessions = feed_sessions().filter(community__memberships__user=user)
-    content = build_calendar(sessions, name="My communities of practice", with_community_name=True)
+    content = build_calendar(
+        sessions,
+        name="My communities of practice",
+        with_community_name=True,
+        time_zone=user.tzinfo.key,
+    )
     return _ics_response(content, "my-communities.ics")
 
 

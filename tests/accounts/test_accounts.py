@@ -235,7 +235,12 @@ def test_profile(client, member):
     client.force_login(member)
     response = client.post(
         reverse("profile"),
-        {"display_name": "Mei T.", "job_title": "Lead", "department": "Ops"},
+        {
+            "display_name": "Mei T.",
+            "job_title": "Lead",
+            "department": "Ops",
+            "time_zone": "Europe/Paris",
+        },
     )
     assert response.status_code == 302
     member.refresh_from_db()

@@ -234,6 +234,25 @@ def test_a_second_check_waits_until_the_open_one_is_closed(clients, community):
     assert HealthCheck.objects.count() == 1
 
 
+def test_no_open_button_nor_form_while_a_check_is_open(clients, community):
+    previous = previous_period(period_containing(timezone.localdate())[0])[0]
+    still_open = make_check(community, previous)
+    listing = clients["coordinator"].get(url("health_checks", community)).content.decode()
+    assert "Open a health check</a>" not in listing
+    assert still_open.period_label in listing and "is open until you close it" in listing
+    page = clients["coordinator"].get(url("health_check_open", community)).content.decode()
+    assert "is still open" in page and "Open the health check</button>" not in page
+    HealthCheck.objects.filter(pk=still_open.pk).update(closed_at=timezone.now())
+    listing = clients["coordinator"].get(url("health_checks", community)).content.decode()
+    assert "Open a health check</a>" in listing
+
+
+def test_the_form_is_not_prefilled_with_a_period_already_assessed(clients, community):
+    make_check(community, period_containing(timezone.localdate())[0], closed=True)
+    form = clients["coordinator"].get(url("health_check_open", community)).context["form"]
+    assert form["period_start"].initial is None and form["period_end"].initial is None
+
+
 def test_another_communitys_check_does_not_count(clients, community):
     other = CommunityFactory(slug="other")
     make_check(other)
@@ -817,10 +836,9 @@ def test_the_list_shows_each_period_with_its_answers_and_filters(clients, users,
     )
     assert list(partial.context["page"]) == [check]
     assert "<html" not in partial.content.decode()
-    assert (
-        "Open a health check"
-        in clients["coordinator"].get(url("health_checks", community)).content.decode()
-    )
+    # one check is open: the coordinator is told so instead of being offered another
+    html = clients["coordinator"].get(url("health_checks", community)).content.decode()
+    assert "Open a health check</a>" not in html and "is open until you close it" in html
 
 
 def test_an_empty_list_says_so(clients, community):

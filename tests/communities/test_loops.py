@@ -163,7 +163,7 @@ def test_members_answer_and_invalid_answers_write_nothing(clients, users, commun
     assert response.status_code == 302
     assert response["Location"].endswith(f"/help/{asked.pk}/#answer-{answer.pk}")
     assert answer.author == users["coordinator"] and answer.body == "Yes"
-    response = clients["member"].post(url("help_answer", community, asked.pk), {"body": " "})
+    response = clients["core"].post(url("help_answer", community, asked.pk), {"body": " "})
     assert response.status_code == 200 and "body" in response.context["answer_form"].errors
     assert asked.answers.count() == 2
     assert clients["member"].get(url("help_answer", community, asked.pk)).status_code == 405
@@ -172,6 +172,16 @@ def test_members_answer_and_invalid_answers_write_nothing(clients, users, commun
 def test_a_closed_loop_takes_no_more_answers(clients, community, asked):
     HelpRequest.objects.filter(pk=asked.pk).update(status="closed")
     response = clients["core"].post(url("help_answer", community, asked.pk), {"body": "Late"})
+    assert response.status_code == 403
+    assert asked.answers.count() == 1
+
+
+def test_the_asker_is_offered_no_answer_form_and_cannot_answer(clients, community, asked):
+    page = clients["member"].get(url("help_detail", community, asked.pk))
+    assert page.context["answer_form"] is None and "Post your answer" not in page.content.decode()
+    other = clients["core"].get(url("help_detail", community, asked.pk))
+    assert "Post your answer" in other.content.decode()
+    response = clients["member"].post(url("help_answer", community, asked.pk), {"body": "Me"})
     assert response.status_code == 403
     assert asked.answers.count() == 1
 

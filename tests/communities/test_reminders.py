@@ -88,6 +88,8 @@ def session(users, community):
 class TestReminders:
     def test_every_member_gets_one_reminder_with_the_session_details(self, settings, session):
         settings.TIME_ZONE = "Europe/Paris"
+        User = django_apps.get_model("accounts", "User")
+        User.objects.update(time_zone="Europe/Paris")  # each member's own (tests/accounts too)
         assert jobs.send_due_reminders(now=NOW) == 3
         assert recipients() == MEMBERS  # not the outsider, not the (non-member) admin
         message = next(m for m in mail.outbox if m.to == ["member@example.org"])

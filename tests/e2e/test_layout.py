@@ -1,7 +1,7 @@
 """Every page of the product, as every role sees it, on a phone and on a laptop.
 
 At 390 px no page scrolls sideways (a wide table scrolls inside its own labelled region);
-at 1366 px the navigation is one line for every role; axe finds nothing serious or critical
+at 1366 px the navigation, and a community's tabs, are one line for every role; axe finds nothing serious or critical
 on any page. The pages are those of the permission matrix (tests/test_permissions.py): every
 URL pattern a role may open that answers a whole HTML page.
 """
@@ -60,6 +60,12 @@ NAV_LINES = """() => {
 }"""
 
 
+TAB_ROWS = """() => {
+  const tabs = Array.from(document.querySelectorAll('nav.community-tabs > .nav-tabs > li'));
+  return new Set(tabs.map(e => Math.round(e.getBoundingClientRect().top))).size;
+}"""
+
+
 def axe_role(name):
     """The one role whose walk runs axe on the pages of URL pattern `name` (the first that
     may open them), so that each page pattern is checked once."""
@@ -87,8 +93,16 @@ def test_every_page_fits_a_phone_and_the_navigation_one_line(
     laptop = signed_in_page(browser, live_server, clients[role], LAPTOP)
     laptop.goto("/", wait_until="load")
     lines = laptop.evaluate(NAV_LINES)
+    laptop.goto(community.get_absolute_url(), wait_until="load")
+    tab_rows = laptop.evaluate(TAB_ROWS)
+    more = laptop.locator("nav.community-tabs summary")
+    more.focus()
+    laptop.keyboard.press("Enter")  # the less-used tabs open from the keyboard
+    in_more = laptop.locator("nav.community-tabs .nav-more-menu a").first.is_visible()
     laptop.context.close()
     assert pages > 25  # the walk found the product's pages for this role
     assert not sideways, f"Pages that scroll sideways at 390 px as {role}:\n" + "\n".join(sideways)
     assert lines == 1, f"The navigation takes {lines} lines at 1366 px for {role}"
+    assert tab_rows == 1, f"The community's tabs take {tab_rows} rows at 1366 px for {role}"
+    assert in_more
     assert not findings, f"axe, serious or critical, as {role}:\n" + "\n".join(findings)

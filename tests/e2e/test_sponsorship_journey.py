@@ -60,7 +60,7 @@ def test_sponsor_is_appointed_endorses_the_business_case_and_sees_the_dashboard(
     login(spon, sponsor.email)
     spon.get_by_role("link", name="Sponsor dashboard").click()
     expect(spon.get_by_role("heading", name="Sponsor dashboard")).to_be_visible()
-    expect(spon.get_by_role("link", name="Field safety")).to_be_visible()
+    expect(spon.get_by_role("link", name="Field safety", exact=True)).to_be_visible()
     expect(spon.locator("svg[role=img]").first).to_be_visible()
     spon.get_by_role("link", name="read it").click()
     expect(spon.get_by_text("Near misses fall when sites learn from each other.")).to_be_visible()

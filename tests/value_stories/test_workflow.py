@@ -190,6 +190,20 @@ def test_review_permissions(clients, users, make_story):
     assert clients["admin"].get(reverse("value_stories:review", args=[draft.pk])).status_code == 403
 
 
+def test_waiting_for_review_lists_only_what_may_be_reviewed(clients, users, community, make_story):
+    story = make_story(status=Status.SUBMITTED, title="Numbers that moved")
+    make_story(status=Status.SUBMITTED, author=users["coordinator"], title="My own story")
+    listed = [
+        s.pk for s in clients["coordinator"].get(reverse("value_stories:list")).context["to_review"]
+    ]
+    assert listed == [story.pk]
+    type(community).objects.filter(pk=community.pk).update(stage="closed")
+    response = clients["coordinator"].get(reverse("value_stories:list"))
+    assert list(response.context["to_review"]) == []  # a closed community is read-only
+    review = reverse("value_stories:review", args=[story.pk])
+    assert clients["coordinator"].post(review, {"decision": "approve"}).status_code == 403
+
+
 def test_a_program_admin_cannot_approve_their_own_story(clients, users, community):
     from communities.factories import MembershipFactory
 

@@ -69,13 +69,17 @@ def check_list(request, slug):
             HealthCheckResponse.objects.filter(health_check=OuterRef("pk"), respondent_id=user.pk)
         ),
     ).order_by("-period_start")
+    still_open = community.health_checks.filter(closed_at__isnull=True).first()
     return filtered_page(
         request,
         HealthCheckFilter(request.GET or None, queryset=checks),
         "communities/health/check_list.html",
         "communities/health/check_list_results.html",
         community=community,
-        can_open=permissions.can_open_health_check(user, community),
+        may_open=(may_open := permissions.can_open_health_check(user, community)),
+        # One check open at a time: "Open a health check" only when none is.
+        can_open=may_open and still_open is None,
+        still_open=still_open,
         can_answer=permissions.can_answer_health_check(user, community),
         read_only=permissions.is_read_only(community),
     )
@@ -86,6 +90,7 @@ def check_open(request, slug):
     community = get_sponsored_community_for_user(
         request.user, slug, require=permissions.can_open_health_check
     )
+    still_open = community.health_checks.filter(closed_at__isnull=True).first()
     form = OpenHealthCheckForm(posted(request), community=community)
     if request.method == "POST" and form.is_valid():
         try:
@@ -107,7 +112,7 @@ def check_open(request, slug):
     return render(
         request,
         "communities/health/check_open.html",
-        {"community": community, "form": form},
+        {"community": community, "form": form, "still_open": still_open},
     )
 
 

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import MAXYEAR, UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from dateutil import rrule as du_rrule
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
@@ -44,6 +46,11 @@ class RecurrenceError(ValueError):
     pass
 
 
+def program_tz() -> ZoneInfo:
+    """Recurrence keeps the program's wall-clock time, whoever's time zone is active."""
+    return ZoneInfo(settings.TIME_ZONE)
+
+
 def nth_weekday(local: datetime) -> str:
     """'2TU' for the second Tuesday; '-1FR' for a fifth (so: last) Friday."""
     n = (local.day - 1) // 7 + 1
@@ -51,7 +58,7 @@ def nth_weekday(local: datetime) -> str:
 
 
 def rule_text(recurrence: str, starts_at: datetime, custom: str = "") -> str:
-    local = timezone.localtime(starts_at)
+    local = timezone.localtime(starts_at, program_tz())
     if recurrence == Recurrence.WEEKLY:
         return "FREQ=WEEKLY"
     if recurrence == Recurrence.FORTNIGHTLY:
@@ -134,7 +141,7 @@ def parse_rule(text: str, local_start: datetime) -> BoundedRule:
 
 def occurrences(rhythm: Rhythm, start: datetime, end: datetime) -> list[datetime]:
     """The rhythm's occurrences in [start, end], as aware UTC datetimes."""
-    tz = timezone.get_current_timezone()
+    tz = program_tz()
     # Sessions start on the minute: dateutil drops sub-second precision from dtstart.
     first = rhythm.starts_at.replace(second=0, microsecond=0)
     local_start = timezone.localtime(first, tz).replace(tzinfo=None)

@@ -59,13 +59,17 @@ def session_event(session, *, with_community_name=False, stamp=None) -> Event:
     return event
 
 
-def build_calendar(sessions, *, name: str, with_community_name=False) -> bytes:
+def build_calendar(sessions, *, name: str, with_community_name=False, time_zone="") -> bytes:
+    """The events carry their times in UTC; `time_zone` (a person's own, for their feed)
+    tells calendar applications which zone to show them in (X-WR-TIMEZONE)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
+    if time_zone:
+        calendar.add("x-wr-timezone", time_zone)
     stamp = timezone.now()
     for session in sessions:
         calendar.add_component(
