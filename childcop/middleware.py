@@ -106,3 +106,7 @@ class TimeZoneMiddleware:
             timezone.activate(user.tzinfo)
         else:
             timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
