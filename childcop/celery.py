@@ -3,14 +3,16 @@
 import logging
 import os
 
-from celery import Celery, Task, signals
+from celery import Celery, signals
+from celery.contrib.django.task import DjangoTask
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "childcop.settings")
 
 
-class OutboxTask(Task):
+class OutboxTask(DjangoTask):
     """A task whose sending never fails a request: when the broker cannot be reached the
-    job waits in the database and is sent once the broker is back (childcop.outbox)."""
+    job waits in the database and is sent once the broker is back (childcop.outbox). A
+    Django task still (`delay_on_commit`: sent once the transaction commits)."""
 
     def apply_async(self, args=None, kwargs=None, *rest, **options):
         if self.app.conf.task_always_eager:

@@ -175,7 +175,14 @@ def send_claimed(
             SentEmail.objects.create(recipient=recipient, kind=kind, key=key)
             claimed = True
             if notice is not None:
-                notices.record(recipient, kind, key, subject, notice)
+                # a subject may be made per recipient (a time in their own time zone)
+                if callable(subject):
+                    zone = getattr(recipient, "tzinfo", None) or timezone.get_default_timezone()
+                    with timezone.override(zone):
+                        title = subject()
+                else:
+                    title = subject
+                notices.record(recipient, kind, key, title, notice)
             if chosen == Channel.BOTH:
                 build().send()
     except IntegrityError:

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from .validators import single_line
+
 
 class AggregateGeneration(models.Model):
     """The current generation of one cached program-wide aggregate.
@@ -23,7 +25,7 @@ class PendingTask(models.Model):
     database, and sent once the broker answers again (childcop.outbox), so no work that
     a person's action queued is lost while the broker is away."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[single_line])  # a task's dotted name
     args = models.JSONField(default=list)
     kwargs = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -5,13 +5,13 @@ import re
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import Client
 from django.urls import reverse
 
 from childcop.accounts.models import User
 from childcop.backup import figures
 from communities.models import Community
 from tests.commands import command_output
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,8 +38,7 @@ def pages(client):
 def test_the_demo_program_backed_up_and_restored_into_an_empty_database(tmp_path):
     command_output("seed_demo", people=90)  # the demo program, a little smaller: quicker
     admin = User.objects.filter(is_program_admin=True).order_by("pk").first()
-    client = Client()
-    client.force_login(admin)
+    client = client_for(admin)  # signed in, with the second step a program admin gives
     before, shown = figures(), pages(client)
     assert all(before.values()), before  # communities, people, attendance and stories
 

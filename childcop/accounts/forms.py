@@ -40,6 +40,14 @@ class ProfileForm(forms.ModelForm):
             "keep_stories_if_erased",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty, the time zone stays what it was (the program's, by default).
+        self.fields["time_zone"].required = False
+
+    def clean_time_zone(self):
+        return self.cleaned_data.get("time_zone") or self.instance.time_zone
+
 
 MANDATORY = " It can be kept out of your inbox, not turned off."
 

@@ -89,7 +89,7 @@ def test_choosing_a_session_fills_what_was_left_empty(clients, users, community)
         community=community, title="Clinic", starts_at=starts, channel="face_to_face"
     )
     data = activity_payload(session=str(session.pk), date="", title="", start_time="")
-    data.update(guest_names="Ann Lee\nann lee, Bo Chen", unnamed_guests="3")
+    data.update(guest_names="Ann Lee, ann lee,  Bo Chen", unnamed_guests="3")
     url = reverse("communities:activity_create", args=[community.slug])
     assert clients["coordinator"].post(url, data).status_code == 302
     activity = Activity.objects.get()

@@ -92,6 +92,7 @@ def test_admin_follows_the_landscape_and_a_coordinator_the_drifting_regulars(
     coord = new_page()
     login(coord, cora.email)
     coord.goto(pumps.get_absolute_url())
+    coord.locator(".nav-more summary").click()  # the community's less-used tabs: More
     coord.get_by_role("link", name="Who stays").click()
     expect(coord.get_by_role("heading", name="Who stays in Pump maintenance")).to_be_visible()
     every_chart_has_its_table(coord)
