@@ -56,7 +56,9 @@ chromium:
 # afresh: make test PYTEST_DB=--create-db.
 PYTEST_WORKERS ?= 2
 PYTEST_DB ?= --reuse-db
-PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_DB)
+# PYTEST_ARGS: more arguments for pytest, e.g. PYTEST_ARGS='-m "not e2e"'.
+PYTEST_ARGS ?=
+PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_DB) $(PYTEST_ARGS)
 
 test: setup chromium
 	$(PYTEST)
