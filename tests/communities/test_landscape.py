@@ -284,10 +284,18 @@ def test_the_new_flags_reach_every_surface_and_stored_reports_stay_as_they_were(
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_the_nightly_task_computes_the_landscape_on_a_real_worker(worker):
+    # the schedule as its migration writes it (a browser test's flush may have emptied the
+    # table since the test database was built)
+    import importlib
+
+    from django.apps import apps
     from django_celery_beat.models import PeriodicTask
 
     from communities.tasks import refresh_landscape
 
+    importlib.import_module("communities.migrations.0023_landscape_schedule").create_schedule(
+        apps, None
+    )
     schedule = PeriodicTask.objects.get(task="communities.tasks.refresh_landscape")
     assert schedule.enabled and schedule.crontab.hour == "3"
     p, q = CommunityFactory(name="Pumps", slug="pumps"), CommunityFactory(name="Q", slug="q")
