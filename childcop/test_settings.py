@@ -52,3 +52,6 @@ if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
 CHILDCOP_SIGNUP_OPEN = True
 CHILDCOP_SIGNUP_EMAIL_DOMAINS = []
 ACCOUNT_EMAIL_VERIFICATION = "optional"
+# A code of the 30 seconds before or after is accepted too (allauth's tolerance): a test
+# that signs the same person in twice uses the next code rather than wait for it.
+MFA_TOTP_TOLERANCE = 1

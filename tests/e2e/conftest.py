@@ -129,22 +129,24 @@ def coordinator_cora(community):
     return cora
 
 
-_last_step: dict[str, int] = {}
+_used_steps: dict[str, set[int]] = {}
 
 
 def totp_code(secret: str, key: str = "") -> str:
     """The code an authenticator app holding `secret` shows now (RFC 6238, allauth's own
-    function). A code signs in once: asked again for the same `key` (a person) within the
-    same 30 seconds, or near the end of them, it waits for the next code."""
+    function). A code signs in once: asked again for the same `key` (a person), it gives the
+    code of the next or the previous 30 seconds, which the tests' MFA_TOTP_TOLERANCE of one
+    step accepts, and waits for a new one only when all three were used."""
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-    now = time.time()
-    step = int(now // 30)
-    if _last_step.get(key) == step or now % 30 > 27:
-        time.sleep(30 - now % 30 + 0.2)
-        step = int(time.time() // 30)
-    _last_step[key] = step
-    return format_hotp_value(hotp_value(secret, step))
+    used = _used_steps.setdefault(key, set())
+    while True:
+        now = int(time.time() // 30)
+        step = next((s for s in (now, now + 1, now - 1) if s not in used), None)
+        if step is not None:
+            used.add(step)
+            return format_hotp_value(hotp_value(secret, step))
+        time.sleep(30 - time.time() % 30 + 0.2)
 
 
 def second_step(page: Page, email: str) -> None:
