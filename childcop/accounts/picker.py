@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from childcop import permissions
+from childcop.validators import has_control
 
 SUGGESTIONS = 10
 SHORTEST = 2  # characters typed before anyone is suggested
@@ -20,7 +21,7 @@ SHORTEST = 2  # characters typed before anyone is suggested
 def find_people(viewer, text: str, limit: int = SUGGESTIONS):
     """The active people `viewer` may see whose name or email matches `text` (one query)."""
     text = " ".join((text or "").split())[:100]
-    if len(text) < SHORTEST:
+    if len(text) < SHORTEST or has_control(text):  # nobody's name holds control characters
         return []
     User = get_user_model()
     matches = Q(display_name__icontains=text) | Q(email__istartswith=text)
@@ -74,6 +75,10 @@ class PersonField(forms.CharField):
 
     def to_python(self, value):
         text = " ".join((super().to_python(value) or "").split())
+        if has_control(text):  # checked before any query (PostgreSQL refuses a NUL in one)
+            raise forms.ValidationError(
+                "Enter a name or an email on one line, without control characters."
+            )
         if len(text) > 254:
             raise forms.ValidationError("Enter a name or an email of at most 254 characters.")
         if not text:

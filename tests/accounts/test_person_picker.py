@@ -71,3 +71,14 @@ def test_the_field_takes_a_name_or_an_email_and_says_what_is_wrong(users):
     html = str(Chooser()["person"])
     assert 'list="id_person_people"' in html and 'hx-get="/people/pick/?field=person"' in html
     assert '<datalist id="id_person_people"></datalist>' in html
+
+
+def test_control_characters_are_refused_before_any_query(clients, django_assert_num_queries):
+    """PostgreSQL refuses a NUL in a query: the field and the suggestions answer first."""
+    form = Chooser({"person": "Noor\x00 Haddad"})
+    with django_assert_num_queries(0):
+        assert not form.is_valid()
+    assert form.errors["person"] == [
+        "Enter a name or an email on one line, without control characters."
+    ]
+    assert "<option" not in suggestions(clients["admin"], "no\x00or")
