@@ -122,3 +122,11 @@ def test_the_file_cache_takes_a_lock_once(tmp_path):
         lock.set(f"k{i}", i)
     assert lock.get("k4") == 4
     assert len(list(tmp_path.glob("*.djcache"))) <= 4
+
+
+def test_a_busy_moment_waits_for_the_sign_in_count_rather_than_refusing():
+    """allauth refuses a sign-in (429) when its count's lock is not free within a second;
+    the product lets it wait longer, so a crowd signing in together is not refused."""
+    from allauth.core.internal import ratelimit
+
+    assert ratelimit.CACHE_LOCK_WAIT_TIMEOUT == 5
