@@ -19,6 +19,11 @@ and kept in Django's cache:
   shared). Tokens are random, never counters: a rolled-back test or a restored database
   never revives an old value.
 
+"needs" is the generation of every person's "Needs you" (childcop.needs): every
+`invalidate()` starts a new one too (whatever changes a figure may change what waits for
+someone), and so does every write to the models listed in NEEDS_ALSO, the rest of what
+those lists read.
+
 Values that depend on the time of day as well (a 12-month window up to now) carry a time
 bucket in their key: they are recomputed at least once an hour. Values expire after a day.
 
@@ -67,6 +72,36 @@ DEPENDS_ON = {
     "people": ["accounts.User"],
 }
 DELETES_ONLY = {"communities.Activity"}
+
+# "Needs you" (childcop.needs) reads these besides the models above: a write to any of them
+# starts a new generation of "needs". Deletions too, but for the rows that go in cascades
+# of many (answers, responses): their parent's deletion bumps it then.
+NEEDS = "needs"
+NEEDS_ALSO = [
+    "communities.AgendaItem",
+    "communities.HelpRequest",
+    "communities.Answer",
+    "communities.VotingRound",
+    "communities.VoteAllowance",
+    "communities.Vote",
+    "communities.AttendanceImport",
+    "communities.HealthCheck",
+    "communities.HealthCheckResponse",
+    "communities.HealthStatus",
+    "communities.ProgramReport",
+    "communities.SupportRequest",
+    "communities.LaunchPlan",
+    "communities.ActionItem",
+    "communities.PdcaReview",
+    "practice_groups.PracticeGroup",
+    "practice_groups.ProgressReport",
+    "practice_groups.ReportResponse",
+    "value_stories.ValueStory",
+    "sponsorship.Appointment",
+    "sponsorship.SponsorResponse",
+    "sponsorship.Commitment",
+]
+NEEDS_SAVES_ONLY = {"communities.Answer", "communities.HealthCheckResponse"}
 
 # Models whose rows belong to one community: a write starts a new generation of
 # "community:<id>" (community page and sponsor dashboard summaries). How to find the
@@ -122,15 +157,32 @@ def program_time_zone():
     return timezone.override(settings.TIME_ZONE)
 
 
-def cached(name: str, key: str, compute):
+def cached(name: str, key: str, compute, *, current: str | None = None, timeout=TIMEOUT):
     """`compute()`'s value for (name, key), computed at most once per generation of `name`.
-    The value must be picklable (plain data, not querysets)."""
-    cache_key = f"{PREFIX}:{name}:{token(name)}:{key}"
+    The value must be picklable (plain data, not querysets). `current`: the name's token,
+    when the caller read it already (with others, in one query). A value computed for one
+    person (whose key names them) may say `current=` and keep their time zone: see
+    `personal`."""
+    cache_key = f"{PREFIX}:{name}:{current or token(name)}:{key}"
     value = cache.get(cache_key)
     if value is None:
         with program_time_zone():
             value = compute()
-        cache.set(cache_key, value, TIMEOUT)
+        cache.set(cache_key, value, timeout)
+    return value
+
+
+def personal(name: str, key: str, compute, *, current: str | None = None, timeout=TIMEOUT):
+    """Like `cached`, for a value computed for one person as they see it (their language
+    and time zone are part of the key, and `compute` runs in them)."""
+    cache_key = (
+        f"{PREFIX}:{name}:{current or token(name)}:{key}:"
+        f"{translation.get_language()}:{timezone.get_current_timezone_name()}"
+    )
+    value = cache.get(cache_key)
+    if value is None:
+        value = compute()
+        cache.set(cache_key, value, timeout)
     return value
 
 
@@ -179,7 +231,8 @@ def invalidate(*names: str) -> None:
     if not names:
         return
     AggregateGeneration.objects.bulk_create(
-        [AggregateGeneration(name=name, token=_new_token()) for name in dict.fromkeys(names)],
+        [AggregateGeneration(name=name, token=_new_token()) for name in dict.fromkeys(names)]
+        + ([] if NEEDS in names else [AggregateGeneration(name=NEEDS, token=_new_token())]),
         update_conflicts=True,
         unique_fields=["name"],
         update_fields=["token"],
@@ -277,6 +330,16 @@ def connect() -> None:
         post_save.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
         if not rule.get("saves_only"):
             post_delete.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
+
+    def needs_changed(sender, **kwargs):
+        invalidate(NEEDS)
+
+    for label in NEEDS_ALSO:
+        model = apps.get_model(label)
+        uid = f"childcop.aggregates:needs:{label}"
+        post_save.connect(needs_changed, sender=model, dispatch_uid=uid, weak=False)
+        if label not in NEEDS_SAVES_ONLY:
+            post_delete.connect(needs_changed, sender=model, dispatch_uid=uid, weak=False)
 
     def appointed(sender, action, **kwargs):
         if action in ("post_add", "post_remove", "post_clear"):

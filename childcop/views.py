@@ -58,7 +58,9 @@ def home(request):
     user = request.user
     # Program-wide figures come from the cache (one query for their generation): they read
     # every membership, and the page must cost the same in a program of any size.
-    figures = aggregates.cached("program", "figures", program_figures)
+    # (with the generation of "Needs you", in the same query)
+    current = aggregates.tokens(["program", aggregates.NEEDS])
+    figures = aggregates.cached("program", "figures", program_figures, current=current["program"])
     # with what a newcomer's "Needs you" items show (childcop.needs.memberships_of)
     memberships = list(needs.memberships_of(user).order_by("-is_coordinator", "community__name"))
     for m in memberships:
@@ -66,8 +68,10 @@ def home(request):
     is_sponsor = permissions.is_sponsor(user)
     remember_sponsor(request, is_sponsor)
     # What waits for the person, first (childcop.needs: a few queries per role they hold,
-    # whatever the number of their communities).
-    waiting = needs.build(user, memberships, is_sponsor=is_sponsor)
+    # whatever the number of their communities; kept until anything they read changes).
+    waiting = needs.for_person(
+        user, memberships, is_sponsor=is_sponsor, current=current[aggregates.NEEDS]
+    )
     context = {
         "memberships": memberships,
         "is_sponsor": is_sponsor,

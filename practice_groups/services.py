@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from childcop import aggregates
+
 from .choices import GROUP_WORKFLOW, GroupStatus
 from .models import GroupMembership, PracticeGroup, ProgressReport, ReportResponse
 
@@ -74,6 +76,7 @@ def conclude(group: PracticeGroup, *, outcome: str) -> PracticeGroup:
     ).update(status=GROUP_WORKFLOW.target("conclude"), outcome=outcome, concluded_at=timezone.now())
     if not updated:
         raise NotAllowedNow("The group is not active any more.")
+    aggregates.invalidate(aggregates.NEEDS)  # update(): no signal
     group.refresh_from_db()
     return group
 

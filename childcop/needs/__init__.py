@@ -16,6 +16,6 @@ sponsors, or, for the social learning team, the whole program), the same scopes 
 """
 
 from .items import Group, Need, Urgency, grouped
-from .roles import build, memberships_of
+from .roles import build, for_person, memberships_of
 
-__all__ = ["Group", "Need", "Urgency", "build", "grouped", "memberships_of"]
+__all__ = ["Group", "Need", "Urgency", "build", "for_person", "grouped", "memberships_of"]

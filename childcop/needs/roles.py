@@ -17,7 +17,7 @@ from datetime import timedelta
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from childcop import permissions
+from childcop import aggregates, permissions
 from communities.choices import Stage
 
 from .items import Need
@@ -116,3 +116,26 @@ def build(user, memberships=None, *, is_sponsor=None, now=None) -> list[Need]:
     if scope.is_admin:
         needs += program_admin(scope)
     return needs
+
+
+# "Needs you" as the home page shows it is kept per person until anything it reads changes
+# (the "needs" generation, childcop.aggregates) and for at most this long: what becomes due
+# or late with the passing of time appears within these minutes.
+KEPT_MINUTES = 5
+
+
+def for_person(user, memberships, *, is_sponsor, current=None) -> list[Need]:
+    """`build(user, memberships, is_sponsor=…)`, computed at most once per generation of
+    "needs" and KEPT_MINUTES for the person (in their language and time zone). `current`:
+    the generation's token when the caller read it already. No query when kept, but the
+    token's."""
+    now = timezone.now()
+    window = KEPT_MINUTES * 60
+    key = f"for:{user.pk}:{int(bool(is_sponsor))}:{int(now.timestamp()) // window}"
+    return aggregates.personal(
+        aggregates.NEEDS,
+        key,
+        lambda: build(user, memberships, is_sponsor=is_sponsor, now=now),
+        current=current,
+        timeout=window,
+    )

@@ -15,6 +15,7 @@ from django.db import connections, transaction
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
+from childcop import aggregates
 from communities.choices import (
     AGENDA_WORKFLOW,
     HELP_WORKFLOW,
@@ -99,9 +100,11 @@ def votes_left(voting_round: VotingRound, voter) -> int:
 
 
 def close_round(voting_round: VotingRound) -> None:
-    VotingRound.objects.filter(pk=voting_round.pk, closed_at__isnull=True).update(
-        closed_at=timezone.now()
-    )
+    with transaction.atomic():
+        VotingRound.objects.filter(pk=voting_round.pk, closed_at__isnull=True).update(
+            closed_at=timezone.now()
+        )
+        aggregates.invalidate(aggregates.NEEDS)  # update(): no signal
 
 
 def latest_round(community):
@@ -207,6 +210,7 @@ def mark_helpful(help_request, answer_obj, *, now=None) -> bool:
             helpful_at__isnull=True,
             status__in=HELP_WORKFLOW.sources("mark_helpful"),
         ).update(helpful_at=now, status=HELP_WORKFLOW.target("mark_helpful"))
+        aggregates.invalidate(aggregates.NEEDS)  # update(): no signal
     help_request.refresh_from_db(fields=["helpful_at", "status"])
     answer_obj.helpful = True
     return bool(changed)

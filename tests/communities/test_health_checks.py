@@ -894,11 +894,13 @@ ANSWER_PAGE_FIRST = 7
 ANSWER_PAGE_AGAIN = 8
 # the page's queries (first time), then in one transaction (savepoint ... release): the
 # check's row locked and read again (closed meanwhile?), one's answer (get_or_create: select,
-# savepoint, insert, release), the ratings (one bulk insert)
-ANSWER_POST_FIRST = 15
+# savepoint, insert, release), a new generation of "Needs you" (the check no longer waits for
+# this person: childcop.aggregates), the ratings (one bulk insert)
+ANSWER_POST_FIRST = 16
 # the page's queries (again), then in one transaction: the check's row locked, one's answer
-# (select), update it, delete its ratings of the dimensions asked, insert the new ones
-ANSWER_POST_AGAIN = 15
+# (select), update it, a new generation of "Needs you", delete its ratings of the dimensions
+# asked, insert the new ones
+ANSWER_POST_AGAIN = 16
 
 
 @pytest.mark.parametrize("respondents", [2, 12])

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from childcop import aggregates
 from communities.models import Community, HealthStatus
 
 from ..indicators import compute
@@ -62,5 +63,6 @@ def refresh(community_ids=None, *, now=None) -> int:
             HealthStatus.objects.bulk_create(
                 rows, update_conflicts=True, unique_fields=["community"], update_fields=FIELDS
             )
+            aggregates.invalidate(aggregates.NEEDS)  # the flags "Needs you" lists
         written += len(rows)
     return written

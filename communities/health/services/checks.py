@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Avg, Count, Max, Min, Prefetch, Q, StdDev
 from django.utils import timezone
 
-from childcop import charts
+from childcop import aggregates, charts
 from communities.choices import Level
 from communities.models import Community, Membership
 
@@ -126,11 +126,12 @@ def close_check(check) -> bool:
     if not HEALTH_CHECK_WORKFLOW.allows(check.state, "close"):
         return False
     # Conditional update: a check closed meanwhile (it has a closing time) stays as it is.
-    return bool(
-        HealthCheck.objects.filter(pk=check.pk, closed_at__isnull=True).update(
-            closed_at=timezone.now()
-        )
+    closed = HealthCheck.objects.filter(pk=check.pk, closed_at__isnull=True).update(
+        closed_at=timezone.now()
     )
+    if closed:
+        aggregates.invalidate(aggregates.NEEDS)  # update(): no signal
+    return bool(closed)
 
 
 @dataclass
