@@ -74,9 +74,10 @@ def evaluate(
     if job and job.get("available"):
         runs = job["runs"]
         tenth, everything, one = runs["tenth"], runs["all"], runs["all_one_batch"]
-        # Emails aside (one INSERT each, their claim). A batch's count varies by a query or
-        # two with its data (a sub-query with nothing to look up is skipped), hence the
-        # tolerance; a query per community would multiply it by ten.
+        # Emails aside (each its claim, its notification and the unread count: 3 queries).
+        # A batch's count varies by a query or two with its data (a sub-query with nothing
+        # to look up is skipped), hence the tolerance; a query per community would multiply
+        # it by ten.
         job["checks"] = {
             # a batch holding every community costs what a batch of one tenth costs
             "queries_constant_per_batch": one["queries_without_emails"]

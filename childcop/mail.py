@@ -152,9 +152,11 @@ def send_claimed(
     skip_refused: bool = False,
     notice: Notice | None = None,
     subject: str = "",
+    chosen: str | None = None,
 ) -> bool:
     """Claim (recipient, kind, key), write its notification and send `build()`, in one
     transaction; by the recipient's preference for `kind`, only the notification, or nothing.
+    `chosen`: that preference, when the caller read it already (a batch's, in one query).
 
     `notice`: the notification (none without it); `subject`: its title unless the notice
     has one. True when the email went out now, or, in the product only, when the
@@ -166,7 +168,8 @@ def send_claimed(
     email, then the notification's INSERT and its unread count's UPDATE), and it is held,
     uncommitted, while sending.
     """
-    chosen = notices.channel(recipient, kind)
+    if chosen is None:
+        chosen = notices.channel(recipient, kind)
     if chosen == Channel.OFF:
         return False
     claimed = False

@@ -192,16 +192,33 @@ class Notice:
 # --- preferences ----------------------------------------------------------------------------
 
 
-def channel(user, kind: str) -> str:
-    """The person's choice for `kind` (one query); a mandatory kind is never off."""
-    chosen = (
-        NotificationPreference.objects.filter(user_id=user.pk, kind=kind)
-        .values_list("channel", flat=True)
-        .first()
-    ) or Channel.BOTH
+def _effective(kind: str, chosen: str | None) -> str:
+    """A stored choice as it applies: the default when none; a mandatory kind never off."""
+    chosen = chosen or Channel.BOTH
     if chosen == Channel.OFF and kind in KINDS and KINDS[kind].mandatory:
         return Channel.PRODUCT
     return chosen
+
+
+def channel(user, kind: str) -> str:
+    """The person's choice for `kind` (one query); a mandatory kind is never off."""
+    return _effective(
+        kind,
+        NotificationPreference.objects.filter(user_id=user.pk, kind=kind)
+        .values_list("channel", flat=True)
+        .first(),
+    )
+
+
+def channels(user_ids, kind: str) -> dict[int, str]:
+    """{user id: their choice for `kind`} for many people in one query (a batch job's)."""
+    ids = set(user_ids)
+    stored = dict(
+        NotificationPreference.objects.filter(user_id__in=ids, kind=kind).values_list(
+            "user_id", "channel"
+        )
+    )
+    return {pk: _effective(kind, stored.get(pk)) for pk in ids}
 
 
 def choices(user) -> dict[str, str]:

@@ -133,6 +133,24 @@ def test_each_kind_follows_the_persons_choice(kind, community):
     assert SentEmail.objects.filter(kind=kind).count() == (3 if mandatory else 2)
 
 
+@pytest.mark.parametrize("kind", ["story_submitted", "group_report"])
+def test_a_batch_reads_the_same_choices_in_one_query(kind):
+    """A job's batch reads its recipients' choices at once: each as `channel` reads it (a
+    mandatory kind's "off" stays in the product), the default for who chose nothing."""
+    people = {chosen: UserFactory() for chosen in Channel}
+    for chosen, person in people.items():
+        NotificationPreference.objects.create(user=person, kind=kind, channel=chosen)
+    nobody = UserFactory()
+    ids = [p.pk for p in people.values()] + [nobody.pk]
+    with CaptureQueriesContext(connection) as ctx:
+        chosen = notices.channels(ids, kind)
+    assert len(ctx) == 1
+    assert chosen == {pk: notices.channel(UserFactory.build(pk=pk), kind) for pk in ids}
+    off = Channel.PRODUCT if notices.KINDS[kind].mandatory else Channel.OFF
+    assert chosen[people[Channel.OFF].pk] == off
+    assert chosen[nobody.pk] == Channel.BOTH
+
+
 def test_real_jobs_follow_the_choice(users, community, group):
     """The jobs' own recipients: a story to review (mandatory) in the product only, a
     practice-group report turned off, being added to a community by email and in the product."""

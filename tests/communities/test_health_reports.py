@@ -480,17 +480,18 @@ def test_queries_grow_only_by_a_constant_per_batch(settings, send_emails, db):
         # Phase 1, per batch: 1 the next ids, 1 the reports existing, compute(), 1 the
         # previous month's flags, 1 the bulk insert, 1 the stored reports read back.
         # Phase 2 (emails), per batch: 1 the next reports, 2 the recipients (coordinators,
-        # named sponsors), 1 the claims already made, 1 the snapshots with emails to send.
-        per_batch = 5 + per_compute + (5 if send_emails else 0)
+        # named sponsors), 1 the claims already made, 1 the snapshots with emails to send,
+        # 1 the recipients' preferences for the kind.
+        per_batch = 5 + per_compute + (6 if send_emails else 0)
         # Per run: 1 the program report looked for; its get_or_create (a select, then the
         # insert between a savepoint and its release), and with it a new generation of
         # "Needs you" (the admins' "health reports not yet sent"); with emails also 2 its
-        # recipients (program admins, program-wide sponsors) and 1 their claims.
-        per_run = 1 + 4 + 1 + (3 if send_emails else 0)
-        # Per email: the recipient's preference for the kind, its claim (here inside the
-        # test's transaction, so with a savepoint and its release around it), its
-        # notification and the recipient's unread count.
-        per_email = 6
+        # recipients (program admins, program-wide sponsors), 1 their claims and 1 their
+        # preferences.
+        per_run = 1 + 4 + 1 + (4 if send_emails else 0)
+        # Per email: its claim (here inside the test's transaction, so with a savepoint and
+        # its release around it), its notification and the recipient's unread count.
+        per_email = 5
         assert queries == per_run + batches * per_batch + emails * per_email, (size, queries)
         assert HealthReport.objects.filter(period=period).count() == size
 

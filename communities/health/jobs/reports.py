@@ -47,6 +47,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from childcop import mail
+from childcop.accounts import notices
 from childcop.accounts.models import Access, SentEmail, User
 from childcop.utils import site_url
 from communities.models import Membership
@@ -144,7 +145,7 @@ def _claimed(kind: str, keys) -> set[tuple[int, str]]:
 
 def _email_batch(page, today) -> int:
     """Email the reports of one page [{pk, community_id, name, slug}]; a constant number of
-    queries, then one INSERT per email sent (its claim)."""
+    queries, then per email sent its claim, its notification and the unread count."""
     recipients = _recipients([row["community_id"] for row in page], today)  # 2
     claimed = _claimed(KIND, [str(row["pk"]) for row in page])  # 1
     wanted = [
@@ -205,10 +206,12 @@ def _email_reports(period, community_ids, today, batch_size) -> int:
 def _send_all(pending, kind: str) -> int:
     """Send the pending [(user, key, build, notice)] emails, each claimed (and its
     notification written) in the transaction that sends it, over one mail session (opened
-    only when there is something to send); `build(connection)` makes the message."""
+    only when there is something to send); `build(connection)` makes the message. The
+    recipients' preferences for `kind` are read once for them all."""
     if not pending:
         return 0
     sent = 0
+    chosen = notices.channels({user.pk for user, _, _, _ in pending}, kind)  # 1
     connection = get_connection()
     with connection:
         for user, key, build, notice in pending:
@@ -219,6 +222,7 @@ def _send_all(pending, kind: str) -> int:
                 lambda b=build: b(connection),
                 skip_refused=True,
                 notice=notice,
+                chosen=chosen[user.pk],
             ):
                 sent += 1
     return sent
