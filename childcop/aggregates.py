@@ -74,8 +74,9 @@ DEPENDS_ON = {
 DELETES_ONLY = {"communities.Activity"}
 
 # "Needs you" (childcop.needs) reads these besides the models above: a write to any of them
-# starts a new generation of "needs". Deletions too, but for the rows that go in cascades
-# of many (answers, responses): their parent's deletion bumps it then.
+# starts a new generation of "needs" (value-creation stories: see `_story_saved`). Deletions
+# too, but for the rows that go in cascades of many (answers, responses): their parent's
+# deletion bumps it then.
 NEEDS = "needs"
 NEEDS_ALSO = [
     "communities.AgendaItem",
@@ -96,7 +97,6 @@ NEEDS_ALSO = [
     "practice_groups.PracticeGroup",
     "practice_groups.ProgressReport",
     "practice_groups.ReportResponse",
-    "value_stories.ValueStory",
     "sponsorship.Appointment",
     "sponsorship.SponsorResponse",
     "sponsorship.Commitment",
@@ -262,20 +262,27 @@ _UNKNOWN = object()
 
 
 def _story_loaded(sender, instance, **kwargs):
-    # The status the story had when loaded (unknown when deferred; None when new).
+    # The status and title the story had when loaded (unknown when deferred; None when new).
     if instance.pk is None:
-        instance._aggregate_status = None
+        instance._aggregate_status = instance._aggregate_title = None
     else:
         instance._aggregate_status = instance.__dict__.get("status", _UNKNOWN)
+        instance._aggregate_title = instance.__dict__.get("title", _UNKNOWN)
 
 
-def _story_saved(sender, instance, **kwargs):
+def _story_saved(sender, instance, created=False, **kwargs):
+    """An approved story's change is the value matrix's (and so "needs"'); any other change
+    of status or title, or a new story, is only "Needs you"'s (drafts, stories to review):
+    a draft's autosave that changes neither starts no generation."""
     from value_stories.choices import Status
 
     before = getattr(instance, "_aggregate_status", _UNKNOWN)
+    title = getattr(instance, "_aggregate_title", _UNKNOWN)
     if before is _UNKNOWN or Status.APPROVED in (before, instance.status):
         invalidate(*_names("value_stories.ValueStory"))
-    instance._aggregate_status = instance.status
+    elif created or before != instance.status or title != instance.title:
+        invalidate(NEEDS)
+    instance._aggregate_status, instance._aggregate_title = instance.status, instance.title
 
 
 def _community_receiver(rule):

@@ -96,3 +96,31 @@ def test_suggestions_and_member_counts_follow_memberships(clients, users, commun
     assert "Bigger" not in [s["name"] for s in home["suggestions"]]
     mine = {m.community.name: m.member_count for m in home["memberships"]}
     assert mine["Bigger"] == 4
+
+
+def test_a_draft_autosaved_unchanged_starts_no_needs_generation(community):
+    """ "Needs you" lists my drafts and the stories to review by title: a new story, a new
+    title or a new status start a new generation of it; an autosave of the rest does not
+    (drafts autosave every few seconds; every person's list would be computed again)."""
+    from value_stories.choices import Status
+    from value_stories.factories import ValueStoryFactory
+    from value_stories.models import ValueStory
+
+    before = aggregates.token(aggregates.NEEDS)
+    story = ValueStoryFactory(community=community, status=Status.DRAFT, title="First")
+    created = aggregates.token(aggregates.NEEDS)
+    assert created != before
+
+    story = ValueStory.objects.get(pk=story.pk)
+    story.experience = "More of what happened."
+    story.save()
+    assert aggregates.token(aggregates.NEEDS) == created
+
+    story.title = "A better title"
+    story.save()
+    retitled = aggregates.token(aggregates.NEEDS)
+    assert retitled != created
+
+    story.status = Status.SUBMITTED
+    story.save()
+    assert aggregates.token(aggregates.NEEDS) != retitled
