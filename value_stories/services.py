@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Count, F, Min, Q
 from django.utils import timezone
 
 from childcop import charts, permissions
@@ -123,28 +123,39 @@ def _chain_counts() -> dict:
 
 def value_matrix(stories, *, per_community=True) -> dict:
     """Counts per cycle, the chain of attribution and indicators of `stories` (approved,
-    visible, filtered). Three aggregate queries (two without the per-community rows),
-    whatever the number of stories."""
-    totals = stories.aggregate(
-        total=Count("id"),
-        ground=Count("id", filter=Q(narrative=Narrative.GROUND)),
-        aspirational=Count("id", filter=Q(narrative=Narrative.ASPIRATIONAL)),
+    visible, filtered). Three queries (two without the per-community rows), whatever the
+    number of stories: with the rows, the stories are read once, counted per community, and
+    the program's counts are their sums."""
+    counts = {
+        "total": Count("id"),
+        "ground": Count("id", filter=Q(narrative=Narrative.GROUND)),
+        "aspirational": Count("id", filter=Q(narrative=Narrative.ASPIRATIONAL)),
         **_cycle_counts(),
         **_chain_counts(),
-    )
+    }
+    rows = []
+    if per_community:
+        # grouped by the community's id alone (a hash aggregate, no sort of every story): its
+        # one name and slug taken along as aggregates, the rows sorted by name after
+        grouped = list(
+            stories.values("community_id")
+            .annotate(
+                **counts,
+                community__name=Min("community__name"),
+                community__slug=Min("community__slug"),
+            )
+            .order_by()
+        )
+        totals = {key: sum(row[key] for row in grouped) for key in counts}
+        for row in grouped:
+            row["cycles"] = [row[c.value] for c in Cycle]
+        rows = sorted(grouped, key=lambda row: (row["community__name"], row["community_id"]))
+    else:
+        totals = stories.aggregate(**counts)
     cycles = [{"cycle": c, "label": c.label, "n": totals[c.value]} for c in Cycle]
     chain = [{"label": "Linked to an activity", "n": totals["linked"]}] + [
         {"label": f"… claiming {c.label.lower()}", "n": totals[f"chain_{c}"]} for c in CHAIN
     ]
-    rows = []
-    if per_community:
-        for row in (
-            stories.values("community_id", "community__name", "community__slug")
-            .annotate(total=Count("id"), **_cycle_counts())
-            .order_by("community__name")
-        ):
-            row["cycles"] = [row[c.value] for c in Cycle]
-            rows.append(row)
     indicators = list(
         StoryIndicator.objects.filter(story__in=stories.order_by().values("pk"))
         .values("name", "unit")

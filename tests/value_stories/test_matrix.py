@@ -47,12 +47,13 @@ def count(client, url, **params):
 # The program's matrix as first shown (no filter) is cached per viewer until a write
 # changes it (childcop.aggregates): session + user, the "stories" generation.
 PROGRAM_MATRIX = 3
-# computing it (the first view after a write): totals per cycle and chain, rows per
-# community, indicators summary, the filter's communities (community dropdown)
-PROGRAM_MATRIX_FIRST = PROGRAM_MATRIX + 4
-# a filtered matrix is computed live: session + user, the filter's communities, totals,
-# rows per community, indicators summary
-FILTERED_MATRIX = 6
+# computing it (the first view after a write): counts per community (the program's totals
+# per cycle and chain are their sums), indicators summary, the filter's communities
+# (community dropdown)
+PROGRAM_MATRIX_FIRST = PROGRAM_MATRIX + 3
+# a filtered matrix is computed live: session + user, the filter's communities, counts per
+# community, indicators summary
+FILTERED_MATRIX = 5
 # session + user, the community, membership (visibility), totals, indicators
 COMMUNITY_MATRIX = 6
 # session + user, count, page of stories, the filter's communities, stories to review
