@@ -1,0 +1,431 @@
+"""Single sign-on through SAML 2.0, the product's whole path: the login page's button, the
+AuthnRequest sent to the identity provider's sign-in URL, this site's metadata, and the
+identity provider's signed answer posted back to the assertion consumer service, which
+allauth and python3-saml check (signature against the configured certificate, audience,
+recipient, validity, the request it answers) before our rules decide who signs in.
+
+The identity provider is played by the test: it reads the AuthnRequest the product sent and
+answers with an assertion signed by a key and certificate made here (python3-saml's signing,
+xmlsec underneath), as Microsoft Entra ID or Okta would."""
+
+import base64
+import datetime as dt
+import http.server
+import re
+import secrets
+import socket
+import threading
+import zlib
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from allauth.socialaccount.models import SocialAccount
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+from django.test import Client
+from lxml import etree
+from onelogin.saml2.constants import OneLogin_Saml2_Constants
+from onelogin.saml2.utils import OneLogin_Saml2_Utils
+
+from childcop.accounts.factories import ProgramAdminFactory, UserFactory
+from childcop.accounts.models import User
+from childcop.accounts.saml_config import saml_apps
+from tests.conftest import PASSWORD
+
+HOST = "localhost"  # the site's host as the test client sends it (python3-saml checks URLs)
+SITE = f"http://{HOST}"
+IDP = "https://idp.ourorg.example/saml"
+SSO_URL = "https://idp.ourorg.example/saml/sso"
+ACS_URL = f"{SITE}/accounts/saml/organisation/acs/"
+METADATA_URL = f"{SITE}/accounts/saml/organisation/metadata/"
+NS = {
+    "samlp": "urn:oasis:names:tc:SAML:2.0:protocol",
+    "saml": "urn:oasis:names:tc:SAML:2.0:assertion",
+    "md": "urn:oasis:names:tc:SAML:2.0:metadata",
+}
+# Microsoft Entra ID's claim names, which the default attribute mapping reads.
+CLAIMS = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/"
+
+
+def key_and_certificate(name: str) -> tuple[str, str]:
+    """An identity provider's signing key and self-signed certificate, in PEM."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    return key_pem, cert.public_bytes(serialization.Encoding.PEM).decode()
+
+
+@pytest.fixture(scope="module")
+def idp_keys():
+    return key_and_certificate("idp.ourorg.example")
+
+
+def configure(settings, **idp):
+    """The product configured as CHILDCOP_SAML_* would configure it (the same function)."""
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        **settings.SOCIALACCOUNT_PROVIDERS,
+        "saml": {
+            **settings.SOCIALACCOUNT_PROVIDERS["saml"],
+            "APPS": saml_apps(idp_entity_id=IDP, button="Sign in with Our Org", **idp),
+        },
+    }
+
+
+@pytest.fixture
+def saml(settings, idp_keys):
+    # The certificate as an administrator pastes it: the PEM's body on one line.
+    body = "".join(idp_keys[1].strip().splitlines()[1:-1])
+    configure(settings, idp_sso_url=SSO_URL, idp_x509_cert=body)
+    settings.CHILDCOP_SIGNUP_EMAIL_DOMAINS = ["ourorg.example"]
+    return settings
+
+
+def browser() -> Client:
+    return Client(HTTP_HOST=HOST)
+
+
+def to_identity_provider(person: Client) -> dict:
+    """The login page's first button, as a browser presses it: the product answers with a
+    redirect to the identity provider's sign-in URL carrying the AuthnRequest."""
+    page = person.get("/accounts/login/").content.decode()
+    button = re.search(r'<form method="post" action="([^"]+)"', page)[1].replace("&amp;", "&")
+    response = person.post(button)
+    assert response.status_code == 302, response.content[:500]
+    url = urlsplit(response["Location"])
+    assert f"{url.scheme}://{url.netloc}{url.path}" == SSO_URL
+    query = parse_qs(url.query)
+    xml = zlib.decompress(base64.b64decode(query["SAMLRequest"][0]), -15)
+    request = etree.fromstring(xml)
+    assert request.tag == f"{{{NS['samlp']}}}AuthnRequest"
+    return {"xml": request, "relay_state": query.get("RelayState", [""])[0]}
+
+
+def assertion_response(
+    keys,
+    *,
+    in_response_to: str,
+    email: str,
+    attributes: dict[str, str],
+    audience: str = METADATA_URL,
+) -> str:
+    """The identity provider's answer: a Response holding an Assertion it signed, about a
+    person known to it by an opaque persistent NameID."""
+    key_pem, cert_pem = keys
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+    def instant(delta=0):
+        return (now + dt.timedelta(minutes=delta)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    values = "".join(
+        f'<saml:Attribute Name="{name}"><saml:AttributeValue>{value}</saml:AttributeValue>'
+        "</saml:Attribute>"
+        for name, value in attributes.items()
+    )
+    name_id = "id-" + secrets.token_hex(4) + "-" + email.split("@")[0]
+    assertion = f"""<saml:Assertion xmlns:saml="{NS["saml"]}" ID="_a{secrets.token_hex(16)}" Version="2.0" IssueInstant="{instant()}">
+<saml:Issuer>{IDP}</saml:Issuer>
+<saml:Subject>
+<saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">{name_id}</saml:NameID>
+<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer">
+<saml:SubjectConfirmationData NotOnOrAfter="{instant(5)}" Recipient="{ACS_URL}" InResponseTo="{in_response_to}"/>
+</saml:SubjectConfirmation>
+</saml:Subject>
+<saml:Conditions NotBefore="{instant(-1)}" NotOnOrAfter="{instant(5)}">
+<saml:AudienceRestriction><saml:Audience>{audience}</saml:Audience></saml:AudienceRestriction>
+</saml:Conditions>
+<saml:AuthnStatement AuthnInstant="{instant()}" SessionIndex="_s{secrets.token_hex(8)}">
+<saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext>
+</saml:AuthnStatement>
+<saml:AttributeStatement>{values}</saml:AttributeStatement>
+</saml:Assertion>"""
+    signed = OneLogin_Saml2_Utils.add_sign(
+        assertion,
+        key_pem,
+        cert_pem,
+        sign_algorithm=OneLogin_Saml2_Constants.RSA_SHA256,
+        digest_algorithm=OneLogin_Saml2_Constants.SHA256,
+    ).decode()
+    signed = re.sub(r"^<\?xml[^>]*\?>\s*", "", signed)
+    return (
+        f'<samlp:Response xmlns:samlp="{NS["samlp"]}" xmlns:saml="{NS["saml"]}" '
+        f'ID="_r{secrets.token_hex(16)}" Version="2.0" IssueInstant="{instant()}" '
+        f'Destination="{ACS_URL}" InResponseTo="{in_response_to}">'
+        f"<saml:Issuer>{IDP}</saml:Issuer>"
+        '<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/>'
+        f"</samlp:Status>{signed}</samlp:Response>"
+    )
+
+
+def entra_claims(email, first, last):
+    return {f"{CLAIMS}emailaddress": email, f"{CLAIMS}givenname": first, f"{CLAIMS}surname": last}
+
+
+def sign_in_through_idp(keys, email, attributes=None, person=None, **response):
+    """A whole sign-in: the button, the identity provider's signed answer posted by the
+    browser to the assertion consumer service, and where the product leads the person."""
+    person = person or browser()
+    request = to_identity_provider(person)
+    answer = assertion_response(
+        keys,
+        in_response_to=request["xml"].get("ID"),
+        email=email,
+        attributes=attributes if attributes is not None else entra_claims(email, "A", "B"),
+        **response,
+    )
+    posted = person.post(
+        ACS_URL,
+        {
+            "SAMLResponse": base64.b64encode(answer.encode()).decode(),
+            "RelayState": request["relay_state"],
+        },
+    )
+    assert posted.status_code == 302 and posted["Location"].endswith("/acs/finish/")
+    return person.get(posted["Location"], follow=True)
+
+
+def signed_in_as(response) -> str | None:
+    user = response.wsgi_request.user
+    return user.email if user.is_authenticated else None
+
+
+def test_the_login_page_sends_an_authn_request_to_the_identity_providers_sign_in(saml, db):
+    page = browser().get("/accounts/login/").content.decode()
+    # The organisation's button first, then the password form.
+    assert page.index("Sign in with Our Org") < page.index('name="password"')
+
+    request = to_identity_provider(browser())["xml"]
+    assert request.get("Destination") == SSO_URL
+    assert request.get("AssertionConsumerServiceURL") == ACS_URL
+    assert request.get("ProtocolBinding") == OneLogin_Saml2_Constants.BINDING_HTTP_POST
+    assert request.findtext("saml:Issuer", namespaces=NS) == METADATA_URL
+    assert request.get("ID")
+
+
+def test_this_sites_metadata_tells_the_identity_provider_where_to_answer(saml, client, db):
+    response = Client(HTTP_HOST=HOST).get("/accounts/saml/organisation/metadata/")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/xml")
+    metadata = etree.fromstring(response.content)
+    assert metadata.get("entityID") == METADATA_URL
+    acs = metadata.find("md:SPSSODescriptor/md:AssertionConsumerService", NS)
+    assert acs.get("Location") == ACS_URL
+    assert acs.get("Binding") == OneLogin_Saml2_Constants.BINDING_HTTP_POST
+
+
+def test_an_own_entity_id_is_sent_and_must_be_the_audience(settings, idp_keys, db):
+    configure(
+        settings,
+        idp_sso_url=SSO_URL,
+        idp_x509_cert=idp_keys[1],  # the whole PEM works too
+        sp_entity_id="urn:childcop:ourorg",
+    )
+    settings.CHILDCOP_SIGNUP_EMAIL_DOMAINS = ["ourorg.example"]
+    request = to_identity_provider(browser())["xml"]
+    assert request.findtext("saml:Issuer", namespaces=NS) == "urn:childcop:ourorg"
+    metadata = etree.fromstring(browser().get(METADATA_URL).content)
+    assert metadata.get("entityID") == "urn:childcop:ourorg"
+
+    # An assertion for another audience (the default one) is refused.
+    refused = sign_in_through_idp(idp_keys, "ann@ourorg.example")
+    assert "Sign-in with your organisation failed" in refused.content.decode()
+    assert signed_in_as(refused) is None
+    home = sign_in_through_idp(idp_keys, "ann@ourorg.example", audience="urn:childcop:ourorg")
+    assert signed_in_as(home) == "ann@ourorg.example"
+
+
+def test_people_are_created_matched_and_refused_by_their_asserted_address(saml, idp_keys, db):
+    carol = UserFactory(email="carol@ourorg.example", display_name="Carol Cole", password=PASSWORD)
+
+    # Someone new from the organisation's domain: an account is made, with the name sent.
+    home = sign_in_through_idp(
+        idp_keys, "ann@ourorg.example", entra_claims("ann@ourorg.example", "Ann", "Archer")
+    )
+    assert home.request["PATH_INFO"] == "/" and signed_in_as(home) == "ann@ourorg.example"
+    ann = User.objects.get(email="ann@ourorg.example")
+    assert ann.display_name == "Ann Archer" and not ann.has_usable_password()
+    assert ann.emailaddress_set.get().verified
+    assert SocialAccount.objects.get(user=ann).provider == "saml"
+
+    # The next time it is the identity provider's account that matches, not a second one.
+    again = sign_in_through_idp(
+        idp_keys, "ann@ourorg.example", entra_claims("ann@ourorg.example", "Ann", "Archer")
+    )
+    assert signed_in_as(again) == "ann@ourorg.example"
+
+    # Okta's and Keycloak's usual attribute names, with a display name.
+    okta = sign_in_through_idp(
+        idp_keys,
+        "olga@ourorg.example",
+        {"email": "olga@ourorg.example", "firstName": "Olga", "displayName": "Olga O'Brien"},
+    )
+    assert signed_in_as(okta) == "olga@ourorg.example"
+    assert User.objects.get(email="olga@ourorg.example").display_name == "Olga O'Brien"
+
+    # From another domain: refused, nobody created.
+    refused = sign_in_through_idp(idp_keys, "bob@elsewhere.example")
+    assert "No account here yet" in refused.content.decode() and signed_in_as(refused) is None
+    assert not User.objects.filter(email="bob@elsewhere.example").exists()
+
+    # Someone who has an account already: matched by the address, no second account.
+    people = User.objects.count()
+    home = sign_in_through_idp(idp_keys, "Carol@OurOrg.example")
+    assert signed_in_as(home) == "carol@ourorg.example" and "Carol Cole" in home.content.decode()
+    assert User.objects.count() == people
+    assert SocialAccount.objects.get(user=carol).provider == "saml"
+
+    # No address in the assertion: nobody.
+    nameless = sign_in_through_idp(idp_keys, "x@ourorg.example", {f"{CLAIMS}givenname": "X"})
+    assert "No account here yet" in nameless.content.decode()
+    assert signed_in_as(nameless) is None
+
+
+def test_an_address_counts_as_verified_only_as_configured(settings, idp_keys, db):
+    configure(settings, idp_sso_url=SSO_URL, idp_x509_cert=idp_keys[1], email_verified=False)
+    settings.CHILDCOP_SIGNUP_EMAIL_DOMAINS = ["ourorg.example"]
+    dora = UserFactory(email="dora@ourorg.example", password=PASSWORD)
+
+    # Not trusted by configuration: the address matches nobody and makes nobody...
+    for email in ("dora@ourorg.example", "fay@ourorg.example"):
+        refused = sign_in_through_idp(idp_keys, email)
+        assert "No account here yet" in refused.content.decode(), email
+        assert signed_in_as(refused) is None
+    assert not SocialAccount.objects.filter(user=dora).exists()
+    assert not User.objects.filter(email="fay@ourorg.example").exists()
+
+    # ...unless the assertion itself says it is verified.
+    claims = {**entra_claims("dora@ourorg.example", "Dora", "D"), "email_verified": "true"}
+    assert signed_in_as(sign_in_through_idp(idp_keys, "dora@ourorg.example", claims)) == (
+        "dora@ourorg.example"
+    )
+
+    # Trusted by configuration, an assertion that says it is not verified still is not.
+    configure(settings, idp_sso_url=SSO_URL, idp_x509_cert=idp_keys[1])
+    claims = {**entra_claims("fay@ourorg.example", "Fay", "F"), "email_verified": "false"}
+    assert signed_in_as(sign_in_through_idp(idp_keys, "fay@ourorg.example", claims)) is None
+
+
+def test_an_answer_not_signed_by_the_identity_provider_is_refused(saml, idp_keys, db):
+    UserFactory(email="carol@ourorg.example", password=PASSWORD)
+    forger = key_and_certificate("idp.ourorg.example")  # same name, another key
+    refused = sign_in_through_idp(forger, "carol@ourorg.example")
+    assert "Sign-in with your organisation failed" in refused.content.decode()
+    assert signed_in_as(refused) is None
+    assert not SocialAccount.objects.exists()
+
+    # An answer to no request of ours (sent unasked by the identity provider) neither.
+    person = browser()
+    answer = assertion_response(
+        idp_keys,
+        in_response_to="_unasked",
+        email="carol@ourorg.example",
+        attributes=entra_claims("carol@ourorg.example", "Carol", "C"),
+    )
+    posted = person.post(ACS_URL, {"SAMLResponse": base64.b64encode(answer.encode()).decode()})
+    refused = person.get(posted["Location"], follow=True)
+    assert refused.status_code == 403 and signed_in_as(refused) is None
+
+
+def test_password_sign_in_off_leaves_the_organisations_buttons(saml, idp_keys, db):
+    saml.CHILDCOP_PASSWORD_SIGNIN = False
+    # Both single sign-ons configured: both buttons (OpenID Connect's page is not read here).
+    saml.SOCIALACCOUNT_PROVIDERS = {
+        **saml.SOCIALACCOUNT_PROVIDERS,
+        "openid_connect": {
+            **saml.SOCIALACCOUNT_PROVIDERS["openid_connect"],
+            "APPS": [
+                {
+                    "provider_id": "organisation",
+                    "name": "Sign in with Our Org (OpenID)",
+                    "client_id": "childcop",
+                    "secret": "s",
+                    "settings": {"server_url": "https://login.ourorg.example"},
+                }
+            ],
+        },
+    }
+    page = browser().get("/accounts/login/").content.decode()
+    assert "Sign in with Our Org (OpenID)" in page
+    assert "/accounts/saml/organisation/login/" in page
+    assert 'name="password"' not in page and "/accounts/login/?password=1" in page
+
+    # A person with a password comes in through the identity provider, not the password;
+    # a break-glass account keeps its password after signing in through it too.
+    UserFactory(email="dora@ourorg.example", password=PASSWORD)
+    assert not browser().login(email="dora@ourorg.example", password=PASSWORD)
+    assert signed_in_as(sign_in_through_idp(idp_keys, "dora@ourorg.example")) == (
+        "dora@ourorg.example"
+    )
+    keys = ProgramAdminFactory(email="keys@ourorg.example", password=PASSWORD, break_glass=True)
+    assert signed_in_as(sign_in_through_idp(idp_keys, "keys@ourorg.example")) == keys.email
+    keys.refresh_from_db()
+    assert keys.check_password(PASSWORD)
+
+
+class Metadata(http.server.BaseHTTPRequestHandler):
+    xml = b""
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/samlmetadata+xml")
+        self.end_headers()
+        self.wfile.write(self.xml)
+
+    def log_message(self, *args):
+        pass
+
+
+def idp_metadata(cert_pem: str) -> bytes:
+    body = "".join(cert_pem.strip().splitlines()[1:-1])
+    return f"""<md:EntityDescriptor xmlns:md="{NS["md"]}" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="{IDP}">
+<md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{body}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{SSO_URL}"/>
+</md:IDPSSODescriptor>
+</md:EntityDescriptor>""".encode()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_the_identity_provider_told_by_its_metadata_url(settings, idp_keys, db):
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), type("IdPMetadata", (Metadata,), {"xml": idp_metadata(idp_keys[1])})
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/federationmetadata.xml"
+        configure(settings, idp_metadata_url=url)
+        settings.CHILDCOP_SIGNUP_EMAIL_DOMAINS = ["ourorg.example"]
+        home = sign_in_through_idp(idp_keys, "ann@ourorg.example")
+        assert signed_in_as(home) == "ann@ourorg.example"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_identity_provider_metadata_not_answering_is_said_not_a_server_error(settings, db):
+    configure(settings, idp_metadata_url=f"http://127.0.0.1:{free_port()}/metadata.xml")
+    response = browser().post("/accounts/saml/organisation/login/?process=login")
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "Your organisation's sign-in did not answer" in page
+    assert 'class="navbar-brand' in page  # the product's own page
