@@ -8,73 +8,43 @@ The identity provider is played by the test: it reads the AuthnRequest the produ
 answers with an assertion signed by a key and certificate made here (python3-saml's signing,
 xmlsec underneath), as Microsoft Entra ID or Okta would."""
 
-import base64
-import datetime as dt
-import http.server
 import re
-import secrets
 import socket
-import threading
-import zlib
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 from django.test import Client
 from lxml import etree
 from onelogin.saml2.constants import OneLogin_Saml2_Constants
-from onelogin.saml2.utils import OneLogin_Saml2_Utils
 
 from childcop.accounts.factories import ProgramAdminFactory, UserFactory
 from childcop.accounts.models import User
 from childcop.accounts.saml_config import saml_apps
 from tests.conftest import PASSWORD
+from tests.saml_idp import (
+    CLAIMS,
+    ENTITY_ID,
+    NS,
+    IdentityProvider,
+    authn_request,
+    certificate_body,
+    encoded,
+    entra_claims,
+    key_and_certificate,
+    signed_response,
+)
 
 HOST = "localhost"  # the site's host as the test client sends it (python3-saml checks URLs)
 SITE = f"http://{HOST}"
-IDP = "https://idp.ourorg.example/saml"
 SSO_URL = "https://idp.ourorg.example/saml/sso"
 ACS_URL = f"{SITE}/accounts/saml/organisation/acs/"
 METADATA_URL = f"{SITE}/accounts/saml/organisation/metadata/"
-NS = {
-    "samlp": "urn:oasis:names:tc:SAML:2.0:protocol",
-    "saml": "urn:oasis:names:tc:SAML:2.0:assertion",
-    "md": "urn:oasis:names:tc:SAML:2.0:metadata",
-}
-# Microsoft Entra ID's claim names, which the default attribute mapping reads.
-CLAIMS = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/"
-
-
-def key_and_certificate(name: str) -> tuple[str, str]:
-    """An identity provider's signing key and self-signed certificate, in PEM."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    return key_pem, cert.public_bytes(serialization.Encoding.PEM).decode()
 
 
 @pytest.fixture(scope="module")
 def idp_keys():
-    return key_and_certificate("idp.ourorg.example")
+    return key_and_certificate()
 
 
 def configure(settings, **idp):
@@ -83,16 +53,14 @@ def configure(settings, **idp):
         **settings.SOCIALACCOUNT_PROVIDERS,
         "saml": {
             **settings.SOCIALACCOUNT_PROVIDERS["saml"],
-            "APPS": saml_apps(idp_entity_id=IDP, button="Sign in with Our Org", **idp),
+            "APPS": saml_apps(idp_entity_id=ENTITY_ID, button="Sign in with Our Org", **idp),
         },
     }
 
 
 @pytest.fixture
 def saml(settings, idp_keys):
-    # The certificate as an administrator pastes it: the PEM's body on one line.
-    body = "".join(idp_keys[1].strip().splitlines()[1:-1])
-    configure(settings, idp_sso_url=SSO_URL, idp_x509_cert=body)
+    configure(settings, idp_sso_url=SSO_URL, idp_x509_cert=certificate_body(idp_keys[1]))
     settings.CHILDCOP_SIGNUP_EMAIL_DOMAINS = ["ourorg.example"]
     return settings
 
@@ -101,7 +69,7 @@ def browser() -> Client:
     return Client(HTTP_HOST=HOST)
 
 
-def to_identity_provider(person: Client) -> dict:
+def to_identity_provider(person: Client, sso_url: str = SSO_URL) -> dict:
     """The login page's first button, as a browser presses it: the product answers with a
     redirect to the identity provider's sign-in URL carrying the AuthnRequest."""
     page = person.get("/accounts/login/").content.decode()
@@ -109,92 +77,28 @@ def to_identity_provider(person: Client) -> dict:
     response = person.post(button)
     assert response.status_code == 302, response.content[:500]
     url = urlsplit(response["Location"])
-    assert f"{url.scheme}://{url.netloc}{url.path}" == SSO_URL
-    query = parse_qs(url.query)
-    xml = zlib.decompress(base64.b64decode(query["SAMLRequest"][0]), -15)
-    request = etree.fromstring(xml)
+    assert f"{url.scheme}://{url.netloc}{url.path}" == sso_url
+    request, relay_state = authn_request(response["Location"])
     assert request.tag == f"{{{NS['samlp']}}}AuthnRequest"
-    return {"xml": request, "relay_state": query.get("RelayState", [""])[0]}
+    return {"xml": request, "relay_state": relay_state}
 
 
-def assertion_response(
-    keys,
-    *,
-    in_response_to: str,
-    email: str,
-    attributes: dict[str, str],
-    audience: str = METADATA_URL,
-) -> str:
-    """The identity provider's answer: a Response holding an Assertion it signed, about a
-    person known to it by an opaque persistent NameID."""
-    key_pem, cert_pem = keys
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-    def instant(delta=0):
-        return (now + dt.timedelta(minutes=delta)).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-    values = "".join(
-        f'<saml:Attribute Name="{name}"><saml:AttributeValue>{value}</saml:AttributeValue>'
-        "</saml:Attribute>"
-        for name, value in attributes.items()
-    )
-    name_id = "id-" + secrets.token_hex(4) + "-" + email.split("@")[0]
-    assertion = f"""<saml:Assertion xmlns:saml="{NS["saml"]}" ID="_a{secrets.token_hex(16)}" Version="2.0" IssueInstant="{instant()}">
-<saml:Issuer>{IDP}</saml:Issuer>
-<saml:Subject>
-<saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">{name_id}</saml:NameID>
-<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer">
-<saml:SubjectConfirmationData NotOnOrAfter="{instant(5)}" Recipient="{ACS_URL}" InResponseTo="{in_response_to}"/>
-</saml:SubjectConfirmation>
-</saml:Subject>
-<saml:Conditions NotBefore="{instant(-1)}" NotOnOrAfter="{instant(5)}">
-<saml:AudienceRestriction><saml:Audience>{audience}</saml:Audience></saml:AudienceRestriction>
-</saml:Conditions>
-<saml:AuthnStatement AuthnInstant="{instant()}" SessionIndex="_s{secrets.token_hex(8)}">
-<saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext>
-</saml:AuthnStatement>
-<saml:AttributeStatement>{values}</saml:AttributeStatement>
-</saml:Assertion>"""
-    signed = OneLogin_Saml2_Utils.add_sign(
-        assertion,
-        key_pem,
-        cert_pem,
-        sign_algorithm=OneLogin_Saml2_Constants.RSA_SHA256,
-        digest_algorithm=OneLogin_Saml2_Constants.SHA256,
-    ).decode()
-    signed = re.sub(r"^<\?xml[^>]*\?>\s*", "", signed)
-    return (
-        f'<samlp:Response xmlns:samlp="{NS["samlp"]}" xmlns:saml="{NS["saml"]}" '
-        f'ID="_r{secrets.token_hex(16)}" Version="2.0" IssueInstant="{instant()}" '
-        f'Destination="{ACS_URL}" InResponseTo="{in_response_to}">'
-        f"<saml:Issuer>{IDP}</saml:Issuer>"
-        '<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/>'
-        f"</samlp:Status>{signed}</samlp:Response>"
-    )
-
-
-def entra_claims(email, first, last):
-    return {f"{CLAIMS}emailaddress": email, f"{CLAIMS}givenname": first, f"{CLAIMS}surname": last}
-
-
-def sign_in_through_idp(keys, email, attributes=None, person=None, **response):
-    """A whole sign-in: the button, the identity provider's signed answer posted by the
-    browser to the assertion consumer service, and where the product leads the person."""
+def sign_in_through_idp(
+    keys, email, attributes=None, *, audience=METADATA_URL, sso_url=SSO_URL, person=None
+):
+    """A whole sign-in: the button, the identity provider's signed answer about `email`
+    posted by the browser to the assertion consumer service, and where the product leads."""
     person = person or browser()
-    request = to_identity_provider(person)
-    answer = assertion_response(
+    request = to_identity_provider(person, sso_url)
+    answer = signed_response(
         keys,
+        acs_url=ACS_URL,
+        audience=audience,
         in_response_to=request["xml"].get("ID"),
-        email=email,
         attributes=attributes if attributes is not None else entra_claims(email, "A", "B"),
-        **response,
     )
     posted = person.post(
-        ACS_URL,
-        {
-            "SAMLResponse": base64.b64encode(answer.encode()).decode(),
-            "RelayState": request["relay_state"],
-        },
+        ACS_URL, {"SAMLResponse": encoded(answer), "RelayState": request["relay_state"]}
     )
     assert posted.status_code == 302 and posted["Location"].endswith("/acs/finish/")
     return person.get(posted["Location"], follow=True)
@@ -322,7 +226,7 @@ def test_an_address_counts_as_verified_only_as_configured(settings, idp_keys, db
 
 def test_an_answer_not_signed_by_the_identity_provider_is_refused(saml, idp_keys, db):
     UserFactory(email="carol@ourorg.example", password=PASSWORD)
-    forger = key_and_certificate("idp.ourorg.example")  # same name, another key
+    forger = key_and_certificate()  # same name, another key
     refused = sign_in_through_idp(forger, "carol@ourorg.example")
     assert "Sign-in with your organisation failed" in refused.content.decode()
     assert signed_in_as(refused) is None
@@ -330,13 +234,14 @@ def test_an_answer_not_signed_by_the_identity_provider_is_refused(saml, idp_keys
 
     # An answer to no request of ours (sent unasked by the identity provider) neither.
     person = browser()
-    answer = assertion_response(
+    answer = signed_response(
         idp_keys,
+        acs_url=ACS_URL,
+        audience=METADATA_URL,
         in_response_to="_unasked",
-        email="carol@ourorg.example",
         attributes=entra_claims("carol@ourorg.example", "Carol", "C"),
     )
-    posted = person.post(ACS_URL, {"SAMLResponse": base64.b64encode(answer.encode()).decode()})
+    posted = person.post(ACS_URL, {"SAMLResponse": encoded(answer)})
     refused = person.get(posted["Location"], follow=True)
     assert refused.status_code == 403 and signed_in_as(refused) is None
 
@@ -359,10 +264,17 @@ def test_password_sign_in_off_leaves_the_organisations_buttons(saml, idp_keys, d
             ],
         },
     }
-    page = browser().get("/accounts/login/").content.decode()
+    response = browser().get("/accounts/login/")
+    page = response.content.decode()
     assert "Sign in with Our Org (OpenID)" in page
     assert "/accounts/saml/organisation/login/" in page
     assert 'name="password"' not in page and "/accounts/login/?password=1" in page
+    # The buttons' redirects to both sign-ins are allowed by the page's policy (a browser
+    # refuses a form's redirect to an origin its form-action does not name).
+    policy = dict(d.split(" ", 1) for d in response["Content-Security-Policy"].split("; "))
+    assert policy["form-action"] == (
+        "'self' https://login.ourorg.example https://idp.ourorg.example"
+    )
 
     # A person with a password comes in through the identity provider, not the password;
     # a break-glass account keeps its password after signing in through it too.
@@ -377,29 +289,6 @@ def test_password_sign_in_off_leaves_the_organisations_buttons(saml, idp_keys, d
     assert keys.check_password(PASSWORD)
 
 
-class Metadata(http.server.BaseHTTPRequestHandler):
-    xml = b""
-
-    def do_GET(self):
-        self.send_response(200)
-        self.send_header("Content-Type", "application/samlmetadata+xml")
-        self.end_headers()
-        self.wfile.write(self.xml)
-
-    def log_message(self, *args):
-        pass
-
-
-def idp_metadata(cert_pem: str) -> bytes:
-    body = "".join(cert_pem.strip().splitlines()[1:-1])
-    return f"""<md:EntityDescriptor xmlns:md="{NS["md"]}" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="{IDP}">
-<md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
-<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{body}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
-<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{SSO_URL}"/>
-</md:IDPSSODescriptor>
-</md:EntityDescriptor>""".encode()
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -407,19 +296,14 @@ def free_port() -> int:
 
 
 def test_the_identity_provider_told_by_its_metadata_url(settings, idp_keys, db):
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), type("IdPMetadata", (Metadata,), {"xml": idp_metadata(idp_keys[1])})
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/federationmetadata.xml"
-        configure(settings, idp_metadata_url=url)
+    with IdentityProvider(idp_keys, directory={}) as idp:
+        configure(settings, idp_metadata_url=idp.metadata_url)
         settings.CHILDCOP_SIGNUP_EMAIL_DOMAINS = ["ourorg.example"]
-        home = sign_in_through_idp(idp_keys, "ann@ourorg.example")
+        person = browser()
+        response = person.post("/accounts/saml/organisation/login/?process=login")
+        assert response["Location"].startswith(idp.sso_url + "?SAMLRequest=")  # from its metadata
+        home = sign_in_through_idp(idp_keys, "ann@ourorg.example", sso_url=idp.sso_url)
         assert signed_in_as(home) == "ann@ourorg.example"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_identity_provider_metadata_not_answering_is_said_not_a_server_error(settings, db):
