@@ -8,6 +8,7 @@ The identity provider is played by the test: it reads the AuthnRequest the produ
 answers with an assertion signed by a key and certificate made here (python3-saml's signing,
 xmlsec underneath), as Microsoft Entra ID or Okta would."""
 
+import json
 import re
 import socket
 from urllib.parse import urlsplit
@@ -21,6 +22,7 @@ from onelogin.saml2.constants import OneLogin_Saml2_Constants
 from childcop.accounts.factories import ProgramAdminFactory, UserFactory
 from childcop.accounts.models import User
 from childcop.accounts.saml_config import saml_apps
+from tests.accounts.test_accounts import settings_from_environment
 from tests.conftest import PASSWORD
 from tests.saml_idp import (
     CLAIMS,
@@ -313,3 +315,34 @@ def test_identity_provider_metadata_not_answering_is_said_not_a_server_error(set
     page = response.content.decode()
     assert "Your organisation's sign-in did not answer" in page
     assert 'class="navbar-brand' in page  # the product's own page
+
+
+def test_the_identity_provider_is_configured_from_the_environment():
+    printed = "__import__('json').dumps(s.SOCIALACCOUNT_PROVIDERS['saml']['APPS'])"
+    assert settings_from_environment(printed) == "[]"  # none: no SAML button
+    [app] = json.loads(
+        settings_from_environment(
+            printed,
+            CHILDCOP_SAML_IDP_ENTITY_ID=ENTITY_ID,
+            CHILDCOP_SAML_IDP_SSO_URL=SSO_URL,
+            CHILDCOP_SAML_IDP_X509_CERT="MIIC...",
+            CHILDCOP_SAML_BUTTON="Sign in with Contoso",
+            CHILDCOP_SAML_EMAIL_ATTRIBUTE="mail, email",
+            CHILDCOP_SAML_EMAIL_VERIFIED="0",
+        )
+    )
+    assert app["name"] == "Sign in with Contoso" and app["client_id"] == "organisation"
+    assert app["settings"]["idp"] == {
+        "entity_id": ENTITY_ID,
+        "sso_url": SSO_URL,
+        "x509cert": "MIIC...",
+    }
+    assert app["settings"]["attribute_mapping"]["email"] == ["mail", "email"]
+    assert app["settings"]["attribute_mapping"]["last_name"][0] == f"{CLAIMS}surname"
+    assert app["settings"]["email_verified"] is False
+
+    # Half a configuration refuses to start, saying what is missing.
+    refused = settings_from_environment(printed, CHILDCOP_SAML_IDP_ENTITY_ID=ENTITY_ID)
+    assert "ImproperlyConfigured" in refused and "CHILDCOP_SAML_IDP_METADATA_URL" in refused
+    refused = settings_from_environment(printed, CHILDCOP_SAML_IDP_METADATA_URL=SSO_URL)
+    assert "ImproperlyConfigured" in refused and "CHILDCOP_SAML_IDP_ENTITY_ID" in refused
