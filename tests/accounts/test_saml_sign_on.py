@@ -10,7 +10,6 @@ xmlsec underneath), as Microsoft Entra ID or Okta would."""
 
 import json
 import re
-import socket
 from urllib.parse import urlsplit
 
 import pytest
@@ -23,6 +22,7 @@ from childcop.accounts.factories import ProgramAdminFactory, UserFactory
 from childcop.accounts.models import User
 from childcop.accounts.saml_config import saml_apps
 from tests.accounts.test_accounts import settings_from_environment
+from tests.accounts.test_single_sign_on import free_port
 from tests.conftest import PASSWORD
 from tests.saml_idp import (
     CLAIMS,
@@ -124,8 +124,8 @@ def test_the_login_page_sends_an_authn_request_to_the_identity_providers_sign_in
     assert request.get("ID")
 
 
-def test_this_sites_metadata_tells_the_identity_provider_where_to_answer(saml, client, db):
-    response = Client(HTTP_HOST=HOST).get("/accounts/saml/organisation/metadata/")
+def test_this_sites_metadata_tells_the_identity_provider_where_to_answer(saml, db):
+    response = browser().get("/accounts/saml/organisation/metadata/")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/xml")
     metadata = etree.fromstring(response.content)
     assert metadata.get("entityID") == METADATA_URL
@@ -289,12 +289,6 @@ def test_password_sign_in_off_leaves_the_organisations_buttons(saml, idp_keys, d
     assert signed_in_as(sign_in_through_idp(idp_keys, "keys@ourorg.example")) == keys.email
     keys.refresh_from_db()
     assert keys.check_password(PASSWORD)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_the_identity_provider_told_by_its_metadata_url(settings, idp_keys, db):
