@@ -14,6 +14,8 @@ its own Cache-Control. Static files are served before this middleware and stay c
 from django.conf import settings
 from django.utils import timezone
 
+from childcop.accounts.signin_origins import signin_origins
+
 NO_STORE = "private, no-store"
 
 
@@ -24,17 +26,23 @@ def header_value(directives: dict[str, list[str]]) -> str:
 class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.csp = header_value(settings.CHILDCOP_CONTENT_SECURITY_POLICY)
         self.permissions = ", ".join(
             f"{feature}=({' '.join(allowed)})"
             for feature, allowed in settings.CHILDCOP_PERMISSIONS_POLICY.items()
         )
 
+    def csp(self) -> str:
+        """The policy, its form-action also allowing the organisation's sign-in, where the
+        login page's buttons are redirected (childcop/accounts/signin_origins.py)."""
+        policy = dict(settings.CHILDCOP_CONTENT_SECURITY_POLICY)
+        policy["form-action"] = [*policy.get("form-action", []), *signin_origins()]
+        return header_value(policy)
+
     def __call__(self, request):
         response = self.get_response(request)
         # Django's own debug pages (DEBUG only) style themselves inline.
         if not (settings.DEBUG and response.status_code >= 400):
-            response.headers.setdefault("Content-Security-Policy", self.csp)
+            response.headers.setdefault("Content-Security-Policy", self.csp())
         response.headers.setdefault("Permissions-Policy", self.permissions)
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated

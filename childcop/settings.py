@@ -12,6 +12,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from childcop.accounts.saml_config import saml_apps
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CHILDCOP_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -65,6 +67,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "allauth.mfa",
     "django_filters",
     "django_htmx",
@@ -231,6 +234,27 @@ CHILDCOP_OIDC_CLIENT_SECRET = env.str("CHILDCOP_OIDC_CLIENT_SECRET", default="")
 CHILDCOP_OIDC_BUTTON = env.str("CHILDCOP_OIDC_BUTTON", default="Sign in with your organisation")
 if CHILDCOP_OIDC_SERVER_URL and not CHILDCOP_OIDC_CLIENT_ID:
     raise ImproperlyConfigured("CHILDCOP_OIDC_SERVER_URL is set: set CHILDCOP_OIDC_CLIENT_ID too.")
+
+# --- Single sign-on through SAML 2.0 (allauth's SAML provider, python3-saml): the
+# organisation's identity provider given by its metadata URL, or by its sign-in URL and
+# signing certificate (childcop/accounts/saml_config.py). Its button is shown on the login
+# page like the OpenID Connect one (both when both are set), and the same rules hold.
+CHILDCOP_SAML_BUTTON = env.str("CHILDCOP_SAML_BUTTON", default="Sign in with your organisation")
+CHILDCOP_SAML_APPS = saml_apps(
+    idp_entity_id=env.str("CHILDCOP_SAML_IDP_ENTITY_ID", default=""),
+    idp_metadata_url=env.str("CHILDCOP_SAML_IDP_METADATA_URL", default=""),
+    idp_sso_url=env.str("CHILDCOP_SAML_IDP_SSO_URL", default=""),
+    idp_x509_cert=env.str("CHILDCOP_SAML_IDP_X509_CERT", default=""),
+    sp_entity_id=env.str("CHILDCOP_SAML_SP_ENTITY_ID", default=""),
+    button=CHILDCOP_SAML_BUTTON,
+    # The identity provider is the organisation's directory: the address it asserts counts
+    # as verified, unless this is off (then only an `email_verified` attribute true does).
+    email_verified=env_bool("CHILDCOP_SAML_EMAIL_VERIFIED", True),
+    attributes={
+        field: env_list(f"CHILDCOP_SAML_{field.upper()}_ATTRIBUTE")
+        for field in ("email", "first_name", "last_name", "name", "uid")
+    },
+)
 SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {
         "OAUTH_PKCE_ENABLED": True,
@@ -245,7 +269,12 @@ SOCIALACCOUNT_PROVIDERS = {
         ]
         if CHILDCOP_OIDC_SERVER_URL
         else [],
-    }
+    },
+    "saml": {
+        # allauth's, reading the asserted address as verified when the configuration says so.
+        "provider_class": "childcop.accounts.saml.OrganisationSAMLProvider",
+        "APPS": CHILDCOP_SAML_APPS,
+    },
 }
 SOCIALACCOUNT_ADAPTER = "childcop.accounts.adapter.SocialAccountAdapter"
 SOCIALACCOUNT_AUTO_SIGNUP = True

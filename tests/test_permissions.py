@@ -142,6 +142,14 @@ RULES = {
     # The organisation's provider, not configured in the tests: 404.
     "openid_connect_login": everyone(404),
     "openid_connect_callback": everyone(404),
+    # Nor its SAML identity provider: 404, but the assertion consumer service, which keeps
+    # whatever is posted to it for the next step (saml_finish_acs, which answers 404) and
+    # sends the browser there, so that its cookies come along (allauth's).
+    "saml_login": everyone(404),
+    "saml_acs": everyone(AWAY),
+    "saml_finish_acs": everyone(404),
+    "saml_sls": everyone(404),
+    "saml_metadata": everyone(404),
     # Two-step sign-in (allauth's MFA, childcop.permissions.two_step): everyone signed in
     # manages their own. The matrix's admin has an authenticator app and recovery codes and
     # gave their second step; nobody else has set anything up, and nobody has a security key
@@ -657,6 +665,8 @@ def url_for(name, pattern, objects, rhythm_objects, users):
         kwargs["pk"] = str(rhythm_objects[PK_OF[name]].pk)
     if name and name.startswith("openid_connect_"):
         kwargs["provider_id"] = "organisation"
+    if name and name.startswith("saml_"):
+        kwargs["organization_slug"] = "organisation"
     try:
         return reverse(name, kwargs=kwargs) if name else None
     except Exception:  # noqa: BLE001 — e.g. the admin's catch-all pattern

@@ -87,18 +87,21 @@ def test_signup_invalid_input_writes_nothing(client, open_signup):
     assert User.objects.count() == 0
 
 
-def settings_from_environment(**environ):
-    """childcop/settings.py's sign-up settings, as a process started with `environ` reads them
-    (or the error it refuses to start with)."""
+SIGNUP_SETTINGS = (
+    "s.CHILDCOP_SIGNUP_OPEN, s.CHILDCOP_SIGNUP_EMAIL_DOMAINS, "
+    "s.ACCOUNT_EMAIL_VERIFICATION, s.ACCOUNT_PREVENT_ENUMERATION"
+)
+
+
+def settings_from_environment(printed=SIGNUP_SETTINGS, **environ):
+    """childcop/settings.py's settings (`printed`, of the module `s`; the sign-up ones unless
+    told), as a process started with `environ` reads them (or the error it refuses to start
+    with)."""
     import os
     import subprocess
     import sys
 
-    script = (
-        "import childcop.settings as s; "
-        "print(s.CHILDCOP_SIGNUP_OPEN, s.CHILDCOP_SIGNUP_EMAIL_DOMAINS, "
-        "s.ACCOUNT_EMAIL_VERIFICATION, s.ACCOUNT_PREVENT_ENUMERATION)"
-    )
+    script = f"import childcop.settings as s; print({printed})"
     env = {
         key: value
         for key, value in os.environ.items()
