@@ -301,17 +301,22 @@ class Lazy:
         return self._value
 
 
-def fragment(request, snapshot, *parts) -> str:
+def generations() -> dict:
+    """The generations of what decides who sees what (communities, memberships, people;
+    sponsor appointments): one query."""
+    return aggregates.tokens(["program", "stories"])
+
+
+def fragment(request, snapshot, *parts, current=None) -> str:
     """The key of a landscape fragment: the snapshot (its id and time: an id may come back
-    once the snapshot before is deleted), the generations of what decides who
-    sees what (communities, memberships, people; sponsor appointments), the viewer's scope
-    and the query string."""
+    once the snapshot before is deleted), the `generations()` (`current`: when read
+    already), the viewer's scope and the query string."""
     scope = "team" if permissions.is_program_admin(request.user) else request.user.pk
-    generations = aggregates.tokens(["program", "stories"])
+    generations_now = current or generations()
     return aggregates.fragment_key(
         snapshot.pk,
         snapshot.computed_at,
-        sorted(generations.values()),
+        sorted(generations_now.values()),
         scope,
         request.GET.urlencode(),
         *parts,
@@ -336,14 +341,25 @@ def _landscape_scope(request):
     return filterset, communities
 
 
+def filter_key(request, current) -> str:
+    """The key of the landscape's rendered filter form: its sponsors (the people with a
+    current sponsor appointment: the `generations()` `current`, and the day, as terms end)
+    and the query string (the values chosen, their errors). The program's sponsors are
+    many: drawing their choices each time would grow with the program."""
+    return aggregates.fragment_key(
+        "filter", sorted(current.values()), timezone.localdate(), request.GET.urlencode()
+    )
+
+
 @require_GET
 def landscape(request):
     filterset, communities = _landscape_scope(request)
-    snapshot = latest()
-    context = {"filter": filterset, "snapshot": snapshot,
+    snapshot = latest(only=("pk", "computed_at", "window_days", "departments_without"))
+    current = generations()
+    context = {"filter": filterset, "snapshot": snapshot, "filter_key": filter_key(request, current),
                "is_admin": permissions.is_program_admin(request.user)}  # fmt: skip
     if snapshot is not None:
-        context["fragment_key"] = fragment(request, snapshot)
+        context["fragment_key"] = fragment(request, snapshot, current=current)
         context["lazy"] = Lazy(
             lambda: landscape_data(request, communities.values("pk"), snapshot=snapshot)
         )

@@ -3,6 +3,7 @@ hand-built memberships and attendance: the exact figures expected, edge cases in
 (members who left and rejoined, guests, closed communities, a community younger than a
 quarter)."""
 
+import math
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -308,3 +309,27 @@ def test_the_nightly_task_computes_the_landscape_on_a_real_worker(worker):
     snapshot = jobs.latest()
     assert snapshot is not None and snapshot.nodes.count() == 2
     assert list(BrokerTie.objects.values_list("user_id", flat=True)) == [broker.pk] * 2
+
+
+# --- the layout ------------------------------------------------------------------------------
+
+
+def test_the_layout_draws_groups_of_linked_communities_apart_the_same_way_each_time():
+    """Two groups of 30 communities, each sharing many members within the group and one
+    across: each group gathers, apart from the other; the same links give the same map."""
+    groups = [list(range(1, 31)), list(range(101, 131))]
+    links = [(a, b, 20) for group in groups for i, a in enumerate(group) for b in group[i + 1 :]]
+    links.append((1, 101, 1))
+    ids = [*groups[0], *groups[1], 500]  # 500: linked to nobody
+    positions = jobs.layout(ids, links)
+    assert set(positions) == set(ids)
+    assert all(0 <= x <= 1 and 0 <= y <= 1 for x, y in positions.values())
+
+    def mean_distance(pairs):
+        return sum(math.dist(positions[a], positions[b]) for a, b in pairs) / len(pairs)
+
+    within = mean_distance([(a, b) for group in groups for a in group for b in group if a < b])
+    across = mean_distance([(a, b) for a in groups[0] for b in groups[1]])
+    assert within < across / 3
+    assert jobs.layout(ids, links) == positions
+    assert jobs.layout([], []) == {} and set(jobs.layout([7], [])) == {7}

@@ -55,11 +55,11 @@ RETENTION_FIRST = RETENTION_CACHED + 5
 # session + user, the community, membership; drifting (participation: attendance, logged;
 # activities offered; memberships); the page's people, their usual activities, next sessions
 DRIFTING = 4 + 4 + 3
-# session + user, the snapshot, the generations keying the rendered fragment, the filter's
-# sponsors; when the fragment is not cached: nodes (with communities), links, a page of
-# brokers (count, rows), their communities
-LANDSCAPE_CACHED = 2 + 1 + 1 + 1
-LANDSCAPE_FIRST = LANDSCAPE_CACHED + 5
+# session + user, the snapshot, the generations keying the rendered fragments; when they
+# are not cached: the filter's sponsors, nodes (with communities), links, a page of brokers
+# (count, rows), their communities
+LANDSCAPE_CACHED = 2 + 1 + 1
+LANDSCAPE_FIRST = LANDSCAPE_CACHED + 1 + 5
 # session + user, the snapshot; when the fragment is not cached: its retention
 PROGRAM_RETENTION_CACHED = 3
 PROGRAM_RETENTION_FIRST = 4
@@ -201,3 +201,24 @@ def test_the_landscape_filters_by_stage_domain_and_sponsor(clients, users, commu
 def test_before_the_first_run_the_pages_say_so(clients, users, community):
     for url in (reverse("program:landscape"), reverse("program:retention")):
         assert b"not been computed yet" in clients["admin"].get(url).content
+
+
+def test_the_filters_sponsors_follow_appointments_and_names(clients, users, community):
+    """The filter form is drawn once and cached: a sponsor appointed, renamed or whose
+    appointment ends shows in (or leaves) its choices at the next view."""
+    refresh()
+    admin, url = clients["admin"], reverse("program:landscape")
+
+    def choice(name):
+        return f">{name}</option>" in admin.get(url).content.decode()
+
+    assert choice(users["sponsor"].display_name) and not choice("Newly Appointed")
+    newcomer = UserFactory(display_name="Newly Appointed")
+    appointment = SponsorAppointmentFactory(person=newcomer, communities=[community])
+    assert choice("Newly Appointed")
+    newcomer.display_name = "Renamed Sponsor"
+    newcomer.save()
+    assert choice("Renamed Sponsor") and not choice("Newly Appointed")
+    appointment.status = "ended"
+    appointment.save()
+    assert not choice("Renamed Sponsor")
