@@ -17,25 +17,21 @@ as one `LandscapeSnapshot`, so the pages read them and never lay out a graph per
   quarters since, the share who took part anywhere; the same per lifecycle stage (the
   communities' current stage); the share of people active in at least one community.
 
-The layout is a spring layout (Fruchterman–Reingold) with a fixed number of iterations and
-a fixed seed, over each community's eight strongest links: the same program gives the same
-map. Its push of every community on every other is computed on a grid (`layout`), so its
-cost follows the communities, not their pairs: 0.03 s for 47 communities and 0.08 s for
-457 (networkx's spring layout, used before, took 0.01 s and 0.4–0.6 s, and 3 s from 500
-on). Every link is still stored, and the strongest drawn.
+The layout is networkx's spring layout (Fruchterman–Reingold) with a fixed number of
+iterations and a fixed seed, over each community's eight strongest links: the same program
+gives the same map, and every link is still stored, and the strongest drawn. Its cost
+grows with the communities (0.01 s for 47, 0.4–0.6 s for 457; from 500 on networkx takes
+its sparse path, about 3 s), small beside the reads at any size the product serves.
 
 Queries: eleven reads to compute it whatever the size of the program and a fixed number
 more to replace the stored one. On PostgreSQL the links and brokers' ties go in with one
 COPY each (`write_rows`), elsewhere one INSERT per 2,000 rows: the links grow with the pairs
 of communities sharing members (35,244 for 457 communities, 1,014 for 47), so each must
-cost little. The rest is tallying. At `make bench` size (457 communities open, 1,000,000
-attendance records) it takes about 4.5 s, its reads most of it; one tenth of that program,
-about 0.5 s.
+cost little. The rest is tallying.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from collections import defaultdict
 from datetime import timedelta
@@ -56,7 +52,6 @@ from .services import cohort_table, quarter_of, quarter_start, took_part_quarter
 LAYOUT_ITERATIONS = 50
 LAYOUT_SEED = 7
 LAYOUT_LINKS_PER_NODE = 8
-LAYOUT_GRID = 256  # the grid's largest side (cells)
 
 
 def strongest(links, per_node=LAYOUT_LINKS_PER_NODE):
@@ -73,60 +68,25 @@ def strongest(links, per_node=LAYOUT_LINKS_PER_NODE):
 
 
 def layout(node_ids, links) -> dict:
-    """{id: (x, y)} in 0–1: a spring layout (Fruchterman–Reingold), fixed iterations and
-    seed, over each community's strongest links: linked communities pull together as hard
-    as the members they share, every community pushes every other away.
+    """{id: (x, y)} in 0–1: networkx's spring layout (Fruchterman–Reingold), fixed
+    iterations and seed, over each community's strongest links."""
+    import networkx as nx
 
-    The push of all on all (n² pairs) is computed on a grid instead, as a particle-mesh
-    method does: the communities are counted per cell, and the count convolved (by FFT)
-    with the push of one community at each offset, so an iteration costs about n log n
-    (the grid's side grows with √n, up to LAYOUT_GRID). Communities in one cell do not push
-    each other; with about four cells a community wide, that only blurs who is closest."""
-    import numpy as np
-
-    n = len(node_ids)
-    if not n:
+    graph = nx.Graph()
+    graph.add_nodes_from(node_ids)
+    graph.add_weighted_edges_from(strongest(links))
+    if not node_ids:
         return {}
-    index = {node: i for i, node in enumerate(node_ids)}
-    edges = [(a, b, w) for a, b, w in strongest(links) if a in index and b in index]
-    source = np.array([index[a] for a, _, _ in edges], dtype=np.intp)
-    target = np.array([index[b] for _, b, _ in edges], dtype=np.intp)
-    weight = np.array([w for _, _, w in edges], dtype=float)
-    pos = np.random.default_rng(LAYOUT_SEED).random((n, 2))
-    k = 1 / math.sqrt(n)  # the ideal distance, the push's and pull's scale
-    side = min(LAYOUT_GRID, max(16, round(4 * math.sqrt(n))))
-    offsets = np.arange(-(side - 1), side)
-    ox, oy = np.meshgrid(offsets, offsets, indexing="ij")
-    r2 = (ox**2 + oy**2).astype(float)
-    r2[side - 1, side - 1] = np.inf  # no push on itself
-    shape = (3 * side - 2, 3 * side - 2)  # the whole convolution: no wrapping around
-    push_x, push_y = np.fft.rfft2(ox / r2, shape), np.fft.rfft2(oy / r2, shape)
-    inner = slice(side - 1, 2 * side - 1)
-    temperature = 0.1  # the most a community moves in one iteration, lowered to 0
-    cooling = temperature / (LAYOUT_ITERATIONS + 1)
-    for _ in range(LAYOUT_ITERATIONS):
-        low = pos.min(axis=0)
-        cell = max(float(np.ptp(pos, axis=0).max()), 1e-9) / (side - 1)
-        at = np.rint((pos - low) / cell).astype(np.intp)
-        flat = at[:, 0] * side + at[:, 1]
-        count = np.bincount(flat, minlength=side * side).reshape(side, side)
-        spectrum = np.fft.rfft2(count, shape)
-        move = np.empty((n, 2))
-        for axis, push in enumerate((push_x, push_y)):
-            field = np.fft.irfft2(spectrum * push, shape)[inner, inner]
-            move[:, axis] = field.ravel()[flat] * (k * k / cell)
-        delta = pos[source] - pos[target]
-        pull = delta * (weight * np.maximum(np.hypot(delta[:, 0], delta[:, 1]), 0.01) / k)[:, None]
-        for axis in (0, 1):
-            move[:, axis] += np.bincount(target, pull[:, axis], n)
-            move[:, axis] -= np.bincount(source, pull[:, axis], n)
-        length = np.maximum(np.hypot(move[:, 0], move[:, 1]), 0.01)
-        pos += move * (temperature / length)[:, None]
-        temperature -= cooling
-    low, span = pos.min(axis=0), np.ptp(pos, axis=0)
-    span[span == 0] = 1.0
-    scaled = (pos - low) / span
-    return {node: (float(scaled[i, 0]), float(scaled[i, 1])) for node, i in index.items()}
+    positions = nx.spring_layout(
+        graph, iterations=LAYOUT_ITERATIONS, seed=LAYOUT_SEED, weight="weight", method="force"
+    )
+    xs = [float(p[0]) for p in positions.values()]
+    ys = [float(p[1]) for p in positions.values()]
+    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+    return {
+        node: ((float(p[0]) - min(xs)) / span_x, (float(p[1]) - min(ys)) / span_y)
+        for node, p in positions.items()
+    }
 
 
 def write_rows(model, fields, rows) -> None:
