@@ -148,9 +148,10 @@ class User(AbstractUser):
         """The person picker's keys (childcop.accounts.search_keys) for the name and email."""
         from .search_keys import rows_for
 
+        db = self._state.db
         if not adding:
-            self.search_keys.all().delete()
-        PersonSearchKey.objects.bulk_create(rows_for([self]))
+            PersonSearchKey.objects.using(db).filter(person=self).delete()
+        PersonSearchKey.objects.using(db).bulk_create(rows_for([self]))
         self._keyed = self._key_source()
 
     def get_absolute_url(self):
