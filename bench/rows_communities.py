@@ -34,7 +34,8 @@ class CommunityRows:
 
     def people(self, cursor):
         from childcop.accounts.factories import DEPARTMENTS, JOB_TITLES
-        from childcop.accounts.models import User
+        from childcop.accounts.models import PersonSearchKey, User
+        from childcop.accounts.search_keys import keys_for
 
         rng = self.rng
         users = self.table(
@@ -42,6 +43,8 @@ class CommunityRows:
             ["id", "email", "display_name", "job_title", "department", "is_program_admin",
              "is_staff", "password", "date_joined"],
         )  # fmt: skip
+        # the person picker's keys, which User.save writes (childcop.accounts.search_keys)
+        keys = self.table(PersonSearchKey, ["id", "person_id", "key"])
         self.admin_ids = []
         for n, email in enumerate([ADMIN_EMAIL, "admin2@bench.example.org"], start=1):
             uid = self.next_id("user")
@@ -59,10 +62,13 @@ class CommunityRows:
             users.add(uid, email, f"{rng.choice(FIRST)} {rng.choice(LAST)}",
                       rng.choice(JOB_TITLES), rng.choice(DEPARTMENTS), False, False,
                       self.unusable, self.now - timedelta(days=rng.randint(0, 1500)))  # fmt: skip
+        for uid, email, name, *_ in users.rows:
+            for key in keys_for(name, email):
+                keys.add(self.next_id("person_search_key"), uid, key)
         self.admin_id = self.admin_ids[0]
         self.coordinator_id = self.person_ids[0]
         self.sponsor_id = self.person_ids[1]
-        self.flush(cursor, users)
+        self.flush(cursor, users, keys)
 
     def communities(self, cursor):
         from django.utils.text import slugify

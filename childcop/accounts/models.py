@@ -125,11 +125,34 @@ class User(AbstractUser):
     def __str__(self):
         return self.display_name or self.email
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._keyed = self._key_source()  # what the person picker's keys were made from
+
+    def _key_source(self):
+        return (self.__dict__.get("display_name"), self.__dict__.get("email"))
+
     def save(self, *args, **kwargs):
         self.email = (self.email or "").lower()
         if not self.display_name:
             self.display_name = self.email.split("@")[0]
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not {"display_name", "email"} & set(update_fields):
+            return
+        if adding or self._key_source() != self._keyed:
+            self._write_search_keys(adding)
+
+    def _write_search_keys(self, adding: bool) -> None:
+        """The person picker's keys (childcop.accounts.search_keys) for the name and email."""
+        from .search_keys import rows_for
+
+        db = self._state.db
+        if not adding:
+            PersonSearchKey.objects.using(db).filter(person=self).delete()
+        PersonSearchKey.objects.using(db).bulk_create(rows_for([self]))
+        self._keyed = self._key_source()
 
     def get_absolute_url(self):
         return reverse("people:detail", args=[self.pk])
@@ -276,3 +299,18 @@ class Notification(models.Model):
         from .notices import KINDS
 
         return KINDS[self.kind].label if self.kind in KINDS else ""
+
+
+class PersonSearchKey(models.Model):
+    """One way the person picker finds a person: the beginning of a word of their name, or
+    their email (childcop.accounts.search_keys); kept by User.save."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="search_keys")
+    # UTF-8 bytes of the folded text: compared byte by byte on every database (no collation)
+    key = models.BinaryField(max_length=1024)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "person"], name="personsearchkey_key")]
+
+    def __str__(self):
+        return bytes(self.key).decode(errors="replace")

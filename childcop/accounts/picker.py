@@ -2,34 +2,59 @@
 
 The widget is a text box with a list of suggestions (a <datalist>) that htmx fills from
 `people:pick` as the chooser types: only people the chooser may see
-(childcop.permissions.people), ten at most, in one query. The field takes an email or a
-name; a name that several people share asks for the email.
+(childcop.permissions.people), ten at most, in one query. What is typed finds the people with
+a word of their name, or their email, that begins with it, accents and case aside
+(childcop.accounts.search_keys): "hadd" finds Noor Haddad, "chloe" Chloé Moreau. The field
+takes an email or a name; a name that several people share asks for the email.
 """
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.urls import reverse
 
 from childcop import permissions
 from childcop.validators import has_control
+
+from .search_keys import MAX_KEYS, fold, prefix_range
 
 SUGGESTIONS = 10
 SHORTEST = 2  # characters typed before anyone is suggested
 
 
 def find_people(viewer, text: str, limit: int = SUGGESTIONS):
-    """The active people `viewer` may see whose name or email matches `text` (one query)."""
+    """The active people `viewer` may see with a word of their name, or their email, that
+    begins with `text` (one query).
+
+    Those whose matching word comes first alphabetically come first: the whole word typed
+    ("Ana") before longer ones ("Anabel"). The query reads the matching keys in the order of
+    their index and stops at `limit` people: its time hardly depends on how many match.
+    """
     text = " ".join((text or "").split())[:100]
-    if len(text) < SHORTEST or has_control(text):  # nobody's name holds control characters
+    if has_control(text):  # nobody's name holds control characters
         return []
+    text = fold(text)
+    if len(text) < SHORTEST:
+        return []
+    low, high = prefix_range(text)
     User = get_user_model()
-    matches = Q(display_name__icontains=text) | Q(email__istartswith=text)
-    return list(
-        User.objects.filter(permissions.visible_people_q(viewer), matches, is_active=True)
-        .order_by("display_name", "pk")
-        .only("pk", "display_name", "email", "job_title", "department")[:limit]
+    rows = (
+        User.objects.filter(
+            permissions.visible_people_q(viewer),
+            is_active=True,
+            search_keys__key__gte=low,
+            search_keys__key__lt=high,
+        )
+        .order_by("search_keys__key", "pk")
+        .only("pk", "display_name", "email", "job_title", "department")
     )
+    # One row per matching key: a person matches with MAX_KEYS keys at most, so this many
+    # rows hold `limit` distinct people whenever there are that many.
+    people = {}
+    for person in rows[: limit * MAX_KEYS]:
+        people.setdefault(person.pk, person)
+        if len(people) == limit:
+            break
+    return list(people.values())
 
 
 class PersonPicker(forms.TextInput):

@@ -1,11 +1,19 @@
 """Choosing a person by name: the suggestions (only people the chooser may see) and the field."""
 
+import re
+from html import unescape
+
 import pytest
 from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from childcop.accounts.erasure import erase
 from childcop.accounts.factories import UserFactory
-from childcop.accounts.picker import PersonField
+from childcop.accounts.models import PersonSearchKey
+from childcop.accounts.picker import PersonField, find_people
+from childcop.accounts.search_keys import MAX_WORDS
 from communities.factories import CommunityFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +53,103 @@ def test_suggestions_take_the_same_queries_for_few_and_many_people(
     with django_assert_num_queries(len(few.captured_queries)):
         html = suggestions(clients["admin"], "andrea")
     assert html.count("<option") == 10  # at most ten suggestions
+
+
+def names(html):
+    """The names suggested, in their order."""
+    found = re.findall(r'<option value="[^"]*">(.*?)(?: — .*?)?</option>', html)
+    return [unescape(name) for name in found]
+
+
+def test_any_word_of_the_name_or_the_email_is_found_from_its_beginning(clients, users):
+    UserFactory(display_name="Noor Haddad", email="nh.work@example.org")
+    UserFactory(display_name="Anne-Marie Lefèvre", email="aml@example.org")
+    UserFactory(display_name="Siobhán O'Brien", email="sob@example.org")
+    admin = clients["admin"]
+    found = {
+        "noor": ["Noor Haddad"],
+        "hadd": ["Noor Haddad"],  # a later word
+        "Noor  HAD": ["Noor Haddad"],  # several words, from the first
+        "nh.wo": ["Noor Haddad"],  # the email's beginning
+        "oor": [],  # not inside a word
+        "haddad noor": [],  # nor the words in another order
+        "marie": ["Anne-Marie Lefèvre"],  # after a hyphen
+        "lefev": ["Anne-Marie Lefèvre"],  # accents aside…
+        "LEFÈ": ["Anne-Marie Lefèvre"],  # …either way
+        "siobhan o'b": ["Siobhán O'Brien"],
+        "brien": ["Siobhán O'Brien"],  # after an apostrophe
+    }
+    for text, expected in found.items():
+        assert names(suggestions(admin, text)) == expected, text
+
+
+def test_the_whole_word_typed_comes_first_then_alphabetically(clients, users):
+    for name, email in [
+        ("Zeno Anabel", "zeno@example.org"),
+        ("Bo Anaconda", "bo@example.org"),
+        ("Ana Zorro", "zorro@example.org"),
+        ("Ana Ana", "ana@example.org"),  # four keys begin with "ana": listed once
+        ("Carl Mendes", "anafi@example.org"),  # the email only
+    ]:
+        UserFactory(display_name=name, email=email)
+    assert names(suggestions(clients["admin"], "ana")) == [
+        "Ana Ana", "Ana Zorro", "Zeno Anabel", "Bo Anaconda", "Carl Mendes"
+    ]  # fmt: skip
+
+
+def test_people_the_chooser_may_not_see_never_take_the_place_of_those_they_may(
+    clients, users, community
+):
+    elsewhere = CommunityFactory(slug="elsewhere")
+    for n in range(12):  # they come first alphabetically
+        stranger = UserFactory(display_name=f"Ana Aalto {n}", email=f"aalto{n}@example.org")
+        MembershipFactory(community=elsewhere, user=stranger)
+    colleague = UserFactory(display_name="Ana Zulu", email="zulu@example.org")
+    MembershipFactory(community=community, user=colleague)
+    assert names(suggestions(clients["member"], "ana")) == ["Ana Zulu"]
+    assert [p.pk for p in find_people(users["member"], "ana")] == [colleague.pk]
+    as_admin = names(suggestions(clients["admin"], "ana"))
+    assert len(as_admin) == 10 and all(name.startswith("Ana Aalto") for name in as_admin)
+    assert names(suggestions(clients["outsider"], "ana")) == []
+    colleague.is_active = False
+    colleague.save()
+    assert names(suggestions(clients["member"], "ana")) == []
+
+
+def test_ten_distinct_people_however_many_of_their_keys_match(clients, users):
+    # each person's keys come one after the other ("anab", "anab anab", …, "anab@…"), and
+    # there are more words than get keys of their own
+    people = [" ".join([f"Ana{letter}"] * (MAX_WORDS + 2)) for letter in "bcdefghijklm"]
+    for name in people:
+        UserFactory(display_name=name, email=f"{name[:4].lower()}@example.org")
+    assert names(suggestions(clients["admin"], "ana")) == people[:10]
+
+
+def test_the_keys_follow_the_name_and_the_email(users):
+    admin = users["admin"]
+    person = UserFactory(display_name="Noor Haddad", email="noor@example.org")
+    assert find_people(admin, "hadd") == [person]
+    person.display_name = "Noor Salem"
+    person.save()
+    assert find_people(admin, "hadd") == [] and find_people(admin, "salem") == [person]
+    person.email = "NS@Example.org"
+    person.save()
+    assert find_people(admin, "noor@") == [] and find_people(admin, "ns@ex") == [person]
+    with CaptureQueriesContext(connection) as saved:  # the name and email unchanged…
+        person.job_title = "Analyst"
+        person.save()
+    assert saved.captured_queries  # …the keys stay as they are
+    assert not [q for q in saved.captured_queries if "personsearchkey" in q["sql"]]
+    erase(person, by=admin)
+    assert find_people(admin, "noor") == [] and find_people(admin, "ns@") == []
+    keys = {
+        bytes(k)
+        for k in PersonSearchKey.objects.filter(person=person).values_list("key", flat=True)
+    }
+    assert keys == {
+        f"former member {person.pk}".encode(), f"member {person.pk}".encode(),
+        str(person.pk).encode(), f"former-member-{person.pk}@erased.invalid".encode(),
+    }  # fmt: skip
 
 
 class Chooser(forms.Form):

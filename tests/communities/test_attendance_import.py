@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from childcop.accounts.factories import UserFactory
 from childcop.accounts.models import InvitationDomain, SentEmail, User
+from childcop.accounts.picker import find_people
 from communities.choices import Level
 from communities.factories import (
     ActivityFactory,
@@ -386,6 +387,9 @@ class TestConfirm:
         assert not person.has_usable_password() and person.is_active
         assert community.memberships.get(user=person).level == Level.PERIPHERAL
         assert Attendance.objects.filter(activity=activity, user=person, imported=True).exists()
+        # the person picker finds them (their keys are written beside the bulk insert)
+        coordinator = User.objects.get(email="coordinator@example.org")
+        assert find_people(coordinator, "new.pers") == [person] == find_people(coordinator, "PERSO")
         assert len(mail.outbox) == 1
         email = mail.outbox[0]
         assert email.to == ["new.person@example.org"]

@@ -33,7 +33,9 @@ from django.utils import timezone
 
 import audit
 from childcop import aggregates
+from childcop.accounts import search_keys
 from childcop.accounts.domains import invitation_allowed, invitation_domains
+from childcop.accounts.models import PersonSearchKey
 from communities.choices import Level
 from communities.models import Membership
 
@@ -495,9 +497,12 @@ def apply_import(
             new_emails = [email for email in to_invite if email not in existing]
             if new_emails:
                 User.objects.bulk_create([_invited_user(email) for email in new_emails])
-                invited_ids = list(
-                    User.objects.filter(email__in=new_emails).values_list("pk", flat=True)
+                invited = list(
+                    User.objects.filter(email__in=new_emails).only("pk", "display_name", "email")
                 )
+                # the person picker's keys, which User.save writes (childcop.accounts.search_keys)
+                PersonSearchKey.objects.bulk_create(search_keys.rows_for(invited))
+                invited_ids = [person.pk for person in invited]
                 user_ids |= set(invited_ids)
         members = set(
             Membership.objects.filter(
