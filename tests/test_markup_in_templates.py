@@ -27,7 +27,13 @@ TAG = re.compile(rf"</?(?:{ELEMENTS})(?=[\s>/])", re.IGNORECASE)
 TINY = 6  # lines of a template tag or filter, its `def` and docstring included
 
 # (module, function's qualified name): why it may build markup in Python.
-EXCEPTIONS: dict[tuple[str, str], str] = {}
+EXCEPTIONS: dict[tuple[str, str], str] = {
+    ("childcop/forms.py", "render_select"): (
+        "Django's own <select> markup, drawn for hundreds of options (every community or "
+        "person of the program) where a template per option took ~100 ms; every value is "
+        "escaped, and tests/test_widget_templates.py compares it with Django's templates"
+    ),
+}
 
 
 def product_modules():
