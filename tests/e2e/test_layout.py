@@ -34,7 +34,9 @@ def pages_for(role, clients, objects, rhythm_objects, users):
 
 
 def signed_in_page(browser, live_server, client, viewport) -> Page:
-    context = browser.new_context(base_url=live_server.url, viewport=viewport)
+    context = browser.new_context(
+        base_url=live_server.url, viewport=viewport, reduced_motion="reduce"
+    )  # no transitions under axe's contrast checks (see conftest)
     context.set_default_timeout(10_000)
     context.add_cookies(
         [{"name": key, "value": morsel.value, "url": live_server.url}
