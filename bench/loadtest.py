@@ -81,12 +81,16 @@ def accounts(out: Path, mix: dict, password: str) -> None:
         .values_list("email", flat=True)[: mix["admin"] - 1]
     )
     people += [{"role": "admin", "email": e} for e in admins]
-    sponsors = [SPONSOR_EMAIL] + list(
-        Appointment.objects.filter(role="sponsor")
-        .exclude(person__email=SPONSOR_EMAIL)
-        .order_by("person_id")
-        .values_list("person__email", flat=True)
-        .distinct()[: mix["sponsor"] - 1]
+    sponsors = (
+        [SPONSOR_EMAIL]
+        + list(
+            Appointment.objects.current()  # a sponsor whose term has ended has no dashboard
+            .filter(role="sponsor")
+            .exclude(person__email=SPONSOR_EMAIL)
+            .order_by("person_id")
+            .values_list("person__email", flat=True)
+            .distinct()[: mix["sponsor"] - 1]
+        )
     )
     people += [{"role": "sponsor", "email": e} for e in sponsors]
     live = Community.objects.exclude(stage=Stage.CLOSED).annotate(size=Count("memberships"))
