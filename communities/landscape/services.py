@@ -19,7 +19,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
 
@@ -102,7 +102,7 @@ def cohort_table(joined: dict, took_part: set, today: date, quarters=COHORT_QUAR
 
 def community_retention(community, *, today=None) -> dict:
     """Cohorts, the core group's trajectory and the median time from joining to first
-    taking part, for one community (six queries; cached by the views)."""
+    taking part, for one community (eight queries; cached by the views)."""
     today = today or timezone.localdate()
     took_part = {
         (user, q)
@@ -111,31 +111,38 @@ def community_retention(community, *, today=None) -> dict:
             Activity.objects.filter(community_id=community.pk),
         )
     }
-    first_attended = Attendance.objects.filter(
-        user_id=OuterRef("user_id"),
-        activity__community_id=OuterRef("community_id"),
-        activity__date__gte=OuterRef("joined_on"),
-    ).order_by("activity__date")
-    first_logged = Activity.objects.filter(
-        logged_by_id=OuterRef("user_id"),
-        community_id=OuterRef("community_id"),
-        date__gte=OuterRef("joined_on"),
-    ).order_by("date")
+    # Each member's first attendance and first logged activity since joining: one grouped
+    # query each over the community's rows, joined to its memberships (a correlated
+    # sub-query per member read the attendance once per member: 0.4 s for 3,000 members).
+    first_attended = dict(
+        Attendance.objects.filter(
+            activity__community_id=community.pk,
+            user__memberships__community_id=community.pk,
+            activity__date__gte=F("user__memberships__joined_on"),
+        )
+        .values_list("user_id")
+        .annotate(first=Min("activity__date"))
+        .order_by()
+    )
+    first_logged = dict(
+        Activity.objects.filter(
+            community_id=community.pk,
+            logged_by__memberships__community_id=community.pk,
+            date__gte=F("logged_by__memberships__joined_on"),
+        )
+        .values_list("logged_by_id")
+        .annotate(first=Min("date"))
+        .order_by()
+    )
     joined, waits, not_yet, core_now = {}, [], 0, 0
-    for user, joined_on, level, is_coordinator, attended, logged in (
+    for user, joined_on, level, is_coordinator in (
         Membership.objects.filter(community_id=community.pk)
-        .annotate(
-            first_attended=Subquery(first_attended.values("activity__date")[:1]),
-            first_logged=Subquery(first_logged.values("date")[:1]),
-        )
-        .values_list(
-            "user_id", "joined_on", "level", "is_coordinator", "first_attended", "first_logged"
-        )
+        .values_list("user_id", "joined_on", "level", "is_coordinator")
         .order_by()
     ):
         joined[user] = joined_on
         core_now += level == Level.CORE or is_coordinator
-        days = [d for d in (attended, logged) if d]
+        days = [d for d in (first_attended.get(user), first_logged.get(user)) if d]
         if days:
             waits.append((min(days) - joined_on).days)
         else:

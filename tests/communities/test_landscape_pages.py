@@ -48,10 +48,11 @@ def queries(client, url, **params):
 
 
 # session + user, the community, the viewer's membership, the aggregate's generation; when
-# computed: participation by quarter (attendance, logged), members with their first taking
-# part, departures, the core group's moves
+# computed: participation by quarter (attendance, logged), each member's first attendance
+# and first logged activity since joining (one grouped query each), the members,
+# departures, the core group's moves
 RETENTION_CACHED = 5
-RETENTION_FIRST = RETENTION_CACHED + 5
+RETENTION_FIRST = RETENTION_CACHED + 7
 # session + user, the community, membership; drifting (participation: attendance, logged;
 # activities offered; memberships); the page's people, their usual activities, next sessions
 DRIFTING = 4 + 4 + 3
