@@ -100,6 +100,22 @@ def cohort_table(joined: dict, took_part: set, today: date, quarters=COHORT_QUAR
 # --- one community ------------------------------------------------------------------------
 
 
+def _first_since_joining(queryset, community_id, *, person, day="date") -> dict:
+    """{person id: their first `day` in `queryset` on or after they joined the community}:
+    one grouped query (the person's membership joined in, one per person and community)."""
+    return dict(
+        queryset.filter(
+            **{
+                f"{person}__memberships__community_id": community_id,
+                f"{day}__gte": F(f"{person}__memberships__joined_on"),
+            }
+        )
+        .values_list(f"{person}_id")
+        .annotate(first=Min(day))
+        .order_by()
+    )
+
+
 def community_retention(community, *, today=None) -> dict:
     """Cohorts, the core group's trajectory and the median time from joining to first
     taking part, for one community (eight queries; cached by the views)."""
@@ -114,25 +130,14 @@ def community_retention(community, *, today=None) -> dict:
     # Each member's first attendance and first logged activity since joining: one grouped
     # query each over the community's rows, joined to its memberships (a correlated
     # sub-query per member read the attendance once per member: 0.4 s for 3,000 members).
-    first_attended = dict(
-        Attendance.objects.filter(
-            activity__community_id=community.pk,
-            user__memberships__community_id=community.pk,
-            activity__date__gte=F("user__memberships__joined_on"),
-        )
-        .values_list("user_id")
-        .annotate(first=Min("activity__date"))
-        .order_by()
+    first_attended = _first_since_joining(
+        Attendance.objects.filter(activity__community_id=community.pk),
+        community.pk,
+        person="user",
+        day="activity__date",
     )
-    first_logged = dict(
-        Activity.objects.filter(
-            community_id=community.pk,
-            logged_by__memberships__community_id=community.pk,
-            date__gte=F("logged_by__memberships__joined_on"),
-        )
-        .values_list("logged_by_id")
-        .annotate(first=Min("date"))
-        .order_by()
+    first_logged = _first_since_joining(
+        Activity.objects.filter(community_id=community.pk), community.pk, person="logged_by"
     )
     joined, waits, not_yet, core_now = {}, [], 0, 0
     for user, joined_on, level, is_coordinator in (
