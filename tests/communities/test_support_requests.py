@@ -404,24 +404,43 @@ def test_stored_xss_renders_inert(clients, users, community, requests_, attack):
 
 @pytest.mark.django_db(transaction=True)
 def test_migration_backfills_the_community_from_the_group():
-    from django.db.migrations.executor import MigrationExecutor
+    """practice_groups 0002's backfill, with the models of that moment: a request made before
+    communities had requests of their own belongs to its group's community. It runs on
+    today's table with the community made optional again for the while, as the migration's
+    AddField left it; migrating the whole database back and forth to get there costs half a
+    minute of the suite for the same two rows."""
+    from importlib import import_module
 
-    executor = MigrationExecutor(connection)
-    before = [("practice_groups", "0001_initial")]
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    community = old.get_model("communities", "Community").objects.create(
-        name="Old", slug="old", domain="d"
+    from django.db.migrations.loader import MigrationLoader
+
+    migration = import_module("practice_groups.migrations.0002_support_from_communities")
+    add_optional_community = migration.Migration.operations[1]
+    state = MigrationLoader(connection).project_state(
+        ("practice_groups", "0002_support_from_communities"), at_end=False
     )
-    group = old.get_model("practice_groups", "PracticeGroup").objects.create(
-        community=community, name="G", reason="subtopic", purpose="p"
-    )
-    old.get_model("practice_groups", "SupportRequest").objects.create(
-        group=group, kind="logistics", description="A room"
-    )
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-    assert SupportRequest.objects.get().community_id == community.pk
+    add_optional_community.state_forwards("practice_groups", state)
+    then = state.apps
+    required = SupportRequest._meta.get_field("community")
+    optional = then.get_model("practice_groups", "SupportRequest")._meta.get_field("community")
+    group = PracticeGroupFactory()
+    other = PracticeGroupFactory()
+    with connection.schema_editor() as editor:
+        editor.alter_field(SupportRequest, required, optional)
+    try:
+        old = then.get_model("practice_groups", "SupportRequest")
+        old.objects.create(group_id=group.pk, kind="logistics", description="A room")
+        old.objects.create(group_id=other.pk, kind="coaching", description="A coach")
+        assert SupportRequest.objects.filter(community__isnull=True).count() == 2
+        with connection.schema_editor() as editor:
+            migration.community_from_group(then, editor)
+    finally:
+        SupportRequest.objects.filter(community__isnull=True).delete()
+        with connection.schema_editor() as editor:
+            editor.alter_field(SupportRequest, optional, required)
+    assert dict(SupportRequest.objects.values_list("group_id", "community_id")) == {
+        group.pk: group.community_id,
+        other.pk: other.community_id,
+    }
 
 
 # --- a constant number of queries ----------------------------------------------------------

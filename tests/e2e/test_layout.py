@@ -3,7 +3,10 @@
 At 390 px no page scrolls sideways (a wide table scrolls inside its own labelled region);
 at 1366 px the navigation, and a community's tabs, are one line for every role; axe finds nothing serious or critical
 on any page. The pages are those of the permission matrix (tests/test_permissions.py): every
-URL pattern a role may open that answers a whole HTML page.
+URL pattern that answers a whole HTML page, each opened once, by the role that sees the most
+of it (the last in SIGNED_IN that may open it: a program admin's overview has the columns and
+buttons a member's lacks), so that the phone walk and axe cover every page without drawing
+the same page six times.
 """
 
 import pytest
@@ -21,10 +24,18 @@ LAPTOP = {"width": 1366, "height": 768}
 SIGNED_IN = ["outsider", "member", "core", "coordinator", "sponsor", "admin"]
 
 
+def widest_role(name):
+    """The role that opens the pages of URL pattern `name` in the phone walk: of those that
+    may open them, the one that sees the most."""
+    return next(role for role in reversed(SIGNED_IN) if rule_for(name)[role] == 200)
+
+
 def pages_for(role, clients, objects, rhythm_objects, users):
-    """The addresses of the whole HTML pages `role` may open, one per URL pattern."""
+    """The addresses of the whole HTML pages `role` opens in the walk, one per URL pattern."""
     for name, pattern in walk():
         if not name or name.startswith("admin:") or rule_for(name)[role] != 200:
+            continue
+        if widest_role(name) != role:
             continue
         url = url_for(name, pattern, objects, rhythm_objects, users)
         response = clients[role].get(url)
@@ -68,12 +79,6 @@ TAB_ROWS = """() => {
 }"""
 
 
-def axe_role(name):
-    """The one role whose walk runs axe on the pages of URL pattern `name` (the first that
-    may open them), so that each page pattern is checked once."""
-    return next(role for role in SIGNED_IN if rule_for(name)[role] == 200)
-
-
 @pytest.mark.parametrize("role", SIGNED_IN)
 def test_every_page_fits_a_phone_and_the_navigation_one_line(
     browser, live_server, users, clients, community, role
@@ -86,11 +91,10 @@ def test_every_page_fits_a_phone_and_the_navigation_one_line(
         phone.goto(url, wait_until="domcontentloaded")  # the styles are in by then
         if phone.evaluate("document.documentElement.scrollWidth > innerWidth + 1"):
             sideways.append(f"{name} {url}: {phone.evaluate(SIDEWAYS)}")
-        if axe_role(name) == role:
-            for violation in _axe.run(phone).response["violations"]:
-                if violation.get("impact") in BLOCKING_IMPACTS:
-                    targets = [node["target"] for node in violation["nodes"][:3]]
-                    findings.append(f"{name}: {violation['id']} at {targets}")
+        for violation in _axe.run(phone).response["violations"]:
+            if violation.get("impact") in BLOCKING_IMPACTS:
+                targets = [node["target"] for node in violation["nodes"][:3]]
+                findings.append(f"{name}: {violation['id']} at {targets}")
     phone.context.close()
     laptop = signed_in_page(browser, live_server, clients[role], LAPTOP)
     laptop.goto("/", wait_until="load")
@@ -102,7 +106,8 @@ def test_every_page_fits_a_phone_and_the_navigation_one_line(
     laptop.keyboard.press("Enter")  # the less-used tabs open from the keyboard
     in_more = laptop.locator("nav.community-tabs .nav-more-menu a").first.is_visible()
     laptop.context.close()
-    assert pages > 25  # the walk found the product's pages for this role
+    if role == "admin":  # the walk found the product's pages (most fall to the admin)
+        assert pages > 25
     assert not sideways, f"Pages that scroll sideways at 390 px as {role}:\n" + "\n".join(sideways)
     assert lines == 1, f"The navigation takes {lines} lines at 1366 px for {role}"
     assert tab_rows == 1, f"The community's tabs take {tab_rows} rows at 1366 px for {role}"
