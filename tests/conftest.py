@@ -4,6 +4,7 @@ a real Celery worker for the job tests."""
 import os
 import shutil
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -134,9 +135,41 @@ def client_for(user):
     return client
 
 
+class SignedInClients(Mapping):
+    """{role: client signed in as that role's user}, each signed in when first asked for:
+    most tests use one or two of the seven, and signing in is most of a small test's time."""
+
+    def __init__(self, users):
+        self._users, self._signed_in = users, {}
+
+    def __getitem__(self, role):
+        if role not in self._signed_in:
+            self._signed_in[role] = client_for(self._users[role])
+        return self._signed_in[role]
+
+    def __iter__(self):
+        return iter(self._users)
+
+    def __len__(self):
+        return len(self._users)
+
+    def sign_in_all(self):
+        for role in self:
+            self[role]
+
+
 @pytest.fixture
 def clients(users):
-    return {role: client_for(user) for role, user in users.items()}
+    return SignedInClients(users)
+
+
+@pytest.fixture
+def django_assert_num_queries(request, django_assert_num_queries):
+    """pytest-django's, with every client of the test signed in beforehand: a query count
+    never includes signing in."""
+    if "clients" in request.fixturenames:
+        request.getfixturevalue("clients").sign_in_all()
+    return django_assert_num_queries
 
 
 def bearer_tokens(users, areas=None):

@@ -304,8 +304,9 @@ def test_an_empty_list_says_what_will_appear(clients):
 def test_the_list_takes_a_constant_number_of_queries(users, clients, community, size):
     for i in range(size):
         notify(users["member"], "session_reminder", key=str(i), community=community)
+    client = clients["member"]
     with CaptureQueriesContext(connection) as context:
-        assert clients["member"].get(reverse("notifications:list")).status_code == 200
+        assert client.get(reverse("notifications:list")).status_code == 200
     # session + user, the unread ones the reader can open, the page's count, the page
     # (with its communities)
     assert len(context) == 5, [q["sql"] for q in context.captured_queries]

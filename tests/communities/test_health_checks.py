@@ -282,8 +282,9 @@ def test_a_check_opened_meanwhile_is_caught_when_opening(clients, users, communi
     """Two coordinators at once: the second one's form was valid, but by the time it saves
     another check is open; open_check asks again under the community's lock."""
     previous = previous_period(period_containing(timezone.localdate())[0])[0]
+    client = clients["coordinator"]
     with meanwhile(lambda: make_check(community, previous)):  # still open
-        response = clients["coordinator"].post(url("health_check_open", community), open_data())
+        response = client.post(url("health_check_open", community), open_data())
     assert response.status_code == 200
     assert "still open" in str(response.context["form"].non_field_errors())
     assert HealthCheck.objects.count() == 1
@@ -525,8 +526,9 @@ def test_an_answer_is_not_saved_once_the_check_was_closed_meanwhile(
     """The answer page read the check open and validated the form; the coordinator closed it
     before the answer was saved: save_answer reads the locked row again and refuses."""
     endpoint = url("health_check_answer", community, check)
+    client = clients["core"]
     with meanwhile(lambda: checks.close_check(check)):
-        response = clients["core"].post(endpoint, answer_data(3))
+        response = client.post(endpoint, answer_data(3))
     assert response.status_code == 302 and response.url == check.get_absolute_url()
     assert not HealthCheckResponse.objects.exists()
     assert not HealthRating.objects.exists()

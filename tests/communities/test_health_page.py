@@ -115,8 +115,9 @@ def test_closed_and_potential_communities_say_why_flags_are_few(clients, users, 
 @pytest.mark.parametrize("size", [2, 12])
 def test_a_fixed_number_of_queries(clients, users, community, size):
     grow(community, size)
+    client = clients["coordinator"]
     with CaptureQueriesContext(connection) as queries:
-        response = clients["coordinator"].get(url(community))
+        response = client.get(url(community))
     assert response.status_code == 200
     assert len(queries) == PAGE_QUERIES, "\n".join(q["sql"][:100] for q in queries)
 

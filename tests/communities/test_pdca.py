@@ -165,7 +165,8 @@ def test_review_history_query_count_is_constant(clients, community, size):
     for _ in range(size):
         PdcaReviewFactory(community=community)
     url = reverse("communities:pdca_reviews", args=[community.slug])
+    client = clients["member"]
     with CaptureQueriesContext(connection) as ctx:
-        response = clients["member"].get(url)
+        response = client.get(url)
     assert response.status_code == 200
     assert len(ctx) == REVIEW_HISTORY, "\n".join(q["sql"][:150] for q in ctx.captured_queries)

@@ -106,10 +106,10 @@ def test_an_ended_appointment_no_longer_opens_the_dashboard(clients, users):
 @pytest.mark.parametrize("size", [2, 40])
 def test_dashboard_queries_are_constant(clients, users, size):
     grow_portfolio(users["sponsor"], size)
-    counts = []
+    counts, client = [], clients["sponsor"]
     for _ in range(2):
         with CaptureQueriesContext(connection) as ctx:
-            assert clients["sponsor"].get(reverse("sponsorship:dashboard")).status_code == 200
+            assert client.get(reverse("sponsorship:dashboard")).status_code == 200
         counts.append(len(ctx))
     # session + user, am I a sponsor, the communities, their cards' generations (each
     # community's card is cached until its data changes: communities.summary), stories by
