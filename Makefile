@@ -16,7 +16,7 @@ export CHILDCOP_SITE_URL ?= http://127.0.0.1:$(PORT)
 unexport PYTHONDONTWRITEBYTECODE
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-fast lint format bench loadtest chromium clean
+.PHONY: help deps setup run test test-fast lint format bench loadtest chromium clean
 
 help:
 	@echo "make run    - set up everything and start web, worker and scheduler with demo data (PORT=8001 make run: another port)"
@@ -40,7 +40,10 @@ node_modules/.deps: package-lock.json
 var:
 	mkdir -p var
 
-setup: $(VENV)/.deps node_modules/.deps | var
+# What every target needs: the dependencies (Python and front-end) and var/.
+deps: $(VENV)/.deps node_modules/.deps | var
+
+setup: deps
 	$(MANAGE) migrate --noinput
 
 run: setup
@@ -64,10 +67,11 @@ PYTEST_DB ?= --reuse-db
 PYTEST_ARGS ?=
 PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_DB) $(PYTEST_ARGS)
 
-test: setup chromium
+# The suite builds databases of its own: the one `make setup` migrates is `make run`'s.
+test: deps chromium
 	$(PYTEST)
 
-test-fast: setup
+test-fast: deps
 	$(PYTEST) -m "not e2e"
 
 lint: setup

@@ -276,6 +276,21 @@ def worker(_worker_queue):
             conn.default_channel.queue_purge(queue)
 
 
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark `no_database` the tests that can reach neither the database nor the broker:
+    pytest-django refuses them the database, and the broker is reached only by tests that
+    have it. They behave the same whatever the engine, so CI's run on the production
+    services leaves them out (.ci/run)."""
+    for item in items:
+        if item.get_closest_marker("django_db") or item.get_closest_marker("e2e"):
+            continue
+        if DATABASE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.no_database)
+
+
 def pytest_sessionfinish(session):
     """This process's folder under var/test/runs/ (its broker queue) goes with its session."""
     run_dir = Path(settings.VAR_DIR)
