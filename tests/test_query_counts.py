@@ -76,7 +76,7 @@ COMMUNITY_PAGE = 9
 COMMUNITY_SUMMARY = 10
 
 
-@pytest.mark.parametrize("size", [5, 200])
+@pytest.mark.parametrize("size", [5, 60])
 def test_community_list(clients, users, size):
     grow_communities(size, users["member"])
     for role in ("member", "admin"):
@@ -87,7 +87,7 @@ def test_community_list(clients, users, size):
     )
 
 
-@pytest.mark.parametrize("size", [5, 200])
+@pytest.mark.parametrize("size", [5, 60])
 def test_member_directory(clients, community, size):
     grow_members(community, size)
     url = reverse("communities:members", args=[community.slug])
@@ -95,7 +95,7 @@ def test_member_directory(clients, community, size):
     assert count(clients["member"], url, role="social_reporter", sort="name") == MEMBER_DIRECTORY
 
 
-@pytest.mark.parametrize("size", [5, 200])
+@pytest.mark.parametrize("size", [5, 60])
 def test_people_directory(clients, community, size):
     UserFactory.create_batch(size)
     # people the member sees (they share the community) among people they do not: which
@@ -105,7 +105,7 @@ def test_people_directory(clients, community, size):
         assert count(clients[role], reverse("people:list")) == PEOPLE, role
 
 
-@pytest.mark.parametrize("size", [5, 200])
+@pytest.mark.parametrize("size", [5, 60])
 def test_home_and_community_page(clients, users, community, size):
     grow_communities(size // 5, users["member"])
     grow_members(community, size)
@@ -118,7 +118,7 @@ def test_home_and_community_page(clients, users, community, size):
     assert count(clients["member"], url) == COMMUNITY_PAGE
 
 
-@pytest.mark.parametrize("size", [5, 200])
+@pytest.mark.parametrize("size", [5, 60])
 def test_admin_home(clients, users, size):
     grow_communities(size // 5, users["member"])
     # session + user, the generations of the program figures and of "Needs you" (both
@@ -210,7 +210,7 @@ def grow_loops(community, n):
         )
 
 
-@pytest.mark.parametrize("size", [5, 200])
+@pytest.mark.parametrize("size", [5, 60])
 def test_help_requests_and_shared_memory(clients, users, community, size):
     grow_loops(community, size)
     help_list = reverse("communities:help_list", args=[community.slug])
