@@ -277,18 +277,60 @@ def worker(_worker_queue):
 
 
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
+# The modules whose subject is what differs between the embedded defaults and the production
+# services: the services failing, backup and restore, writes at once, mail and jobs, the API's
+# cursors and queries, the served sign-in limits, and every page for every role.
+ENGINE_MODULES = {
+    "tests/test_faults.py",
+    "tests/test_backup.py",
+    "tests/test_concurrent_writes.py",
+    "tests/test_robustness.py",
+    "tests/test_mail.py",
+    "tests/test_outbox.py",
+    "tests/test_worker.py",
+    "tests/test_one_bad_record.py",
+    "tests/test_aggregates.py",
+    "tests/test_query_counts.py",
+    "tests/test_permissions.py",
+    "tests/accounts/test_signin_limits_served.py",
+}
+
+
+def reaches_no_database(item) -> bool:
+    """pytest-django refuses the database to a test without its mark or fixtures, and the
+    broker is reached only by tests that have the database too."""
+    return not item.get_closest_marker("django_db") and DATABASE_FIXTURES.isdisjoint(
+        getattr(item, "fixturenames", ())
+    )
+
+
+def exercises_the_engines(item) -> bool:
+    """Whether the test's subject is what differs between SQLite with the filesystem broker
+    and PostgreSQL with Redis: real commits and locks (transactional tests), a real worker on
+    the broker, query counts, the API, or one of ENGINE_MODULES."""
+    path = item.nodeid.split("::")[0]
+    marker = item.get_closest_marker("django_db")
+    return (
+        path in ENGINE_MODULES
+        or path.startswith("tests/api/")
+        or item.get_closest_marker("worker") is not None
+        or bool(marker and marker.kwargs.get("transaction"))
+        or not {"transactional_db", "live_server"}.isdisjoint(getattr(item, "fixturenames", ()))
+        or "quer" in item.name  # a page's or a job's query count
+    )
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark `no_database` the tests that can reach neither the database nor the broker:
-    pytest-django refuses them the database, and the broker is reached only by tests that
-    have it. They behave the same whatever the engine, so CI's run on the production
-    services leaves them out (.ci/run)."""
+    """Mark the tests CI's second run, on PostgreSQL and Redis, takes (`engines`; .ci/run):
+    those that exercise what differs between the engines. The first run, on the embedded
+    defaults, takes every test. `no_database` marks the tests that reach neither."""
     for item in items:
-        if item.get_closest_marker("django_db") or item.get_closest_marker("e2e"):
+        if item.get_closest_marker("e2e"):
             continue
-        if DATABASE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ())):
+        if reaches_no_database(item):
             item.add_marker(pytest.mark.no_database)
+        elif exercises_the_engines(item):
+            item.add_marker(pytest.mark.engines)
 
 
 def pytest_sessionfinish(session):

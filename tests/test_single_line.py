@@ -9,7 +9,13 @@ from django import forms
 from django.apps import apps
 from django.db import models
 
-from childcop.validators import has_control, one_line, one_line_rows, single_line
+from childcop.validators import (
+    control_characters,
+    has_control,
+    one_line,
+    one_line_rows,
+    single_line,
+)
 from communities.factories import CommunityFactory, SessionFactory
 from communities.models import Community, Session
 from communities.rhythm.forms import SessionForm
@@ -143,3 +149,11 @@ def test_the_migration_puts_the_rows_saved_before_on_one_line(community):
     assert (session.title, session.location) == ("Case clinic Bcc: everyone@example.org", "Room 4")
     assert twin.name == f"Data protection in practice ({twin.pk})"  # the name was taken
     assert untouched.title == "Two  spaces stay"
+
+
+def test_the_three_planes_scanned_hold_every_control_character_of_unicode():
+    import sys
+
+    every_plane = range((sys.maxunicode + 1) // 0x10000)
+    assert control_characters() == control_characters(every_plane)
+    assert "\n" in control_characters() and "\U000e0001" in control_characters()
