@@ -65,7 +65,7 @@ PYTEST_WORKERS ?= 2
 PYTEST_DB ?= --reuse-db
 # PYTEST_ARGS: more arguments for pytest, e.g. PYTEST_ARGS='-m "not e2e"'.
 PYTEST_ARGS ?=
-PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_DB) $(PYTEST_ARGS)
+PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_DB) $(PYTEST_ARGS)
 
 # The suite builds databases of its own: the one `make setup` migrates is `make run`'s.
 test: deps chromium
