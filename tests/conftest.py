@@ -301,17 +301,13 @@ def reaches_no_database(item) -> bool:
 
 def exercises_the_engines(item) -> bool:
     """Whether the test's subject is what differs between SQLite with the filesystem broker
-    and PostgreSQL with Redis: real commits and locks (transactional tests), a real worker on
-    the broker, query counts, the API, or one of ENGINE_MODULES."""
+    and PostgreSQL with Redis: a real worker on the broker, the API (its cursors), or one of
+    ENGINE_MODULES."""
     path = item.nodeid.split("::")[0]
-    marker = item.get_closest_marker("django_db")
     return (
         path in ENGINE_MODULES
         or path.startswith("tests/api/")
         or item.get_closest_marker("worker") is not None
-        or bool(marker and marker.kwargs.get("transaction"))
-        or not {"transactional_db", "live_server"}.isdisjoint(getattr(item, "fixturenames", ()))
-        or "quer" in item.name  # a page's or a job's query count
     )
 
 
