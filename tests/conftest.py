@@ -276,7 +276,6 @@ def worker(_worker_queue):
             conn.default_channel.queue_purge(queue)
 
 
-DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
 # The modules whose subject is what differs between the embedded defaults and the production
 # services: the services failing, backup and restore, writes at once, mail and jobs on a real
 # worker, one bad record in a batch, and /healthz with the database and broker.
@@ -289,14 +288,6 @@ ENGINE_MODULES = {
     "tests/test_worker.py",
     "tests/test_one_bad_record.py",
 }
-
-
-def reaches_no_database(item) -> bool:
-    """pytest-django refuses the database to a test without its mark or fixtures, and the
-    broker is reached only by tests that have the database too."""
-    return not item.get_closest_marker("django_db") and DATABASE_FIXTURES.isdisjoint(
-        getattr(item, "fixturenames", ())
-    )
 
 
 def exercises_the_engines(item) -> bool:
@@ -314,13 +305,9 @@ def exercises_the_engines(item) -> bool:
 def pytest_collection_modifyitems(config, items):
     """Mark the tests CI's second run, on PostgreSQL and Redis, takes (`engines`; .ci/run):
     those that exercise what differs between the engines. The first run, on the embedded
-    defaults, takes every test. `no_database` marks the tests that reach neither."""
+    defaults, takes every test."""
     for item in items:
-        if item.get_closest_marker("e2e"):
-            continue
-        if reaches_no_database(item):
-            item.add_marker(pytest.mark.no_database)
-        elif exercises_the_engines(item):
+        if not item.get_closest_marker("e2e") and exercises_the_engines(item):
             item.add_marker(pytest.mark.engines)
 
 
