@@ -1,15 +1,17 @@
 """Every page of the product, as every role sees it, on a phone and on a laptop.
 
 At 390 px no page scrolls sideways (a wide table scrolls inside its own labelled region);
-at 1366 px the navigation, and a community's tabs, are one line for every role; axe finds nothing serious or critical
-on any page. The pages are those of the permission matrix (tests/test_permissions.py): every
-URL pattern that answers a whole HTML page, each opened once, by the role that sees the most
-of it (the last in SIGNED_IN that may open it: a program admin's overview has the columns and
-buttons a member's lacks), so that the phone walk and axe cover every page without drawing
-the same page six times.
+at 1366 px the navigation, and a community's tabs, are one line for every role; axe finds
+nothing serious or critical on any page. The pages are those of the permission matrix
+(tests/test_permissions.py): every URL pattern that answers a whole HTML page, opened at
+390 px by every role that may open it (a member's page and an admin's of the same pattern
+differ in columns, buttons and navigation). axe checks each pattern once, on the visit of
+the role that sees the most of it (the last in SIGNED_IN that may open it), so that it
+covers every page without checking the same page six times.
 """
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from tests.routes import walk
@@ -25,32 +27,34 @@ SIGNED_IN = ["outsider", "member", "core", "coordinator", "sponsor", "admin"]
 
 
 def widest_role(name):
-    """The role that opens the pages of URL pattern `name` in the phone walk: of those that
-    may open them, the one that sees the most."""
+    """The role whose visit to the pages of URL pattern `name` axe checks: of those that may
+    open them, the one that sees the most."""
     return next(role for role in reversed(SIGNED_IN) if rule_for(name)[role] == 200)
 
 
-# Most pages fall to the program admin: that walk is cut in parts that run side by side.
-ADMIN_PARTS = 3
-WALKS = [(role, 0) for role in SIGNED_IN] + [("admin", part) for part in range(1, ADMIN_PARTS)]
-
-
-def pages_for(role, part, clients, objects, rhythm_objects, users):
-    """The addresses of the whole HTML pages `role` opens in part `part` of its walk, one per
-    URL pattern."""
-    names = [
-        (name, pattern)
-        for name, pattern in walk()
-        if name and not name.startswith("admin:") and rule_for(name)[role] == 200
-        and widest_role(name) == role
+def patterns_for(role):
+    """The URL patterns (name, pattern) `role` may open (rule 200), but the admin site's and
+    the API's (JSON, read with a token)."""
+    return [
+        (name, pattern) for name, pattern in walk()
+        if name and not name.startswith(("admin:", "api:")) and rule_for(name)[role] == 200
     ]  # fmt: skip
-    parts = ADMIN_PARTS if role == "admin" else 1
-    for name, pattern in names[part::parts]:
-        url = url_for(name, pattern, objects, rhythm_objects, users)
-        response = clients[role].get(url)
-        page = response["Content-Type"].startswith("text/html") and b"<html" in response.content
-        if response.status_code == 200 and page:
-            yield name, url
+
+
+# Every role's walk is cut in parts of about this many patterns, that run side by side.
+PART_SIZE = 40
+WALKS = [
+    (role, part)
+    for role in SIGNED_IN
+    for part in range(max(1, round(len(patterns_for(role)) / PART_SIZE)))
+]
+
+
+def walk_of(role, part, objects, rhythm_objects, users):
+    """(name, address) of the pages of part `part` of `role`'s walk."""
+    parts = sum(1 for walk_role, _ in WALKS if walk_role == role)
+    for name, pattern in patterns_for(role)[part::parts]:
+        yield name, url_for(name, pattern, objects, rhythm_objects, users)
 
 
 def signed_in_page(browser, live_server, client, viewport) -> Page:
@@ -88,6 +92,20 @@ TAB_ROWS = """() => {
 }"""
 
 
+def open_page(page, url):
+    """Opens `url`; False when it is not a whole HTML page (a download, a fragment for htmx,
+    JSON), which the walk does not lay out."""
+    try:
+        response = page.goto(url, wait_until="domcontentloaded")  # the styles are in by then
+    except PlaywrightError as error:
+        if "Download is starting" in str(error):
+            return False
+        raise
+    assert response.status == 200, f"{url} answered {response.status} in the browser"
+    whole = response.headers.get("content-type", "").startswith("text/html")
+    return whole and b"<html" in response.body()[:2000]
+
+
 @pytest.mark.parametrize("role,part", WALKS)
 def test_every_page_fits_a_phone_and_the_navigation_one_line(
     browser, live_server, users, clients, community, role, part
@@ -95,18 +113,20 @@ def test_every_page_fits_a_phone_and_the_navigation_one_line(
     objects, rhythm_objects = matrix_objects(users, community)
     sideways, findings, pages = [], [], 0
     phone = signed_in_page(browser, live_server, clients[role], PHONE)
-    for name, url in pages_for(role, part, clients, objects, rhythm_objects, users):
+    for name, url in walk_of(role, part, objects, rhythm_objects, users):
+        if not open_page(phone, url):
+            continue
         pages += 1
-        phone.goto(url, wait_until="domcontentloaded")  # the styles are in by then
         if phone.evaluate("document.documentElement.scrollWidth > innerWidth + 1"):
             sideways.append(f"{name} {url}: {phone.evaluate(SIDEWAYS)}")
+        if widest_role(name) != role:
+            continue  # axe checks each page pattern once, as the role that sees the most of it
         for violation in axe_violations(phone):
             if violation.get("impact") in BLOCKING_IMPACTS:
                 targets = [node["target"] for node in violation["nodes"][:3]]
                 findings.append(f"{name}: {violation['id']} at {targets}")
     phone.context.close()
-    if role == "admin":  # the walk found the product's pages (most fall to the admin)
-        assert pages > 25 // ADMIN_PARTS
+    assert pages >= 5  # the walk found this role's pages
     assert not sideways, f"Pages that scroll sideways at 390 px as {role}:\n" + "\n".join(sideways)
     assert not findings, f"axe, serious or critical, as {role}:\n" + "\n".join(findings)
     if part:
