@@ -10,7 +10,9 @@ Here a message is written under a name no consumer reads (a leading dot: consume
 only `<…>.<queue>.msg`), flushed, and renamed to its final name in the same folder. A
 rename is atomic: a consumer lists either no file or the whole message.
 
-Settings name this transport (`CELERY_BROKER_TRANSPORT`) for `filesystem://` URLs.
+`register()` (from childcop.celery, in every process) makes it the transport of every
+`filesystem://` URL: kombu's table of URL schemes names this class for that scheme. Not
+the `broker_transport` setting, which would apply to every URL, a Redis one included.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import time
 import uuid
 
 from kombu.exceptions import ChannelError
-from kombu.transport import filesystem
+from kombu.transport import TRANSPORT_ALIASES, filesystem
 from kombu.utils.encoding import str_to_bytes
 from kombu.utils.json import dumps
 
@@ -46,3 +48,8 @@ class Channel(filesystem.Channel):
 
 class Transport(filesystem.Transport):
     Channel = Channel
+
+
+def register() -> None:
+    """`filesystem://` URLs use this transport."""
+    TRANSPORT_ALIASES["filesystem"] = f"{__name__}:Transport"

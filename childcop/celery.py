@@ -6,6 +6,8 @@ import os
 from celery import Celery, signals
 from celery.contrib.django.task import DjangoTask
 
+from childcop import broker
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "childcop.settings")
 
 
@@ -26,6 +28,7 @@ class OutboxTask(DjangoTask):
             return None
 
 
+broker.register()  # the embedded broker writes each message whole (childcop.broker)
 app = Celery("childcop", task_cls=OutboxTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

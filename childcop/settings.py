@@ -399,8 +399,6 @@ CHILDCOP_PERMISSIONS_POLICY = {
 # machine), Redis when CELERY_BROKER_URL is set. Beat reads the database schedule.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    # kombu's, with each message written whole before a consumer can list it (see there)
-    CELERY_BROKER_TRANSPORT = "childcop.broker:Transport"
     _broker_dir = VAR_DIR / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),

@@ -14,7 +14,10 @@ from kombu import Connection
 
 from childcop.broker import Transport
 
-PAYLOAD = {"body": [{"n": i, "text": "x"} for i in range(3000)], "headers": {"task": "childcop.example"}}
+PAYLOAD = {
+    "body": [{"n": i, "text": "x"} for i in range(3000)],
+    "headers": {"task": "childcop.example"},
+}
 
 
 def connection(folder):
@@ -23,14 +26,16 @@ def connection(folder):
     return Connection("filesystem://", transport=Transport, transport_options=options)
 
 
-def test_the_embedded_default_uses_the_whole_message_transport():
+def test_filesystem_urls_use_the_whole_message_transport_and_others_are_left_alone():
     from childcop.celery import app
 
-    with app.connection_for_write() as conn:
-        if settings.CELERY_BROKER_URL.startswith("filesystem://"):
-            assert isinstance(conn.transport, Transport)
-        else:  # the production broker is left as it is
-            assert not isinstance(conn.transport, Transport)
+    with app.connection_for_write("filesystem://") as conn:
+        assert isinstance(conn.transport, Transport)
+    with app.connection_for_write("redis://127.0.0.1:1/0") as conn:  # not connected
+        assert not isinstance(conn.transport, Transport)
+    with app.connection_for_write() as conn:  # the configured broker
+        embedded = settings.CELERY_BROKER_URL.startswith("filesystem://")
+        assert isinstance(conn.transport, Transport) == embedded
 
 
 def test_a_message_being_written_is_not_listed(tmp_path):
