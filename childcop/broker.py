@@ -7,8 +7,9 @@ write, read nothing, and fail to decode it — celery's worker stops on that err
 ("Unrecoverable error: JSONDecodeError"), and the message is lost.
 
 Here a message is written under a name no consumer reads (a leading dot: consumers take
-only `<…>.<queue>.msg`), flushed, and renamed to its final name in the same folder. A
-rename is atomic: a consumer lists either no file or the whole message.
+only `<…>.<queue>.msg`; they purge and count only those too), closed, and renamed to its
+final name in the same folder. A rename is atomic: a consumer lists either no file or the
+whole message.
 
 `register()` (from childcop.celery, in every process) makes it the transport of every
 `filesystem://` URL: kombu's table of URL schemes names this class for that scheme. Not
@@ -37,8 +38,6 @@ class Channel(filesystem.Channel):
         try:
             with open(partial, "wb") as f:
                 f.write(str_to_bytes(dumps(payload)))
-                f.flush()
-                os.fsync(f.fileno())
             os.replace(partial, final)
         except OSError as exc:
             with contextlib.suppress(OSError):

@@ -4,13 +4,15 @@ At 390 px no page scrolls sideways (a wide table scrolls inside its own labelled
 at 1366 px the navigation, and a community's tabs, are one line for every role; axe finds
 nothing serious or critical on any page. The pages are those of the permission matrix
 (tests/test_permissions.py): every URL pattern that answers a whole HTML page, opened at
-390 px by every role that may open it (a member's page and an admin's of the same pattern
-differ in columns, buttons and navigation). axe checks each pattern once, on the visit of
+390 px by every role that may open it, anonymous people included (a member's page and an
+admin's of the same pattern differ in columns, buttons and navigation); a page that sends
+the browser on elsewhere fails the walk. Django's admin site and the JSON API are not in it. axe checks each pattern once, on the visit of
 the role that sees the most of it (the last in SIGNED_IN that may open it), so that it
 covers every page without checking the same page six times.
 """
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
@@ -24,12 +26,14 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 768}
 SIGNED_IN = ["outsider", "member", "core", "coordinator", "sponsor", "admin"]
+# Anonymous people open the way in: sign-in, sign-up, password reset, invitations.
+ROLES = ["anonymous", *SIGNED_IN]
 
 
 def widest_role(name):
     """The role whose visit to the pages of URL pattern `name` axe checks: of those that may
     open them, the one that sees the most."""
-    return next(role for role in reversed(SIGNED_IN) if rule_for(name)[role] == 200)
+    return next(role for role in reversed(ROLES) if rule_for(name)[role] == 200)
 
 
 def patterns_for(role):
@@ -45,7 +49,7 @@ def patterns_for(role):
 PART_SIZE = 40
 WALKS = [
     (role, part)
-    for role in SIGNED_IN
+    for role in ROLES
     for part in range(max(1, round(len(patterns_for(role)) / PART_SIZE)))
 ]
 
@@ -92,18 +96,21 @@ TAB_ROWS = """() => {
 }"""
 
 
-def open_page(page, url):
-    """Opens `url`; False when it is not a whole HTML page (a download, a fragment for htmx,
-    JSON), which the walk does not lay out."""
+def open_page(page, url) -> str:
+    """Opens `url`: "" when it is a whole HTML page, else what it is instead (a download, a
+    fragment for htmx, JSON), which the walk does not lay out."""
     try:
         response = page.goto(url, wait_until="domcontentloaded")  # the styles are in by then
     except PlaywrightError as error:
         if "Download is starting" in str(error):
-            return False
+            return "a download"
         raise
+    assert response.request.redirected_from is None, f"{url} was sent on to {page.url}"
     assert response.status == 200, f"{url} answered {response.status} in the browser"
-    whole = response.headers.get("content-type", "").startswith("text/html")
-    return whole and b"<html" in response.body()[:2000]
+    kind = response.headers.get("content-type", "").split(";")[0]
+    if kind != "text/html":
+        return kind
+    return "" if b"<html" in response.body()[:2000] else "a fragment of a page"
 
 
 @pytest.mark.parametrize("role,part", WALKS)
@@ -111,10 +118,11 @@ def test_every_page_fits_a_phone_and_the_navigation_one_line(
     browser, live_server, users, clients, community, role, part
 ):
     objects, rhythm_objects = matrix_objects(users, community)
-    sideways, findings, pages = [], [], 0
+    sideways, findings, pages, other = [], [], 0, {}
     phone = signed_in_page(browser, live_server, clients[role], PHONE)
     for name, url in walk_of(role, part, objects, rhythm_objects, users):
-        if not open_page(phone, url):
+        if kind := open_page(phone, url):
+            other[name] = kind
             continue
         pages += 1
         if phone.evaluate("document.documentElement.scrollWidth > innerWidth + 1"):
@@ -126,14 +134,19 @@ def test_every_page_fits_a_phone_and_the_navigation_one_line(
                 targets = [node["target"] for node in violation["nodes"][:3]]
                 findings.append(f"{name}: {violation['id']} at {targets}")
     phone.context.close()
-    assert pages >= 5  # the walk found this role's pages
+    # the walk found this role's pages; the rest are downloads, JSON and htmx fragments
+    assert pages >= 5 and pages > len(other), f"{pages} pages; not pages: {other}"
     assert not sideways, f"Pages that scroll sideways at 390 px as {role}:\n" + "\n".join(sideways)
     assert not findings, f"axe, serious or critical, as {role}:\n" + "\n".join(findings)
     if part:
         return  # the navigation and the tabs are checked once per role
     laptop = signed_in_page(browser, live_server, clients[role], LAPTOP)
-    laptop.goto("/", wait_until="load")
+    laptop.goto("/" if users[role] else reverse("account_login"), wait_until="load")
     lines = laptop.evaluate(NAV_LINES)
+    if users[role] is None:  # anonymous: the way in (the brand alone), no community's tabs
+        laptop.context.close()
+        assert lines <= 1, f"The navigation takes {lines} lines at 1366 px for {role}"
+        return
     laptop.goto(community.get_absolute_url(), wait_until="load")
     tab_rows = laptop.evaluate(TAB_ROWS)
     more = laptop.locator("nav.community-tabs summary")
