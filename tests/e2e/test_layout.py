@@ -90,6 +90,18 @@ NAV_LINES = """() => {
 }"""
 
 
+# The navigation's items all lie within its bar (nothing cut off at the right, no page that
+# scrolls sideways because of it).
+NAV_OVERFLOW = """() => {
+  const bar = document.querySelector('nav.navbar > div').getBoundingClientRect();
+  return Array.from(document.querySelectorAll('nav.navbar .navbar-nav > li'))
+    .filter(e => e.offsetParent !== null && e.getBoundingClientRect().right > bar.right + 1)
+    .map(e => e.textContent.trim());
+}"""
+
+# A long name, as many people have: the navigation shows it cut short, on one line.
+LONG_NAME = "Alexandra Montgomery-Fitzgerald Oyelaran"
+
 TAB_ROWS = """() => {
   const tabs = Array.from(document.querySelectorAll('nav.community-tabs > .nav-tabs > li'));
   return new Set(tabs.map(e => Math.round(e.getBoundingClientRect().top))).size;
@@ -140,9 +152,16 @@ def test_every_page_fits_a_phone_and_the_navigation_one_line(
     assert not findings, f"axe, serious or critical, as {role}:\n" + "\n".join(findings)
     if part:
         return  # the navigation and the tabs are checked once per role
+    if users[role] is not None:
+        users[role].display_name = LONG_NAME
+        users[role].is_staff = role == "admin"  # the demo's admin opens Django's admin too
+        users[role].save(update_fields=["display_name", "is_staff"])
     laptop = signed_in_page(browser, live_server, clients[role], LAPTOP)
     laptop.goto("/" if users[role] else reverse("account_login"), wait_until="load")
     lines = laptop.evaluate(NAV_LINES)
+    overflow = laptop.evaluate(NAV_OVERFLOW)
+    wide = laptop.evaluate("document.documentElement.scrollWidth > innerWidth + 1")
+    assert not overflow and not wide, f"At 1366 px for {role}, cut off: {overflow}"
     if users[role] is None:  # anonymous: the way in (the brand alone), no community's tabs
         laptop.context.close()
         assert lines <= 1, f"The navigation takes {lines} lines at 1366 px for {role}"
