@@ -90,7 +90,7 @@ def test_every_community_with_its_figures(clients, users, program):
     html = get(clients["admin"])
     assert names_in(html) == ["Alpha", "Beta", "Data protection in practice", "Delta", "Gamma"]
     # heartbeat, participation and its change, stories
-    assert "2 of 3 sessions held this month" in html
+    assert "2 of 3 sessions held so far this month" in html
     assert "+20 %" in html and "−25 %" in html and "±0 %" in html and ">new<" in html
     # flags: label, explanation (tooltip and details line), what tripped it, suggested action
     explanation, action = FLAG_ADVICE[Flag.NO_COORDINATOR]
@@ -312,7 +312,7 @@ def test_export_has_every_filtered_row_sorted(clients, users, program, settings)
     assert alpha["Address"] == "http://testserver/communities/alpha/"
     assert alpha["Stage"] == "Coalescing" and alpha["Domain"] == "Data ethics"
     assert alpha["Sponsors"] == "Nina Named"
-    assert alpha["Sessions held this month"] == "2" and alpha["Sessions planned this month"] == "3"
+    assert alpha["Sessions held this month"] == "2" and alpha["Sessions due so far this month"] == "3"
     assert alpha["Participants"] == "12" and alpha["Participation change (%)"] == "20"
     assert alpha["Value-creation stories"] == "0"
     assert alpha["Flags"] == "No coordinator; No value-creation story lately"
@@ -462,9 +462,9 @@ def test_the_cached_table_follows_the_status_rows_and_the_query(clients, users, 
     """The rendered table is cached under all it shows: a recomputed status row, a renamed
     community or another sort shows at once."""
     html = get(clients["admin"])  # cached from here on
-    assert "2 of 3 sessions held this month" in html
+    assert "2 of 3 sessions held so far this month" in html
     HealthStatus.objects.filter(community=program["alpha"]).update(sessions_held=3)
-    assert "3 of 3 sessions held this month" in get(clients["admin"])
+    assert "3 of 3 sessions held so far this month" in get(clients["admin"])
     Community = type(program["alpha"])
     Community.objects.filter(pk=program["beta"].pk).update(name="Bravo")  # no signal
     assert "Bravo" in names_in(get(clients["admin"]))

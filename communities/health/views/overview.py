@@ -189,9 +189,11 @@ class Row:
 
 
 def _sessions(held, planned):
+    """`planned`: the month's sessions due so far (rhythm adherence counts those: a session
+    later in the month is not yet held or missed)."""
     if not planned:
-        return "no session planned this month"
-    return f"{held} of {planned} session{pluralize(planned)} held this month"
+        return "no session due yet this month"
+    return f"{held} of {planned} session{pluralize(planned)} held so far this month"
 
 
 def _rows(communities, named_sponsors):
@@ -297,7 +299,7 @@ EXPORT_HEADER = [
     "Sponsors",
     "Last activity",
     "Sessions held this month",
-    "Sessions planned this month",
+    "Sessions due so far this month",
     "Participants",
     "Participants in the window before",
     "Participation change (%)",
