@@ -312,7 +312,9 @@ def test_export_has_every_filtered_row_sorted(clients, users, program, settings)
     assert alpha["Address"] == "http://testserver/communities/alpha/"
     assert alpha["Stage"] == "Coalescing" and alpha["Domain"] == "Data ethics"
     assert alpha["Sponsors"] == "Nina Named"
-    assert alpha["Sessions held this month"] == "2" and alpha["Sessions due so far this month"] == "3"
+    assert (
+        alpha["Sessions held this month"] == "2" and alpha["Sessions due so far this month"] == "3"
+    )
     assert alpha["Participants"] == "12" and alpha["Participation change (%)"] == "20"
     assert alpha["Value-creation stories"] == "0"
     assert alpha["Flags"] == "No coordinator; No value-creation story lately"
