@@ -72,12 +72,16 @@
 })();
 
 // Autosave (value-creation stories): a form with data-autosave="<seconds>" and
-// hx-trigger="…, autosave" is sent that often while it has unsaved typing.
+// hx-trigger="…, autosave" is sent that often while it has unsaved typing (and by htmx two
+// seconds after typing stops). Typing not yet saved when the person leaves the page (a
+// link, the back button, closing the tab) is sent as the page goes: nothing typed is lost.
 (function () {
   document.querySelectorAll("form[data-autosave]").forEach(function (form) {
     var seconds = parseInt(form.dataset.autosave, 10) || 30;
     var dirty = false;
+    var submitting = false;
     form.addEventListener("input", function () { dirty = true; });
+    form.addEventListener("submit", function () { submitting = true; });
     // A failed save (the site busy or restarting) stays unsaved: the next tick tries again.
     form.addEventListener("htmx:afterRequest", function (event) {
       if (event.detail.successful) { dirty = false; }
@@ -85,6 +89,15 @@
     window.setInterval(function () {
       if (dirty && window.htmx) { window.htmx.trigger(form, "autosave"); }
     }, seconds * 1000);
+    function saveOnLeaving() {
+      var url = form.getAttribute("hx-post");
+      if (!dirty || submitting || !url || !navigator.sendBeacon) { return; }
+      if (navigator.sendBeacon(url, new FormData(form))) { dirty = false; }
+    }
+    window.addEventListener("pagehide", saveOnLeaving);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") { saveOnLeaving(); }
+    });
   });
 })();
 

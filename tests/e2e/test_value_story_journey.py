@@ -14,6 +14,7 @@ from communities.factories import (
 )
 from sponsorship.factories import SponsorAppointmentFactory
 from tests.conftest import PASSWORD
+from tests.waits import wait_for
 from value_stories.models import ValueStory
 
 from .conftest import assert_accessible, coordinator_cora, login
@@ -186,3 +187,28 @@ def test_story_from_submission_to_the_sponsor(new_page):
     reader.goto("/stories/matrix/")
     expect(reader.get_by_role("img", name="Chain of attribution")).to_be_visible()
     assert_accessible(reader, "value matrix")
+
+
+def test_typing_not_yet_saved_is_kept_when_the_writer_leaves_the_page(new_page):
+    """The writer types and follows a link at once: before the autosave's delay, before the
+    field's change. What they typed is in their draft."""
+    community = CommunityFactory(name="Contract management", slug="contracts")
+    member = UserFactory(email="mei@example.org", display_name="Mei Member", password=PASSWORD)
+    MembershipFactory(community=community, user=member)
+    writer = new_page()
+    login(writer, member.email)
+    writer.goto(f"/communities/{community.slug}/")
+    writer.get_by_role("link", name="Tell a value-creation story").click()
+    expect(writer.get_by_text("Step 1 of 5")).to_be_visible()
+    writer.get_by_label("Title").fill("Kept on leaving")
+    writer.get_by_label("Your role").fill("Contract manager")
+    writer.get_by_role("navigation", name="Main").get_by_role("link", name="Home").click()
+    expect(writer).to_have_url(re.compile(r"/$"))
+    assert wait_for(lambda: ValueStory.objects.filter(title="Kept on leaving").exists(), 10)
+    story = ValueStory.objects.get(title="Kept on leaving")
+    assert (story.author, story.community, story.author_role) == (
+        member,
+        community,
+        "Contract manager",
+    )
+    assert story.status == "draft"
