@@ -190,8 +190,11 @@ class ActivityForm(forms.ModelForm):
             community.memberships.values_list("user_id", "joined_on")
         )
         now = timezone.now()
+        # Sessions that have begun (a cancelled one labelled so) and are not logged yet; the
+        # activity's own session when it is edited. Not those still to come: an activity is
+        # logged once it has happened.
         sessions = community.sessions.filter(
-            starts_at__lte=now + timedelta(days=1), starts_at__gte=now - timedelta(days=120)
+            starts_at__lte=now, starts_at__gte=now - timedelta(days=120)
         )
         sessions = sessions.filter(Q(activity__isnull=True) | Q(pk=self.instance.session_id))
         self.fields["session"].queryset = sessions.order_by("-starts_at")

@@ -399,3 +399,17 @@ def test_a_failed_save_shows_the_error_summary_linked_to_each_field(clients, com
     assert re.search(r'aria-describedby="id_title_error"', html) and 'id="id_title_error"' in html
     # nothing typed is lost
     assert "Three cases, one **new practice**." in html
+
+
+def test_sessions_still_to_come_are_not_offered(clients, community):
+    SessionFactory(community=community, title="Tomorrow's clinic",
+                   starts_at=timezone.now() + timedelta(hours=20))  # fmt: skip
+    SessionFactory(community=community, title="This morning's clinic",
+                   starts_at=timezone.now() - timedelta(hours=2))  # fmt: skip
+    html = (
+        clients["coordinator"]
+        .get(reverse("communities:activity_create", args=[community.slug]))
+        .content.decode()
+    )
+    assert "This morning" in html
+    assert "Tomorrow&#x27;s clinic" not in html and "Tomorrow's clinic" not in html

@@ -102,6 +102,14 @@ NAV_OVERFLOW = """() => {
 # A long name, as many people have: the navigation shows it cut short, on one line.
 LONG_NAME = "Alexandra Montgomery-Fitzgerald Oyelaran"
 
+# A box that scrolls sideways inside the page, its content out of sight, other than a
+# labelled region made for it (a wide table's): e.g. CSS columns in a box of fixed height.
+HIDDEN_SIDEWAYS = """() => Array.from(document.querySelectorAll('body *'))
+  .filter(e => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0
+    && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX)
+    && !e.matches('[data-scroll-region], .table-responsive'))
+  .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : ''))"""
+
 TAB_ROWS = """() => {
   const tabs = Array.from(document.querySelectorAll('nav.community-tabs > .nav-tabs > li'));
   return new Set(tabs.map(e => Math.round(e.getBoundingClientRect().top))).size;
@@ -139,6 +147,8 @@ def test_every_page_fits_a_phone_and_the_navigation_one_line(
         pages += 1
         if phone.evaluate("document.documentElement.scrollWidth > innerWidth + 1"):
             sideways.append(f"{name} {url}: {phone.evaluate(SIDEWAYS)}")
+        if hidden := phone.evaluate(HIDDEN_SIDEWAYS):
+            sideways.append(f"{name} {url}: scrolls sideways inside {hidden}")
         if widest_role(name) != role:
             continue  # axe checks each page pattern once, as the role that sees the most of it
         for violation in axe_violations(phone):
