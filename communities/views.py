@@ -264,6 +264,16 @@ def community_leave(request, slug):
         if permissions.can_view_community(request.user, Community.objects.get(pk=community.pk)):
             return redirect(community)
         return redirect("communities:list")
+    if membership.is_coordinator and not (
+        community.memberships.filter(is_coordinator=True).exclude(pk=membership.pk).exists()
+    ):
+        # Leaving would fail: say so before asking, with the way forward.
+        return render(
+            request,
+            "communities/leave_blocked.html",
+            {"community": community, "can_manage": permissions.can_manage_members(
+                request.user, community)},
+        )  # fmt: skip
     return confirm_page(
         request,
         community,

@@ -77,4 +77,9 @@ urlpatterns = [
         agreements.agreement_edit,
         name="agreement_edit",
     ),
+    path(
+        "communities/<slug:slug>/agreement/commitments/<int:pk>/done/",
+        agreements.commitment_done,
+        name="commitment_done",
+    ),
 ]

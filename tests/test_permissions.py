@@ -205,6 +205,7 @@ RULES = {
     "sponsorship:business_case_respond": signed_in(405),  # POST only
     "sponsorship:agreement": only(MEMBERS | {"admin", "sponsor"}, denied=404),
     "sponsorship:agreement_edit": {**only(MANAGERS), "outsider": 404},
+    "sponsorship:commitment_done": signed_in(405),  # POST only
     # Value-creation stories (value_stories): the matrix's stories are the member's. Lists,
     # matrices and exports are scoped to what each person may read, so open to everyone signed
     # in; members write stories; the submitted story (detail, review, withdraw) exists for its

@@ -127,7 +127,7 @@ def commitments(scope: Scope) -> list[Need]:
             f"{c.agreement.community.name}: {c.description} — "
             f"{'overdue since' if c.due < scope.today else 'due'} {day(c.due)}",
             link("sponsorship:agreement", c.agreement.community.slug),
-            "Update the agreement",
+            "Mark it done",
             urgency=due_urgency(c.due, scope.today),
             due=c.due,
         )

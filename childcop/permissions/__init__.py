@@ -128,6 +128,7 @@ from .sponsorship import (
     can_view_sponsor_dashboard,
     can_view_sponsorship,
     can_write_check_in,
+    completable_commitments,
     get_sponsorship_community_for_user,
     mentor_pairs_q,
 )
@@ -215,6 +216,7 @@ __all__ = [
     "can_log_activities",
     "can_log_coaching",
     "can_manage_agreement",
+    "completable_commitments",
     "can_manage_business_case",
     "can_manage_members",
     "can_manage_rhythm",

@@ -19,6 +19,7 @@ from .core import (
     community_role,
     get_sponsored_community_for_user,
     is_program_admin,
+    is_read_only,
     is_sponsor_of,
     writes_to_community,
 )
@@ -59,6 +60,21 @@ def can_view_case_drafts(user, community) -> bool:
 def can_manage_agreement(user, community) -> bool:
     """Expectations and accountability: the social learning team negotiates, coordinators edit."""
     return community_role(user, community) >= Role.COORDINATOR
+
+
+def completable_commitments(user, community, commitments) -> set[int]:
+    """The ids of the open ones among `commitments` (the community's) that `user` may mark
+    done: each its owner's (a sponsor, a coordinator), and all those who keep the
+    agreement's. None once the community is closed."""
+    from sponsorship.choices import CommitmentStatus
+
+    if is_read_only(community):
+        return set()
+    keeps = community_role(user, community) >= Role.COORDINATOR
+    return {
+        c.pk for c in commitments
+        if c.status == CommitmentStatus.OPEN and (keeps or c.owner_id == user.pk)
+    }  # fmt: skip
 
 
 def get_sponsorship_community_for_user(user, slug, *, require=None):

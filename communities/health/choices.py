@@ -43,7 +43,7 @@ class Flag(models.TextChoices):
     MISSED_HEARTBEAT = "missed_heartbeat", "Missed heartbeat"
     NO_COORDINATOR = "no_coordinator", "No coordinator"
     LEADER_NEGLECT = "leader_neglect", "Leader neglect"
-    NO_SPONSOR = "no_sponsor", "No sponsor or agreement review overdue"
+    NO_SPONSOR = "no_sponsor", "Sponsor missing, or agreement review overdue"
     NO_STORY = "no_story", "No value-creation story lately"
     PARTICIPATION_FALLING = "participation_falling", "Participation falling"
     REGULARS_DRIFTING = "regulars_drifting", "Regulars drifting"

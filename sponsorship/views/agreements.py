@@ -1,9 +1,11 @@
 """A community's agreement with its sponsor(s): members and sponsors read it, program admins
 and the community's coordinators keep it and its commitments up to date."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from childcop import permissions
 from childcop.permissions import get_sponsorship_community_for_user
@@ -11,7 +13,7 @@ from childcop.utils import done, posted
 
 from ..choices import CommitmentStatus
 from ..forms import AgreementForm, CommitmentFormSet
-from ..models import Agreement
+from ..models import Agreement, Commitment
 from ..services import agreement_of, current_sponsors, possible_owners, save_agreement
 
 
@@ -19,7 +21,7 @@ from ..services import agreement_of, current_sponsors, possible_owners, save_agr
 def agreement_detail(request, slug):
     community = get_sponsorship_community_for_user(request.user, slug)
     agreement = agreement_of(community)
-    commitments = agreement.commitments.select_related("owner") if agreement else []
+    commitments = list(agreement.commitments.select_related("owner")) if agreement else []
     today = timezone.localdate()
     context = {
         "community": community,
@@ -30,8 +32,24 @@ def agreement_detail(request, slug):
         "sponsors": list(current_sponsors(community)),
         "can_manage": permissions.can_manage_agreement(request.user, community),
         "open_status": CommitmentStatus.OPEN,
+        "completable": permissions.completable_commitments(request.user, community, commitments),
     }
     return render(request, "sponsorship/agreement.html", context)
+
+
+@require_POST
+def commitment_done(request, slug, pk):
+    """The commitment's owner (or whoever keeps the agreement) marks it done."""
+    community = get_sponsorship_community_for_user(request.user, slug)
+    commitment = get_object_or_404(Commitment, pk=pk, agreement__community=community)
+    if commitment.pk not in permissions.completable_commitments(
+        request.user, community, [commitment]
+    ):
+        raise PermissionDenied
+    commitment.status = CommitmentStatus.DONE
+    commitment.save(update_fields=["status"])
+    messages.success(request, f"Marked done: {commitment.description}")
+    return redirect("sponsorship:agreement", slug=community.slug)
 
 
 @require_http_methods(["GET", "POST"])

@@ -130,3 +130,44 @@ def test_empty_state(clients, community):
     assert b"No agreement recorded yet." in page.content
     page = clients["coordinator"].get(url("agreement", community))
     assert b"Record the agreement" in page.content
+
+
+def done_url(community, c):
+    return reverse("sponsorship:commitment_done", args=[community.slug, c.pk])
+
+
+def test_a_sponsor_marks_her_commitment_done_and_no_one_elses(clients, community, users):
+    agreement = AgreementFactory(community=community)
+    hers = CommitmentFactory(agreement=agreement, side=Side.SPONSOR, owner=users["sponsor"],
+                             description="Open doors to the regional directors.")  # fmt: skip
+    theirs = CommitmentFactory(agreement=agreement, owner=users["coordinator"])
+    page = clients["sponsor"].get(url("agreement", community)).content.decode()
+    assert done_url(community, hers) in page and done_url(community, theirs) not in page
+    # another's commitment, or hers by a member who owns nothing: refused, nothing written
+    assert clients["sponsor"].post(done_url(community, theirs)).status_code == 403
+    assert clients["member"].post(done_url(community, hers)).status_code == 403
+    assert clients["outsider"].post(done_url(community, hers)).status_code == 404
+    assert clients["sponsor"].get(done_url(community, hers)).status_code == 405
+    response = clients["sponsor"].post(done_url(community, hers), follow=True)
+    assert "Marked done: Open doors to the regional directors." in response.content.decode()
+    hers.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (hers.status, theirs.status) == (CommitmentStatus.DONE, CommitmentStatus.OPEN)
+    # done: no button any more, and marking it again is refused
+    assert (
+        done_url(community, hers)
+        not in clients["sponsor"].get(url("agreement", community)).content.decode()
+    )
+    assert clients["sponsor"].post(done_url(community, hers)).status_code == 403
+    # the coordinator keeps the agreement: they may mark anyone's
+    assert clients["coordinator"].post(done_url(community, theirs)).status_code == 302
+
+
+def test_no_commitment_is_marked_done_in_a_closed_community(clients, community, users):
+    hers = CommitmentFactory(agreement=AgreementFactory(community=community),
+                             owner=users["sponsor"])  # fmt: skip
+    community.stage = "closed"
+    community.save()
+    assert clients["sponsor"].post(done_url(community, hers)).status_code == 403
+    hers.refresh_from_db()
+    assert hers.status == CommitmentStatus.OPEN
