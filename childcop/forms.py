@@ -95,3 +95,21 @@ def bound_dates():
     for field_class in (forms.DateField, forms.DateTimeField):
         if within_years not in field_class.default_validators:
             field_class.default_validators = [*field_class.default_validators, within_years]
+
+
+def sort_filter(*orders, default: str):
+    """A list's "Sort by" (django-filter's OrderingFilter): each order named both ways in
+    words — ("created_at", "created", "Oldest first", "Newest first") — rather than "Newest
+    (descending)"; `default`: how the list is ordered when no sort is chosen, the first
+    choice ("Usual order: newest first", not "---------")."""
+    import django_filters
+
+    labels = {}
+    for field, param, ascending, descending in orders:
+        labels[field], labels[f"-{param}"] = ascending, descending
+    return django_filters.OrderingFilter(
+        fields=tuple((field, param) for field, param, _, _ in orders),
+        field_labels=labels,
+        label="Sort by",
+        empty_label=f"Usual order: {default[:1].lower()}{default[1:]}",
+    )

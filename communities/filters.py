@@ -1,6 +1,8 @@
 import django_filters
 from django.db.models import Q
 
+from childcop.forms import sort_filter
+
 from .choices import LeadershipRole, Level, Stage
 from .models import Community, Membership
 
@@ -11,20 +13,12 @@ class CommunityFilter(django_filters.FilterSet):
         choices=Stage.choices, label="Lifecycle stage", empty_label="Any stage"
     )
     domain = django_filters.CharFilter(field_name="domain", lookup_expr="icontains", label="Domain")
-    sort = django_filters.OrderingFilter(
-        fields=(
-            ("name", "name"),
-            ("stage", "stage"),
-            ("member_count", "members"),
-            ("created_at", "created"),
-        ),
-        field_labels={
-            "name": "Name",
-            "stage": "Stage",
-            "member_count": "Members",
-            "created_at": "Newest",
-        },
-        label="Sort by",
+    sort = sort_filter(
+        ("name", "name", "Name, A to Z", "Name, Z to A"),
+        ("stage", "stage", "Stage, A to Z", "Stage, Z to A"),
+        ("member_count", "members", "Fewest members first", "Most members first"),
+        ("created_at", "created", "Oldest first", "Newest first"),
+        default="Name, A to Z",
     )
 
     class Meta:
@@ -52,18 +46,11 @@ class MemberFilter(django_filters.FilterSet):
         empty_label="Any role",
         distinct=True,
     )
-    sort = django_filters.OrderingFilter(
-        fields=(
-            ("user__display_name", "name"),
-            ("joined_on", "joined"),
-            ("user__department", "department"),
-        ),
-        field_labels={
-            "user__display_name": "Name",
-            "joined_on": "Date joined",
-            "user__department": "Department",
-        },
-        label="Sort by",
+    sort = sort_filter(
+        ("user__display_name", "name", "Name, A to Z", "Name, Z to A"),
+        ("joined_on", "joined", "Joined longest ago first", "Joined most recently first"),
+        ("user__department", "department", "Department, A to Z", "Department, Z to A"),
+        default="Coordinators first, then by name",
     )
 
     class Meta:

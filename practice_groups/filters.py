@@ -1,6 +1,8 @@
 import django_filters
 from django.db.models import Q
 
+from childcop.forms import sort_filter
+
 from .choices import GroupStatus, Reason
 from .models import PracticeGroup
 
@@ -13,10 +15,11 @@ class GroupFilter(django_filters.FilterSet):
     reason = django_filters.ChoiceFilter(
         choices=Reason.choices, label="Reason", empty_label="Any reason"
     )
-    sort = django_filters.OrderingFilter(
-        fields=(("name", "name"), ("created_at", "created"), ("member_count", "members")),
-        field_labels={"name": "Name", "created_at": "Newest", "member_count": "Members"},
-        label="Sort by",
+    sort = sort_filter(
+        ("name", "name", "Name, A to Z", "Name, Z to A"),
+        ("created_at", "created", "Oldest first", "Newest first"),
+        ("member_count", "members", "Fewest members first", "Most members first"),
+        default="Active groups first, then proposed, then by name",
     )
 
     class Meta:

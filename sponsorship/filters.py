@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
+from childcop.forms import sort_filter
 from communities.models import Community
 
 from .choices import AppointmentRole, AppointmentStatus, PairStatus, Scope, SponsorKind
@@ -53,24 +54,24 @@ class AppointmentFilter(django_filters.FilterSet):
         label="Never appointed",
         empty_label="—",
     )
-    sort = django_filters.OrderingFilter(
-        fields=(
-            ("person__display_name", "name"),
-            ("role", "role"),
-            ("status", "status"),
-            ("identified_on", "identified"),
-            ("appointed_on", "appointed"),
-            ("term_end", "term_end"),
+    sort = sort_filter(
+        ("person__display_name", "name", "Name, A to Z", "Name, Z to A"),
+        ("role", "role", "Role, A to Z", "Role, Z to A"),
+        ("status", "status", "Status, A to Z", "Status, Z to A"),
+        (
+            "identified_on",
+            "identified",
+            "Identified longest ago first",
+            "Identified most recently first",
         ),
-        field_labels={
-            "person__display_name": "Name",
-            "role": "Role",
-            "status": "Status",
-            "identified_on": "Identified on",
-            "appointed_on": "Appointed on",
-            "term_end": "End of term",
-        },
-        label="Sort by",
+        (
+            "appointed_on",
+            "appointed",
+            "Appointed longest ago first",
+            "Appointed most recently first",
+        ),
+        ("term_end", "term_end", "Term ending soonest first", "Term ending latest first"),
+        default="Name, A to Z",
     )
 
     class Meta:
@@ -118,18 +119,11 @@ class MentorPairFilter(django_filters.FilterSet):
     community = django_filters.ModelChoiceFilter(
         queryset=Community.objects.order_by("name"), label="Community", empty_label="Any community"
     )
-    sort = django_filters.OrderingFilter(
-        fields=(
-            ("start", "start"),
-            ("planned_end", "planned_end"),
-            ("mentor__display_name", "mentor"),
-        ),
-        field_labels={
-            "start": "Start",
-            "planned_end": "Planned end",
-            "mentor__display_name": "Mentor",
-        },
-        label="Sort by",
+    sort = sort_filter(
+        ("start", "start", "Started longest ago first", "Started most recently first"),
+        ("planned_end", "planned_end", "Ending soonest first", "Ending latest first"),
+        ("mentor__display_name", "mentor", "Mentor, A to Z", "Mentor, Z to A"),
+        default="Started most recently first",
     )
 
     class Meta:

@@ -55,3 +55,22 @@ def test_no_link_text_leads_to_two_places(clients, users, community):
         assert response.status_code == 200
         assert ambiguous(response.content.decode()) == {}, url
     assert ambiguous('<a href="/a">Go</a><a href="/b">Go</a>') == {"Go": {"/a", "/b"}}
+
+
+def test_every_sort_is_named_in_words_both_ways():
+    """ "Sort by" never says "(descending)" or "---------": each list's orders are named both
+    ways, and the list's own order is named too."""
+    from childcop.accounts.filters import PersonFilter
+    from communities.filters import CommunityFilter, MemberFilter
+    from communities.learning.filters import HelpRequestFilter, MemoryFilter
+    from practice_groups.filters import GroupFilter
+    from sponsorship.filters import AppointmentFilter, MentorPairFilter
+    from value_stories.filters import StoryFilter
+
+    for filterset in (PersonFilter, CommunityFilter, MemberFilter, HelpRequestFilter,
+                      MemoryFilter, GroupFilter, AppointmentFilter, MentorPairFilter,
+                      StoryFilter):  # fmt: skip
+        field = filterset.base_filters["sort"].field
+        labels = [str(label) for _, label in field.choices]
+        assert labels[0] != "---------" and not any("descending" in x for x in labels), labels
+        assert len(set(labels)) == len(labels), labels

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.forms import DateInput
 
+from childcop.forms import sort_filter
 from communities.choices import ActivityType
 from communities.models import Community
 
@@ -82,10 +83,11 @@ class StoryFilter(MatrixFilter):
         label="Author",
         empty_label="Anyone",
     )
-    sort = django_filters.OrderingFilter(
-        fields=(("happened_on", "date"), ("title", "title"), ("community__name", "community")),
-        field_labels={"happened_on": "Date", "title": "Title", "community__name": "Community"},
-        label="Sort by",
+    sort = sort_filter(
+        ("happened_on", "date", "Oldest first", "Newest first"),
+        ("title", "title", "Title, A to Z", "Title, Z to A"),
+        ("community__name", "community", "Community, A to Z", "Community, Z to A"),
+        default="Newest first",
     )
 
     class Meta(MatrixFilter.Meta):

@@ -1,16 +1,19 @@
 import django_filters
 from django.db.models import Q
 
+from childcop.forms import sort_filter
+
 from .models import User
 
 
 class PersonFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     department = django_filters.CharFilter(lookup_expr="icontains", label="Department")
-    sort = django_filters.OrderingFilter(
-        fields=(("display_name", "name"), ("department", "department"), ("date_joined", "joined")),
-        field_labels={"display_name": "Name", "department": "Department", "date_joined": "Newest"},
-        label="Sort by",
+    sort = sort_filter(
+        ("display_name", "name", "Name, A to Z", "Name, Z to A"),
+        ("department", "department", "Department, A to Z", "Department, Z to A"),
+        ("date_joined", "joined", "Longest here first", "Newest first"),
+        default="Name, A to Z",
     )
 
     class Meta:

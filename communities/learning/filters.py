@@ -5,6 +5,7 @@ on PostgreSQL)."""
 import django_filters
 from django.db.models import Q
 
+from childcop.forms import sort_filter
 from communities.choices import AgendaStatus, HelpStatus, MemoryKind
 from communities.models import AgendaItem, HelpRequest, SharedMemoryEntry
 
@@ -34,10 +35,10 @@ class HelpRequestFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=HelpStatus.choices, label="Status", empty_label="Any status"
     )
-    sort = django_filters.OrderingFilter(
-        fields=(("created_at", "created"), ("answer_count", "answers")),
-        field_labels={"created_at": "Oldest first", "answer_count": "Fewest answers"},
-        label="Sort by",
+    sort = sort_filter(
+        ("created_at", "created", "Oldest first", "Newest first"),
+        ("answer_count", "answers", "Fewest answers first", "Most answers first"),
+        default="Newest first",
     )
 
     class Meta:
@@ -53,10 +54,10 @@ class MemoryFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         choices=MemoryKind.choices, label="Kind", empty_label="Any kind"
     )
-    sort = django_filters.OrderingFilter(
-        fields=(("title", "title"), ("created_at", "created")),
-        field_labels={"title": "Title", "created_at": "Oldest first"},
-        label="Sort by",
+    sort = sort_filter(
+        ("title", "title", "Title, A to Z", "Title, Z to A"),
+        ("created_at", "created", "Oldest first", "Newest first"),
+        default="Newest first",
     )
 
     class Meta:
