@@ -7,10 +7,24 @@ from django.forms.formsets import BaseFormSet
 register = template.Library()
 
 # Django's own messages say nothing of which field they are about: the summary names it.
-GENERIC = {"This field is required.", "Enter a valid value.", "Select a valid choice."}
+GENERIC = {
+    "This field is required.", "Enter a valid value.", "Select a valid choice.",
+    "Enter a valid URL.", "Enter a valid email address.", "Enter a whole number.",
+    "Enter a number.", "Enter a valid date.", "Enter a valid time.",
+}  # fmt: skip
 
 
-def _field_errors(form):
+def _row_name(formset) -> str:
+    """What one form of a formset is called in the summary: the formset's `row_name`
+    ("Output"), else its prefix made singular ("indicators" → "Indicator")."""
+    name = getattr(formset, "row_name", "") or formset.prefix.replace("_", " ").replace("-", " ")
+    name = name.strip().capitalize()
+    return name[:-1] if name.endswith("s") and not name.endswith("ss") else name
+
+
+def _field_errors(form, row=""):
+    """`row`: "Output 2", for a form of a formset: every message then names its row and its
+    field, whatever Django's message says (each row has the same fields)."""
     for name, errors in form.errors.items():
         if name == forms.forms.NON_FIELD_ERRORS or name not in form.fields:
             for error in errors:
@@ -22,7 +36,10 @@ def _field_errors(form):
             target = f"{bound.auto_id}_0"
         for error in errors:
             label = str(bound.label or name)
-            text = f"{label}: {error}" if error in GENERIC else error
+            if row:
+                text = f"{row}, {label.lower()}: {error}"
+            else:
+                text = f"{label}: {error}" if error in GENERIC else error
             yield {"text": text, "href": f"#{target}" if target else ""}
 
 
@@ -32,8 +49,9 @@ def _errors(thing):
             return
         for error in thing.non_form_errors():
             yield {"text": error, "href": ""}
-        for form in thing.forms:
-            yield from _field_errors(form)
+        row = _row_name(thing)
+        for number, form in enumerate(thing.forms, start=1):
+            yield from _field_errors(form, f"{row} {number}")
     elif isinstance(thing, forms.BaseForm) and thing.is_bound:
         yield from _field_errors(thing)
 

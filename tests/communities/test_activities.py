@@ -393,7 +393,11 @@ def test_a_failed_save_shows_the_error_summary_linked_to_each_field(clients, com
     ]
     assert 'tabindex="-1"' in html and "There is a problem" in summary
     assert '<a href="#id_title" class="alert-link">Enter a title for the activity.</a>' in summary
-    assert 'href="#id_outputs-0-link"' in summary
+    # a row of the outputs says which row and which field
+    assert re.search(
+        r'href="#id_outputs-0-link" class="alert-link">Output 1, link[^:]*: Enter a valid URL',
+        summary,
+    )
     # each field says it is invalid, its message tied to it
     assert re.search(r'<input[^>]*name="title"[^>]*aria-invalid="true"', html)
     assert re.search(r'aria-describedby="id_title_error"', html) and 'id="id_title_error"' in html
