@@ -71,6 +71,22 @@ class StoryForm(forms.ModelForm):
             activity.label_from_instance = lambda a: f"{a.date:%d %b %Y} — {a.title}"
         if self.instance.pk and "cycles" in self.fields:
             self.fields["cycles"].initial = [c.value for c in self.instance.cycles]
+        # What a story needs before it is submitted (ValueStory.missing_for_submission): marked
+        # like a required question, though a draft is kept without it.
+        for name in ("activity_description", "experience", "cycles"):
+            if name in self.fields:
+                self.fields[name].needed_to_submit = True
+        if "activity_description" in self.fields and "activity" in self.fields:
+            described = self.fields["activity_description"]
+            described.help_text = f"Or choose the linked activity above. {described.help_text}"
+
+    @property
+    def marks_needed(self) -> bool:
+        """Whether any question of this step is marked as needed."""
+        return any(
+            field.required or getattr(field, "needed_to_submit", False)
+            for field in self.fields.values()
+        )
 
     def clean_happened_on(self):
         day = self.cleaned_data["happened_on"]

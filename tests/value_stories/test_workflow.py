@@ -10,6 +10,7 @@ from childcop.accounts.models import SentEmail
 from value_stories import jobs
 from value_stories.choices import Status, Visibility
 from value_stories.factories import ValueStoryFactory
+from value_stories.forms import StoryForm
 from value_stories.models import StoryTransition, ValueStory
 
 pytestmark = pytest.mark.django_db
@@ -341,3 +342,17 @@ def test_the_data_migration_removes_stored_copies_only(make_story):
     migration.remove_copies(apps, None)
     assert list(twice.indicators.values_list("after", flat=True)) == [12, 13]
     assert other.indicators.count() == 1
+
+
+def test_what_a_story_needs_before_it_is_submitted_is_marked(clients, community):
+    import re
+
+    html = clients["member"].get(create_url(community)).content.decode()
+    star = r'\s*<span class="text-danger" aria-hidden="true">\*</span>'
+    for label in ("What meaningful activity did you take part in?",
+                  "What was your experience of it?", "Title"):  # fmt: skip
+        assert re.search(re.escape(label) + star, html), label
+    assert not re.search(re.escape("Your role") + star, html)  # optional: no star
+    assert "need an answer before you submit the story" in html
+    form = StoryForm(community=community, step="changed")
+    assert form.marks_needed and form.fields["cycles"].needed_to_submit
