@@ -13,6 +13,7 @@ from childcop import aggregates, permissions
 from childcop.permissions import get_community_for_user, get_story_for_user
 from childcop.utils import csv_response, done, filtered_page, paginate, posted
 from communities.choices import Stage
+from communities.models import Community
 
 from . import services
 from .choices import CYCLE_EXAMPLES, CYCLE_HELP, STORY_WORKFLOW, Cycle, Status
@@ -32,6 +33,9 @@ def _stories(request):
     return StoryFilter(request.GET, queryset=queryset, request=request)
 
 
+TELL_IN = 8  # the communities offered to start a story in, on the list of stories
+
+
 @require_GET
 def story_list(request):
     return filtered_page(
@@ -45,6 +49,13 @@ def story_list(request):
         .exclude(community__stage=Stage.CLOSED)  # read-only: a review there would be refused
         .select_related("community", "author")
         .order_by("submitted_at")[:10],
+        # where the person may start a story: their communities (not closed)
+        tell_in=list(
+            Community.objects.filter(memberships__user_id=request.user.pk)
+            .exclude(stage=Stage.CLOSED)
+            .order_by("name")
+            .values("name", "slug")[:TELL_IN]
+        ),
     )
 
 

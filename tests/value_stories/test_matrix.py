@@ -57,7 +57,7 @@ FILTERED_MATRIX = 5
 # session + user, the community, membership (visibility), totals, indicators
 COMMUNITY_MATRIX = 6
 # session + user, count, page of stories, the filter's communities, stories to review
-STORY_LIST = 6
+STORY_LIST = 7  # with the communities to start a story in
 
 
 @pytest.mark.parametrize("size", [10, 5000])

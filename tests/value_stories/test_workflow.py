@@ -356,3 +356,11 @@ def test_what_a_story_needs_before_it_is_submitted_is_marked(clients, community)
     assert "need an answer before you submit the story" in html
     form = StoryForm(community=community, step="changed")
     assert form.marks_needed and form.fields["cycles"].needed_to_submit
+
+
+def test_a_story_is_started_from_the_list_of_stories(clients, community):
+    html = clients["member"].get(reverse("value_stories:list")).content.decode()
+    assert f'href="{create_url(community)}"' in html
+    # someone in no community is told how to start one
+    html = clients["outsider"].get(reverse("value_stories:list")).content.decode()
+    assert "join a community" in html and 'href="/stories/community/' not in html
