@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -61,9 +61,24 @@ def person_detail(request, pk):
         .prefetch_related("leadership_roles")
         .order_by("community__name")
     )
+    # Their current roles in the support structure (sponsor, SME, mentor, young leader),
+    # with the communities of each that the viewer may see.
+    from sponsorship.models import Appointment
+
+    appointments = (
+        Appointment.objects.current()
+        .filter(person=person)
+        .prefetch_related(
+            Prefetch(
+                "communities", queryset=Community.objects.for_user(request.user).order_by("name")
+            )
+        )
+        .order_by("role", "pk")
+    )
     context = {
         "person": person,
         "memberships": memberships,
+        "appointments": appointments,
         "can_erase": permissions.can_erase_person(request.user, person),
     }
     return render(request, "people/detail.html", context)

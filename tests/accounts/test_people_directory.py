@@ -83,3 +83,18 @@ def test_a_community_links_its_members_pages_only_for_those_who_may_open_them(
     for role in ("outsider", "sponsor"):
         html = clients[role].get(url).content.decode()
         assert escape(users["core"].display_name) in html and f'href="{page}"' not in html, role
+
+
+def test_a_persons_page_names_their_roles_in_the_support_structure(clients, users, community):
+    from sponsorship.factories import SponsorAppointmentFactory
+
+    # the sponsor fixture's appointment covers `community`; another, a members-only one
+    hidden = CommunityFactory(name="Members only", slug="members-only", is_open=False)
+    SponsorAppointmentFactory(person=users["sponsor"], communities=[hidden])
+    html = clients["member"].get(reverse("people:detail", args=[users["sponsor"].pk])).content
+    html = html.decode()
+    assert "Roles in the support structure" in html
+    assert community.get_absolute_url() in html and "Members only" not in html
+    # someone with no role has no such section
+    html = clients["member"].get(reverse("people:detail", args=[users["core"].pk])).content
+    assert b"Roles in the support structure" not in html
