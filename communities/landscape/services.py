@@ -162,17 +162,24 @@ def community_retention(community, *, today=None) -> dict:
             joined[user] = joined_on
     return {
         "cohorts": cohort_table(joined, took_part, today),
-        "core": core_trajectory(community.pk, core_now, departures, today=today),
+        "core": core_trajectory(
+            community.pk, core_now, departures, today=today, joined=joined.values()
+        ),
         "median_days": statistics.median(waits) if waits else None,
         "took_part": len(waits),
         "not_yet": not_yet,
     }
 
 
-def core_trajectory(community_id, core_now, departures, *, today, quarters=COHORT_QUARTERS):
+def core_trajectory(
+    community_id, core_now, departures, *, today, joined=(), quarters=COHORT_QUARTERS
+):
     """The core group (coordinators included) per quarter: its size at the quarter's end,
     the people who left it (to an outer level, or out of the community), and newcomers who
-    reached it (moved in from an outer level). One query; sizes are counted back from now."""
+    reached it (moved in from an outer level). One query; sizes are counted back from now,
+    and are never more than the people who had joined by then (`joined`: the first day
+    each member, past or present, joined): someone made core as they joined leaves no
+    level change to count back."""
     current = quarter_of(today)
     first = current - quarters + 1
     entered, left, reached = defaultdict(int), defaultdict(int), defaultdict(int)
@@ -196,10 +203,16 @@ def core_trajectory(community_id, core_now, departures, *, today, quarters=COHOR
     for _, _, left_on, was_core in departures:
         if was_core and quarter_of(left_on) >= first:
             left[quarter_of(left_on)] += 1
+    joined_in = defaultdict(int)
+    for day in joined:
+        joined_in[quarter_of(day)] += 1
+    had_joined = sum(joined_in.values())  # by the end of the quarter, counted back
     rows, size = [], core_now
     for index in range(current, first - 1, -1):
-        rows.append({"quarter": index, "label": quarter_label(index), "size": size,
+        rows.append({"quarter": index, "label": quarter_label(index),
+                     "size": min(size, had_joined) if joined else size,
                      "left": left[index], "reached": reached[index]})  # fmt: skip
+        had_joined -= joined_in[index]
         size = max(size - entered[index] + left[index], 0)
     return list(reversed(rows))
 

@@ -109,6 +109,16 @@ def test_the_core_groups_trajectory(cohorts):
     assert core["Q2 2026"]["size"] == 1
 
 
+def test_no_core_group_before_anyone_had_joined():
+    """Made core (or coordinator) as they joined: no level change to count back; the core
+    group is never larger than the people who had joined by then."""
+    young = CommunityFactory(name="Young", slug="young", stage=Stage.COALESCING)
+    join(young, person("C"), date(2026, 10, 2), level=Level.CORE, is_coordinator=True)
+    join(young, person("D"), date(2026, 8, 15), level=Level.CORE)
+    core = {r["label"]: r["size"] for r in services.community_retention(young, today=TODAY)["core"]}
+    assert (core["Q4 2026"], core["Q3 2026"], core["Q2 2026"], core["Q1 2025"]) == (2, 1, 0, 0)
+
+
 def test_a_community_younger_than_a_quarter():
     young = CommunityFactory(name="New one", slug="new-one", stage=Stage.COALESCING)
     newcomer = person("N")
