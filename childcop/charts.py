@@ -126,9 +126,10 @@ def level_bar(counts, *, width=600, height=28, levels=LEVELS) -> dict:
 # --- sessions per month --------------------------------------------------------------------------
 
 
-def session_bars(values, *, width=240, height=40) -> dict:
+def session_bars(values, *, width=240, height=40, months=()) -> dict:
     """Months of sessions as tiny bars, `values` being (planned, held) per month: planned
-    as an outline, held filled inside it."""
+    as an outline, held filled inside it. `months`: the first day of each (each bar then
+    says its month and numbers when pointed at)."""
     top = max([1] + [planned for planned, _ in values])
     slot = width / max(len(values), 1)
     bars = []
@@ -141,6 +142,9 @@ def session_bars(values, *, width=240, height=40) -> dict:
                 "h_planned": round(height * planned / top, 1),
                 "y_held": round(height - height * held / top, 1),
                 "h_held": round(height * held / top, 1),
+                "planned": planned,
+                "held": held,
+                "month": months[i] if i < len(months) else None,
             }
         )
     return {"width": width, "height": height, "bars": bars}

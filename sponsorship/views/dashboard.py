@@ -113,7 +113,7 @@ def portfolio(communities, *, user, now=None, page_number=None, per_page=None, s
                 "held": held,
                 "last": card["last"],
                 "next": upcoming.get(community.pk),
-                "heartbeat": charts.session_bars(card["months"]),
+                "heartbeat": charts.session_bars(card["months"], months=months),
                 "heartbeat_label": f"Sessions held {held} of {planned} planned "
                 "in the last 12 months",
                 "months": months,
