@@ -5,6 +5,7 @@ installed: SQLite under var/, kombu's filesystem broker under var/, console emai
 Set DATABASE_URL, CELERY_BROKER_URL and EMAIL_URL for PostgreSQL, Redis and SMTP.
 """
 
+import hashlib
 import ipaddress
 import re
 from pathlib import Path
@@ -324,8 +325,26 @@ CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR /
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache":
     CACHES["default"]["BACKEND"] = "childcop.cache.FileCache"
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
-# Several sites on one Redis: a prefix of each site's own.
-CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
+
+
+def _release() -> str:
+    """A digest of the product's own code and templates. Cached values and rendered
+    fragments are keyed by what they show, not by the code that drew them: under this
+    prefix, a new release never serves what the previous one computed or rendered."""
+    digest = hashlib.blake2b(digest_size=6)
+    for folder in ("childcop", "communities", "sponsorship", "practice_groups", "value_stories",
+                   "audit", "control", "templates"):  # fmt: skip
+        for path in sorted((BASE_DIR / folder).rglob("*")):
+            if path.suffix in (".py", ".html", ".txt") and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(BASE_DIR).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+# Several sites on one Redis: a prefix of each site's own; then the release's.
+CACHES["default"]["KEY_PREFIX"] = ":".join(
+    part for part in (env.str("CACHE_KEY_PREFIX", default=""), _release()) if part
+)
 
 # --- Email: console by default, SMTP (or anything) through EMAIL_URL.
 _email = env.email_url("EMAIL_URL", default="consolemail://")
