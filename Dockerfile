@@ -40,6 +40,7 @@ COPY communities ./communities
 COPY sponsorship ./sponsorship
 COPY practice_groups ./practice_groups
 COPY value_stories ./value_stories
+COPY audit ./audit
 COPY templates ./templates
 COPY static ./static
 # settings.STATICFILES_DIRS reads Bootstrap from node_modules/bootstrap/dist.

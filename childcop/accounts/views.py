@@ -61,24 +61,25 @@ def person_detail(request, pk):
         .prefetch_related("leadership_roles")
         .order_by("community__name")
     )
-    # Their current roles in the support structure (sponsor, SME, mentor, young leader),
-    # with the communities of each that the viewer may see.
+    # Their current roles in the support structure, with the communities of each that the
+    # viewer may see (one covering none of them is left out).
+    from sponsorship.choices import AppointmentRole, Scope
     from sponsorship.models import Appointment
 
-    appointments = (
-        Appointment.objects.current()
-        .filter(person=person)
-        .prefetch_related(
-            Prefetch(
-                "communities", queryset=Community.objects.for_user(request.user).order_by("name")
-            )
-        )
-        .order_by("role", "pk")
-    )
+    # Everyone sees who sponsors which community (as on its pages); those who keep the
+    # support structure see every role (SMEs, mentors, young leaders).
+    appointments = Appointment.objects.current().filter(person=person)
+    if not permissions.can_manage_support_structure(request.user):
+        appointments = appointments.filter(role=AppointmentRole.SPONSOR)
+    appointments = appointments.prefetch_related(
+        Prefetch("communities", queryset=Community.objects.for_user(request.user).order_by("name"))
+    ).order_by("role", "pk")
     context = {
         "person": person,
         "memberships": memberships,
-        "appointments": appointments,
+        "appointments": [
+            a for a in appointments if a.scope == Scope.PROGRAM or a.communities.all()
+        ],
         "can_erase": permissions.can_erase_person(request.user, person),
     }
     return render(request, "people/detail.html", context)

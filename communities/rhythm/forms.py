@@ -193,10 +193,10 @@ class ActivityForm(forms.ModelForm):
         # Sessions that have begun (a cancelled one labelled so) and are not logged yet; the
         # activity's own session when it is edited. Not those still to come: an activity is
         # logged once it has happened.
+        begun = Q(starts_at__lte=now, starts_at__gte=now - timedelta(days=120))
         sessions = community.sessions.filter(
-            starts_at__lte=now, starts_at__gte=now - timedelta(days=120)
+            (begun & Q(activity__isnull=True)) | Q(pk=self.instance.session_id)
         )
-        sessions = sessions.filter(Q(activity__isnull=True) | Q(pk=self.instance.session_id))
         self.fields["session"].queryset = sessions.order_by("-starts_at")
         self.fields["session"].label = "Rhythm session"
         self.fields[

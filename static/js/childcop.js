@@ -73,30 +73,45 @@
 
 // Autosave (value-creation stories): a form with data-autosave="<seconds>" and
 // hx-trigger="…, autosave" is sent that often while it has unsaved typing (and by htmx two
-// seconds after typing stops). Typing not yet saved when the person leaves the page (a
-// link, the back button, closing the tab) is sent as the page goes: nothing typed is lost.
+// seconds after typing stops). Typing not yet saved when the page is hidden (another tab)
+// is saved then; when the person leaves the page (a link, back, closing the tab) it is
+// sent as the page goes. Nothing typed is lost, and one story is one draft: the first
+// save names the new draft (its id comes back into the form), so a page leaving while it
+// is on its way sends nothing more.
 (function () {
   document.querySelectorAll("form[data-autosave]").forEach(function (form) {
     var seconds = parseInt(form.dataset.autosave, 10) || 30;
-    var dirty = false;
+    var edits = 0;      // typing so far
+    var saved = 0;      // … of which saved
+    var sending = null; // … of which a save on its way holds, or null
     var submitting = false;
-    form.addEventListener("input", function () { dirty = true; });
+    function dirty() { return edits > saved; }
+    function draftNamed() {
+      var id = form.querySelector("[name=story_id]");
+      return !id || id.value !== "";
+    }
+    form.addEventListener("input", function () { edits += 1; });
     form.addEventListener("submit", function () { submitting = true; });
+    form.addEventListener("htmx:beforeRequest", function () { sending = edits; });
     // A failed save (the site busy or restarting) stays unsaved: the next tick tries again.
     form.addEventListener("htmx:afterRequest", function (event) {
-      if (event.detail.successful) { dirty = false; }
+      if (event.detail.successful && sending !== null) { saved = Math.max(saved, sending); }
+      sending = null;
     });
     window.setInterval(function () {
-      if (dirty && window.htmx) { window.htmx.trigger(form, "autosave"); }
+      if (dirty() && sending === null && window.htmx) { window.htmx.trigger(form, "autosave"); }
     }, seconds * 1000);
-    function saveOnLeaving() {
-      var url = form.getAttribute("hx-post");
-      if (!dirty || submitting || !url || !navigator.sendBeacon) { return; }
-      if (navigator.sendBeacon(url, new FormData(form))) { dirty = false; }
-    }
-    window.addEventListener("pagehide", saveOnLeaving);
     document.addEventListener("visibilitychange", function () {
-      if (document.visibilityState === "hidden") { saveOnLeaving(); }
+      if (document.visibilityState === "hidden" && dirty() && !submitting && sending === null
+          && window.htmx) {
+        window.htmx.trigger(form, "autosave");
+      }
+    });
+    window.addEventListener("pagehide", function () {
+      var url = form.getAttribute("hx-post");
+      if (!dirty() || submitting || !url || !navigator.sendBeacon) { return; }
+      if (sending !== null && !draftNamed()) { return; }  // the first save is on its way
+      if (navigator.sendBeacon(url, new FormData(form))) { saved = edits; }
     });
   });
 })();

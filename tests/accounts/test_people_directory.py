@@ -98,3 +98,9 @@ def test_a_persons_page_names_their_roles_in_the_support_structure(clients, user
     # someone with no role has no such section
     html = clients["member"].get(reverse("people:detail", args=[users["core"].pk])).content
     assert b"Roles in the support structure" not in html
+    # an SME's appointment: the social learning team sees it, members do not
+    SponsorAppointmentFactory(person=users["core"], role="sme", sponsor_kind="",
+                              communities=[community])  # fmt: skip
+    page = reverse("people:detail", args=[users["core"].pk])
+    assert b"SME (subject-matter expert)" in clients["admin"].get(page).content
+    assert b"Roles in the support structure" not in clients["member"].get(page).content

@@ -417,3 +417,15 @@ def test_sessions_still_to_come_are_not_offered(clients, community):
     )
     assert "This morning" in html
     assert "Tomorrow&#x27;s clinic" not in html and "Tomorrow's clinic" not in html
+
+
+def test_editing_an_activity_keeps_its_session_whenever_it_is(clients, community):
+    later = SessionFactory(community=community, title="Moved to next week",
+                           starts_at=timezone.now() + timedelta(days=6))  # fmt: skip
+    activity = ActivityFactory(community=community, session=later)
+    html = (
+        clients["coordinator"]
+        .get(reverse("communities:activity_edit", args=[community.slug, activity.pk]))
+        .content.decode()
+    )
+    assert re.search(rf'<option value="{later.pk}"[^>]*selected', html)

@@ -205,6 +205,8 @@ def test_typing_not_yet_saved_is_kept_when_the_writer_leaves_the_page(new_page):
     writer.get_by_role("navigation", name="Main").get_by_role("link", name="Home").click()
     expect(writer).to_have_url(re.compile(r"/$"))
     assert wait_for(lambda: ValueStory.objects.filter(title="Kept on leaving").exists(), 10)
+    writer.wait_for_timeout(2500)  # any other save would have landed by now: one draft
+    assert ValueStory.objects.filter(author=member).count() == 1
     story = ValueStory.objects.get(title="Kept on leaving")
     assert (story.author, story.community, story.author_role) == (
         member,
