@@ -70,7 +70,7 @@ def completable_commitments(user, community, commitments) -> set[int]:
 
     if is_read_only(community):
         return set()
-    keeps = community_role(user, community) >= Role.COORDINATOR
+    keeps = can_manage_agreement(user, community)
     return {
         c.pk for c in commitments
         if c.status == CommitmentStatus.OPEN and (keeps or c.owner_id == user.pk)
