@@ -94,7 +94,9 @@ class Target:
     authorization: str = ""  # "Bearer <token>" for the API's endpoints
     samples: list = field(default_factory=list)  # (server ms, db ms, queries, client ms)
     errors: list = field(default_factory=list)
+    community: str = ""  # the timed community's slug, where the writes happen
     cold: list = field(default_factory=list)  # (server ms, queries): first views after a write
+    release: list = field(default_factory=list)  # (server ms, queries): after a new release
 
     def headers(self) -> dict:
         if self.authorization:  # as a reporting tool reads: the token, no session
@@ -173,24 +175,41 @@ def load(targets: list[Target], *, requests: int, warmup: int, concurrency: int)
     return time.perf_counter() - started
 
 
-def cold_views(targets: list[Target], *, requests: int) -> None:
-    """First views after a write: before each request, every cached aggregate and summary
-    is made stale (/__bench__/invalidate/, as any write does), so the page computes what it
-    caches. Sequential; informative (the targets are about the pages as they are served)."""
+def cold_views(targets: list[Target], *, requests: int, after: str = "write") -> None:
+    """First views after a write (`after="write"`): before each request, one round of
+    ordinary writes in the timed community (/__bench__/write/: a person joins, an activity
+    with its attendance is logged, a member asks for help, a story is approved), as the
+    product writes them, so that each page recomputes what those writes change. After a
+    release (`after="release"`): every cached aggregate and summary is made stale first
+    (/__bench__/invalidate/), so the page computes everything it caches. Sequential."""
     for target in targets:
         conn = http.client.HTTPConnection("127.0.0.1", target.port, timeout=300)
+        before = (
+            f"/__bench__/write/?community={target.community}"
+            if after == "write"
+            else "/__bench__/invalidate/"
+        )
         for _ in range(requests):
             for path, headers in (
-                ("/__bench__/invalidate/", {"Cookie": target.cookie}),
+                (before, {"Cookie": target.cookie}),
                 (target.path, target.headers()),
             ):
                 conn.request("GET", path, headers=headers)
                 response = conn.getresponse()
                 response.read()
                 if response.status not in (200, 204):
-                    target.errors.append(f"cold: HTTP {response.status}")
+                    target.errors.append(f"{after}: HTTP {response.status} for {path}")
             app, _db, queries = _server_timing(response.getheader("Server-Timing", ""))
-            target.cold.append((app, queries))
+            (target.cold if after == "write" else target.release).append((app, queries))
+        conn.close()
+
+
+def undo_writes(targets: list[Target]) -> None:
+    """Delete what /__bench__/write/ wrote (once per server)."""
+    for port, cookie in {t.port: t.cookie for t in targets}.items():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        conn.request("GET", "/__bench__/write/?undo=1", headers={"Cookie": cookie})
+        conn.getresponse().read()
         conn.close()
 
 
@@ -215,5 +234,9 @@ def summary(target: Target) -> dict:
         if target.cold
         else None,
         "cold_queries": target.cold[0][1] if target.cold else None,
+        "release_median_ms": round(statistics.median(c[0] for c in target.release), 2)
+        if target.release
+        else None,
+        "release_queries": target.release[0][1] if target.release else None,
         "errors": target.errors[:5],
     }

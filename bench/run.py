@@ -31,7 +31,7 @@ from bench.config import (
     SMALL_SCALE,
     say,
 )
-from bench.load import Server, Target, cold_views, load, summary
+from bench.load import Server, Target, cold_views, load, summary, undo_writes
 from bench.report import evaluate, print_report
 
 # --- databases ----------------------------------------------------------------------------
@@ -238,7 +238,7 @@ def main(argv=None) -> int:
             for page in [BARE, LAYOUT, *pages]:
                 bearer = f"Bearer {tokens[page.role]}" if page.token else ""
                 targets.append(Target(size, page, server.port, page.path.format(community=slug),
-                                      cookies[page.role], bearer))  # fmt: skip
+                                      cookies[page.role], bearer, community=slug))  # fmt: skip
         say(
             f"Load: {args.requests} timed requests per page and size after {args.warmup} "
             f"warm-up, {args.concurrency} concurrent clients, {args.workers} gunicorn workers "
@@ -248,7 +248,12 @@ def main(argv=None) -> int:
                        concurrency=args.concurrency)  # fmt: skip
         cold = [t for t in targets if t.page.key not in (BARE.key, LAYOUT.key)]
         say(f"First views after a write: {args.cold} per page and size…")
-        cold_views(cold, requests=args.cold)
+        try:
+            cold_views(cold, requests=args.cold, after="write")
+        finally:
+            undo_writes(cold)
+        say(f"First views after a release: {args.cold} per page and size…")
+        cold_views(cold, requests=args.cold, after="release")
         for target in targets:
             timings[target.size][target.page.key] = summary(target)
     finally:

@@ -9,8 +9,14 @@
   a few bytes and no template. Pages are measured as multiples of it.
 - `trivial`: the layout page, reported beside it: the product's layout with nothing in
   it, no query of its own: what every page of the layout costs before it does anything.
-- `invalidate`: starts a new generation of every cached aggregate (childcop.aggregates),
-  as a write would: the next view of a page is its first view after a write ("cold").
+- `write`: what people do in one community between two views of a page, written as the
+  product writes it (its services and models, so its signals and invalidations run): a
+  person joins, the coordinator logs an activity dated today with twenty attendees, a
+  member asks for help, a story is approved. The next view of a page is its first view
+  after a write. `?undo=1` deletes what the benchmark wrote, at the end of a run.
+- `invalidate`: starts a new generation of every cached aggregate (childcop.aggregates), as
+  no single write does but a new release does (its cache prefix is new): the next view of a
+  page computes everything it caches ("after a release", reported).
 
 bench.settings puts both in place; the product's settings and URLs do not know them.
 """
@@ -21,6 +27,7 @@ import time
 
 from django.db import connections
 from django.http import HttpResponse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 
@@ -77,6 +84,90 @@ def bare(request):
         f"<!doctype html><title>ok</title><p>Signed in as {request.user.pk}.</p>",
         content_type="text/html; charset=utf-8",
     )
+
+
+# What the benchmark writes carries this mark (titles), so that it can delete it again.
+WRITTEN = "Benchmark write"
+
+
+@require_GET
+def write(request):
+    """One round of ordinary writes in the community `?community=<slug>` (see the module)."""
+    import random
+
+    from django.db import transaction
+
+    from childcop.accounts.models import User
+    from communities.choices import ActivityType, Format
+    from communities.learning.models import HelpRequest
+    from communities.models import Activity, Attendance, Community, LevelChange, Membership
+    from communities.services import join
+    from value_stories.choices import Status
+    from value_stories.models import ValueStory
+
+    if request.GET.get("undo"):
+        with transaction.atomic():
+            for model in (Activity, HelpRequest, ValueStory):
+                model.objects.filter(title__startswith=WRITTEN).delete()
+            LevelChange.objects.filter(
+                user__job_title=WRITTEN, changed_at__date__gte=timezone.localdate()
+            ).delete()
+            Membership.objects.filter(user__job_title=WRITTEN).delete()
+            User.objects.filter(job_title=WRITTEN).update(job_title="")
+        return HttpResponse(status=204)
+    community = Community.objects.get(slug=request.GET["community"])
+    members = list(
+        Membership.objects.filter(community=community).values_list("user_id", flat=True)[:400]
+    )
+    rng = random.Random()  # noqa: S311
+    coordinator = (
+        Membership.objects.filter(community=community, is_coordinator=True)
+        .values_list("user_id", flat=True)
+        .first()
+    )
+    with transaction.atomic():
+        # a person of the program who is not a member yet joins (marked to be undone)
+        newcomer = (
+            User.objects.filter(is_active=True, job_title="", pk__gte=rng.randrange(1, 30000))
+            .exclude(memberships__community=community)
+            .order_by("pk")
+            .first()
+        )
+        if newcomer is not None:
+            join(community, newcomer)
+            User.objects.filter(pk=newcomer.pk).update(job_title=WRITTEN)
+        # the coordinator logs an activity with its attendance (as save_activity does)
+        activity = Activity.objects.create(
+            community=community,
+            date=timezone.localdate(),
+            title=f"{WRITTEN}: working session",
+            activity_type=ActivityType.values[0],
+            format=Format.values[0],
+            logged_by_id=coordinator,
+        )
+        Attendance.objects.bulk_create(
+            [
+                Attendance(activity=activity, user_id=pk)
+                for pk in rng.sample(members, min(20, len(members)))
+            ],
+            ignore_conflicts=True,
+        )
+        # a member asks for help
+        HelpRequest.objects.create(
+            community=community,
+            asker_id=rng.choice(members),
+            title=f"{WRITTEN}: a question",
+            challenge="How do others handle this?",
+        )
+        # a story is approved
+        ValueStory.objects.create(
+            community=community,
+            author_id=rng.choice(members),
+            title=f"{WRITTEN}: a story",
+            status=Status.APPROVED,
+            activity=activity,
+        )
+    return HttpResponse(status=204)
 
 
 @require_GET
