@@ -7,8 +7,8 @@ members, sessions, activities and level changes). They are computed once per *ge
 and kept in Django's cache:
 
 - a generation is a row of `AggregateGeneration`: a name and a random token. The names are
-  "program", "stories" and "people" (program-wide) and "community:<id>" (one community).
-  A page reads the tokens it needs in one query (by primary key);
+  "program", "stories", "people" and "landscape" (program-wide) and "community:<id>" (one
+  community). A page reads the tokens it needs in one query (by primary key);
 - every write a generation depends on replaces its token with a new random one, in the
   writer's transaction: `post_save`/`post_delete` receivers connected here (DEPENDS_ON and
   COMMUNITY_SCOPED), and explicit `invalidate()`/`invalidate_communities()` calls where the
@@ -52,32 +52,34 @@ PREFIX = "childcop:aggregate"
 
 # Program-wide generations -> the models whose writes change them ("app_label.Model").
 # Special cases below: User (only writes that can change what is shown of a person, not
-# signing in), ValueStory (only writes to an approved story, or that approve or withdraw
-# one: drafts autosave often), the appointments' communities (m2m_changed), Activity
-# (deletions only: they unlink stories without a signal).
+# signing in), the appointments' communities (m2m_changed).
 DEPENDS_ON = {
     # home page: communities by stage, people, memberships, communities without a
     # coordinator, members per community (suggestions and "my communities")
     "program": ["communities.Community", "communities.Membership", "accounts.User"],
-    # value matrix: the approved stories each viewer may read, their cycles and indicators
+    # value matrix: whose stories each viewer may read (the stories themselves, their
+    # cycles and indicators are per community: COMMUNITY_SCOPED, `_story_saved`)
     "stories": [
-        "value_stories.ValueStory",
-        "value_stories.StoryIndicator",
         "communities.Community",
-        "communities.Activity",
         "communities.Membership",  # what a member may read
         "sponsorship.Appointment",  # what a sponsor may read
     ],
     # people's names and titles, shown in cached community summaries
     "people": ["accounts.User"],
+    # the landscape's fragments as the social learning team sees them (communities.
+    # landscape.views.generations): communities' names and stages, people's names (the
+    # brokers), the sponsors its filter offers; the rest comes from the nightly snapshot
+    "landscape": ["communities.Community", "accounts.User", "sponsorship.Appointment"],
 }
-DELETES_ONLY = {"communities.Activity"}
 
 # "Needs you" (childcop.needs) reads these besides the models above: a write to any of them
 # starts a new generation of "needs" (value-creation stories: see `_story_saved`). Deletions
 # too, but for the rows that go in cascades of many (answers, responses): their parent's
 # deletion bumps it then.
 NEEDS = "needs"
+# Every community's generation at once: a new one with any community's (values assembled
+# from a part per community are kept under it: `cached_parts`).
+COMMUNITIES = "communities"
 NEEDS_ALSO = [
     "communities.AgendaItem",
     "communities.HelpRequest",
@@ -121,6 +123,10 @@ COMMUNITY_SCOPED = {
     "communities.Attendance": {"via": ("communities.Activity", "activity_id"), "saves_only": True},
     "sponsorship.BusinessCaseVersion": {"community": "community_id"},
     "sponsorship.Agreement": {"community": "community_id"},
+    # approved stories (the value matrix's parts): saves in `_story_saved` (only writes to
+    # an approved story, or that approve or withdraw one: drafts autosave often); their
+    # indicators' writes when the story is approved (`_indicator_changed`)
+    "value_stories.ValueStory": {"community": "community_id", "deletes_only": True},
 }
 
 
@@ -214,6 +220,77 @@ def cached_per_community(
     return (values, keys) if with_keys else values
 
 
+def cached_parts(kind: str, variants: dict, parts):
+    """A value assembled from one part per community, that costs as much to bring up to
+    date after a write in one community in a program of any size.
+
+    `variants`: {community id: the variant of its part wanted (e.g. whose stories)}.
+    `parts` says how to compute and combine them: `compute(variant, ids) -> {id: part}` (a
+    fixed number of queries for any number of ids), `start() -> sum` (an empty sum),
+    `add(sum, part, sign)` (adds a part to the sum, or takes it away with sign -1) and
+    `finish(sum) -> value`.
+
+    Kept in the cache: each part under its community's generation (shared by every viewer
+    who wants that variant); per set of variants, the sum with the generations it was
+    made of; the value, under the generation of every community ("communities"). So a
+    view reads one token and the value; after a write in one community, the view reads
+    every community's token, takes that community's old part away from the sum, adds its
+    new one, and finishes the sum. The sum is made again from every part only when the
+    cache lost it or an old part."""
+    ids = list(variants)
+    signature = hashlib.blake2b(
+        json.dumps(sorted(variants.items())).encode(), digest_size=16
+    ).hexdigest()
+    value_key = f"{PREFIX}:{kind}:value:{signature}:{token(COMMUNITIES)}"
+    value = cache.get(value_key)
+    if value is not None:
+        return value
+    current = tokens([f"community:{pk}" for pk in ids])
+    generation = {pk: current[f"community:{pk}"] for pk in ids}
+
+    def key(pk, tok):
+        return f"{PREFIX}:{kind}:{variants[pk]}:{pk}:{tok}"
+
+    state_key = f"{PREFIX}:{kind}:sum:{signature}"
+    state = cache.get(state_key)
+    if state is not None and state["generation"].keys() == generation.keys():
+        changed = [pk for pk in ids if state["generation"][pk] != generation[pk]]
+        old_keys = {pk: key(pk, state["generation"][pk]) for pk in changed}
+        old = cache.get_many(list(old_keys.values())) if changed else {}
+        if len(old) < len(changed):
+            state = None  # an old part is gone: the sum is made again
+    else:
+        state = None
+    if state is None:
+        changed = ids
+    new_keys = {pk: key(pk, generation[pk]) for pk in changed}
+    found = cache.get_many(list(new_keys.values())) if changed else {}
+    new = {pk: found[k] for pk, k in new_keys.items() if k in found}
+    missing = {}
+    for pk in changed:
+        if pk not in new:
+            missing.setdefault(variants[pk], []).append(pk)
+    with program_time_zone():
+        fresh = {}
+        for variant, pks in missing.items():
+            fresh.update(parts.compute(variant, pks))
+        if fresh:
+            cache.set_many({new_keys[pk]: fresh[pk] for pk in fresh}, TIMEOUT)
+        new.update(fresh)
+        if state is None:
+            total = parts.start()
+        else:
+            total = state["sum"]
+            for pk in changed:
+                parts.add(total, old[old_keys[pk]], -1)
+        for pk in changed:
+            parts.add(total, new[pk], 1)
+        value = parts.finish(total)
+    cache.set(state_key, {"generation": generation, "sum": total}, TIMEOUT)
+    cache.set(value_key, value, TIMEOUT)
+    return value
+
+
 def fragment_key(*parts) -> str:
     """A digest of what a rendered fragment shows beyond its cached value (plain data:
     texts, numbers, dates, lists of them), with the active language and time zone.
@@ -225,14 +302,18 @@ def fragment_key(*parts) -> str:
 
 
 def invalidate(*names: str) -> None:
-    """Start a new generation of each named aggregate (in the caller's transaction)."""
+    """Start a new generation of each named aggregate (in the caller's transaction), and of
+    "needs"; of "communities" too when one of them is a community's."""
     from .models import AggregateGeneration
 
     if not names:
         return
+    names = [*names, NEEDS]
+    if any(name.startswith("community:") for name in names):
+        names.append(COMMUNITIES)
     AggregateGeneration.objects.bulk_create(
-        [AggregateGeneration(name=name, token=_new_token()) for name in dict.fromkeys(names)]
-        + ([] if NEEDS in names else [AggregateGeneration(name=NEEDS, token=_new_token())]),
+        # in one order, whoever writes: two writers' transactions never wait for each other
+        [AggregateGeneration(name=name, token=_new_token()) for name in sorted(set(names))],
         update_conflicts=True,
         unique_fields=["name"],
         update_fields=["token"],
@@ -255,7 +336,10 @@ def _user_changed(sender, instance, created=False, update_fields=None, **kwargs)
     # Signing in saves last_login only: that changes no aggregate.
     if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
         return
-    invalidate(*_names("accounts.User"))
+    names = _names("accounts.User")
+    if created:  # a new person is in no landscape yet (its snapshot is nightly)
+        names = [name for name in names if name != "landscape"]
+    invalidate(*names)
 
 
 _UNKNOWN = object()
@@ -271,7 +355,8 @@ def _story_loaded(sender, instance, **kwargs):
 
 
 def _story_saved(sender, instance, created=False, **kwargs):
-    """An approved story's change is the value matrix's (and so "needs"'); any other change
+    """An approved story's change is its community's (the value matrix's part, and so
+    "needs"'); any other change
     of status or title, or a new story, is only "Needs you"'s (drafts, stories to review):
     a draft's autosave that changes neither starts no generation."""
     from value_stories.choices import Status
@@ -279,10 +364,23 @@ def _story_saved(sender, instance, created=False, **kwargs):
     before = getattr(instance, "_aggregate_status", _UNKNOWN)
     title = getattr(instance, "_aggregate_title", _UNKNOWN)
     if before is _UNKNOWN or Status.APPROVED in (before, instance.status):
-        invalidate(*_names("value_stories.ValueStory"))
+        invalidate_communities([instance.community_id])
     elif created or before != instance.status or title != instance.title:
         invalidate(NEEDS)
     instance._aggregate_status, instance._aggregate_title = instance.status, instance.title
+
+
+def _indicator_changed(sender, instance, **kwargs):
+    """An indicator of an approved story: its community's part of the value matrix. (Its
+    story deleted with it: the story's deletion starts the community's new generation.)"""
+    from value_stories.choices import Status
+    from value_stories.models import ValueStory
+
+    invalidate_communities(
+        ValueStory.objects.filter(pk=instance.story_id, status=Status.APPROVED).values_list(
+            "community_id", flat=True
+        )
+    )
 
 
 def _community_receiver(rule):
@@ -321,22 +419,26 @@ def connect() -> None:
             invalidate(*names)
 
         uid = f"childcop.aggregates:{label}"
-        saved = {"accounts.User": _user_changed, "value_stories.ValueStory": _story_saved}
-        if label == "value_stories.ValueStory":
-            post_init.connect(_story_loaded, sender=model, dispatch_uid=uid, weak=False)
-        if label not in DELETES_ONLY:
-            post_save.connect(
-                saved.get(label, receiver), sender=model, dispatch_uid=uid, weak=False
-            )
+        saved = _user_changed if label == "accounts.User" else receiver
+        post_save.connect(saved, sender=model, dispatch_uid=uid, weak=False)
         post_delete.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
 
     for label, rule in COMMUNITY_SCOPED.items():
         model = apps.get_model(label)
         receiver = _community_receiver(rule)
         uid = f"childcop.aggregates:community:{label}"
-        post_save.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
+        if not rule.get("deletes_only"):
+            post_save.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
         if not rule.get("saves_only"):
             post_delete.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
+    indicator = apps.get_model("value_stories.StoryIndicator")
+    uid = "childcop.aggregates:community:value_stories.StoryIndicator"
+    post_save.connect(_indicator_changed, sender=indicator, dispatch_uid=uid, weak=False)
+    post_delete.connect(_indicator_changed, sender=indicator, dispatch_uid=uid, weak=False)
+    story = apps.get_model("value_stories.ValueStory")
+    uid = "childcop.aggregates:value_stories.ValueStory"
+    post_init.connect(_story_loaded, sender=story, dispatch_uid=uid, weak=False)
+    post_save.connect(_story_saved, sender=story, dispatch_uid=uid, weak=False)
 
     def needs_changed(sender, **kwargs):
         invalidate(NEEDS)

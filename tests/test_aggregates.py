@@ -124,3 +124,69 @@ def test_a_draft_autosaved_unchanged_starts_no_needs_generation(community):
     story.status = Status.SUBMITTED
     story.save()
     assert aggregates.token(aggregates.NEEDS) != retitled
+
+
+class Sizes:
+    """A value assembled from a part per community: the number of members of each (a toy
+    `cached_parts` combination that counts what it computes)."""
+
+    def __init__(self):
+        self.computed = []
+
+    def compute(self, variant, ids):
+        from communities.models import Membership
+
+        self.computed.extend(ids)
+        counts = dict.fromkeys(ids, 0)
+        for pk in Membership.objects.filter(community_id__in=ids).values_list(
+            "community_id", flat=True
+        ):
+            counts[pk] += 1
+        return {pk: (pk, n) for pk, n in counts.items()}
+
+    def start(self):
+        return {}
+
+    def add(self, total, part, sign):
+        pk, n = part
+        total[pk] = total.get(pk, 0) + sign * n
+
+    def finish(self, total):
+        return dict(sorted(total.items()))
+
+
+def test_a_value_of_parts_computes_only_the_part_a_write_changed():
+    communities = [CommunityFactory() for _ in range(4)]
+    for place in communities:
+        MembershipFactory(community=place)
+    variants = {c.pk: "members" for c in communities}
+    sizes = Sizes()
+    assert aggregates.cached_parts("sizes", variants, sizes) == {c.pk: 1 for c in communities}
+    assert sorted(sizes.computed) == sorted(variants)
+    sizes.computed.clear()
+    assert aggregates.cached_parts("sizes", variants, sizes) == {c.pk: 1 for c in communities}
+    assert sizes.computed == []  # nothing written: the value itself
+    MembershipFactory(community=communities[2])
+    value = aggregates.cached_parts("sizes", variants, sizes)
+    assert value[communities[2].pk] == 2 and sizes.computed == [communities[2].pk]
+    # another viewer wanting the same parts of fewer communities: the parts are shared
+    sizes.computed.clear()
+    fewer = {c.pk: "members" for c in communities[:2]}
+    assert aggregates.cached_parts("sizes", fewer, sizes) == {c.pk: 1 for c in communities[:2]}
+    assert sizes.computed == []
+
+
+def test_a_value_of_parts_is_made_again_when_the_cache_lost_an_old_part():
+    communities = [CommunityFactory() for _ in range(3)]
+    variants = {c.pk: "members" for c in communities}
+    sizes = Sizes()
+    aggregates.cached_parts("sizes", variants, sizes)
+    old_generation = aggregates.token(f"community:{communities[0].pk}")
+    MembershipFactory(community=communities[0])
+    # the old part, whose count the sum holds, is gone: taking it away is impossible
+    cache.delete(f"{aggregates.PREFIX}:sizes:members:{communities[0].pk}:{old_generation}")
+    sizes.computed.clear()
+    value = aggregates.cached_parts("sizes", variants, sizes)
+    assert value == {communities[0].pk: 1, communities[1].pk: 0, communities[2].pk: 0}
+    # the others' parts came from the cache: the sum was made again, not recomputed
+    assert sizes.computed == [communities[0].pk]

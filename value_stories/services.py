@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Avg, Count, F, Min, Q
+from django.db.models import Avg, Count, F, Min, Q, Sum
 from django.utils import timezone
 
 from childcop import charts, permissions
 
-from .choices import CHAIN, STORY_WORKFLOW, Cycle, Narrative, Status, cycle_field
+from .choices import CHAIN, STORY_WORKFLOW, Cycle, Narrative, Status, Visibility, cycle_field
 from .models import StoryIndicator, StoryTransition, ValueStory
 
 
@@ -121,18 +121,42 @@ def _chain_counts() -> dict:
     return counts
 
 
-def value_matrix(stories, *, per_community=True) -> dict:
-    """Counts per cycle, the chain of attribution and indicators of `stories` (approved,
-    visible, filtered). Three queries (two without the per-community rows), whatever the
-    number of stories: with the rows, the stories are read once, counted per community, and
-    the program's counts are their sums."""
-    counts = {
+def _counts() -> dict:
+    return {
         "total": Count("id"),
         "ground": Count("id", filter=Q(narrative=Narrative.GROUND)),
         "aspirational": Count("id", filter=Q(narrative=Narrative.ASPIRATIONAL)),
         **_cycle_counts(),
         **_chain_counts(),
     }
+
+
+def _assembled(totals: dict, rows: list, indicators: list) -> dict:
+    """The matrix as the pages show it, from the counts of the stories and their
+    indicators' rows (the 50 most used)."""
+    cycles = [{"cycle": c, "label": c.label, "n": totals[c.value]} for c in Cycle]
+    chain = [{"label": "Linked to an activity", "n": totals["linked"]}] + [
+        {"label": f"… claiming {c.label.lower()}", "n": totals[f"chain_{c}"]} for c in CHAIN
+    ]
+    return {
+        "total": totals["total"],
+        "ground": totals["ground"],
+        "aspirational": totals["aspirational"],
+        "cycles": cycles,
+        "chain": chain,
+        "communities": rows,
+        "indicators": indicators,
+        "cycle_chart": charts.horizontal_bars(cycles),
+        "chain_chart": charts.horizontal_bars(chain),
+    }
+
+
+def value_matrix(stories, *, per_community=True) -> dict:
+    """Counts per cycle, the chain of attribution and indicators of `stories` (approved,
+    visible, filtered). Three queries (two without the per-community rows), whatever the
+    number of stories: with the rows, the stories are read once, counted per community, and
+    the program's counts are their sums."""
+    counts = _counts()
     rows = []
     if per_community:
         # grouped by the community's id alone (a hash aggregate, no sort of every story): its
@@ -152,10 +176,6 @@ def value_matrix(stories, *, per_community=True) -> dict:
         rows = sorted(grouped, key=lambda row: (row["community__name"], row["community_id"]))
     else:
         totals = stories.aggregate(**counts)
-    cycles = [{"cycle": c, "label": c.label, "n": totals[c.value]} for c in Cycle]
-    chain = [{"label": "Linked to an activity", "n": totals["linked"]}] + [
-        {"label": f"… claiming {c.label.lower()}", "n": totals[f"chain_{c}"]} for c in CHAIN
-    ]
     indicators = list(
         StoryIndicator.objects.filter(story__in=stories.order_by().values("pk"))
         .values("name", "unit")
@@ -168,17 +188,151 @@ def value_matrix(stories, *, per_community=True) -> dict:
         )
         .order_by("-n", "name", "unit")[:50]
     )
-    return {
-        "total": totals["total"],
-        "ground": totals["ground"],
-        "aspirational": totals["aspirational"],
-        "cycles": cycles,
-        "chain": chain,
-        "communities": rows,
-        "indicators": indicators,
-        "cycle_chart": charts.horizontal_bars(cycles),
-        "chain_chart": charts.horizontal_bars(chain),
-    }
+    return _assembled(totals, rows, indicators)
+
+
+# The program's matrix is assembled from one part per community and audience: the
+# approved stories a viewer may read of a community are all of them (a member; the social
+# learning team), those opened to its sponsors (a sponsor who is not a member), or those
+# opened to the program (anyone else, in a community open to all): permissions.
+# visible_stories_q's rule, community by community.
+AUDIENCES = {
+    "all": None,
+    "sponsors": [Visibility.SPONSORS],
+    "program": [Visibility.PROGRAM, Visibility.SPONSORS],
+}
+
+
+def audiences(user) -> dict[int, str]:
+    """{community id: audience} of the communities whose approved stories `user` may read
+    (three queries; one for the social learning team). Their own approved stories are
+    theirs to read wherever they are: `own_story_uncovered`."""
+    from communities.choices import Stage
+    from communities.models import Community, Membership
+
+    if permissions.is_program_admin(user):
+        return dict.fromkeys(Community.objects.values_list("pk", flat=True), "all")
+    open_to_all = Community.objects.filter(is_open=True).exclude(stage=Stage.POTENTIAL)
+    result = dict.fromkeys(open_to_all.values_list("pk", flat=True), "program")
+    sponsored = Community.objects.filter(permissions.sponsored_communities_q(user))
+    result.update(dict.fromkeys(sponsored.values_list("pk", flat=True), "sponsors"))
+    mine = Membership.objects.filter(user_id=user.pk).values_list("community_id", flat=True)
+    result.update(dict.fromkeys(mine, "all"))
+    return result
+
+
+def own_story_uncovered(user, audiences: dict) -> bool:
+    """Whether one of `user`'s own approved stories is not in their `audiences` (written in
+    a community they have since left, say): their matrix is computed whole then. One query,
+    none for the social learning team (every story is theirs to read)."""
+    if permissions.is_program_admin(user):
+        return False
+    for community_id, visibility in (
+        ValueStory.objects.approved()
+        .filter(author_id=user.pk)
+        .values_list("community_id", "visibility")
+    ):
+        audience = audiences.get(community_id)
+        if audience is None or (AUDIENCES[audience] and visibility not in AUDIENCES[audience]):
+            return True
+    return False
+
+
+# The counts of a part's row, in this order (a tuple: parts are kept in the cache by the
+# hundred, and read back after every write).
+PART_COUNTS = tuple(_counts())
+
+
+def matrix_parts(audience: str, ids) -> dict:
+    """{community id: its part of the matrix}, for the audience: (its row — (id, name,
+    slug, counts in PART_COUNTS' order), None without a story —, its indicators — (name,
+    unit, count, stories, sum and count of before, of after, of the change)). Two
+    queries, for any number of ids."""
+    stories = ValueStory.objects.approved().filter(community_id__in=ids)
+    if AUDIENCES[audience]:
+        stories = stories.filter(visibility__in=AUDIENCES[audience])
+    rows = {
+        row[0]: row
+        for row in stories.values("community_id")
+        .annotate(
+            **_counts(), community__name=Min("community__name"),
+            community__slug=Min("community__slug"),
+        )
+        .values_list("community_id", "community__name", "community__slug", *PART_COUNTS)
+        .order_by()
+    }  # fmt: skip
+    indicators = {pk: [] for pk in ids}
+    change = F("after") - F("before")
+    for community_id, *sums in (
+        StoryIndicator.objects.filter(story__in=stories.order_by().values("pk"))
+        .values_list("story__community_id", "name", "unit")
+        .annotate(
+            n=Count("id"), stories=Count("story", distinct=True),
+            sum_before=Sum("before"), n_before=Count("before"),
+            sum_after=Sum("after"), n_after=Count("after"),
+            sum_change=Sum(change), n_change=Count(change),
+        )
+        .order_by()
+    ):  # fmt: skip
+        indicators[community_id].append(tuple(sums))
+    return {pk: (rows.get(pk), tuple(indicators[pk])) for pk in ids}
+
+
+def _average(total, n):
+    return None if not n else total / n
+
+
+class MatrixParts:
+    """The program's matrix assembled from a part per community (childcop.aggregates.
+    cached_parts): `matrix_parts`, a sum of them that parts are added to or taken away
+    from (the rows by community, the counts, the indicators' sums and counts), and the
+    matrix of a sum."""
+
+    compute = staticmethod(matrix_parts)
+
+    @staticmethod
+    def start() -> dict:
+        return {"rows": {}, "counts": [0] * len(PART_COUNTS), "indicators": {}}
+
+    @staticmethod
+    def add(total: dict, part, sign: int) -> None:
+        row, indicators = part
+        if row is not None:
+            if sign > 0:
+                total["rows"][row[0]] = row
+            else:
+                total["rows"].pop(row[0], None)
+            total["counts"] = [a + sign * b for a, b in zip(total["counts"], row[3:], strict=True)]
+        for name, unit, *values in indicators:
+            sums = total["indicators"].setdefault((name, unit), [0] * len(values))
+            for i, value in enumerate(values):
+                sums[i] += sign * (value or 0)
+            if not sums[0]:  # no indicator of that name and unit left
+                del total["indicators"][(name, unit)]
+
+    @staticmethod
+    def finish(total: dict) -> dict:
+        found = sorted(total["rows"].values(), key=lambda row: (row[1], row[0]))
+        cycles = [c.value for c in Cycle]
+        rows = []
+        for pk, name, slug, *counts in found:
+            row = dict(zip(PART_COUNTS, counts, strict=True))
+            row.update(community_id=pk, community__name=name, community__slug=slug)
+            row["cycles"] = [row[c] for c in cycles]
+            rows.append(row)
+        indicators = [
+            {
+                "name": name, "unit": unit, "n": n, "stories": stories,
+                "avg_before": _average(sum_before, n_before),
+                "avg_after": _average(sum_after, n_after),
+                "avg_change": _average(sum_change, n_change),
+            }
+            for (name, unit), (n, stories, sum_before, n_before, sum_after, n_after,
+                               sum_change, n_change) in total["indicators"].items()
+        ]  # fmt: skip
+        indicators.sort(key=lambda i: (-i["n"], i["name"], i["unit"]))
+        return _assembled(dict(zip(PART_COUNTS, total["counts"], strict=True)), rows,
+                          indicators[:50])  # fmt: skip
 
 
 def stories_by_cycle(community_ids, user, *, sponsored=False) -> dict[int, dict[str, int]]:

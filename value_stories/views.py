@@ -107,16 +107,19 @@ MATRIX_ROWS = 25
 
 
 def _program_matrix(request, filterset):
-    """The program's matrix as first shown (no filter): cached per viewer and day until a
-    story, an indicator, a community or the viewer's memberships or sponsorships change
-    (childcop.aggregates, "stories"). It reads every story the viewer may read; a filtered
-    matrix is computed live."""
+    """The program's matrix as first shown (no filter), assembled from one cached part per
+    community (`services.matrix_parts`: the stories of that community the viewer may read),
+    each computed again only after a write in its community (childcop.aggregates), so that
+    the first view after a story is approved computes one community's part, not the whole
+    program's. What the viewer may read of each community, and the community filter's
+    choices, are kept per viewer and day until a community, a membership or an appointment
+    changes ("stories"). A filtered matrix is computed live."""
     user = request.user
 
-    def compute():
+    def viewer():
         communities = filterset.form.fields["community"].queryset
         return {
-            "matrix": services.value_matrix(filterset.qs, per_community=True),
+            "audiences": services.audiences(user),
             # the community filter's choices, so that the form needs no query either
             "choices": list(communities.values_list("pk", "name")),
             # this computation's name: the filter form drawn from these choices is cached
@@ -124,8 +127,13 @@ def _program_matrix(request, filterset):
             "version": uuid.uuid4().hex,
         }
 
-    key = f"matrix:{user.pk}:{timezone.localdate().isoformat()}"
-    return aggregates.cached("stories", key, compute)
+    view = aggregates.cached("stories", f"matrix:{user.pk}:{timezone.localdate()}", viewer)
+    audiences = view["audiences"]
+    if audiences is None or services.own_story_uncovered(user, audiences):
+        matrix = services.value_matrix(filterset.qs, per_community=True)
+    else:
+        matrix = aggregates.cached_parts("matrix", audiences, services.MatrixParts)
+    return {"matrix": matrix, "choices": view["choices"], "version": view["version"]}
 
 
 def _matrix(request, community=None):

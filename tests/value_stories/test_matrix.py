@@ -44,13 +44,24 @@ def count(client, url, **params):
     return len(ctx), response
 
 
-# The program's matrix as first shown (no filter) is cached per viewer until a write
-# changes it (childcop.aggregates): session + user, the "stories" generation.
-PROGRAM_MATRIX = 3
-# computing it (the first view after a write): counts per community (the program's totals
-# per cycle and chain are their sums), indicators summary, the filter's communities
-# (community dropdown)
-PROGRAM_MATRIX_FIRST = PROGRAM_MATRIX + 3
+# The program's matrix as first shown (no filter) is assembled from a part per community
+# (childcop.aggregates.cached_parts): session + user, the "stories" generation (what the
+# viewer may read of each community: cached), the generation of every community (the
+# assembled matrix: cached), and but for the team, whether one of their own stories is
+# elsewhere.
+PROGRAM_MATRIX = {"member": 5, "sponsor": 5, "admin": 4}
+# computing everything (a first view): what the viewer may read of each community (the
+# team: every community; others: those open to all, those they sponsor, their
+# memberships), the filter's communities (community dropdown), each community's generation,
+# then per audience of the communities with stories, their parts: counts per community,
+# indicators' sums
+PROGRAM_MATRIX_FIRST = {"admin": 4 + 2 + 1 + 2, "member": 5 + 4, "sponsor": 5 + 4 + 1 + 2}
+# (here the only community is the member's: they read every story of it, as the team does,
+# so the matrix the team's view assembled is theirs too; the sponsor reads those opened to
+# sponsors: a part and a matrix of their own)
+# after an approved story is edited in one community: each community's generation, and that
+# community's part (two queries) for its first viewer of each audience
+PROGRAM_MATRIX_AFTER_A_STORY = {"admin": 4 + 1 + 2, "member": 5, "sponsor": 5 + 1 + 2}
 # a filtered matrix is computed live: session + user, the filter's communities, counts per
 # community, indicators summary
 FILTERED_MATRIX = 5
@@ -66,11 +77,17 @@ def test_queries_are_constant(clients, users, community, size):
                   ("exchanges", "visits", "shared_memory")]  # fmt: skip
     grow_stories(size, community, users["core"], activities)
     matrix_url = reverse("value_stories:matrix")
-    for role in ("member", "sponsor", "admin"):
+    for role in ("admin", "member", "sponsor"):
         n, response = count(clients[role], matrix_url)
-        assert n == PROGRAM_MATRIX_FIRST, role
+        assert n == PROGRAM_MATRIX_FIRST[role], role
         n, response = count(clients[role], matrix_url)
-        assert n == PROGRAM_MATRIX, role
+        assert n == PROGRAM_MATRIX[role], role
+    story = ValueStory.objects.filter(community=community, status=Status.APPROVED).first()
+    story.title = "An approved story, edited"
+    story.save()
+    for role in ("admin", "member", "sponsor"):
+        n, response = count(clients[role], matrix_url)
+        assert n == PROGRAM_MATRIX_AFTER_A_STORY[role], role
     n, response = count(clients["member"], matrix_url, narrative="ground")
     assert n == FILTERED_MATRIX
     n, response = count(
@@ -272,3 +289,74 @@ def test_the_per_community_table_comes_a_page_at_a_time(clients, users):
     row = '<a href="/stories/community/community-{}/matrix/">'
     assert row.format(29) in second and row.format("00") not in second
     assert "Page 2 of 2" in second
+
+
+def test_the_assembled_matrix_is_the_matrix_of_what_each_viewer_may_read(clients, users):
+    """The program's matrix assembled from per-community parts equals the matrix computed
+    whole over the stories each viewer may read (open, members-only and sponsored
+    communities; every visibility; indicators with values missing), and stays equal after
+    a story is approved, a person joins and an indicator changes."""
+    from communities.factories import MembershipFactory
+    from sponsorship.factories import SponsorAppointmentFactory
+    from value_stories import services
+
+    open_one = CommunityFactory(name="Open", is_open=True)
+    closed_one = CommunityFactory(name="Members only", is_open=False)
+    sponsored = CommunityFactory(name="Sponsored", is_open=True)
+    SponsorAppointmentFactory(person=users["sponsor"], communities=[sponsored, closed_one])
+    MembershipFactory(community=closed_one, user=users["member"])
+    for place in (open_one, closed_one, sponsored):
+        activity = ActivityFactory(community=place)
+        grow_stories(23, place, users["core"], [activity])
+    StoryIndicator.objects.filter(pk__in=StoryIndicator.objects.values("pk")[:5]).update(
+        before=None
+    )
+    # the outsider wrote a story in a members-only community (they have since left)
+    ValueStory.objects.create(
+        community=closed_one, author=users["outsider"], title="Mine", status=Status.APPROVED,
+        visibility=Visibility.COMMUNITY,
+    )  # fmt: skip
+    url = reverse("value_stories:matrix")
+
+    def same_for_everyone():
+        for role in ("admin", "member", "sponsor", "outsider", "coordinator"):
+            user = users[role]
+            whole = services.value_matrix(ValueStory.objects.approved().for_user(user))
+            shown = clients[role].get(url).context["matrix"]
+            for key in ("total", "ground", "aspirational", "cycles", "chain", "communities"):
+                assert shown[key] == whole[key], (role, key)
+            assert [(i["name"], i["unit"], i["n"], i["stories"]) for i in shown["indicators"]] == [
+                (i["name"], i["unit"], i["n"], i["stories"]) for i in whole["indicators"]
+            ]
+            for mine, theirs in zip(shown["indicators"], whole["indicators"], strict=True):
+                for average in ("avg_before", "avg_after", "avg_change"):
+                    if theirs[average] is None:
+                        assert mine[average] is None
+                    else:
+                        assert round(float(mine[average]), 6) == round(float(theirs[average]), 6)
+
+    same_for_everyone()
+    story = ValueStory.objects.filter(community=open_one, status=Status.SUBMITTED).first()
+    story.status = Status.APPROVED
+    story.save()
+    MembershipFactory(community=sponsored, user=users["sponsor"])
+    indicator = StoryIndicator.objects.filter(story__status=Status.APPROVED).first()
+    indicator.after = 1000
+    indicator.save()
+    same_for_everyone()
+    # every story of a community withdrawn: its row goes, its indicators' sums with it
+    for story in ValueStory.objects.filter(community=open_one, status=Status.APPROVED):
+        story.status = Status.WITHDRAWN
+        story.save()
+    same_for_everyone()
+    rows = clients["admin"].get(url).context["matrix"]["communities"]
+    assert [row["community__name"] for row in rows] == ["Members only", "Sponsored"]
+    # the cache lost what the sums were made of: they are made again from every part
+    from django.core.cache import cache
+
+    cache.clear()
+    StoryIndicator.objects.filter(story__community=sponsored).first().save()
+    same_for_everyone()
+    assert clients["admin"].get(url).context["matrix"]["total"] == (
+        ValueStory.objects.approved().count()
+    )
