@@ -54,9 +54,9 @@ PREFIX = "childcop:aggregate"
 # Special cases below: User (only writes that can change what is shown of a person, not
 # signing in), the appointments' communities (m2m_changed).
 DEPENDS_ON = {
-    # home page: communities by stage, people, memberships, communities without a
-    # coordinator, members per community (suggestions and "my communities")
-    "program": ["communities.Community", "communities.Membership", "accounts.User"],
+    # the program's communities (the home page's figures are assembled from a part per
+    # community: their members, coordinators, stage)
+    "program": ["communities.Community"],
     # value matrix: whose stories each viewer may read (the stories themselves, their
     # cycles and indicators are per community: COMMUNITY_SCOPED, `_story_saved`)
     "stories": [
@@ -64,7 +64,7 @@ DEPENDS_ON = {
         "communities.Membership",  # what a member may read
         "sponsorship.Appointment",  # what a sponsor may read
     ],
-    # people's names and titles, shown in cached community summaries
+    # people's names and titles, shown in cached community summaries; the number of people
     "people": ["accounts.User"],
     # the landscape's fragments as the social learning team sees them (communities.
     # landscape.views.generations): communities' names and stages, people's names (the
@@ -220,7 +220,7 @@ def cached_per_community(
     return (values, keys) if with_keys else values
 
 
-def cached_parts(kind: str, variants: dict, parts):
+def cached_parts(kind: str, variants: dict, parts, *, current: str | None = None):
     """A value assembled from one part per community, that costs as much to bring up to
     date after a write in one community in a program of any size.
 
@@ -228,7 +228,7 @@ def cached_parts(kind: str, variants: dict, parts):
     `parts` says how to compute and combine them: `compute(variant, ids) -> {id: part}` (a
     fixed number of queries for any number of ids), `start() -> sum` (an empty sum),
     `add(sum, part, sign)` (adds a part to the sum, or takes it away with sign -1) and
-    `finish(sum) -> value`.
+    `finish(sum) -> value`. `current`: the token of "communities", when read already.
 
     Kept in the cache: each part under its community's generation (shared by every viewer
     who wants that variant); per set of variants, the sum with the generations it was
@@ -241,7 +241,7 @@ def cached_parts(kind: str, variants: dict, parts):
     signature = hashlib.blake2b(
         json.dumps(sorted(variants.items())).encode(), digest_size=16
     ).hexdigest()
-    value_key = f"{PREFIX}:{kind}:value:{signature}:{token(COMMUNITIES)}"
+    value_key = f"{PREFIX}:{kind}:value:{signature}:{current or token(COMMUNITIES)}"
     value = cache.get(value_key)
     if value is not None:
         return value

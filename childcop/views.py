@@ -23,44 +23,101 @@ from communities.models import Community, Membership, StageChange
 SUGGESTIONS = 5
 
 
-def program_figures() -> dict:
-    """Figures over the whole program, computed once per generation of the "program"
-    aggregate (childcop.aggregates: any write to communities, memberships or people
-    starts a new one). Plain data, cached."""
-    coordinated = Exists(Membership.objects.filter(community=OuterRef("pk"), is_coordinator=True))
-    without_coordinator = Community.objects.exclude(stage=Stage.CLOSED).exclude(coordinated)
-    member_counts = dict(
-        Membership.objects.values_list("community_id").annotate(n=Count("id")).order_by()
+class ProgramFigures:
+    """The home page's figures over the whole program (communities by stage, memberships,
+    communities without a coordinator, members per community, the communities anyone may
+    join), assembled from a part per community (childcop.aggregates.cached_parts): after a
+    write in one community — someone joins, say — that community's part alone is read
+    again, whatever the size of the program. Plain data, cached."""
+
+    @staticmethod
+    def compute(variant, ids) -> dict:
+        coordinated = Exists(
+            Membership.objects.filter(community=OuterRef("pk"), is_coordinator=True)
+        )
+        parts = dict.fromkeys(ids)  # a community deleted since: no part
+        for row in (
+            Community.objects.filter(pk__in=ids)
+            .annotate(members=Count("memberships"), coordinated=coordinated)
+            .values_list("pk", "name", "slug", "domain", "stage", "is_open", "members",
+                         "coordinated")
+        ):  # fmt: skip
+            parts[row[0]] = row
+        return parts
+
+    @staticmethod
+    def start() -> dict:
+        return {}
+
+    @staticmethod
+    def add(total: dict, part, sign: int) -> None:
+        if part is None:
+            return
+        if sign > 0:
+            total[part[0]] = part
+        else:
+            total.pop(part[0], None)
+
+    @staticmethod
+    def finish(total: dict) -> dict:
+        parts = sorted(total.values(), key=lambda p: (p[1], p[0]))
+        by_stage = {}
+        for part in parts:
+            by_stage[part[4]] = by_stage.get(part[4], 0) + 1
+        without = [
+            {"name": name, "slug": slug}
+            for _, name, slug, _, stage, _, _, coordinated in parts
+            if stage != Stage.CLOSED and not coordinated
+        ]
+        # Communities anyone may join (open, launched, not closed), the biggest first.
+        joinable = [
+            (pk, name, slug, domain, members)
+            for pk, name, slug, domain, stage, is_open, members, _ in parts
+            if is_open and stage not in (Stage.POTENTIAL, Stage.CLOSED)
+        ]
+        joinable.sort(key=lambda c: (-c[4], c[1]))
+        member_counts = {part[0]: part[6] for part in parts if part[6]}
+        return {
+            "by_stage": by_stage,
+            "memberships": sum(member_counts.values()),
+            "without_coordinator": without[:10],
+            "without_coordinator_count": len(without),
+            "member_counts": member_counts,
+            "joinable": joinable,
+        }
+
+
+def program_figures(current: dict) -> dict:
+    """The program's figures (`ProgramFigures`) and the number of people, each cached:
+    `current`, the tokens of "program" (the list of communities), "people" and
+    "communities" (aggregates.tokens)."""
+    ids = aggregates.cached(
+        "program",
+        "community-ids",
+        lambda: list(Community.objects.order_by("pk").values_list("pk", flat=True)),
+        current=current["program"],
     )
-    # Communities anyone may join (open, launched, not closed), the biggest first.
-    joinable = [
-        (c["pk"], c["name"], c["slug"], c["domain"], member_counts.get(c["pk"], 0))
-        for c in Community.objects.filter(is_open=True)
-        .exclude(stage__in=[Stage.POTENTIAL, Stage.CLOSED])
-        .values("pk", "name", "slug", "domain")
-    ]
-    joinable.sort(key=lambda c: (-c[4], c[1]))
-    return {
-        "by_stage": dict(Community.objects.values_list("stage").annotate(n=Count("id")).order_by()),
-        "people": User.objects.filter(is_active=True).count(),
-        "memberships": sum(member_counts.values()),
-        "without_coordinator": list(
-            without_coordinator.order_by("name").values("name", "slug")[:10]
-        ),
-        "without_coordinator_count": without_coordinator.count(),
-        "member_counts": member_counts,
-        "joinable": joinable,
-    }
+    figures = aggregates.cached_parts(
+        "figures", dict.fromkeys(ids, "all"), ProgramFigures,
+        current=current[aggregates.COMMUNITIES],
+    )  # fmt: skip
+    people = aggregates.cached(
+        "people",
+        "active",
+        lambda: User.objects.filter(is_active=True).count(),
+        current=current["people"],
+    )
+    return {**figures, "people": people}
 
 
 @require_GET
 def home(request):
     user = request.user
-    # Program-wide figures come from the cache (one query for their generation): they read
-    # every membership, and the page must cost the same in a program of any size.
-    # (with the generation of "Needs you", in the same query)
-    current = aggregates.tokens(["program", aggregates.NEEDS])
-    figures = aggregates.cached("program", "figures", program_figures, current=current["program"])
+    # Program-wide figures come from the cache (one query for their generations, with the
+    # generation of "Needs you"): they read every membership, and the page must cost the
+    # same in a program of any size.
+    current = aggregates.tokens(["program", "people", aggregates.COMMUNITIES, aggregates.NEEDS])
+    figures = program_figures(current)
     # with what a newcomer's "Needs you" items show (childcop.needs.memberships_of)
     memberships = list(needs.memberships_of(user).order_by("-is_coordinator", "community__name"))
     for m in memberships:

@@ -61,10 +61,13 @@ HOME_MEMBER = 5
 # with votes left, stories, practice-group reports to respond to; launch plans I lead or
 # act in
 MEMBER_NEEDS = 4 + 1
-# computing the cached figures (the first view after a write): members per community,
-# joinable communities, communities by stage, people, communities without a coordinator
-# (first ten and count)
-PROGRAM_FIGURES = 6
+# computing the cached figures (the first view): the list of communities, each one's
+# generation, their parts (members, coordinator, stage, name…: one grouped query; the home
+# page's figures are assembled from them), the number of people
+PROGRAM_FIGURES = 4
+# after a write in one community (someone joins): each community's generation, that
+# community's part
+PROGRAM_FIGURES_AFTER_A_JOIN = 2
 # session + user, the community, viewer's membership (visibility), the community's summary
 # generation (what does not depend on the viewer is cached: communities.summary), next
 # sessions, own trajectory, latest value-creation stories visible to the viewer ("Value
@@ -130,6 +133,10 @@ def test_admin_home(clients, users, size):
     # commitments I own
     needs = 6 + 1 + 1
     assert count_cold_and_warm(clients["admin"], "/") == (home + PROGRAM_FIGURES + needs, home)
+    from communities.models import Community
+
+    MembershipFactory(community=Community.objects.get(slug="community-000"), user=users["outsider"])
+    assert count(clients["admin"], "/") == home + PROGRAM_FIGURES_AFTER_A_JOIN + needs
 
 
 # --- learning agenda and practice groups ---------------------------------------------------
