@@ -19,10 +19,11 @@ and kept in Django's cache:
   shared). Tokens are random, never counters: a rolled-back test or a restored database
   never revives an old value.
 
-"needs" is the generation of every person's "Needs you" (childcop.needs): every
-`invalidate()` starts a new one too (whatever changes a figure may change what waits for
-someone), and so does every write to the models listed in NEEDS_ALSO, the rest of what
-those lists read.
+"Needs you" (childcop.needs) is kept per person and per item function, under the
+generations of the areas of the program the function reads ("needs:help", "needs:rhythm"…:
+NEEDS_AREAS) and of "needs", which every item reads. A write to a model of an area starts a
+new generation of that area ("needs:<area>"); a write to a model of no area, and an
+`invalidate()` that does not say which area it changes, of "needs": every item again.
 
 Values that depend on the time of day as well (a 12-month window up to now) carry a time
 bucket in their key: they are recomputed at least once an hour. Values expire after a day.
@@ -44,6 +45,7 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.utils import timezone, translation
 
@@ -72,14 +74,88 @@ DEPENDS_ON = {
     "landscape": ["communities.Community", "accounts.User", "sponsorship.Appointment"],
 }
 
-# "Needs you" (childcop.needs) reads these besides the models above: a write to any of them
-# starts a new generation of "needs" (value-creation stories: see `_story_saved`). Deletions
-# too, but for the rows that go in cascades of many (answers, responses): their parent's
-# deletion bumps it then.
 NEEDS = "needs"
+# The areas "Needs you" reads: a write to one of their models starts a new generation of
+# "needs:<area>", and the item functions that read the area compute their items again
+# (childcop.needs.items.reads). A model in none starts a new generation of "needs".
+NEEDS_AREAS = {
+    "community": ["communities.Community"],  # names, settings (grace days, commitments)
+    "people": ["accounts.User"],  # names
+    "membership": [
+        "communities.Membership",
+        "communities.Departure",
+        "communities.LevelChange",
+        "communities.LeadershipAssignment",
+    ],
+    "help": ["communities.HelpRequest", "communities.Answer"],
+    "agenda": [
+        "communities.AgendaItem",
+        "communities.VotingRound",
+        "communities.VoteAllowance",
+        "communities.Vote",
+    ],
+    "stories": ["value_stories.ValueStory"],
+    "groups": [
+        "practice_groups.PracticeGroup",
+        "practice_groups.ProgressReport",
+        "practice_groups.ReportResponse",
+    ],
+    "health": [
+        "communities.HealthCheck",
+        "communities.HealthCheckResponse",
+        "communities.HealthStatus",
+        "communities.SupportRequest",
+        "communities.ProgramReport",
+    ],
+    "rhythm": [
+        "communities.Rhythm",
+        "communities.Session",
+        "communities.Activity",
+        "communities.AttendanceImport",
+    ],
+    "stewardship": ["communities.LaunchPlan", "communities.ActionItem", "communities.PdcaReview"],
+    "sponsorship": [
+        "sponsorship.Appointment",
+        "sponsorship.SponsorResponse",
+        "sponsorship.Commitment",
+        "sponsorship.Agreement",
+        "sponsorship.BusinessCaseVersion",
+    ],
+}
+# Models no item of "Needs you" reads: their writes start no generation of it.
+NEEDS_NONE = {
+    "communities.Attendance",
+    "communities.Objective",
+    "communities.StageChange",
+    "value_stories.StoryIndicator",
+}
+_AREA_OF = {label: area for area, labels in NEEDS_AREAS.items() for label in labels}
+
+
+def needs_name(area: str) -> str:
+    """The generation of one area of "Needs you"."""
+    return f"needs:{area}"
+
+
+NEEDS_NAMES = [NEEDS, *(needs_name(area) for area in NEEDS_AREAS)]
+
+
+def needs_of(label: str) -> str | None:
+    """The generation of "Needs you" a write to the model `label` starts: its area's,
+    "needs" for a model of no area, None for a model no item reads."""
+    if label in NEEDS_NONE:
+        return None
+    return needs_name(_AREA_OF[label]) if label in _AREA_OF else NEEDS
+
+
 # Every community's generation at once: a new one with any community's (values assembled
 # from a part per community are kept under it: `cached_parts`).
 COMMUNITIES = "communities"
+
+# "Needs you" reads these besides the models above: a write to any of them starts a new
+# generation of its area (value-creation stories: see `_story_saved`). Deletions too, but
+# for the rows that go in cascades of many (answers, responses): their parent's deletion
+# starts it then.
 NEEDS_ALSO = [
     "communities.AgendaItem",
     "communities.HelpRequest",
@@ -139,7 +215,11 @@ def tokens(names) -> dict[str, str]:
     from .models import AggregateGeneration
 
     names = list(dict.fromkeys(names))
-    found = dict(AggregateGeneration.objects.filter(pk__in=names).values_list("name", "token"))
+    rows = AggregateGeneration.objects.filter(pk__in=names)
+    if len(names) > 20 and connection.vendor == "postgresql":
+        # one array parameter rather than hundreds (a part per community: cached_parts)
+        rows = AggregateGeneration.objects.extra(where=["name = ANY(%s)"], params=[names])
+    found = dict(rows.values_list("name", "token"))
     missing = [name for name in names if name not in found]
     if missing:
         # First use: create the rows (a concurrent writer's rows win), then read them.
@@ -301,14 +381,15 @@ def fragment_key(*parts) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def invalidate(*names: str) -> None:
+def invalidate(*names: str, needs: str | None = NEEDS) -> None:
     """Start a new generation of each named aggregate (in the caller's transaction), and of
-    "needs"; of "communities" too when one of them is a community's."""
+    `needs` (a generation of "Needs you": `needs_of`; "needs", all of it, unless the caller
+    says which area it changes; None: none); of "communities" too when a community's."""
     from .models import AggregateGeneration
 
+    names = list(names) + ([needs] if needs else [])
     if not names:
         return
-    names = [*names, NEEDS]
     if any(name.startswith("community:") for name in names):
         names.append(COMMUNITIES)
     AggregateGeneration.objects.bulk_create(
@@ -320,9 +401,17 @@ def invalidate(*names: str) -> None:
     )
 
 
-def invalidate_communities(ids) -> None:
-    """A new generation of each community's summaries (after bulk writes to its rows)."""
-    invalidate(*[f"community:{pk}" for pk in ids if pk is not None])
+def invalidate_communities(ids, *, needs: str | None = NEEDS) -> None:
+    """A new generation of each community's summaries (after bulk writes to its rows), and
+    of `needs` (see `invalidate`). Nothing without a community."""
+    names = [f"community:{pk}" for pk in ids if pk is not None]
+    if names:
+        invalidate(*names, needs=needs)
+
+
+def invalidate_needs(area: str) -> None:
+    """A new generation of one area of "Needs you" (after a bulk write to its models)."""
+    invalidate(needs=needs_name(area))
 
 
 # --- receivers ---------------------------------------------------------------------------
@@ -339,7 +428,7 @@ def _user_changed(sender, instance, created=False, update_fields=None, **kwargs)
     names = _names("accounts.User")
     if created:  # a new person is in no landscape yet (its snapshot is nightly)
         names = [name for name in names if name != "landscape"]
-    invalidate(*names)
+    invalidate(*names, needs=needs_of("accounts.User"))
 
 
 _UNKNOWN = object()
@@ -363,10 +452,11 @@ def _story_saved(sender, instance, created=False, **kwargs):
 
     before = getattr(instance, "_aggregate_status", _UNKNOWN)
     title = getattr(instance, "_aggregate_title", _UNKNOWN)
+    needs = needs_of("value_stories.ValueStory")
     if before is _UNKNOWN or Status.APPROVED in (before, instance.status):
-        invalidate_communities([instance.community_id])
+        invalidate_communities([instance.community_id], needs=needs)
     elif created or before != instance.status or title != instance.title:
-        invalidate(NEEDS)
+        invalidate(needs=needs)
     instance._aggregate_status, instance._aggregate_title = instance.status, instance.title
 
 
@@ -379,12 +469,15 @@ def _indicator_changed(sender, instance, **kwargs):
     invalidate_communities(
         ValueStory.objects.filter(pk=instance.story_id, status=Status.APPROVED).values_list(
             "community_id", flat=True
-        )
+        ),
+        needs=needs_of("value_stories.StoryIndicator"),
     )
 
 
-def _community_receiver(rule):
+def _community_receiver(label, rule):
     from django.apps import apps
+
+    needs = needs_of(label)
 
     if "via" in rule:
         label, attname = rule["via"]
@@ -400,7 +493,7 @@ def _community_receiver(rule):
             return [getattr(instance, rule["community"])]
 
     def receiver(sender, instance, **kwargs):
-        invalidate_communities(list(community_of(instance)))
+        invalidate_communities(list(community_of(instance)), needs=needs)
 
     return receiver
 
@@ -413,10 +506,10 @@ def connect() -> None:
 
     for label in {label for labels in DEPENDS_ON.values() for label in labels}:
         model = apps.get_model(label)
-        names = tuple(_names(label))
+        names, needs = tuple(_names(label)), needs_of(label)
 
-        def receiver(sender, names=names, **kwargs):
-            invalidate(*names)
+        def receiver(sender, names=names, needs=needs, **kwargs):
+            invalidate(*names, needs=needs)
 
         uid = f"childcop.aggregates:{label}"
         saved = _user_changed if label == "accounts.User" else receiver
@@ -425,7 +518,7 @@ def connect() -> None:
 
     for label, rule in COMMUNITY_SCOPED.items():
         model = apps.get_model(label)
-        receiver = _community_receiver(rule)
+        receiver = _community_receiver(label, rule)
         uid = f"childcop.aggregates:community:{label}"
         if not rule.get("deletes_only"):
             post_save.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
@@ -440,19 +533,24 @@ def connect() -> None:
     post_init.connect(_story_loaded, sender=story, dispatch_uid=uid, weak=False)
     post_save.connect(_story_saved, sender=story, dispatch_uid=uid, weak=False)
 
-    def needs_changed(sender, **kwargs):
-        invalidate(NEEDS)
-
     for label in NEEDS_ALSO:
-        model = apps.get_model(label)
+        model, needs = apps.get_model(label), needs_of(label)
+
+        def needs_changed(sender, needs=needs, **kwargs):
+            invalidate(needs=needs)
+
         uid = f"childcop.aggregates:needs:{label}"
         post_save.connect(needs_changed, sender=model, dispatch_uid=uid, weak=False)
         if label not in NEEDS_SAVES_ONLY:
             post_delete.connect(needs_changed, sender=model, dispatch_uid=uid, weak=False)
+    for label in {*_AREA_OF, *NEEDS_NONE}:
+        apps.get_model(label)  # every model named exists
 
     def appointed(sender, action, **kwargs):
         if action in ("post_add", "post_remove", "post_clear"):
-            invalidate(*_names("sponsorship.Appointment"))
+            invalidate(
+                *_names("sponsorship.Appointment"), needs=needs_of("sponsorship.Appointment")
+            )
 
     m2m_changed.connect(
         appointed,

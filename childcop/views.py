@@ -116,7 +116,9 @@ def home(request):
     # Program-wide figures come from the cache (one query for their generations, with the
     # generation of "Needs you"): they read every membership, and the page must cost the
     # same in a program of any size.
-    current = aggregates.tokens(["program", "people", aggregates.COMMUNITIES, aggregates.NEEDS])
+    current = aggregates.tokens(
+        ["program", "people", aggregates.COMMUNITIES, *aggregates.NEEDS_NAMES]
+    )
     figures = program_figures(current)
     # with what a newcomer's "Needs you" items show (childcop.needs.memberships_of)
     memberships = list(needs.memberships_of(user).order_by("-is_coordinator", "community__name"))
@@ -126,9 +128,7 @@ def home(request):
     remember_sponsor(request, is_sponsor)
     # What waits for the person, first (childcop.needs: a few queries per role they hold,
     # whatever the number of their communities; kept until anything they read changes).
-    waiting = needs.for_person(
-        user, memberships, is_sponsor=is_sponsor, current=current[aggregates.NEEDS]
-    )
+    waiting = needs.for_person(user, memberships, is_sponsor=is_sponsor, current=current)
     context = {
         "memberships": memberships,
         "is_sponsor": is_sponsor,

@@ -220,7 +220,9 @@ def set_leadership_roles(membership: Membership, roles) -> None:
         LeadershipAssignment(membership=membership, role=role) for role in roles - existing
     )
     # bulk_create sends no signal: the community's cached summary (its leaders)
-    aggregates.invalidate_communities([membership.community_id])
+    aggregates.invalidate_communities(
+        [membership.community_id], needs=aggregates.needs_name("membership")
+    )
 
 
 @transaction.atomic

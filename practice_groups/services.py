@@ -76,7 +76,7 @@ def conclude(group: PracticeGroup, *, outcome: str) -> PracticeGroup:
     ).update(status=GROUP_WORKFLOW.target("conclude"), outcome=outcome, concluded_at=timezone.now())
     if not updated:
         raise NotAllowedNow("The group is not active any more.")
-    aggregates.invalidate(aggregates.NEEDS)  # update(): no signal
+    aggregates.invalidate_needs("groups")  # update(): no signal
     group.refresh_from_db()
     return group
 

@@ -38,6 +38,10 @@ class AppointmentError(Exception):
     """A step of the identify → appoint → end workflow that does not apply."""
 
 
+# "Needs you"'s area of what these services write (childcop.aggregates)
+SPONSORSHIP = aggregates.needs_name("sponsorship")
+
+
 def _audit_appointment(appointment, by, step: str) -> None:
     audit.record(
         by,
@@ -183,7 +187,7 @@ def submit(version, *, by=None) -> bool:
             from .tasks import notify_business_case_submitted
 
             # update() sends no signal: the community's cached dashboard card (case status)
-            aggregates.invalidate_communities([version.community_id])
+            aggregates.invalidate_communities([version.community_id], needs=SPONSORSHIP)
             notify_business_case_submitted.delay_on_commit(version.pk)
     version.refresh_from_db()
     return bool(updated)
@@ -207,7 +211,9 @@ def respond(version, *, sponsor, kind, text="") -> SponsorResponse:
             BusinessCaseVersion.objects.filter(
                 pk=version.pk, status__in=CASE_WORKFLOW.sources("endorse")
             ).update(status=CASE_WORKFLOW.target("endorse"), endorsed_at=timezone.now())
-            aggregates.invalidate_communities([version.community_id])  # update(): no signal
+            aggregates.invalidate_communities(
+                [version.community_id], needs=SPONSORSHIP
+            )  # update(): no signal
             audit.record(
                 sponsor,
                 audit.Action.CASE_ENDORSED,

@@ -278,8 +278,11 @@ def worker(_worker_queue):
 
 # The modules whose subject is what differs between the embedded defaults and the production
 # services: the services failing, backup and restore, writes at once, mail and jobs on a real
-# worker, one bad record in a batch, and /healthz with the database and broker.
+# worker, one bad record in a batch, /healthz with the database and broker, the cached
+# aggregates' generations (read as one array on PostgreSQL) and the value matrix's sums.
 ENGINE_MODULES = {
+    "tests/test_aggregates.py",
+    "tests/value_stories/test_matrix.py",
     "tests/test_faults.py",
     "tests/test_backup.py",
     "tests/test_concurrent_writes.py",

@@ -101,29 +101,33 @@ def test_suggestions_and_member_counts_follow_memberships(clients, users, commun
 def test_a_draft_autosaved_unchanged_starts_no_needs_generation(community):
     """ "Needs you" lists my drafts and the stories to review by title: a new story, a new
     title or a new status start a new generation of it; an autosave of the rest does not
-    (drafts autosave every few seconds; every person's list would be computed again)."""
+    (drafts autosave every few seconds; every person's list would be computed again). Only
+    the stories' area of it: the other items are kept."""
     from value_stories.choices import Status
     from value_stories.factories import ValueStoryFactory
     from value_stories.models import ValueStory
 
-    before = aggregates.token(aggregates.NEEDS)
+    stories = aggregates.needs_name("stories")
+    before = aggregates.token(stories)
     story = ValueStoryFactory(community=community, status=Status.DRAFT, title="First")
-    created = aggregates.token(aggregates.NEEDS)
+    created = aggregates.token(stories)
     assert created != before
 
     story = ValueStory.objects.get(pk=story.pk)
     story.experience = "More of what happened."
     story.save()
-    assert aggregates.token(aggregates.NEEDS) == created
+    assert aggregates.token(stories) == created
 
     story.title = "A better title"
     story.save()
-    retitled = aggregates.token(aggregates.NEEDS)
+    retitled = aggregates.token(stories)
     assert retitled != created
 
+    everything = aggregates.token(aggregates.NEEDS)
     story.status = Status.SUBMITTED
     story.save()
-    assert aggregates.token(aggregates.NEEDS) != retitled
+    assert aggregates.token(stories) != retitled
+    assert aggregates.token(aggregates.NEEDS) == everything
 
 
 class Sizes:
@@ -190,3 +194,17 @@ def test_a_value_of_parts_is_made_again_when_the_cache_lost_an_old_part():
     assert value == {communities[0].pk: 1, communities[1].pk: 0, communities[2].pk: 0}
     # the others' parts came from the cache: the sum was made again, not recomputed
     assert sizes.computed == [communities[0].pk]
+
+
+def test_the_tokens_of_many_names_are_read_at_once():
+    """A value of a part per community reads every community's token: one query, with the
+    names as one array on PostgreSQL; the same tokens as read one by one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    names = [f"community:{pk}" for pk in range(1, 60)]
+    aggregates.invalidate(*names[:30])
+    one_by_one = {name: aggregates.token(name) for name in names}
+    with CaptureQueriesContext(connection) as queries:
+        assert aggregates.tokens(names) == one_by_one
+    assert len(queries) == 1

@@ -113,7 +113,8 @@ def _program_matrix(request, filterset):
     the first view after a story is approved computes one community's part, not the whole
     program's. What the viewer may read of each community, and the community filter's
     choices, are kept per viewer and day until a community, a membership or an appointment
-    changes ("stories"). A filtered matrix is computed live."""
+    changes ("stories"; the team's, a community: "program"). A filtered matrix is computed
+    live."""
     user = request.user
 
     def viewer():
@@ -127,7 +128,10 @@ def _program_matrix(request, filterset):
             "version": uuid.uuid4().hex,
         }
 
-    view = aggregates.cached("stories", f"matrix:{user.pk}:{timezone.localdate()}", viewer)
+    # the team reads every story: what they read of each community changes only with the
+    # communities ("program"), not with anyone's memberships or appointments ("stories")
+    generation = "program" if permissions.is_program_admin(user) else "stories"
+    view = aggregates.cached(generation, f"matrix:{user.pk}:{timezone.localdate()}", viewer)
     audiences = view["audiences"]
     if audiences is None or services.own_story_uncovered(user, audiences):
         matrix = services.value_matrix(filterset.qs, per_community=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
@@ -150,3 +151,32 @@ def first_rows_by(queryset, category, order_by, shown: int = SHOWN) -> tuple[dic
     for found in rows.values():
         found.sort(key=lambda row: row.needs_rank)
     return rows, totals
+
+
+def reads(*areas: str):
+    """Says what an item function reads, by area of the program (childcop.aggregates.
+    NEEDS_AREAS): its items are kept for the person (`Scope.kept`) until a write to one of
+    those areas, or to what "Needs you" reads as a whole, starts a new generation of it.
+    One function, one query: after someone answers a help request, the functions that read
+    help requests ask again, the others' items come from the cache."""
+    from childcop.aggregates import NEEDS_AREAS
+
+    unknown = set(areas) - set(NEEDS_AREAS)
+    assert not unknown, f"not an area of Needs you: {unknown}"
+
+    def decorate(function):
+        name = f"{function.__module__}.{function.__qualname__}"
+
+        @functools.wraps(function)
+        def kept(scope, *args, **kwargs):
+            if scope.kept is None:
+                return function(scope, *args, **kwargs)
+            return scope.kept(
+                name, areas, (args, sorted(kwargs.items())),
+                lambda: function(scope, *args, **kwargs),
+            )  # fmt: skip
+
+        kept.areas = areas
+        return kept
+
+    return decorate

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 
 from communities.choices import Stage
 
-from .items import Kind, Need, Urgency, listed
+from .items import Kind, Need, Urgency, listed, reads
 from .scope import (
     CANDIDATES,
     SOON_DAYS,
@@ -45,6 +45,7 @@ def coordinator(scope: Scope) -> list[Need]:
     ]
 
 
+@reads("community", "rhythm")
 def missed_heartbeats(scope: Scope) -> list[Need]:
     """Sessions held (past their community's grace days) with no activity logged."""
     from communities.rhythm.jobs import log_activity_url, missed_heartbeat_sessions
@@ -67,6 +68,7 @@ def missed_heartbeats(scope: Scope) -> list[Need]:
     )
 
 
+@reads("community", "rhythm")
 def pending_imports(scope: Scope) -> list[Need]:
     from communities.models import AttendanceImport
 
@@ -97,6 +99,7 @@ def pending_imports(scope: Scope) -> list[Need]:
     )
 
 
+@reads("community", "groups")
 def proposals_to_charter(scope: Scope) -> list[Need]:
     from practice_groups.choices import GROUP_WORKFLOW
     from practice_groups.models import PracticeGroup
@@ -121,6 +124,7 @@ def proposals_to_charter(scope: Scope) -> list[Need]:
     )
 
 
+@reads("community", "stewardship")
 def reviews_due(scope: Scope) -> list[Need]:
     """Plan–do–check–act reviews of my communities due within a week or overdue."""
     from communities.stewardship.jobs import due_reviews
@@ -143,6 +147,7 @@ def reviews_due(scope: Scope) -> list[Need]:
     )
 
 
+@reads("community", "sponsorship")
 def agreement_reviews(scope: Scope, *, as_sponsor=False) -> list[Need]:
     """Agreements (expectations and accountability) whose review date is near or past: of
     the communities I coordinate, or (`as_sponsor`) of those I sponsor and do not coordinate."""
@@ -186,6 +191,7 @@ def agreement_reviews(scope: Scope, *, as_sponsor=False) -> list[Need]:
 # --- launch work (whoever was named) --------------------------------------------------------
 
 
+@reads("community", "stewardship")
 def launch_work(scope: Scope) -> list[Need]:
     """Open launch or renewal plans I lead, and the action items I own that are due. One
     query; only plans the person may see (`can_view_launch`: the lead, or a member)."""

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 
 from communities.choices import HELP_WORKFLOW, Stage
 
-from .items import SHOWN, Kind, Need, Urgency, first_rows_by, listed, more
+from .items import SHOWN, Kind, Need, Urgency, first_rows_by, listed, more, reads
 from .scope import (
     CANDIDATES,
     REPORT_RESPONSE_DAYS,
@@ -39,6 +39,7 @@ STORY_REVIEW = Kind("story_review", "Stories awaiting your review", "coordinator
 # --- newcomer ------------------------------------------------------------------------------
 
 
+@reads("community", "membership", "people")
 def suggested_communities(scope: Scope) -> list[Need]:
     """In no community yet: the open communities whose members share the person's department
     and job title the most (then the biggest). One query."""
@@ -120,6 +121,7 @@ def member(scope: Scope) -> list[Need]:
     ]
 
 
+@reads("community", "help")
 def help_requests(scope: Scope) -> list[Need]:
     """One query for three kinds: answers to my requests not marked helpful yet; "how did it
     turn out?" follow-ups due (`follow_up_days` after the helpful answer, the community's
@@ -204,6 +206,7 @@ def help_requests(scope: Scope) -> list[Need]:
     return needs
 
 
+@reads("community", "agenda")
 def voting_rounds(scope: Scope) -> list[Need]:
     """Open voting rounds of my communities where I have votes left. One query."""
     from communities.models import VoteAllowance, VotingRound
@@ -229,6 +232,7 @@ def voting_rounds(scope: Scope) -> list[Need]:
     )
 
 
+@reads("community", "stories", "people")
 def stories(scope: Scope) -> list[Need]:
     """One query for two kinds: my value-creation stories returned for changes or still in
     draft, and, for a coordinator, the stories of their communities awaiting review (not
@@ -290,6 +294,7 @@ def stories(scope: Scope) -> list[Need]:
     return needs
 
 
+@reads("community", "groups")
 def reports_to_respond(scope: Scope) -> list[Need]:
     """Recent progress reports of practice groups in my communities that I have not
     endorsed, critiqued or refined (not my own). One query."""
@@ -327,6 +332,7 @@ def core_group(scope: Scope) -> list[Need]:
     return health_checks_to_answer(scope)  # help requests waiting: `help_requests`
 
 
+@reads("community", "health")
 def health_checks_to_answer(scope: Scope) -> list[Need]:
     """Open health checks of my core groups without my answer. One query."""
     from communities.health.models import HealthCheck, HealthCheckResponse

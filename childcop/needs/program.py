@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 
 from communities.choices import Stage
 
-from .items import Kind, Need, Urgency, first_rows, listed
+from .items import Kind, Need, Urgency, first_rows, listed, reads
 from .leaders import agreement_reviews
 from .scope import (
     CANDIDATES,
@@ -45,6 +45,7 @@ def sponsor(scope: Scope) -> list[Need]:
     ]
 
 
+@reads("community", "sponsorship")
 def cases_to_endorse(scope: Scope) -> list[Need]:
     """Business cases submitted to me that I have not responded to. One query."""
     from sponsorship.choices import CaseStatus
@@ -72,6 +73,7 @@ def cases_to_endorse(scope: Scope) -> list[Need]:
     )
 
 
+@reads("community", "health", "sponsorship")
 def sponsored_flags(scope: Scope) -> list[Need]:
     """The communities I sponsor that the indicators flag. One query."""
     from communities.health.choices import Flag
@@ -97,6 +99,7 @@ def sponsored_flags(scope: Scope) -> list[Need]:
     )
 
 
+@reads("community", "sponsorship", "people")
 def commitments(scope: Scope) -> list[Need]:
     """Open commitments I own, due soon or overdue, in agreements I may read (my
     communities', or those I sponsor). One query."""
@@ -149,6 +152,7 @@ def program_admin(scope: Scope) -> list[Need]:
     ]
 
 
+@reads("community", "health")
 def flags(scope: Scope) -> list[Need]:
     """How many communities each flag is raised on, linking to the filtered overview. One
     aggregate query."""
@@ -171,6 +175,7 @@ def flags(scope: Scope) -> list[Need]:
     ]
 
 
+@reads("community", "health", "groups", "people")
 def support_requests(scope: Scope) -> list[Need]:
     """Open support requests nobody took on, or that I took on. One query."""
     from communities.health.choices import SupportStatus
@@ -196,6 +201,7 @@ def support_requests(scope: Scope) -> list[Need]:
     return listed(SUPPORT, requests, item, lambda rows: unassigned)
 
 
+@reads("community", "stewardship")
 def stalled_launches(scope: Scope) -> list[Need]:
     from communities.stewardship.services import stalled_days, stalled_plans
 
@@ -220,6 +226,7 @@ def stalled_launches(scope: Scope) -> list[Need]:
     )
 
 
+@reads("sponsorship", "people")
 def terms_ending(scope: Scope) -> list[Need]:
     from sponsorship.models import Appointment
 
@@ -243,6 +250,7 @@ def terms_ending(scope: Scope) -> list[Need]:
     )
 
 
+@reads("community", "stewardship")
 def overdue_reviews(scope: Scope) -> list[Need]:
     """How many communities' plan–do–check–act reviews are overdue. One query."""
     from communities.stewardship.jobs import due_reviews
@@ -267,6 +275,7 @@ def overdue_reviews(scope: Scope) -> list[Need]:
     ]
 
 
+@reads("health")
 def reports_unsent(scope: Scope) -> list[Need]:
     """Last month's health reports not made yet (the daily job makes them on the first days
     of a month, then emails them): after the 2nd, a sign that the job is not running."""

@@ -12,10 +12,12 @@ emails do.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from childcop import aggregates, permissions
 from communities.choices import Stage
@@ -72,9 +74,10 @@ def memberships_of(user, now=None):
     )
 
 
-def build(user, memberships=None, *, is_sponsor=None, now=None) -> list[Need]:
+def build(user, memberships=None, *, is_sponsor=None, now=None, kept=None) -> list[Need]:
     """Every item that needs `user` now. `memberships`: theirs from `memberships_of`, when
-    the caller has them already (the home page); `is_sponsor` likewise."""
+    the caller has them already (the home page); `is_sponsor` likewise. `kept`: a
+    function of a `Kept` (given the scope) that keeps each item function's items."""
     if not (user.is_authenticated and user.is_active):
         return []
     now = now or timezone.now()
@@ -97,6 +100,8 @@ def build(user, memberships=None, *, is_sponsor=None, now=None) -> list[Need]:
         is_sponsor=is_sponsor,
         is_admin=permissions.is_program_admin(user),
     )
+    if kept is not None:
+        scope.kept = kept(scope)
     needs = []
     if not memberships and not (scope.is_admin or scope.is_sponsor):
         needs += suggested_communities(scope)
@@ -119,23 +124,69 @@ def build(user, memberships=None, *, is_sponsor=None, now=None) -> list[Need]:
 
 
 # "Needs you" as the home page shows it is kept per person until anything it reads changes
-# (the "needs" generation, childcop.aggregates) and for at most this long: what becomes due
-# or late with the passing of time appears within these minutes.
+# (the generations of "needs" and of the areas it reads, childcop.aggregates) and for at
+# most this long: what becomes due or late with the passing of time appears within these
+# minutes.
 KEPT_MINUTES = 5
 
 
+class Kept:
+    """Keeps each item function's items (childcop.needs.items.reads) for one person and
+    scope, under the generations of "needs" and of the areas the function reads, in this
+    window of KEPT_MINUTES: after a write, the functions that read what it changed ask
+    again, the others' items come from the cache."""
+
+    def __init__(self, scope, current: dict, window: int, timeout: int):
+        self.current, self.timeout = current, timeout
+        self.base = ":".join(
+            (scope.digest(), str(window), translation.get_language() or "",
+             timezone.get_current_timezone_name())
+        )  # fmt: skip
+
+    def __call__(self, name, areas, arguments, compute):
+        tokens = [self.current[aggregates.NEEDS]]
+        tokens += [self.current[aggregates.needs_name(area)] for area in areas]
+        digest = hashlib.blake2b(
+            repr((name, arguments, self.base, tokens)).encode(), digest_size=16
+        ).hexdigest()
+        key = f"{aggregates.PREFIX}:needs-item:{digest}"
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, self.timeout)
+        return value
+
+
 def for_person(user, memberships, *, is_sponsor, current=None) -> list[Need]:
-    """`build(user, memberships, is_sponsor=…)`, computed at most once per generation of
-    "needs" and KEPT_MINUTES for the person (in their language and time zone). `current`:
-    the generation's token when the caller read it already. No query when kept, but the
-    token's."""
+    """`build(user, memberships, is_sponsor=…)`, kept for the person (in their language and
+    time zone) at most KEPT_MINUTES, and until a write changes what it reads: the whole list
+    under the generations of every area, each item function's items under those of the
+    areas it reads. `current`: the tokens of `aggregates.NEEDS_NAMES`, when the caller read
+    them already. No query when kept, but the tokens'."""
     now = timezone.now()
     window = KEPT_MINUTES * 60
-    key = f"for:{user.pk}:{int(bool(is_sponsor))}:{int(now.timestamp()) // window}"
+    bucket = int(now.timestamp()) // window
+    current = current or aggregates.tokens(aggregates.NEEDS_NAMES)
+    # the person's memberships as read now (their scope, and what a newcomer's items show,
+    # which are not kept apart) and every area's generation
+    mine = [
+        (m.community_id, m.level, m.is_coordinator, m.joined_on, m.community.stage,
+         getattr(m, "next_session_at", None), getattr(m, "next_session_title", None),
+         getattr(m, "coordinator_name", None), getattr(m, "introduced", None))
+        for m in memberships
+    ]  # fmt: skip
+    every = hashlib.blake2b(
+        repr((mine, [current[name] for name in aggregates.NEEDS_NAMES])).encode(),
+        digest_size=16,
+    ).hexdigest()
+    key = f"for:{user.pk}:{int(bool(is_sponsor))}:{bucket}"
     return aggregates.personal(
         aggregates.NEEDS,
         key,
-        lambda: build(user, memberships, is_sponsor=is_sponsor, now=now),
-        current=current,
+        lambda: build(
+            user, memberships, is_sponsor=is_sponsor, now=now,
+            kept=lambda scope: Kept(scope, current, bucket, window),
+        ),
+        current=every,
         timeout=window,
-    )
+    )  # fmt: skip

@@ -40,6 +40,17 @@ class Scope:
     communities: dict  # id -> community, of the memberships (not closed)
     is_sponsor: bool
     is_admin: bool
+    # keeps each item function's items for the person (`roles.Kept`); None: computed now
+    kept: object = None
+
+    def digest(self) -> str:
+        """What the items of this person depend on in their scope (their communities by
+        role, their roles in the program), as a key."""
+        import hashlib
+
+        text = repr((self.user.pk, sorted(self.member), sorted(self.core),
+                     sorted(self.coordinator), self.is_sponsor, self.is_admin))  # fmt: skip
+        return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
 def day(value) -> str:

@@ -104,7 +104,7 @@ def close_round(voting_round: VotingRound) -> None:
         VotingRound.objects.filter(pk=voting_round.pk, closed_at__isnull=True).update(
             closed_at=timezone.now()
         )
-        aggregates.invalidate(aggregates.NEEDS)  # update(): no signal
+        aggregates.invalidate_needs("agenda")  # update(): no signal
 
 
 def latest_round(community):
@@ -210,7 +210,7 @@ def mark_helpful(help_request, answer_obj, *, now=None) -> bool:
             helpful_at__isnull=True,
             status__in=HELP_WORKFLOW.sources("mark_helpful"),
         ).update(helpful_at=now, status=HELP_WORKFLOW.target("mark_helpful"))
-        aggregates.invalidate(aggregates.NEEDS)  # update(): no signal
+        aggregates.invalidate_needs("help")  # update(): no signal
     help_request.refresh_from_db(fields=["helpful_at", "status"])
     answer_obj.helpful = True
     return bool(changed)

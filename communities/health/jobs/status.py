@@ -63,6 +63,6 @@ def refresh(community_ids=None, *, now=None) -> int:
             HealthStatus.objects.bulk_create(
                 rows, update_conflicts=True, unique_fields=["community"], update_fields=FIELDS
             )
-            aggregates.invalidate(aggregates.NEEDS)  # the flags "Needs you" lists
+            aggregates.invalidate_needs("health")  # the flags "Needs you" lists
         written += len(rows)
     return written

@@ -130,7 +130,7 @@ def close_check(check) -> bool:
         closed_at=timezone.now()
     )
     if closed:
-        aggregates.invalidate(aggregates.NEEDS)  # update(): no signal
+        aggregates.invalidate_needs("health")  # update(): no signal
     return bool(closed)
 
 

@@ -210,7 +210,7 @@ def sync_sessions(rhythm: Rhythm, *, now: datetime | None = None, backfill: bool
         ignore_conflicts=True,
     )
     # bulk writes send no signal: the community's cached summaries (heartbeat, next sessions)
-    aggregates.invalidate_communities([rhythm.community_id])
+    aggregates.invalidate_communities([rhythm.community_id], needs=aggregates.needs_name("rhythm"))
     return len(missing)
 
 
