@@ -19,6 +19,11 @@ and kept in Django's cache:
   shared). Tokens are random, never counters: a rolled-back test or a restored database
   never revives an old value.
 
+A community's retention page is computed from parts kept under two more generations of the
+community, "community-settled:<id>" and "community-past:<id>": communities.landscape.
+retention_parts connects the receivers that start them, and the code that writes its rows
+in bulk calls its `invalidate()`. Someone joining or an activity logged starts neither.
+
 "Needs you" (childcop.needs) is kept per person and per item function, under the
 generations of the areas of the program the function reads ("needs:help", "needs:rhythm"…:
 NEEDS_AREAS) and of "needs", which every item reads. A write to a model of an area starts a
@@ -41,12 +46,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_save
 from django.utils import timezone, translation
 
 TIMEOUT = 24 * 3600
@@ -300,6 +306,10 @@ def cached_per_community(
     return (values, keys) if with_keys else values
 
 
+def _digest(part) -> str:
+    return hashlib.blake2b(pickle.dumps(part, protocol=5), digest_size=8).hexdigest()
+
+
 def cached_parts(kind: str, variants: dict, parts, *, current: str | None = None):
     """A value assembled from one part per community, that costs as much to bring up to
     date after a write in one community in a program of any size.
@@ -315,8 +325,9 @@ def cached_parts(kind: str, variants: dict, parts, *, current: str | None = None
     made of; the value, under the generation of every community ("communities"). So a
     view reads one token and the value; after a write in one community, the view reads
     every community's token, takes that community's old part away from the sum, adds its
-    new one, and finishes the sum. The sum is made again from every part only when the
-    cache lost it or an old part."""
+    new one, and finishes the sum. The sum is made again from every part when the cache lost
+    it or an old part, or the old part is not the one the sum holds (a digest of each is
+    kept with it)."""
     ids = list(variants)
     signature = hashlib.blake2b(
         json.dumps(sorted(variants.items())).encode(), digest_size=16
@@ -337,8 +348,12 @@ def cached_parts(kind: str, variants: dict, parts, *, current: str | None = None
         changed = [pk for pk in ids if state["generation"][pk] != generation[pk]]
         old_keys = {pk: key(pk, state["generation"][pk]) for pk in changed}
         old = cache.get_many(list(old_keys.values())) if changed else {}
-        if len(old) < len(changed):
-            state = None  # an old part is gone: the sum is made again
+        # The sum is made again when an old part is gone, or is not the one the sum holds
+        # (two processes computed it at once, from data on either side of a write).
+        if len(old) < len(changed) or any(
+            _digest(old[old_keys[pk]]) != state["digests"][pk] for pk in changed
+        ):
+            state = None
     else:
         state = None
     if state is None:
@@ -358,15 +373,17 @@ def cached_parts(kind: str, variants: dict, parts, *, current: str | None = None
             cache.set_many({new_keys[pk]: fresh[pk] for pk in fresh}, TIMEOUT)
         new.update(fresh)
         if state is None:
-            total = parts.start()
+            total, digests = parts.start(), {}
         else:
-            total = state["sum"]
+            total, digests = state["sum"], state["digests"]
             for pk in changed:
                 parts.add(total, old[old_keys[pk]], -1)
         for pk in changed:
             parts.add(total, new[pk], 1)
+            digests[pk] = _digest(new[pk])
         value = parts.finish(total)
-    cache.set(state_key, {"generation": generation, "sum": total}, TIMEOUT)
+    state = {"generation": generation, "sum": total, "digests": digests}
+    cache.set(state_key, state, TIMEOUT)
     cache.set(value_key, value, TIMEOUT)
     return value
 
@@ -438,9 +455,11 @@ def _story_loaded(sender, instance, **kwargs):
     # The status and title the story had when loaded (unknown when deferred; None when new).
     if instance.pk is None:
         instance._aggregate_status = instance._aggregate_title = None
+        instance._aggregate_community = None
     else:
         instance._aggregate_status = instance.__dict__.get("status", _UNKNOWN)
         instance._aggregate_title = instance.__dict__.get("title", _UNKNOWN)
+        instance._aggregate_community = instance.__dict__.get("community_id", _UNKNOWN)
 
 
 def _story_saved(sender, instance, created=False, **kwargs):
@@ -453,11 +472,16 @@ def _story_saved(sender, instance, created=False, **kwargs):
     before = getattr(instance, "_aggregate_status", _UNKNOWN)
     title = getattr(instance, "_aggregate_title", _UNKNOWN)
     needs = needs_of("value_stories.ValueStory")
+    # a story moved to another community (the admin site): the one it left changes too
+    moved_from = getattr(instance, "_aggregate_community", None)
+    if moved_from in (_UNKNOWN, instance.community_id):
+        moved_from = None
     if before is _UNKNOWN or Status.APPROVED in (before, instance.status):
-        invalidate_communities([instance.community_id], needs=needs)
+        invalidate_communities([instance.community_id, moved_from], needs=needs)
     elif created or before != instance.status or title != instance.title:
         invalidate(needs=needs)
     instance._aggregate_status, instance._aggregate_title = instance.status, instance.title
+    instance._aggregate_community = instance.community_id
 
 
 def _indicator_changed(sender, instance, **kwargs):
@@ -472,6 +496,27 @@ def _indicator_changed(sender, instance, **kwargs):
         ),
         needs=needs_of("value_stories.StoryIndicator"),
     )
+
+
+def _community_left(label, rule):
+    """A pre_save receiver: a row moved to another community (the admin site lets a
+    membership or an activity be moved) starts a new generation of the community it
+    leaves, besides the one it joins (the post_save receiver). One query, for a save of a
+    row that exists and may move."""
+    attname = rule["community"]
+    field = attname.removesuffix("_id")
+    needs = needs_of(label)
+
+    def receiver(sender, instance, raw=False, update_fields=None, **kwargs):
+        if raw or instance._state.adding or instance.pk is None:
+            return
+        if update_fields is not None and field not in update_fields:
+            return
+        before = sender.objects.filter(pk=instance.pk).values_list(attname, flat=True).first()
+        if before is not None and before != getattr(instance, attname):
+            invalidate_communities([before], needs=needs)
+
+    return receiver
 
 
 def _community_receiver(label, rule):
@@ -522,6 +567,10 @@ def connect() -> None:
         uid = f"childcop.aggregates:community:{label}"
         if not rule.get("deletes_only"):
             post_save.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
+            if rule.get("community", "pk") != "pk":
+                pre_save.connect(
+                    _community_left(label, rule), sender=model, dispatch_uid=uid, weak=False
+                )
         if not rule.get("saves_only"):
             post_delete.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
     indicator = apps.get_model("value_stories.StoryIndicator")

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class CommunitiesConfig(AppConfig):
     name = "communities"
     verbose_name = "Communities"
+
+    def ready(self):
+        from .landscape import retention_parts
+
+        # the retention page's settled parts: invalidated by the writes that change them
+        retention_parts.connect()

@@ -127,7 +127,13 @@ def recompute_levels(community_id: int | None = None, *, now=None, membership_id
     Membership.objects.bulk_update(changed, ["level"], batch_size=500)
     LevelChange.objects.bulk_create(history, batch_size=500)
     if changed:  # bulk writes send no signal: the cached summaries of these communities
-        aggregates.invalidate_communities({m.community_id for m in changed})
+        from communities.landscape import retention_parts
+
+        aggregates.invalidate_communities(
+            {m.community_id for m in changed}, needs=aggregates.needs_name("membership")
+        )
+        # and their retention pages' settled parts (members' levels, level changes)
+        retention_parts.invalidate({m.community_id for m in changed}, past=False)
     return len(changed)
 
 

@@ -208,3 +208,53 @@ def test_the_tokens_of_many_names_are_read_at_once():
     with CaptureQueriesContext(connection) as queries:
         assert aggregates.tokens(names) == one_by_one
     assert len(queries) == 1
+
+
+def test_a_row_moved_to_another_community_changes_both(clients, users):
+    """The admin site lets a membership or an approved story be moved to another
+    community: the figures of the one it left change too."""
+    from communities.models import Membership
+    from value_stories.choices import Status
+    from value_stories.factories import ValueStoryFactory
+
+    first, second = CommunityFactory(name="First"), CommunityFactory(name="Second")
+    moved = MembershipFactory(community=first)
+    story = ValueStoryFactory(community=first, status=Status.APPROVED)
+    admin = clients["admin"]
+
+    def figures():
+        home = admin.get("/").context["program"]
+        matrix = admin.get("/stories/matrix/").context["matrix"]
+        return home["memberships"], [
+            (row["community__name"], row["total"]) for row in matrix["communities"]
+        ]
+
+    memberships, rows = figures()
+    assert rows == [("First", 1)]
+    membership = Membership.objects.get(pk=moved.pk)
+    membership.community = second
+    membership.save()
+    assert figures() == (memberships, [("First", 1)])
+    story.community = second
+    story.save()
+    assert figures() == (memberships, [("Second", 1)])
+    assert Membership.objects.count() == memberships
+
+
+def test_a_sum_of_parts_is_made_again_when_its_old_part_is_not_the_one_it_holds():
+    """Two processes computed a community's part at once, from data on either side of a
+    write, and the cache kept the other's: taking it away would leave the sum wrong, so
+    the sum is made again."""
+    communities = [CommunityFactory() for _ in range(3)]
+    variants = {c.pk: "members" for c in communities}
+    sizes = Sizes()
+    for place in communities:
+        MembershipFactory(community=place)
+    aggregates.cached_parts("sizes", variants, sizes)
+    target = communities[0].pk
+    generation = aggregates.token(f"community:{target}")
+    # the racing process's part, kept under the same generation: one member more
+    cache.set(f"{aggregates.PREFIX}:sizes:members:{target}:{generation}", (target, 2))
+    MembershipFactory(community=communities[0])  # a write: the part is taken away and added
+    value = aggregates.cached_parts("sizes", variants, sizes)
+    assert value == {target: 2, communities[1].pk: 1, communities[2].pk: 1}

@@ -5,6 +5,8 @@ group's trajectory, drifting regulars and the landscape of practice.
               its communities (nodes), their shared members (links) and the brokers' ties
 - `services`  retention cohorts of a community, its core group's trajectory, drifting
               regulars, what a member took part in (aggregated in the database)
+- `retention_parts`  a community's retention page from cached parts (the past, the
+              settled part) and what was written since: cheap after an ordinary write
 - `jobs`      the landscape of practice and the program's retention, computed in the
               background (communities.tasks.refresh_landscape) and stored
 - `filters`   the landscape's filters (stage, domain, sponsor)

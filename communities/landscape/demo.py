@@ -10,6 +10,8 @@ from childcop.accounts.factories import UserFactory
 from communities.choices import Stage
 from communities.models import Community, Departure, Membership
 
+from . import retention_parts
+
 
 def seed(rng, now):
     """A few members who left each community (one of them from its core group) and a small
@@ -28,5 +30,7 @@ def seed(rng, now):
                 left_on=today - timedelta(days=rng.randint(10, 150)), was_core=(i == 0),
             ))  # fmt: skip
     Departure.objects.bulk_create(departures)
+    # bulk_create sends no signal: the retention pages' settled parts
+    retention_parts.invalidate({d.community_id for d in departures}, past=False)
     for n in range(1, 5):
         UserFactory(email=f"facilities{n}@example.org", department="Facilities management")

@@ -82,18 +82,35 @@ def cohort_table(joined: dict, took_part: set, today: date, quarters=COHORT_QUAR
     for person, day in joined.items():
         if first <= quarter_of(day) <= current:
             cohorts[quarter_of(day)].append(person)
+    counts = {
+        (q, later): sum((person, later) in took_part for person in people)
+        for q, people in cohorts.items()
+        for later in range(q, current + 1)
+    }
+    joined_in = defaultdict(int)
+    for day in joined.values():
+        joined_in[quarter_of(day)] += 1
+    return cohort_rows(joined_in, counts, today, quarters)
+
+
+def cohort_rows(joined_in: dict, counts: dict, today: date, quarters=COHORT_QUARTERS) -> dict:
+    """The cohort table of `cohort_table` from counts: `joined_in` {quarter: people who
+    first joined then}, `counts` {(quarter joined, later quarter): how many of them took
+    part then}."""
+    current = quarter_of(today)
+    first = current - quarters + 1
     rows = []
     for q in range(first, current + 1):
-        people = cohorts.get(q, [])
+        size = joined_in.get(q, 0)
         cells = []
         for later in range(q, current + 1):
-            n = sum((person, later) in took_part for person in people)
-            cells.append({"n": n, "share": round(100 * n / len(people)) if people else None})
-        rows.append({"quarter": q, "label": quarter_label(q), "size": len(people), "cells": cells})
+            n = counts.get((q, later), 0)
+            cells.append({"n": n, "share": round(100 * n / size) if size else None})
+        rows.append({"quarter": q, "label": quarter_label(q), "size": size, "cells": cells})
     return {
         "rows": rows,
         "columns": quarters,
-        "earlier": sum(1 for day in joined.values() if quarter_of(day) < first),
+        "earlier": sum(n for q, n in joined_in.items() if q < first),
     }
 
 
@@ -180,15 +197,29 @@ def core_trajectory(
     and are never more than the people who had joined by then (`joined`: the first day
     each member, past or present, joined): someone made core as they joined leaves no
     level change to count back."""
-    current = quarter_of(today)
-    first = current - quarters + 1
+    first = quarter_of(today) - quarters + 1
+    entered, left, reached = core_moves_by_quarter(community_id, since=_aware(quarter_start(first)))
+    for _, _, left_on, was_core in departures:
+        if was_core and quarter_of(left_on) >= first:
+            left[quarter_of(left_on)] += 1
+    joined_in = defaultdict(int)
+    for day in joined:
+        joined_in[quarter_of(day)] += 1
+    return core_rows(core_now, entered, left, reached, joined_in, today=today, quarters=quarters)
+
+
+def core_moves_by_quarter(community_id, *, since, until=None):
+    """({quarter: moves into the core group}, {quarter: moves out of it}, {quarter: moves
+    into it from an outer level}) of the level changes at or after `since` (and before
+    `until`), in quarters of the current time zone: one query."""
     entered, left, reached = defaultdict(int), defaultdict(int), defaultdict(int)
     core = Q(to_level=Level.CORE) & ~Q(from_level=Level.CORE)
     out = Q(from_level=Level.CORE) & ~Q(to_level=Level.CORE)
+    changes = LevelChange.objects.filter(community_id=community_id, changed_at__gte=since)
+    if until is not None:
+        changes = changes.filter(changed_at__lt=until)
     for year, q, n_in, n_out, n_reached in (
-        LevelChange.objects.filter(community_id=community_id, changed_at__gte=_aware(
-            quarter_start(first)))
-        .filter(core | out)
+        changes.filter(core | out)
         .annotate(_y=ExtractYear("changed_at"), _q=ExtractQuarter("changed_at"))
         .values_list("_y", "_q")
         .annotate(
@@ -197,23 +228,27 @@ def core_trajectory(
             n_reached=Count("id", filter=core & Q(from_level__in=OUTER_LEVELS)),
         )
         .order_by()
-    ):  # fmt: skip
+    ):
         index = year * 4 + q - 1
         entered[index], left[index], reached[index] = n_in, n_out, n_reached
-    for _, _, left_on, was_core in departures:
-        if was_core and quarter_of(left_on) >= first:
-            left[quarter_of(left_on)] += 1
-    joined_in = defaultdict(int)
-    for day in joined:
-        joined_in[quarter_of(day)] += 1
+    return entered, left, reached
+
+
+def core_rows(core_now, entered, left, reached, joined_in, *, today, quarters=COHORT_QUARTERS):
+    """The rows of `core_trajectory` from counts per quarter: moves into, out of and from an
+    outer level into the core group (departures of core members among those out), and
+    `joined_in` {quarter: people who first joined then}."""
+    current = quarter_of(today)
+    first = current - quarters + 1
     had_joined = sum(joined_in.values())  # by the end of the quarter, counted back
+    capped = had_joined > 0
     rows, size = [], core_now
     for index in range(current, first - 1, -1):
         rows.append({"quarter": index, "label": quarter_label(index),
-                     "size": min(size, had_joined) if joined else size,
-                     "left": left[index], "reached": reached[index]})  # fmt: skip
-        had_joined -= joined_in[index]
-        size = max(size - entered[index] + left[index], 0)
+                     "size": min(size, had_joined) if capped else size,
+                     "left": left.get(index, 0), "reached": reached.get(index, 0)})  # fmt: skip
+        had_joined -= joined_in.get(index, 0)
+        size = max(size - entered.get(index, 0) + left.get(index, 0), 0)
     return list(reversed(rows))
 
 

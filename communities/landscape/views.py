@@ -2,7 +2,8 @@
 
 - a community's retention (`retention`): cohorts, the core group's trajectory, the median
   time to first taking part; computed once per generation of the community's data
-  (childcop.aggregates) and day, so a page view costs a few queries;
+  (childcop.aggregates) and day, so a page view costs a few queries, and after an ordinary
+  write from its cached settled part and the last days' rows (retention_parts);
 - drifting regulars (`drifting`): for the coordinators, with a suggested action each;
 - the program's retention (`program_retention`) and the landscape of practice
   (`landscape`, `neighbourhood`, the CSV exports) read the snapshot stored by the nightly
@@ -32,7 +33,8 @@ from communities.models import Activity, Attendance, Community, Session
 from .filters import LandscapeFilter
 from .jobs import latest
 from .models import BrokerTie, LandscapeLink, LandscapeNode, LandscapeSnapshot
-from .services import community_retention, drift_windows
+from .retention_parts import cached_retention
+from .services import drift_windows
 from .services import drifting as drifting_regulars
 
 USUAL_DAYS = 365  # "usual activities": the activity types of the last year
@@ -57,12 +59,7 @@ def retention(request, slug):
     community = get_sponsored_community_for_user(
         request.user, slug, require=permissions.can_view_retention
     )
-    today = timezone.localdate()
-    data = aggregates.cached(
-        f"community:{community.pk}",
-        f"retention:{today.isoformat()}",
-        lambda: community_retention(community, today=today),
-    )
+    data = cached_retention(community, today=timezone.localdate())
     core = data["core"]
     context = {
         "community": community,
@@ -301,10 +298,16 @@ class Lazy:
         return self._value
 
 
-def generations() -> dict:
-    """The generations of what decides who sees what (communities, memberships, people;
-    sponsor appointments): one query."""
-    return aggregates.tokens(["program", "stories"])
+def generations(request) -> dict:
+    """The generations of what a landscape fragment shows beyond its snapshot: the
+    communities' names and stages, people's names and the sponsors ("landscape"), and, for
+    anyone but the social learning team (who see every community and every member), what
+    decides what they see (memberships, sponsor appointments: "stories"). One
+    query. The team's fragments therefore outlive the program's ordinary writes (someone
+    joins, an activity is logged, a story approved): the snapshot is what they show."""
+    if permissions.is_program_admin(request.user):
+        return aggregates.tokens(["landscape"])
+    return aggregates.tokens(["landscape", "stories"])
 
 
 def fragment(request, snapshot, *parts, current=None) -> str:
@@ -312,7 +315,7 @@ def fragment(request, snapshot, *parts, current=None) -> str:
     once the snapshot before is deleted), the `generations()` (`current`: when read
     already), the viewer's scope and the query string."""
     scope = "team" if permissions.is_program_admin(request.user) else request.user.pk
-    generations_now = current or generations()
+    generations_now = current or generations(request)
     return aggregates.fragment_key(
         snapshot.pk,
         snapshot.computed_at,
@@ -355,7 +358,7 @@ def filter_key(request, current) -> str:
 def landscape(request):
     filterset, communities = _landscape_scope(request)
     snapshot = latest(only=("pk", "computed_at", "window_days", "departments_without"))
-    current = generations()
+    current = generations(request)
     context = {"filter": filterset, "snapshot": snapshot, "filter_key": filter_key(request, current),
                "is_admin": permissions.is_program_admin(request.user)}  # fmt: skip
     if snapshot is not None:

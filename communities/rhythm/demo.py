@@ -19,6 +19,7 @@ from communities.choices import (
     SessionStatus,
     Stage,
 )
+from communities.landscape import retention_parts
 from communities.models import Community, Membership
 
 from . import services
@@ -119,5 +120,6 @@ def seed(rng, now) -> None:
             for m in rng.sample(members[community.pk], min(5, len(members[community.pk]))):
                 attendance.append(Attendance(activity=activity, user_id=m.user_id))
         Attendance.objects.bulk_create(attendance, ignore_conflicts=True)
+        retention_parts.invalidate([community.pk])  # bulk_create sends no signal
     for months_ago in range(9, -1, -1):
         participation.recompute_levels(now=now - timedelta(days=30 * months_ago))

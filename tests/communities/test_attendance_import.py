@@ -378,12 +378,15 @@ class TestConfirm:
         self, client, clients, community, activity, django_capture_on_commit_callbacks
     ):
         pending = preview(clients["coordinator"], activity, "New,New.Person@example.org")
+        people = clients["admin"].get("/").context["program"]["people"]  # kept in the cache
         with django_capture_on_commit_callbacks(execute=True):
             response = clients["coordinator"].post(
                 confirm_url(activity, pending), {"unknown_action": "invite"}
             )
         assert response.status_code == 302
         person = User.objects.get(email="new.person@example.org")
+        # the team's home counts them at once (written in bulk: no signal)
+        assert clients["admin"].get("/").context["program"]["people"] == people + 1
         assert not person.has_usable_password() and person.is_active
         assert community.memberships.get(user=person).level == Level.PERIPHERAL
         assert Attendance.objects.filter(activity=activity, user=person, imported=True).exists()

@@ -37,6 +37,7 @@ from childcop.accounts import search_keys
 from childcop.accounts.domains import invitation_allowed, invitation_domains
 from childcop.accounts.models import PersonSearchKey
 from communities.choices import Level
+from communities.landscape import retention_parts
 from communities.models import Membership
 
 from ..models import Attendance, AttendanceImport
@@ -525,8 +526,10 @@ def apply_import(
             ignore_conflicts=True,
         )
         # bulk_create sends no signal: new members and people change cached figures
-        aggregates.invalidate("program", "stories")
+        aggregates.invalidate("program", "people", "stories")
         aggregates.invalidate_communities([activity.community_id])
+        # the attendance of an activity of any day: the retention page's settled parts too
+        retention_parts.invalidate([activity.community_id])
         present = set(
             Attendance.objects.filter(activity=activity, user_id__in=user_ids).values_list(
                 "user_id", flat=True
