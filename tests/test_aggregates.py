@@ -214,6 +214,7 @@ def test_a_row_moved_to_another_community_changes_both(clients, users):
     """The admin site lets a membership or an approved story be moved to another
     community: the figures of the one it left change too."""
     from communities.models import Membership
+    from value_stories import services
     from value_stories.choices import Status
     from value_stories.factories import ValueStoryFactory
 
@@ -226,7 +227,8 @@ def test_a_row_moved_to_another_community_changes_both(clients, users):
         home = admin.get("/").context["program"]
         matrix = admin.get("/stories/matrix/").context["matrix"]
         return home["memberships"], [
-            (row["community__name"], row["total"]) for row in matrix["communities"]
+            (row["community__name"], row["total"])
+            for row in map(services.row, matrix["communities"])
         ]
 
     memberships, rows = figures()

@@ -278,6 +278,19 @@ def matrix_parts(audience: str, ids) -> dict:
     return {pk: (rows.get(pk), tuple(indicators[pk])) for pk in ids}
 
 
+def row(found) -> dict:
+    """A row of the matrix's per-community table as the template reads it: a row of
+    `value_matrix` as it is, a row of an assembled matrix ((id, name, slug, counts in
+    PART_COUNTS' order): `MatrixParts`) as such a dict."""
+    if isinstance(found, dict):
+        return found
+    pk, name, slug, *counts = found
+    result = dict(zip(PART_COUNTS, counts, strict=True))
+    result.update(community_id=pk, community__name=name, community__slug=slug)
+    result["cycles"] = [result[c.value] for c in Cycle]
+    return result
+
+
 def _average(total, n):
     return None if not n else total / n
 
@@ -312,14 +325,8 @@ class MatrixParts:
 
     @staticmethod
     def finish(total: dict) -> dict:
-        found = sorted(total["rows"].values(), key=lambda row: (row[1], row[0]))
-        cycles = [c.value for c in Cycle]
-        rows = []
-        for pk, name, slug, *counts in found:
-            row = dict(zip(PART_COUNTS, counts, strict=True))
-            row.update(community_id=pk, community__name=name, community__slug=slug)
-            row["cycles"] = [row[c] for c in cycles]
-            rows.append(row)
+        # the rows as tuples, sorted by name: the page draws 25 of them (`row`)
+        rows = sorted(total["rows"].values(), key=lambda row: (row[1], row[0]))
         indicators = [
             {
                 "name": name, "unit": unit, "n": n, "stories": stories,

@@ -157,11 +157,13 @@ def _matrix(request, community=None):
             form_version = data["version"]
     else:
         matrix = services.value_matrix(filterset.qs, per_community=community is None)
+    # the per-community table, a page at a time (the counts above cover them all)
+    rows = paginate(request, matrix["communities"], MATRIX_ROWS)
+    rows.object_list = [services.row(found) for found in rows.object_list]
     context = {
         "filter": filterset,
         "matrix": matrix,
-        # the per-community table, a page at a time (the counts above cover them all)
-        "rows": paginate(request, matrix["communities"], MATRIX_ROWS),
+        "rows": rows,
         "community": community,
         "cycle_help": [(c.label, CYCLE_HELP[c]) for c in Cycle],
         "cycle_labels": [c.label for c in Cycle],
