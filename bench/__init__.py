@@ -22,7 +22,12 @@ One run:
    cores do not turn contention into noise; --concurrency to load it). The server time
    of each page: median and 95th percentile, as a multiple of the bare response's median
    (same size; of the layout page's too, reported), and large/small. Then each page's
-   first view after a write (every cached aggregate made stale first): informative.
+   first view after a write, held to the same targets: before each view, one round of
+   ordinary writes in the timed community, written as the product writes them (someone
+   joins, an activity with twenty attendees is logged, a member asks for help, a story is
+   approved: /__bench__/write/, undone at the end); and, reported, its first view after a
+   release (every cached aggregate made stale at once, as a new release's cache prefix
+   does).
 4. The SQL queries of each page at both sizes (Django's test client, in process), which
    must be equal; the monthly health report job on the large program for one community in
    ten and for all of them (time, best of two runs, and queries).

@@ -131,12 +131,18 @@ def _program_matrix(request, filterset):
     # the team reads every story: what they read of each community changes only with the
     # communities ("program"), not with anyone's memberships or appointments ("stories")
     generation = "program" if permissions.is_program_admin(user) else "stories"
-    view = aggregates.cached(generation, f"matrix:{user.pk}:{timezone.localdate()}", viewer)
+    current = aggregates.tokens([generation, aggregates.COMMUNITIES])
+    view = aggregates.cached(
+        generation, f"matrix:{user.pk}:{timezone.localdate()}", viewer,
+        current=current[generation],
+    )  # fmt: skip
     audiences = view["audiences"]
     if audiences is None or services.own_story_uncovered(user, audiences):
         matrix = services.value_matrix(filterset.qs, per_community=True)
     else:
-        matrix = aggregates.cached_parts("matrix", audiences, services.MatrixParts)
+        matrix = aggregates.cached_parts(
+            "matrix", audiences, services.MatrixParts, current=current[aggregates.COMMUNITIES]
+        )
     return {"matrix": matrix, "choices": view["choices"], "version": view["version"]}
 
 

@@ -46,23 +46,22 @@ def count(client, url, **params):
 
 
 # The program's matrix as first shown (no filter) is assembled from a part per community
-# (childcop.aggregates.cached_parts): session + user, the "stories" generation (what the
-# viewer may read of each community: cached), the generation of every community (the
-# assembled matrix: cached), and but for the team, whether one of their own stories is
-# elsewhere.
-PROGRAM_MATRIX = {"member": 5, "sponsor": 5, "admin": 4}
+# (childcop.aggregates.cached_parts): session + user, the generations (one query) of what
+# the viewer may read of each community (cached) and of every community (the assembled
+# matrix: cached), and but for the team, whether one of their own stories is elsewhere.
+PROGRAM_MATRIX = {"member": 4, "sponsor": 4, "admin": 3}
 # computing everything (a first view): what the viewer may read of each community (the
 # team: every community; others: those open to all, those they sponsor, their
 # memberships), the filter's communities (community dropdown), each community's generation,
-# then per audience of the communities with stories, their parts: counts per community,
-# indicators' sums
-PROGRAM_MATRIX_FIRST = {"admin": 4 + 2 + 1 + 2, "member": 5 + 4, "sponsor": 5 + 4 + 1 + 2}
+# then per audience of the communities with stories, their parts: their stories' counts,
+# their indicators' sums
+PROGRAM_MATRIX_FIRST = {"admin": 3 + 2 + 1 + 2, "member": 4 + 4, "sponsor": 4 + 4 + 1 + 2}
 # (here the only community is the member's: they read every story of it, as the team does,
 # so the matrix the team's view assembled is theirs too; the sponsor reads those opened to
 # sponsors: a part and a matrix of their own)
 # after an approved story is edited in one community: each community's generation, and that
 # community's part (two queries) for its first viewer of each audience
-PROGRAM_MATRIX_AFTER_A_STORY = {"admin": 4 + 1 + 2, "member": 5, "sponsor": 5 + 1 + 2}
+PROGRAM_MATRIX_AFTER_A_STORY = {"admin": 3 + 1 + 2, "member": 4, "sponsor": 4 + 1 + 2}
 # a filtered matrix is computed live: session + user, the filter's communities, counts per
 # community, indicators summary
 FILTERED_MATRIX = 5
