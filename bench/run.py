@@ -179,7 +179,10 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--concurrency", type=int, default=1, help="concurrent clients (1)")
     parser.add_argument(
-        "--cold", type=int, default=5, help="first views after a write, per page and size (5)"
+        "--cold",
+        type=int,
+        default=15,
+        help="first views after a write (and after a release), per page and size (15)",
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server (2)")
     parser.add_argument(

@@ -498,6 +498,11 @@ def _indicator_changed(sender, instance, **kwargs):
     )
 
 
+# Called with (the model's label, the community's id) when a row moves out of a community
+# (`_community_left`), by what keeps more than a community's generation (its retention).
+LEFT = []
+
+
 def _community_left(label, rule):
     """A pre_save receiver: a row moved to another community (the admin site lets a
     membership or an activity be moved) starts a new generation of the community it
@@ -515,6 +520,8 @@ def _community_left(label, rule):
         before = sender.objects.filter(pk=instance.pk).values_list(attname, flat=True).first()
         if before is not None and before != getattr(instance, attname):
             invalidate_communities([before], needs=needs)
+            for left in LEFT:
+                left(label, before)
 
     return receiver
 

@@ -82,8 +82,24 @@ class LeadershipAssignmentAdmin(admin.ModelAdmin):
 
 @admin.register(LevelChange)
 class LevelChangeAdmin(admin.ModelAdmin):
+    """Level changes deleted here send no signal (a person's deletion takes theirs in one
+    statement): their communities' summaries and retention start new generations."""
+
     list_display = ["user", "community", "from_level", "to_level", "is_manual", "changed_at"]
     list_filter = ["to_level", "is_manual"]
     search_fields = ["user__display_name", "user__email", "community__name"]
     list_select_related = ["user", "community"]
     raw_id_fields = ["user", "changed_by"]
+
+    def delete_model(self, request, obj):
+        from communities.landscape import retention_parts
+
+        super().delete_model(request, obj)
+        retention_parts.invalidate([obj.community_id], past=False)
+
+    def delete_queryset(self, request, queryset):
+        from communities.landscape import retention_parts
+
+        ids = set(queryset.values_list("community_id", flat=True))
+        super().delete_queryset(request, queryset)
+        retention_parts.invalidate(ids, past=False)

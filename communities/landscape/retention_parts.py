@@ -606,6 +606,24 @@ def _settled_changed(sender, instance, **kwargs):
     invalidate([instance.community_id], past=False)
 
 
+def _left(label, community_id) -> None:
+    """A membership, a departure or a level change moved to another community (the admin
+    site): the settled part of the one it left (aggregates.LEFT)."""
+    if label in ("communities.Membership", "communities.Departure", "communities.LevelChange"):
+        invalidate([community_id], past=False)
+
+
+def _person_deleted(sender, instance, **kwargs):
+    """A person deleted takes their level changes in one statement, without a signal: the
+    settled parts of their communities (those of a membership deleted by hand, say)."""
+    from communities.models import LevelChange
+
+    invalidate(
+        set(LevelChange.objects.filter(user_id=instance.pk).values_list("community_id", flat=True)),
+        past=False,
+    )
+
+
 def connect() -> None:
     """Connect the receivers (from the communities app's `ready`, in every process)."""
     from communities.models import LevelChange
@@ -624,3 +642,9 @@ def connect() -> None:
     post_save.connect(_settled_changed, sender=Departure, dispatch_uid=uid("d"), weak=False)
     post_delete.connect(_settled_changed, sender=Departure, dispatch_uid=uid("d"), weak=False)
     post_save.connect(_level_change_saved, sender=LevelChange, dispatch_uid=uid("l"), weak=False)
+    if _left not in aggregates.LEFT:
+        aggregates.LEFT.append(_left)
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import pre_delete
+
+    pre_delete.connect(_person_deleted, sender=get_user_model(), dispatch_uid=uid("u"), weak=False)

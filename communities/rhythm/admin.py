@@ -79,8 +79,28 @@ class ActivityAdmin(admin.ModelAdmin):
 
 @admin.register(Attendance)
 class AttendanceAdmin(admin.ModelAdmin):
+    """Attendance records deleted here send no signal the cached figures hear (a receiver
+    would make every activity's deletion delete its records one by one): their
+    communities' summaries and retention start new generations."""
+
     list_display = ["user", "activity", "imported"]
     list_filter = ["imported"]
     search_fields = ["user__email", "activity__title"]
     raw_id_fields = ["user", "activity"]
     list_select_related = ["user", "activity"]
+
+    def delete_model(self, request, obj):
+        from communities.landscape import retention_parts
+
+        community_id = Activity.objects.filter(pk=obj.activity_id).values_list(
+            "community_id", flat=True
+        )
+        super().delete_model(request, obj)
+        retention_parts.invalidate(list(community_id))
+
+    def delete_queryset(self, request, queryset):
+        from communities.landscape import retention_parts
+
+        ids = set(queryset.values_list("activity__community_id", flat=True))
+        super().delete_queryset(request, queryset)
+        retention_parts.invalidate(ids)

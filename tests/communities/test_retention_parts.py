@@ -440,3 +440,92 @@ def test_the_first_view_after_a_write_reads_no_more_for_a_larger_community():
             live = retention_parts.live_part(community.pk, today, state)
         reads.append((len(ctx), sum(map(len, live["days"].values()))))
     assert reads[0] == reads[1] == (1 + 3, 5)
+
+
+# --- rows deleted or moved by hand (the admin site) ------------------------------------------
+
+
+def _admin(model):
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    return admin.site._registry[model], RequestFactory().post("/")
+
+
+def value(community):
+    return retention_parts.cached_retention(community, today=timezone.localdate())
+
+
+@pytest.mark.parametrize("past", [True, False])
+def test_an_attendance_record_deleted_in_the_admin_site(settled, past):
+    from communities.factories import MembershipFactory
+
+    member = MembershipFactory(community=settled, joined_on=timezone.localdate() - timedelta(800))
+    record = Attendance.objects.create(activity=_old_activity(settled, past=past), user=member.user)
+    check(settled)
+    before = value(settled)
+    model_admin, request = _admin(Attendance)
+    model_admin.delete_model(request, record)
+    assert value(settled) == expected(settled, timezone.localdate()) != before
+
+
+def test_attendance_records_deleted_in_bulk_in_the_admin_site(settled):
+    check(settled)
+    activity = _old_activity(settled, past=False)
+    model_admin, request = _admin(Attendance)
+    model_admin.delete_queryset(request, Attendance.objects.filter(activity=activity))
+    assert value(settled) == expected(settled, timezone.localdate())
+
+
+def test_a_level_change_deleted_in_the_admin_site(settled):
+    member = Membership.objects.filter(community=settled).first()
+    change = LevelChange.objects.create(
+        community=settled, user=member.user, from_level=Level.ACTIVE, to_level=Level.CORE,
+        changed_at=timezone.now() - timedelta(days=30),
+    )  # fmt: skip
+    check(settled)
+    model_admin, request = _admin(LevelChange)
+    model_admin.delete_model(request, change)
+    assert value(settled) == expected(settled, timezone.localdate())
+    model_admin.delete_queryset(request, LevelChange.objects.filter(community=settled))
+    assert value(settled) == expected(settled, timezone.localdate())
+
+
+def test_a_membership_or_a_level_change_moved_to_another_community(settled):
+    from communities.factories import CommunityFactory
+
+    other = CommunityFactory()
+    moved = (
+        Membership.objects.filter(
+            community=settled, joined_on__lt=timezone.localdate() - timedelta(10)
+        )
+        .exclude(user__attendance=None)
+        .first()
+    )
+    change = LevelChange.objects.create(
+        community=settled, user=moved.user, from_level=Level.ACTIVE, to_level=Level.CORE,
+        changed_at=timezone.now() - timedelta(days=30),
+    )  # fmt: skip
+    check(settled)
+    check(other)
+    moved.community = other
+    moved.save()
+    change.community = other
+    change.save()
+    for community in (settled, other):
+        assert value(community) == expected(community, timezone.localdate())
+
+
+def test_a_person_deleted_after_their_membership_was_deleted_by_hand(settled):
+    from communities.factories import MembershipFactory
+
+    member = MembershipFactory(community=settled, joined_on=timezone.localdate() - timedelta(800))
+    LevelChange.objects.create(
+        community=settled, user=member.user, from_level=Level.ACTIVE, to_level=Level.CORE,
+        changed_at=timezone.now() - timedelta(days=30),
+    )  # fmt: skip
+    member.delete()  # no departure recorded
+    check(settled)
+    before = value(settled)
+    member.user.delete()
+    assert value(settled) == expected(settled, timezone.localdate()) != before
