@@ -123,45 +123,43 @@ def member(scope: Scope) -> list[Need]:
 
 @reads("community", "help")
 def help_requests(scope: Scope) -> list[Need]:
-    """One query for three kinds: answers to my requests not marked helpful yet; "how did it
-    turn out?" follow-ups due (`follow_up_days` after the helpful answer, the community's
-    setting); and, for the core group, requests in their communities past the response
-    commitment with no answer (working days, as the coordinators' email counts them)."""
-    from django.db.models import Case, CharField, Value, When
-
+    """Two queries for three kinds: my requests — answers to them not marked helpful yet,
+    and "how did it turn out?" follow-ups due (`follow_up_days` after the helpful answer,
+    the community's setting); and, for the core group, requests in their communities past
+    the response commitment with no answer (working days, as the coordinators' email
+    counts them). Two plain queries rather than one ranked by kind: building the ranked
+    one cost several times what both cost together."""
     from communities.learning.jobs import add_working_days
     from communities.models import Answer, HelpRequest
 
     user = scope.user
     answered_by_others = Exists(Answer.objects.filter(request=OuterRef("pk")).exclude(author=user))
-    answered = Q(asker=user, status=HELP_WORKFLOW.initial, answered=True)
-    follow = Q(asker=user, status__in=HELP_WORKFLOW.sources("follow_up"), helpful_at__isnull=False)
-    late = Q(
-        community_id__in=scope.core,
-        status=HELP_WORKFLOW.initial,
-        # n working days are at least n calendar days: the database narrows
-        created_at__lte=scope.now - timedelta(days=1),
-        any_answer=False,
-    ) & ~Q(asker=user)
-    category = Case(
-        When(answered, then=Value("answered")),
-        When(follow, then=Value("follow")),
-        default=Value("late"),
-        output_field=CharField(),
-    )
-    rows, _ = first_rows_by(
-        HelpRequest.objects.filter(community_id__in=scope.member)
-        .alias(
-            answered=answered_by_others,
-            any_answer=Exists(Answer.objects.filter(request=OuterRef("pk"))),
-        )
-        .filter(answered | follow | late)
+    answered = Q(status=HELP_WORKFLOW.initial, answered=True)
+    follow = Q(status__in=HELP_WORKFLOW.sources("follow_up"), helpful_at__isnull=False)
+    rows = {"answered": [], "follow": [], "late": []}
+    for r in (
+        HelpRequest.objects.filter(asker=user, community_id__in=scope.member)
+        .alias(answered=answered_by_others)
+        .filter(answered | follow)
         .annotate(answer_count=Count("answers"))
-        .select_related("community"),
-        category,
-        [F("created_at").asc(), F("pk").asc()],
-        shown=CANDIDATES,
-    )
+        .select_related("community")
+        .order_by("created_at", "pk")[: 2 * CANDIDATES]
+    ):
+        rows["answered" if r.status == HELP_WORKFLOW.initial else "follow"].append(r)
+    if scope.core:
+        rows["late"] = list(
+            HelpRequest.objects.filter(
+                community_id__in=scope.core,
+                status=HELP_WORKFLOW.initial,
+                # n working days are at least n calendar days: the database narrows
+                created_at__lte=scope.now - timedelta(days=1),
+            )
+            .exclude(asker=user)
+            .exclude(Exists(Answer.objects.filter(request=OuterRef("pk"))))
+            .select_related("community")
+            .order_by("created_at", "pk")[:CANDIDATES]
+        )
+    rows["follow"] = rows["follow"][:CANDIDATES]
     needs = []
     for r in rows.get("answered", [])[:SHOWN]:
         needs.append(
