@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from childcop import aggregates, needs, permissions
+from childcop import aggregates, needs, parts, permissions
 from childcop.accounts.models import User
 from childcop.context_processors import remember_sponsor
 from communities.choices import Stage
@@ -26,7 +26,7 @@ SUGGESTIONS = 5
 class ProgramFigures:
     """The home page's figures over the whole program (communities by stage, memberships,
     communities without a coordinator, members per community, the communities anyone may
-    join), assembled from a part per community (childcop.aggregates.cached_parts): after a
+    join), assembled from a part per community (childcop.parts.cached_parts): after a
     write in one community — someone joins, say — that community's part alone is read
     again, whatever the size of the program. Plain data, cached."""
 
@@ -35,15 +35,15 @@ class ProgramFigures:
         coordinated = Exists(
             Membership.objects.filter(community=OuterRef("pk"), is_coordinator=True)
         )
-        parts = dict.fromkeys(ids)  # a community deleted since: no part
+        found = dict.fromkeys(ids)  # a community deleted since: no part
         for row in (
             Community.objects.filter(pk__in=ids)
             .annotate(members=Count("memberships"), coordinated=coordinated)
             .values_list("pk", "name", "slug", "domain", "stage", "is_open", "members",
                          "coordinated")
         ):  # fmt: skip
-            parts[row[0]] = row
-        return parts
+            found[row[0]] = row
+        return found
 
     @staticmethod
     def start() -> dict:
@@ -60,23 +60,23 @@ class ProgramFigures:
 
     @staticmethod
     def finish(total: dict) -> dict:
-        parts = sorted(total.values(), key=lambda p: (p[1], p[0]))
+        communities = sorted(total.values(), key=lambda p: (p[1], p[0]))
         by_stage = {}
-        for part in parts:
+        for part in communities:
             by_stage[part[4]] = by_stage.get(part[4], 0) + 1
         without = [
             {"name": name, "slug": slug}
-            for _, name, slug, _, stage, _, _, coordinated in parts
+            for _, name, slug, _, stage, _, _, coordinated in communities
             if stage != Stage.CLOSED and not coordinated
         ]
         # Communities anyone may join (open, launched, not closed), the biggest first.
         joinable = [
             (pk, name, slug, domain, members)
-            for pk, name, slug, domain, stage, is_open, members, _ in parts
+            for pk, name, slug, domain, stage, is_open, members, _ in communities
             if is_open and stage not in (Stage.POTENTIAL, Stage.CLOSED)
         ]
         joinable.sort(key=lambda c: (-c[4], c[1]))
-        member_counts = {part[0]: part[6] for part in parts if part[6]}
+        member_counts = {part[0]: part[6] for part in communities if part[6]}
         return {
             "by_stage": by_stage,
             "memberships": sum(member_counts.values()),
@@ -97,7 +97,7 @@ def program_figures(current: dict) -> dict:
         lambda: list(Community.objects.order_by("pk").values_list("pk", flat=True)),
         current=current["program"],
     )
-    figures = aggregates.cached_parts(
+    figures = parts.cached_parts(
         "figures", dict.fromkeys(ids, "all"), ProgramFigures,
         current=current[aggregates.COMMUNITIES],
     )  # fmt: skip

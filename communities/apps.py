@@ -6,7 +6,7 @@ class CommunitiesConfig(AppConfig):
     verbose_name = "Communities"
 
     def ready(self):
-        from .landscape import retention_parts
+        from .landscape import retention_writes
 
         # the retention page's settled parts: invalidated by the writes that change them
-        retention_parts.connect()
+        retention_writes.connect()

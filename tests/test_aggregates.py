@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
-from childcop import aggregates
+from childcop import aggregates, parts
 from childcop.accounts.factories import UserFactory
 from childcop.models import AggregateGeneration
 from communities.factories import CommunityFactory, MembershipFactory
@@ -165,18 +165,18 @@ def test_a_value_of_parts_computes_only_the_part_a_write_changed():
         MembershipFactory(community=place)
     variants = {c.pk: "members" for c in communities}
     sizes = Sizes()
-    assert aggregates.cached_parts("sizes", variants, sizes) == {c.pk: 1 for c in communities}
+    assert parts.cached_parts("sizes", variants, sizes) == {c.pk: 1 for c in communities}
     assert sorted(sizes.computed) == sorted(variants)
     sizes.computed.clear()
-    assert aggregates.cached_parts("sizes", variants, sizes) == {c.pk: 1 for c in communities}
+    assert parts.cached_parts("sizes", variants, sizes) == {c.pk: 1 for c in communities}
     assert sizes.computed == []  # nothing written: the value itself
     MembershipFactory(community=communities[2])
-    value = aggregates.cached_parts("sizes", variants, sizes)
+    value = parts.cached_parts("sizes", variants, sizes)
     assert value[communities[2].pk] == 2 and sizes.computed == [communities[2].pk]
     # another viewer wanting the same parts of fewer communities: the parts are shared
     sizes.computed.clear()
     fewer = {c.pk: "members" for c in communities[:2]}
-    assert aggregates.cached_parts("sizes", fewer, sizes) == {c.pk: 1 for c in communities[:2]}
+    assert parts.cached_parts("sizes", fewer, sizes) == {c.pk: 1 for c in communities[:2]}
     assert sizes.computed == []
 
 
@@ -184,13 +184,13 @@ def test_a_value_of_parts_is_made_again_when_the_cache_lost_an_old_part():
     communities = [CommunityFactory() for _ in range(3)]
     variants = {c.pk: "members" for c in communities}
     sizes = Sizes()
-    aggregates.cached_parts("sizes", variants, sizes)
+    parts.cached_parts("sizes", variants, sizes)
     old_generation = aggregates.token(f"community:{communities[0].pk}")
     MembershipFactory(community=communities[0])
     # the old part, whose count the sum holds, is gone: taking it away is impossible
     cache.delete(f"{aggregates.PREFIX}:sizes:members:{communities[0].pk}:{old_generation}")
     sizes.computed.clear()
-    value = aggregates.cached_parts("sizes", variants, sizes)
+    value = parts.cached_parts("sizes", variants, sizes)
     assert value == {communities[0].pk: 1, communities[1].pk: 0, communities[2].pk: 0}
     # the others' parts came from the cache: the sum was made again, not recomputed
     assert sizes.computed == [communities[0].pk]
@@ -252,11 +252,11 @@ def test_a_sum_of_parts_is_made_again_when_its_old_part_is_not_the_one_it_holds(
     sizes = Sizes()
     for place in communities:
         MembershipFactory(community=place)
-    aggregates.cached_parts("sizes", variants, sizes)
+    parts.cached_parts("sizes", variants, sizes)
     target = communities[0].pk
     generation = aggregates.token(f"community:{target}")
     # the racing process's part, kept under the same generation: one member more
     cache.set(f"{aggregates.PREFIX}:sizes:members:{target}:{generation}", (target, 2))
     MembershipFactory(community=communities[0])  # a write: the part is taken away and added
-    value = aggregates.cached_parts("sizes", variants, sizes)
+    value = parts.cached_parts("sizes", variants, sizes)
     assert value == {target: 2, communities[1].pk: 1, communities[2].pk: 1}

@@ -296,7 +296,7 @@ def _average(total, n):
 
 
 class MatrixParts:
-    """The program's matrix assembled from a part per community (childcop.aggregates.
+    """The program's matrix assembled from a part per community (childcop.parts.
     cached_parts): `matrix_parts`, a sum of them that parts are added to or taken away
     from (the rows by community, the counts, the indicators' sums and counts), and the
     matrix of a sum."""

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from childcop import aggregates, permissions
+from childcop import aggregates, parts, permissions
 from childcop.permissions import get_community_for_user, get_story_for_user
 from childcop.utils import csv_response, done, filtered_page, paginate, posted
 from communities.choices import Stage
@@ -140,7 +140,7 @@ def _program_matrix(request, filterset):
     if audiences is None or services.own_story_uncovered(user, audiences):
         matrix = services.value_matrix(filterset.qs, per_community=True)
     else:
-        matrix = aggregates.cached_parts(
+        matrix = parts.cached_parts(
             "matrix", audiences, services.MatrixParts, current=current[aggregates.COMMUNITIES]
         )
     return {"matrix": matrix, "choices": view["choices"], "version": view["version"]}

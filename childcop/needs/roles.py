@@ -15,9 +15,8 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, Subquery
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from childcop import aggregates, permissions
 from communities.choices import Stage
@@ -132,29 +131,25 @@ KEPT_MINUTES = 5
 
 class Kept:
     """Keeps each item function's items (childcop.needs.items.reads) for one person and
-    scope, under the generations of "needs" and of the areas the function reads, in this
-    window of KEPT_MINUTES: after a write, the functions that read what it changed ask
-    again, the others' items come from the cache."""
+    scope (in their language and time zone: `aggregates.personal`), under the generations
+    of "needs" and of the areas the function reads, in this window of KEPT_MINUTES: after
+    a write, the functions that read what it changed ask again, the others' items come
+    from the cache."""
 
     def __init__(self, scope, current: dict, window: int, timeout: int):
         self.current, self.timeout = current, timeout
-        self.base = ":".join(
-            (scope.digest(), str(window), translation.get_language() or "",
-             timezone.get_current_timezone_name())
-        )  # fmt: skip
+        self.base = f"{scope.digest()}:{window}"
 
     def __call__(self, name, areas, arguments, compute):
-        tokens = [self.current[aggregates.NEEDS]]
-        tokens += [self.current[aggregates.needs_name(area)] for area in areas]
-        digest = hashlib.blake2b(
-            repr((name, arguments, self.base, tokens)).encode(), digest_size=16
+        names = [aggregates.NEEDS, *(aggregates.needs_name(area) for area in areas)]
+        generations = hashlib.blake2b(
+            repr([self.current[n] for n in names]).encode(), digest_size=16
         ).hexdigest()
-        key = f"{aggregates.PREFIX}:needs-item:{digest}"
-        value = cache.get(key)
-        if value is None:
-            value = compute()
-            cache.set(key, value, self.timeout)
-        return value
+        item = hashlib.blake2b(repr((name, arguments)).encode(), digest_size=16).hexdigest()
+        return aggregates.personal(
+            "needs-item", f"{item}:{self.base}", compute, current=generations,
+            timeout=self.timeout,
+        )  # fmt: skip
 
 
 def for_person(user, memberships, *, is_sponsor, current=None) -> list[Need]:

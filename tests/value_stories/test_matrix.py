@@ -46,7 +46,7 @@ def count(client, url, **params):
 
 
 # The program's matrix as first shown (no filter) is assembled from a part per community
-# (childcop.aggregates.cached_parts): session + user, the generations (one query) of what
+# (childcop.parts.cached_parts): session + user, the generations (one query) of what
 # the viewer may read of each community (cached) and of every community (the assembled
 # matrix: cached), and but for the team, whether one of their own stories is elsewhere.
 PROGRAM_MATRIX = {"member": 4, "sponsor": 4, "admin": 3}

@@ -525,10 +525,8 @@ def apply_import(
             ],
             ignore_conflicts=True,
         )
-        # bulk_create sends no signal: new members and people change cached figures
-        aggregates.invalidate("program", "people", "stories")
-        aggregates.invalidate_communities([activity.community_id])
-        # the attendance of an activity of any day: the retention page's settled parts too
+        # bulk_create sends no signal: the cached figures of people, members and attendance
+        aggregates.invalidate("program", "people", "stories", f"community:{activity.community_id}")
         retention_parts.invalidate([activity.community_id])
         present = set(
             Attendance.objects.filter(activity=activity, user_id__in=user_ids).values_list(
