@@ -54,6 +54,8 @@ from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_save
 from django.utils import timezone, translation
 
+from childcop import warming
+
 TIMEOUT = 24 * 3600
 PREFIX = "childcop:aggregate"
 
@@ -127,6 +129,21 @@ NEEDS_AREAS = {
         "sponsorship.BusinessCaseVersion",
     ],
 }
+# The areas whose writes also say in which community (`where`): "needs:<area>:<id>", or
+# "needs:<area>:?" when a write cannot tell. An item function that reads only the person's
+# own communities (`reads(…, mine=True)`) keeps its items under those generations of its
+# communities, so a write elsewhere in the program leaves them as they are.
+NEEDS_EACH_COMMUNITY = {"community", "membership", "help", "agenda", "stories", "rhythm"}
+# How to find the community of a row of those areas that is not COMMUNITY_SCOPED.
+NEEDS_WHERE = {
+    "communities.AgendaItem": {"community": "community_id"},
+    "communities.HelpRequest": {"community": "community_id"},
+    "communities.Answer": {"via": ("communities.HelpRequest", "request_id")},
+    "communities.VotingRound": {"community": "community_id"},
+    "communities.VoteAllowance": {"via": ("communities.VotingRound", "round_id")},
+    "communities.Vote": {"via": ("communities.VotingRound", "round_id")},
+    "communities.AttendanceImport": {"via": ("communities.Activity", "activity_id")},
+}
 # Models no item of "Needs you" reads: their writes start no generation of it.
 NEEDS_NONE = {
     "communities.Attendance",
@@ -137,9 +154,13 @@ NEEDS_NONE = {
 _AREA_OF = {label: area for area, labels in NEEDS_AREAS.items() for label in labels}
 
 
-def needs_name(area: str) -> str:
-    """The generation of one area of "Needs you"."""
-    return f"needs:{area}"
+def needs_name(area: str, community=None) -> str:
+    """The generation of one area of "Needs you"; with `community` (an area of
+    NEEDS_EACH_COMMUNITY), of that area in that community ("?": in a community unknown)."""
+    return f"needs:{area}" if community is None else f"needs:{area}:{community}"
+
+
+_EACH = {needs_name(area) for area in NEEDS_EACH_COMMUNITY}
 
 
 NEEDS_NAMES = [NEEDS, *(needs_name(area) for area in NEEDS_AREAS)]
@@ -196,6 +217,7 @@ COMMUNITY_SCOPED = {
     "communities.Departure": {"community": "community_id"},
     "communities.Objective": {"community": "community_id"},
     "communities.StageChange": {"community": "community_id"},
+    "communities.Rhythm": {"community": "community_id"},
     "communities.Session": {"community": "community_id"},
     "communities.Activity": {"community": "community_id"},
     "communities.LevelChange": {"community": "community_id", "saves_only": True},
@@ -315,17 +337,25 @@ def fragment_key(*parts) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def invalidate(*names: str, needs: str | None = NEEDS) -> None:
+def invalidate(*names: str, needs: str | None = NEEDS, where=None) -> None:
     """Start a new generation of each named aggregate (in the caller's transaction), and of
     `needs` (a generation of "Needs you": `needs_of`; "needs", all of it, unless the caller
-    says which area it changes; None: none); of "communities" too when a community's."""
+    says which area it changes; None: none) — for an area of NEEDS_EACH_COMMUNITY, in the
+    communities `where` too (in a community unknown when not given); of "communities" too
+    when a community's."""
     from .models import AggregateGeneration
 
     names = list(names) + ([needs] if needs else [])
+    written = [int(name[10:]) for name in names if name.startswith("community:")]
+    if written:
+        names.append(COMMUNITIES)
+    if needs in _EACH:
+        where = [pk for pk in where or () if pk is not None]
+        names += [f"{needs}:{pk}" for pk in where] if where else [f"{needs}:?"]
+        written += where
     if not names:
         return
-    if any(name.startswith("community:") for name in names):
-        names.append(COMMUNITIES)
+    warming.written(written)  # computed again once the request's view has answered
     AggregateGeneration.objects.bulk_create(
         # in one order, whoever writes: two writers' transactions never wait for each other
         [AggregateGeneration(name=name, token=_new_token()) for name in sorted(set(names))],
@@ -338,9 +368,9 @@ def invalidate(*names: str, needs: str | None = NEEDS) -> None:
 def invalidate_communities(ids, *, needs: str | None = NEEDS) -> None:
     """A new generation of each community's summaries (after bulk writes to its rows), and
     of `needs` (see `invalidate`). Nothing without a community."""
-    names = [f"community:{pk}" for pk in ids if pk is not None]
-    if names:
-        invalidate(*names, needs=needs)
+    ids = [pk for pk in ids if pk is not None]
+    if ids:
+        invalidate(*(f"community:{pk}" for pk in ids), needs=needs, where=ids)
 
 
 def invalidate_needs(area: str) -> None:
@@ -396,7 +426,7 @@ def _story_saved(sender, instance, created=False, **kwargs):
     if before is _UNKNOWN or Status.APPROVED in (before, instance.status):
         invalidate_communities([instance.community_id, moved_from], needs=needs)
     elif created or before != instance.status or title != instance.title:
-        invalidate(needs=needs)
+        invalidate(needs=needs, where=[instance.community_id, moved_from])
     instance._aggregate_status, instance._aggregate_title = instance.status, instance.title
     instance._aggregate_community = instance.community_id
 
@@ -443,10 +473,9 @@ def _community_left(label, rule):
     return receiver
 
 
-def _community_receiver(label, rule):
+def _community_of(rule):
+    """A function of a row: the ids of its community (`rule`: COMMUNITY_SCOPED's)."""
     from django.apps import apps
-
-    needs = needs_of(label)
 
     if "via" in rule:
         label, attname = rule["via"]
@@ -454,15 +483,17 @@ def _community_receiver(label, rule):
 
         def community_of(instance):
             parent_id = getattr(instance, attname)
-            return parent.objects.filter(pk=parent_id).values_list("community_id", flat=True)
+            return list(parent.objects.filter(pk=parent_id).values_list("community_id", flat=True))
 
-    else:
+        return community_of
+    return lambda instance: [getattr(instance, rule["community"])]
 
-        def community_of(instance):
-            return [getattr(instance, rule["community"])]
+
+def _community_receiver(label, rule):
+    needs, community_of = needs_of(label), _community_of(rule)
 
     def receiver(sender, instance, **kwargs):
-        invalidate_communities(list(community_of(instance)), needs=needs)
+        invalidate_communities(community_of(instance), needs=needs)
 
     return receiver
 
@@ -476,6 +507,8 @@ def connect() -> None:
     for label in {label for labels in DEPENDS_ON.values() for label in labels}:
         model = apps.get_model(label)
         names, needs = tuple(_names(label)), needs_of(label)
+        if label in COMMUNITY_SCOPED and not set(COMMUNITY_SCOPED[label]) - {"community"}:
+            needs = None  # its receiver below says in which community
 
         def receiver(sender, names=names, needs=needs, **kwargs):
             invalidate(*names, needs=needs)
@@ -509,15 +542,20 @@ def connect() -> None:
     for label in NEEDS_ALSO:
         model, needs = apps.get_model(label), needs_of(label)
 
-        def needs_changed(sender, needs=needs, **kwargs):
-            invalidate(needs=needs)
+        where = _community_of(NEEDS_WHERE[label]) if label in NEEDS_WHERE else None
+
+        def needs_changed(sender, instance, needs=needs, where=where, **kwargs):
+            invalidate(needs=needs, where=where(instance) if where else None)
 
         uid = f"childcop.aggregates:needs:{label}"
         post_save.connect(needs_changed, sender=model, dispatch_uid=uid, weak=False)
         if label not in NEEDS_SAVES_ONLY:
             post_delete.connect(needs_changed, sender=model, dispatch_uid=uid, weak=False)
-    for label in {*_AREA_OF, *NEEDS_NONE}:
+    for label in {*_AREA_OF, *NEEDS_NONE, *NEEDS_WHERE}:
         apps.get_model(label)  # every model named exists
+    for area in NEEDS_EACH_COMMUNITY:  # a write of every model of these areas says where
+        unsaid = set(NEEDS_AREAS[area]) - set(COMMUNITY_SCOPED) - set(NEEDS_WHERE)
+        assert not unsaid, f"say in which community these write: {unsaid}"
 
     def appointed(sender, action, **kwargs):
         if action in ("post_add", "post_remove", "post_clear"):

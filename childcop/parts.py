@@ -18,6 +18,32 @@ def _digest(part) -> str:
     return hashlib.blake2b(pickle.dumps(part, protocol=5), digest_size=8).hexdigest()
 
 
+def _part_key(kind: str, variant: str, pk: int, token: str) -> str:
+    return f"{aggregates.PREFIX}:{kind}:{variant}:{pk}:{token}"
+
+
+def warm_parts(kind: str, ids, variants, parts) -> None:
+    """The parts of the communities `ids` in each of `variants` that the cache lacks under
+    their current generation, computed and kept (after a write: childcop.warming), so that
+    the next `cached_parts` of any set of variants only adds them to its sum."""
+    ids = list(ids)
+    current = aggregates.tokens([f"community:{pk}" for pk in ids])
+    keys = {
+        (variant, pk): _part_key(kind, variant, pk, current[f"community:{pk}"])
+        for variant in variants
+        for pk in ids
+    }
+    found = cache.get_many(list(keys.values()))
+    with aggregates.program_time_zone():
+        for variant in variants:
+            missing = [pk for pk in ids if keys[(variant, pk)] not in found]
+            if missing:
+                fresh = parts.compute(variant, missing)
+                cache.set_many(
+                    {keys[(variant, pk)]: part for pk, part in fresh.items()}, aggregates.TIMEOUT
+                )
+
+
 def cached_parts(kind: str, variants: dict, parts, *, current: str | None = None):
     """A value assembled from one part per community, that costs as much to bring up to
     date after a write in one community in a program of any size.
@@ -49,7 +75,7 @@ def cached_parts(kind: str, variants: dict, parts, *, current: str | None = None
     generation = {pk: current[f"community:{pk}"] for pk in ids}
 
     def key(pk, tok):
-        return f"{aggregates.PREFIX}:{kind}:{variants[pk]}:{pk}:{tok}"
+        return _part_key(kind, variants[pk], pk, tok)
 
     state_key = f"{aggregates.PREFIX}:{kind}:sum:{signature}"
     state = cache.get(state_key)

@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "audit.middleware.AuditAddressMiddleware",
     "childcop.middleware.SecurityHeadersMiddleware",
     "childcop.middleware.DatabaseUnavailableMiddleware",
+    "childcop.warming.WarmAfterWritesMiddleware",
     "childcop.middleware.TimeZoneMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

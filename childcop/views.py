@@ -110,18 +110,25 @@ def program_figures(current: dict) -> dict:
     return {**figures, "people": people}
 
 
+def warm_program_figures(ids) -> None:
+    """After a write to a few communities (childcop.warming): the program's figures with
+    their new parts, as the home page asks for them."""
+    program_figures(aggregates.tokens(["program", "people", aggregates.COMMUNITIES]))
+
+
 @require_GET
 def home(request):
     user = request.user
     # Program-wide figures come from the cache (one query for their generations, with the
     # generation of "Needs you"): they read every membership, and the page must cost the
     # same in a program of any size.
-    current = aggregates.tokens(
-        ["program", "people", aggregates.COMMUNITIES, *aggregates.NEEDS_NAMES]
-    )
-    figures = program_figures(current)
     # with what a newcomer's "Needs you" items show (childcop.needs.memberships_of)
-    memberships = list(needs.memberships_of(user).order_by("-is_coordinator", "community__name"))
+    memberships = list(needs.home_memberships(user))
+    current = aggregates.tokens(
+        ["program", "people", aggregates.COMMUNITIES,
+         *needs.token_names(m.community_id for m in memberships)]
+    )  # fmt: skip
+    figures = program_figures(current)
     for m in memberships:
         m.member_count = figures["member_counts"].get(m.community_id, 0)
     is_sponsor = permissions.is_sponsor(user)

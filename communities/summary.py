@@ -152,6 +152,17 @@ def compute_profile(community, *, now=None) -> dict:
     }
 
 
+def warm(ids) -> None:
+    """After a write to the communities `ids` (childcop.warming): their page's summary and
+    their dashboard cards, computed again as the pages ask for them."""
+    from .models import Community
+
+    now = timezone.now()
+    for community in Community.objects.filter(pk__in=ids):
+        profile(community, now=now)
+    cards(ids, now=now)
+
+
 # --- sponsor dashboard cards ---------------------------------------------------------------
 
 

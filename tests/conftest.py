@@ -282,6 +282,8 @@ def worker(_worker_queue):
 # aggregates' generations (read as one array on PostgreSQL) and the value matrix's sums.
 ENGINE_MODULES = {
     "tests/test_aggregates.py",
+    "tests/test_warming.py",
+    "tests/test_needs_where.py",
     "tests/value_stories/test_matrix.py",
     "tests/test_faults.py",
     "tests/test_backup.py",

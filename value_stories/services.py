@@ -221,6 +221,19 @@ def audiences(user) -> dict[int, str]:
     return result
 
 
+def warm_matrix(ids) -> None:
+    """After a write to a few communities (childcop.warming): their parts of the value
+    matrix for every audience, and the social learning team's matrix with them."""
+    from childcop import aggregates, parts
+    from communities.models import Community
+
+    parts.warm_parts("matrix", ids, list(AUDIENCES), MatrixParts)
+    every = dict.fromkeys(Community.objects.values_list("pk", flat=True), "all")
+    parts.cached_parts(
+        "matrix", every, MatrixParts, current=aggregates.token(aggregates.COMMUNITIES)
+    )
+
+
 def own_story_uncovered(user, audiences: dict) -> bool:
     """Whether one of `user`'s own approved stories is not in their `audiences` (written in
     a community they have since left, say): their matrix is computed whole then. One query,

@@ -16,6 +16,16 @@ sponsors, or, for the social learning team, the whole program), the same scopes 
 """
 
 from .items import Group, Need, Urgency, grouped
-from .roles import build, for_person, memberships_of
+from .roles import build, for_person, home_memberships, memberships_of, token_names
 
-__all__ = ["Group", "Need", "Urgency", "build", "for_person", "grouped", "memberships_of"]
+__all__ = [
+    "Group",
+    "Need",
+    "Urgency",
+    "build",
+    "for_person",
+    "grouped",
+    "home_memberships",
+    "memberships_of",
+    "token_names",
+]

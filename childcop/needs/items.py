@@ -153,12 +153,16 @@ def first_rows_by(queryset, category, order_by, shown: int = SHOWN) -> tuple[dic
     return rows, totals
 
 
-def reads(*areas: str):
+def reads(*areas: str, mine: bool = False):
     """Says what an item function reads, by area of the program (childcop.aggregates.
     NEEDS_AREAS): its items are kept for the person (`Scope.kept`) until a write to one of
     those areas, or to what "Needs you" reads as a whole, starts a new generation of it.
     One function, one query: after someone answers a help request, the functions that read
-    help requests ask again, the others' items come from the cache."""
+    help requests ask again, the others' items come from the cache.
+
+    `mine`: the function reads only rows of the person's own communities (`Scope.member`,
+    or its subsets `core` and `coordinator`): for the areas kept per community (NEEDS_EACH_
+    COMMUNITY), only a write in one of them starts a new generation of its items."""
     from childcop.aggregates import NEEDS_AREAS
 
     unknown = set(areas) - set(NEEDS_AREAS)
@@ -173,10 +177,10 @@ def reads(*areas: str):
                 return function(scope, *args, **kwargs)
             return scope.kept(
                 name, areas, (args, sorted(kwargs.items())),
-                lambda: function(scope, *args, **kwargs),
+                lambda: function(scope, *args, **kwargs), mine=mine,
             )  # fmt: skip
 
-        kept.areas = areas
+        kept.areas, kept.mine = areas, mine
         return kept
 
     return decorate

@@ -45,7 +45,7 @@ def coordinator(scope: Scope) -> list[Need]:
     ]
 
 
-@reads("community", "rhythm")
+@reads("community", "rhythm", mine=True)
 def missed_heartbeats(scope: Scope) -> list[Need]:
     """Sessions held (past their community's grace days) with no activity logged."""
     from communities.rhythm.jobs import log_activity_url, missed_heartbeat_sessions
@@ -68,7 +68,7 @@ def missed_heartbeats(scope: Scope) -> list[Need]:
     )
 
 
-@reads("community", "rhythm")
+@reads("community", "rhythm", mine=True)
 def pending_imports(scope: Scope) -> list[Need]:
     from communities.models import AttendanceImport
 
@@ -99,7 +99,7 @@ def pending_imports(scope: Scope) -> list[Need]:
     )
 
 
-@reads("community", "groups")
+@reads("community", "groups", mine=True)
 def proposals_to_charter(scope: Scope) -> list[Need]:
     from practice_groups.choices import GROUP_WORKFLOW
     from practice_groups.models import PracticeGroup
@@ -124,7 +124,7 @@ def proposals_to_charter(scope: Scope) -> list[Need]:
     )
 
 
-@reads("community", "stewardship")
+@reads("community", "stewardship", mine=True)
 def reviews_due(scope: Scope) -> list[Need]:
     """Plan–do–check–act reviews of my communities due within a week or overdue."""
     from communities.stewardship.jobs import due_reviews

@@ -121,7 +121,7 @@ def member(scope: Scope) -> list[Need]:
     ]
 
 
-@reads("community", "help")
+@reads("community", "help", mine=True)
 def help_requests(scope: Scope) -> list[Need]:
     """Two queries for three kinds: my requests — answers to them not marked helpful yet,
     and "how did it turn out?" follow-ups due (`follow_up_days` after the helpful answer,
@@ -204,7 +204,7 @@ def help_requests(scope: Scope) -> list[Need]:
     return needs
 
 
-@reads("community", "agenda")
+@reads("community", "agenda", mine=True)
 def voting_rounds(scope: Scope) -> list[Need]:
     """Open voting rounds of my communities where I have votes left. One query."""
     from communities.models import VoteAllowance, VotingRound
@@ -230,7 +230,7 @@ def voting_rounds(scope: Scope) -> list[Need]:
     )
 
 
-@reads("community", "stories", "people")
+@reads("community", "stories", "people", mine=True)
 def stories(scope: Scope) -> list[Need]:
     """One query for two kinds: my value-creation stories returned for changes or still in
     draft, and, for a coordinator, the stories of their communities awaiting review (not
@@ -292,7 +292,7 @@ def stories(scope: Scope) -> list[Need]:
     return needs
 
 
-@reads("community", "groups")
+@reads("community", "groups", mine=True)
 def reports_to_respond(scope: Scope) -> list[Need]:
     """Recent progress reports of practice groups in my communities that I have not
     endorsed, critiqued or refined (not my own). One query."""
@@ -330,7 +330,7 @@ def core_group(scope: Scope) -> list[Need]:
     return health_checks_to_answer(scope)  # help requests waiting: `help_requests`
 
 
-@reads("community", "health")
+@reads("community", "health", mine=True)
 def health_checks_to_answer(scope: Scope) -> list[Need]:
     """Open health checks of my core groups without my answer. One query."""
     from communities.health.models import HealthCheck, HealthCheckResponse

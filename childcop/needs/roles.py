@@ -73,6 +73,12 @@ def memberships_of(user, now=None):
     )
 
 
+def home_memberships(user):
+    """The person's memberships as the home page lists them (coordinated first, then by
+    name), with what a newcomer's items show (`memberships_of`)."""
+    return memberships_of(user).order_by("-is_coordinator", "community__name")
+
+
 def build(user, memberships=None, *, is_sponsor=None, now=None, kept=None) -> list[Need]:
     """Every item that needs `user` now. `memberships`: theirs from `memberships_of`, when
     the caller has them already (the home page); `is_sponsor` likewise. `kept`: a
@@ -137,11 +143,30 @@ class Kept:
     from the cache."""
 
     def __init__(self, scope, current: dict, window: int, timeout: int):
-        self.current, self.timeout = current, timeout
+        self.timeout = timeout
         self.base = f"{scope.digest()}:{window}"
+        self.communities = sorted(scope.member)
+        # the generations of the areas kept per community, in the person's communities
+        # (one query when the caller did not read them: `token_names`)
+        wanted = token_names(self.communities)
+        missing = [name for name in wanted if name not in current]
+        self.current = {**current, **aggregates.tokens(missing)} if missing else current
 
-    def __call__(self, name, areas, arguments, compute):
-        names = [aggregates.NEEDS, *(aggregates.needs_name(area) for area in areas)]
+    def names(self, areas, mine: bool) -> list[str]:
+        """The generations an item function's items are kept under: "needs", and each area
+        it reads — in the person's communities only (and in communities unknown), for an
+        area kept per community that a function of their own communities (`mine`) reads."""
+        names = [aggregates.NEEDS]
+        for area in areas:
+            if mine and area in aggregates.NEEDS_EACH_COMMUNITY:
+                names.append(aggregates.needs_name(area, "?"))
+                names += [aggregates.needs_name(area, pk) for pk in self.communities]
+            else:
+                names.append(aggregates.needs_name(area))
+        return names
+
+    def __call__(self, name, areas, arguments, compute, *, mine=False):
+        names = self.names(areas, mine)
         generations = hashlib.blake2b(
             repr([self.current[n] for n in names]).encode(), digest_size=16
         ).hexdigest()
@@ -150,6 +175,20 @@ class Kept:
             "needs-item", f"{item}:{self.base}", compute, current=generations,
             timeout=self.timeout,
         )  # fmt: skip
+
+
+def token_names(community_ids) -> list[str]:
+    """The generations "Needs you" is kept under for a person of these communities: every
+    area's, and those of the areas kept per community in each of them."""
+    where = ["?", *sorted(set(community_ids))]
+    return [
+        *aggregates.NEEDS_NAMES,
+        *(
+            aggregates.needs_name(area, pk)
+            for area in sorted(aggregates.NEEDS_EACH_COMMUNITY)
+            for pk in where
+        ),
+    ]
 
 
 def for_person(user, memberships, *, is_sponsor, current=None) -> list[Need]:
@@ -185,3 +224,28 @@ def for_person(user, memberships, *, is_sponsor, current=None) -> list[Need]:
         current=every,
         timeout=window,
     )  # fmt: skip
+
+
+# The coordinators of a community written to whose "Needs you" is computed again at once
+# (`warm`), at most this many per community.
+WARMED_COORDINATORS = 3
+
+
+def warm(ids) -> None:
+    """After a write to the communities `ids` (childcop.warming): their coordinators' "Needs
+    you", as each of them sees it on their home page (in their time zone). What a write in a
+    community changes in "Needs you" is its coordinators' first — help requests to answer,
+    stories to review, sessions to log, imports to confirm — so the request that wrote it
+    computes their lists, not the coordinator who looks next."""
+    from childcop.accounts.models import User
+    from communities.models import Membership
+
+    coordinators = []
+    for pk in ids:
+        coordinators += Membership.objects.filter(
+            community_id=pk, is_coordinator=True, user__is_active=True
+        ).values_list("user_id", flat=True)[:WARMED_COORDINATORS]
+    for user in User.objects.filter(pk__in=coordinators).order_by("pk"):
+        with timezone.override(user.tzinfo):
+            memberships = list(home_memberships(user))
+            for_person(user, memberships, is_sponsor=permissions.is_sponsor(user))

@@ -575,7 +575,10 @@ def _queries_for(client, community, activity, n):
     return [q["sql"] for q in previewing], [q["sql"] for q in confirming]
 
 
-def test_query_counts_do_not_grow_with_the_rows(clients, community):
+def test_query_counts_do_not_grow_with_the_rows(clients, community, settings):
+    # the import's own queries: what the request computes again for the next views once it
+    # has answered depends on what the cache holds (tests/test_warming.py counts it)
+    settings.CHILDCOP_WARM_AFTER_WRITES = False
     small_preview, small_confirm = _queries_for(
         clients["coordinator"], community, ActivityFactory(community=community), 10
     )
