@@ -300,18 +300,20 @@ def personal(name: str, key: str, compute, *, current: str | None = None, timeou
 
 
 def cached_per_community(
-    kind: str, ids, compute_many, *, also=("people",), bucket="", with_keys=False
+    kind: str, ids, compute_many, *, also=("people",), bucket="", with_keys=False, current=None
 ):
     """{id: value} for the communities `ids`; the missing values are computed together by
     `compute_many(missing_ids) -> {id: value}` (a fixed number of queries for a batch).
 
     A value is keyed by its community's token, the tokens of the program-wide names in
     `also`, and `bucket` (e.g. the current hour, for values that depend on the time).
-    One query for the tokens, one cache round trip. `with_keys`: ({id: value}, {id: its
-    key}), for fragments rendered from the values."""
+    One query for the tokens (none when the caller read them: `current`), one cache round
+    trip. `with_keys`: ({id: value}, {id: its key}), for fragments rendered from the
+    values."""
     ids = list(ids)
     names = [f"community:{pk}" for pk in ids] + list(also)
-    current = tokens(names)
+    if current is None or any(name not in current for name in names):
+        current = tokens(names)
     shared = ":".join(current[name] for name in also)
     keys = {
         pk: f"{PREFIX}:{kind}:{pk}:{current[f'community:{pk}']}:{shared}:{bucket}" for pk in ids

@@ -22,26 +22,39 @@ def _part_key(kind: str, variant: str, pk: int, token: str) -> str:
     return f"{aggregates.PREFIX}:{kind}:{variant}:{pk}:{token}"
 
 
+def parts_of(kind: str, variants: dict, parts, *, current: dict | None = None) -> dict:
+    """{id: its part in the variant `variants[id]`}: from the cache, under each community's
+    current generation (`current`: the tokens, when the caller read them already), the
+    missing ones computed (`parts.compute`) and kept."""
+    ids = list(variants)
+    names = [f"community:{pk}" for pk in ids]
+    if current is None or any(name not in current for name in names):
+        current = aggregates.tokens(names)
+    keys = {pk: _part_key(kind, variants[pk], pk, current[f"community:{pk}"]) for pk in ids}
+    found = cache.get_many(list(keys.values()))
+    result = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = {}
+    for pk in ids:
+        if pk not in result:
+            missing.setdefault(variants[pk], []).append(pk)
+    if missing:
+        fresh = {}
+        with aggregates.program_time_zone():
+            for variant, pks in missing.items():
+                fresh.update(parts.compute(variant, pks))
+        cache.set_many({keys[pk]: part for pk, part in fresh.items()}, aggregates.TIMEOUT)
+        result.update(fresh)
+    return result
+
+
 def warm_parts(kind: str, ids, variants, parts) -> None:
-    """The parts of the communities `ids` in each of `variants` that the cache lacks under
-    their current generation, computed and kept (after a write: childcop.warming), so that
-    the next `cached_parts` of any set of variants only adds them to its sum."""
+    """The parts of the communities `ids` in each of `variants`, computed when the cache
+    lacks them (after a write: childcop.warming), so that the next `cached_parts` of any
+    set of variants only adds them to its sum."""
     ids = list(ids)
     current = aggregates.tokens([f"community:{pk}" for pk in ids])
-    keys = {
-        (variant, pk): _part_key(kind, variant, pk, current[f"community:{pk}"])
-        for variant in variants
-        for pk in ids
-    }
-    found = cache.get_many(list(keys.values()))
-    with aggregates.program_time_zone():
-        for variant in variants:
-            missing = [pk for pk in ids if keys[(variant, pk)] not in found]
-            if missing:
-                fresh = parts.compute(variant, missing)
-                cache.set_many(
-                    {keys[(variant, pk)]: part for pk, part in fresh.items()}, aggregates.TIMEOUT
-                )
+    for variant in variants:
+        parts_of(kind, dict.fromkeys(ids, variant), parts, current=current)
 
 
 def cached_parts(kind: str, variants: dict, parts, *, current: str | None = None):

@@ -179,9 +179,10 @@ def months(now, count=12):
     return first, result
 
 
-def cards(ids, *, now=None) -> dict[int, dict]:
+def cards(ids, *, now=None, current=None) -> dict[int, dict]:
     """The dashboard cards' data; each card's "key" names the generation it was computed
-    under (for the fragments drawn from it)."""
+    under (for the fragments drawn from it). `current`: the communities' tokens and that of
+    "people", when the caller read them already."""
     now = now or timezone.now()
     values, keys = aggregates.cached_per_community(
         "card",
@@ -189,6 +190,7 @@ def cards(ids, *, now=None) -> dict[int, dict]:
         lambda missing: compute_cards(missing, now=now),
         bucket=hour(now),
         with_keys=True,
+        current=current,
     )
     return {pk: {**card, "key": keys[pk]} for pk, card in values.items()}
 

@@ -221,6 +221,40 @@ def audiences(user) -> dict[int, str]:
     return result
 
 
+def portfolio_stories(ids, user, *, current: dict) -> dict[int, dict[str, int]] | None:
+    """`stories_by_cycle(ids, user, sponsored=True)` for a sponsor's portfolio `ids`, from
+    the value matrix's parts (kept per community, and computed again by the request that
+    writes: childcop.warming): all the approved stories of the communities the sponsor is a
+    member of, those open to sponsors of the others. None when one of their own approved
+    stories there is not open to sponsors (then ask `stories_by_cycle`). Two queries.
+    `current`: the tokens of the portfolio's communities."""
+    from childcop import parts
+    from communities.models import Membership
+
+    member_of = set(
+        Membership.objects.filter(user_id=user.pk, community_id__in=ids).values_list(
+            "community_id", flat=True
+        )
+    )
+    variants = {pk: "all" if pk in member_of else "sponsors" for pk in ids}
+    if (
+        ValueStory.objects.approved()
+        .filter(author_id=user.pk, community_id__in=[pk for pk in ids if pk not in member_of])
+        .exclude(visibility__in=AUDIENCES["sponsors"])
+        .exists()
+    ):
+        return None
+    found = parts.parts_of("matrix", variants, MatrixParts, current=current)
+    names = [c.value for c in Cycle] + ["total"]
+    at = [3 + PART_COUNTS.index(name) for name in names]
+    result = {}
+    for pk in ids:
+        row = found[pk][0]
+        counts = [0] * len(names) if row is None else [row[i] for i in at]
+        result[pk] = dict(zip(names, counts, strict=True))
+    return result
+
+
 def warm_matrix(ids) -> None:
     """After a write to a few communities (childcop.warming): their parts of the value
     matrix for every audience, and the social learning team's matrix with them."""

@@ -27,7 +27,7 @@ from communities.choices import Stage
 from communities.health.choices import Flag
 from communities.models import Community, LandscapeNode, LandscapeSnapshot
 from value_stories.choices import Cycle
-from value_stories.services import stories_by_cycle
+from value_stories.services import portfolio_stories, stories_by_cycle
 
 from ..choices import CaseStatus, CommitmentStatus
 from ..models import Commitment
@@ -56,9 +56,12 @@ def portfolio(communities, *, user, now=None, page_number=None, per_page=None, s
         .order_by("name")
     )
     ids = [c.pk for c in rows]
-    data = community_summary.cards(ids, now=now)  # 1 query (their generations) when cached
+    current = aggregates.tokens([*(f"community:{pk}" for pk in ids), "people"])
+    data = community_summary.cards(ids, now=now, current=current)  # no query when cached
     months = community_summary.months(now)[1]
-    stories = stories_by_cycle(ids, user, sponsored=sponsored)
+    stories = (sponsored and portfolio_stories(ids, user, current=current)) or stories_by_cycle(
+        ids, user, sponsored=sponsored
+    )
 
     totals = dict.fromkeys([key for key, _ in LEVELS], 0)
     summary = {"planned": 0, "held": 0, "inwards": 0, "outwards": 0, "endorsed": 0, "stories": 0}

@@ -360,3 +360,48 @@ def test_the_assembled_matrix_is_the_matrix_of_what_each_viewer_may_read(clients
     assert clients["admin"].get(url).context["matrix"]["total"] == (
         ValueStory.objects.approved().count()
     )
+
+
+def test_a_sponsors_portfolio_counts_from_the_parts_are_what_they_may_read(users, community):
+    """The sponsor dashboard's stories per cycle (services.portfolio_stories, from the
+    matrix's parts) equal the query's (services.stories_by_cycle) through the writes that
+    change them; None when one of the sponsor's own stories is not open to sponsors."""
+    from childcop import aggregates
+    from communities.factories import MembershipFactory
+    from sponsorship.factories import SponsorAppointmentFactory
+
+    sponsor = users["sponsor"]
+    theirs = CommunityFactory(name="Where the sponsor is a member")
+    MembershipFactory(community=theirs, user=sponsor)
+    SponsorAppointmentFactory(person=sponsor, communities=[community, theirs])
+    empty = CommunityFactory(name="No story yet")
+    ids = [community.pk, theirs.pk, empty.pk]
+    activities = [ActivityFactory(community=community)]
+    grow_stories(30, community, users["member"], activities)
+    grow_stories(20, theirs, users["member"], [ActivityFactory(community=theirs)])
+
+    def both():
+        current = aggregates.tokens([f"community:{pk}" for pk in ids])
+        return (
+            services.portfolio_stories(ids, sponsor, current=current),
+            services.stories_by_cycle(ids, sponsor, sponsored=True),
+        )
+
+    aggregates.invalidate_communities(ids)  # the rows above were written in bulk
+    parts, query = both()
+    assert parts == query and query[community.pk]["total"] > 0
+    assert query[theirs.pk]["total"] > query[community.pk]["total"] / 3  # all of theirs
+    story = ValueStory.objects.filter(community=community, status=Status.SUBMITTED).first()
+    story.visibility, story.status = Visibility.SPONSORS, Status.APPROVED
+    story.save()
+    parts, query = both()
+    assert parts == query
+    story.visibility = Visibility.COMMUNITY
+    story.save()
+    assert both()[0] == both()[1]
+    ValueStory.objects.create(
+        community=community, author=sponsor, title="Mine", status=Status.APPROVED,
+        visibility=Visibility.COMMUNITY, happened_on=date(2025, 1, 1),
+    )  # fmt: skip
+    parts, query = both()
+    assert parts is None and query[community.pk]["total"] > 0
