@@ -75,6 +75,8 @@ DEPENDS_ON = {
     ],
     # people's names and titles, shown in cached community summaries; the number of people
     "people": ["accounts.User"],
+    # the home page's recent stage changes (the communities' names, who changed them)
+    "stage-changes": ["communities.StageChange", "communities.Community", "accounts.User"],
     # the landscape's fragments as the social learning team sees them (communities.
     # landscape.views.generations): communities' names and stages, people's names (the
     # brokers), the sponsors its filter offers; the rest comes from the nightly snapshot

@@ -116,6 +116,13 @@ def warm_program_figures(ids) -> None:
     program_figures(aggregates.tokens(["program", "people", aggregates.COMMUNITIES]))
 
 
+# What the program's figures on the home page show (its cached fragment's key).
+FIGURES_SHOWN = [
+    "stages", "communities", "people", "memberships", "without_coordinator",
+    "without_coordinator_count",
+]  # fmt: skip
+
+
 @require_GET
 def home(request):
     user = request.user
@@ -125,7 +132,7 @@ def home(request):
     # with what a newcomer's "Needs you" items show (childcop.needs.memberships_of)
     memberships = list(needs.home_memberships(user))
     current = aggregates.tokens(
-        ["program", "people", aggregates.COMMUNITIES,
+        ["program", "people", "stage-changes", aggregates.COMMUNITIES,
          *needs.token_names(m.community_id for m in memberships)]
     )  # fmt: skip
     figures = program_figures(current)
@@ -135,12 +142,17 @@ def home(request):
     remember_sponsor(request, is_sponsor)
     # What waits for the person, first (childcop.needs: a few queries per role they hold,
     # whatever the number of their communities; kept until anything they read changes).
-    waiting = needs.for_person(user, memberships, is_sponsor=is_sponsor, current=current)
+    waiting, needs_key = needs.for_person(
+        user, memberships, is_sponsor=is_sponsor, current=current, with_key=True
+    )
     context = {
         "memberships": memberships,
         "is_sponsor": is_sponsor,
         "needs": needs.grouped(waiting),
         "needs_count": sum(need.count for need in waiting),
+        # the section as drawn is kept under this (a program admin's holds some eighty lines)
+        "needs_key": needs_key,
+        "needs_minutes": needs.KEPT_MINUTES * 60,
     }
     # The coordinator's cultivation checklist: what is still open this quarter (one query,
     # none for someone who coordinates nothing).
@@ -162,10 +174,16 @@ def home(request):
             "memberships": figures["memberships"],
             "without_coordinator": figures["without_coordinator"],
             "without_coordinator_count": figures["without_coordinator_count"],
+            # asked only when drawn: kept as drawn under the generation of stage changes
             "recent_changes": StageChange.objects.exclude(from_stage="").select_related(
                 "community", "changed_by"
             )[:6],
         }
+        # the figures as shown; the stage changes under their generation
+        context["program"]["figures_key"] = aggregates.fragment_key(
+            *(context["program"][key] for key in FIGURES_SHOWN)
+        )
+        context["program"]["changes_key"] = aggregates.fragment_key(current["stage-changes"])
     else:
         mine = {m.community_id for m in memberships}
         context["suggestions"] = [

@@ -16,9 +16,10 @@ sponsors, or, for the social learning team, the whole program), the same scopes 
 """
 
 from .items import Group, Need, Urgency, grouped
-from .roles import build, for_person, home_memberships, memberships_of, token_names
+from .roles import KEPT_MINUTES, build, for_person, home_memberships, memberships_of, token_names
 
 __all__ = [
+    "KEPT_MINUTES",
     "Group",
     "Need",
     "Urgency",

@@ -13,6 +13,7 @@ emails do.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import astuple
 from datetime import timedelta
 
 from django.db.models import Exists, OuterRef, Q, Subquery
@@ -191,12 +192,13 @@ def token_names(community_ids) -> list[str]:
     ]
 
 
-def for_person(user, memberships, *, is_sponsor, current=None) -> list[Need]:
+def for_person(user, memberships, *, is_sponsor, current=None, with_key=False):
     """`build(user, memberships, is_sponsor=…)`, kept for the person (in their language and
     time zone) at most KEPT_MINUTES, and until a write changes what it reads: the whole list
     under the generations of every area, each item function's items under those of the
     areas it reads. `current`: the tokens of `aggregates.NEEDS_NAMES`, when the caller read
-    them already. No query when kept, but the tokens'."""
+    them already. No query when kept, but the tokens'. `with_key`: (the list, a key that
+    changes whenever it may: the home page keeps the list as drawn under it)."""
     now = timezone.now()
     window = KEPT_MINUTES * 60
     bucket = int(now.timestamp()) // window
@@ -213,17 +215,20 @@ def for_person(user, memberships, *, is_sponsor, current=None) -> list[Need]:
         repr((mine, [current[name] for name in aggregates.NEEDS_NAMES])).encode(),
         digest_size=16,
     ).hexdigest()
-    key = f"for:{user.pk}:{int(bool(is_sponsor))}:{bucket}"
-    return aggregates.personal(
-        aggregates.NEEDS,
-        key,
-        lambda: build(
+
+    def compute():
+        waiting = build(
             user, memberships, is_sponsor=is_sponsor, now=now,
             kept=lambda scope: Kept(scope, current, bucket, window),
-        ),
-        current=every,
-        timeout=window,
-    )  # fmt: skip
+        )  # fmt: skip
+        # what the list says, as a key: the same after a write that changed none of it
+        return waiting, aggregates.fragment_key(user.pk, [astuple(need) for need in waiting])
+
+    key = f"for:{user.pk}:{int(bool(is_sponsor))}:{bucket}"
+    waiting, said = aggregates.personal(
+        aggregates.NEEDS, key, compute, current=every, timeout=window
+    )
+    return (waiting, said) if with_key else waiting
 
 
 # The coordinators of a community written to whose "Needs you" is computed again at once

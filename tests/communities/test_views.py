@@ -340,3 +340,29 @@ class TestHome:
         html = clients["admin"].get("/").content.decode()
         assert "The program at a glance" in html
         assert "Needs a coordinator" in html and "Customer voice" in html
+
+    def test_the_program_at_a_glance_kept_as_drawn_follows_every_write(
+        self, clients, users, community
+    ):
+        """Its figures and its stage changes are kept as drawn (templates/home.html): a
+        write that changes what they show draws them again."""
+        from communities.services import change_stage
+
+        def glance():
+            html = clients["admin"].get("/").content.decode()
+            start = html.index('id="program-heading"')
+            return html[start : html.index("</section>", start)]
+
+        first = glance()
+        assert "No stage changes yet." in first
+        assert glance() == first  # kept
+        CommunityFactory(name="Customer voice", slug="customer-voice", stage=Stage.POTENTIAL)
+        html = glance()
+        assert "Customer voice" in html and html != first
+        change_stage(community, to_stage=Stage.TRANSFORMING, by=users["admin"])
+        html = glance()
+        assert "No stage changes yet." not in html
+        assert f"{community.name}</a>: " in html and "→ Transforming" in html
+        users["admin"].display_name = "Ada Renamed"
+        users["admin"].save()
+        assert "by Ada Renamed" in glance()
