@@ -226,23 +226,32 @@ def portfolio_stories(ids, user, *, current: dict) -> dict[int, dict[str, int]] 
     the value matrix's parts (kept per community, and computed again by the request that
     writes: childcop.warming): all the approved stories of the communities the sponsor is a
     member of, those open to sponsors of the others. None when one of their own approved
-    stories there is not open to sponsors (then ask `stories_by_cycle`). Two queries.
-    `current`: the tokens of the portfolio's communities."""
-    from childcop import parts
+    stories there is not open to sponsors (then ask `stories_by_cycle`). Which they are is
+    kept under the generations of "stories" (who may read what) and of the portfolio's
+    communities (their approved stories). `current`: the tokens of both."""
+    from childcop import aggregates, parts
     from communities.models import Membership
 
-    member_of = set(
-        Membership.objects.filter(user_id=user.pk, community_id__in=ids).values_list(
-            "community_id", flat=True
+    def which():
+        member_of = set(
+            Membership.objects.filter(user_id=user.pk, community_id__in=ids).values_list(
+                "community_id", flat=True
+            )
         )
+        if (
+            ValueStory.objects.approved()
+            .filter(author_id=user.pk, community_id__in=[pk for pk in ids if pk not in member_of])
+            .exclude(visibility__in=AUDIENCES["sponsors"])
+            .exists()
+        ):
+            return None
+        return {pk: "all" if pk in member_of else "sponsors" for pk in ids}
+
+    generations = aggregates.fragment_key([current[f"community:{pk}"] for pk in ids])
+    variants = aggregates.cached(
+        "stories", f"portfolio:{user.pk}:{generations}", which, current=current["stories"]
     )
-    variants = {pk: "all" if pk in member_of else "sponsors" for pk in ids}
-    if (
-        ValueStory.objects.approved()
-        .filter(author_id=user.pk, community_id__in=[pk for pk in ids if pk not in member_of])
-        .exclude(visibility__in=AUDIENCES["sponsors"])
-        .exists()
-    ):
+    if variants is None:
         return None
     found = parts.parts_of("matrix", variants, MatrixParts, current=current)
     names = [c.value for c in Cycle] + ["total"]

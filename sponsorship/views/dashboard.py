@@ -56,7 +56,7 @@ def portfolio(communities, *, user, now=None, page_number=None, per_page=None, s
         .order_by("name")
     )
     ids = [c.pk for c in rows]
-    current = aggregates.tokens([*(f"community:{pk}" for pk in ids), "people"])
+    current = aggregates.tokens([*(f"community:{pk}" for pk in ids), "people", "stories"])
     data = community_summary.cards(ids, now=now, current=current)  # no query when cached
     months = community_summary.months(now)[1]
     stories = (sponsored and portfolio_stories(ids, user, current=current)) or stories_by_cycle(

@@ -381,7 +381,7 @@ def test_a_sponsors_portfolio_counts_from_the_parts_are_what_they_may_read(users
     grow_stories(20, theirs, users["member"], [ActivityFactory(community=theirs)])
 
     def both():
-        current = aggregates.tokens([f"community:{pk}" for pk in ids])
+        current = aggregates.tokens([f"community:{pk}" for pk in ids] + ["stories"])
         return (
             services.portfolio_stories(ids, sponsor, current=current),
             services.stories_by_cycle(ids, sponsor, sponsored=True),
@@ -398,6 +398,13 @@ def test_a_sponsors_portfolio_counts_from_the_parts_are_what_they_may_read(users
     assert parts == query
     story.visibility = Visibility.COMMUNITY
     story.save()
+    assert both()[0] == both()[1]
+    joined = MembershipFactory(community=community, user=sponsor)  # now reads all of it
+    parts, query = both()
+    assert parts == query and query[community.pk]["total"] == (
+        ValueStory.objects.approved().filter(community=community).count()
+    )
+    joined.delete()
     assert both()[0] == both()[1]
     ValueStory.objects.create(
         community=community, author=sponsor, title="Mine", status=Status.APPROVED,
