@@ -37,6 +37,7 @@ WARMERS = [
     "communities.summary.warm",
     "childcop.views.warm_program_figures",
     "value_stories.services.warm_matrix",
+    "communities.landscape.retention_parts.warm",
     "childcop.needs.roles.warm",  # the coordinators' "Needs you"
 ]
 

@@ -479,6 +479,16 @@ def cached_retention(community, *, today: date) -> dict:
     return aggregates.cached(names[0], key, compute, current=current[names[0]])
 
 
+def warm(ids) -> None:
+    """After a write to the communities `ids` (childcop.warming): their retention as its
+    page asks for it (today in the program's time zone)."""
+    from communities.models import Community
+
+    today = timezone.localdate()
+    for community in Community.objects.filter(pk__in=ids):
+        cached_retention(community, today=today)
+
+
 # --- what starts the parts' generations --------------------------------------------------
 
 
