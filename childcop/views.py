@@ -130,7 +130,7 @@ def home(request):
     # generation of "Needs you"): they read every membership, and the page must cost the
     # same in a program of any size.
     # with what a newcomer's "Needs you" items show (childcop.needs.memberships_of)
-    memberships = list(needs.home_memberships(user))
+    memberships = needs.home_memberships(user)
     current = aggregates.tokens(
         ["program", "people", "stage-changes", aggregates.COMMUNITIES,
          *needs.token_names(m.community_id for m in memberships)]
@@ -191,6 +191,15 @@ def home(request):
             for pk, name, slug, domain, n in figures["joinable"][: SUGGESTIONS + len(mine)]
             if pk not in mine
         ][:SUGGESTIONS]
+    # "My communities" as drawn is kept under what it shows
+    context["mine_key"] = aggregates.fragment_key(
+        [
+            (m.community_id, m.community.name, m.community.slug, m.community.domain,
+             m.community.stage, m.level, m.is_coordinator, m.joined_on, m.member_count)
+            for m in memberships
+        ],
+        context.get("suggestions"),
+    )  # fmt: skip
     return render(request, "home.html", context)
 
 

@@ -54,9 +54,11 @@ MEMBER_DIRECTORY = 7
 # session + user, count, page of people (whom the viewer may see: subqueries of both)
 PEOPLE = 4
 # session + user, the generations of the program figures and of "Needs you" (one query: both
-# are cached until a write changes them: childcop.aggregates), my memberships (with what a
-# newcomer's items show), am I a sponsor
+# are cached until a write changes them: childcop.aggregates), my memberships, am I a sponsor
 HOME_MEMBER = 5
+# a newcomer's (the member here joined today): what their newcomer's items show — the next
+# session, the coordinator, whether they introduced themselves —, for their new memberships
+NEWCOMER = 1
 # computing a member's "Needs you" (the first view after a write that changes what waits for
 # people; childcop.needs, scoped by the ids of my communities): help requests, voting rounds
 # with votes left, stories, practice-group reports to respond to; launch plans I lead or
@@ -118,8 +120,8 @@ def test_home_and_community_page(clients, users, community, size):
     grow_communities(size // 5, users["member"])
     grow_members(community, size)
     assert count_cold_and_warm(clients["member"], "/") == (
-        HOME_MEMBER + PROGRAM_FIGURES + MEMBER_NEEDS + NEEDS_FIRST_USE,
-        HOME_MEMBER,
+        HOME_MEMBER + NEWCOMER + PROGRAM_FIGURES + MEMBER_NEEDS + NEEDS_FIRST_USE,
+        HOME_MEMBER + NEWCOMER,
     )
     url = community.get_absolute_url()
     assert count(clients["member"], url) == COMMUNITY_PAGE + COMMUNITY_SUMMARY

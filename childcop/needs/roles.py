@@ -16,7 +16,7 @@ import hashlib
 from dataclasses import astuple
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from childcop import aggregates, permissions
@@ -32,52 +32,65 @@ from .scope import (
 )
 
 
-def memberships_of(user, now=None):
-    """The person's memberships with their communities; those of a newcomer (not core,
-    joined in the last NEWCOMER_DAYS days) carry what the newcomer's items show: the
-    community's next session, its coordinator's name, and whether the person introduced
-    themselves there (raised a challenge or asked for help). One query (the home page's
-    own list of memberships); the sub-queries run for a newcomer's rows only."""
-    from django.db.models import Case, CharField, DateTimeField, When
-
+def memberships_of(user, now=None, order_by=()) -> list:
+    """The person's memberships with their communities (one query, in the order
+    `order_by`). Those of a newcomer (not core, joined in the last NEWCOMER_DAYS days)
+    carry what the newcomer's items show: the community's next session, its coordinator's
+    name, and whether the person introduced themselves there (raised a challenge or asked
+    for help); they are asked for those memberships only, in a second query (its
+    subqueries cost more to build than the memberships themselves), none for someone who
+    is nobody's newcomer."""
     from communities.choices import Level, SessionStatus
     from communities.models import AgendaItem, HelpRequest, Membership, Session
 
     now = now or timezone.now()
     since = timezone.localdate(now) - timedelta(days=NEWCOMER_DAYS)
-    new = Q(joined_on__gte=since, is_coordinator=False) & ~Q(level=Level.CORE)
-    next_session = Session.objects.filter(
-        community=OuterRef("community"), status=SessionStatus.PLANNED, starts_at__gte=now
-    ).order_by("starts_at", "pk")
-    coordinator = (
-        Membership.objects.filter(community=OuterRef("community"), is_coordinator=True)
-        .exclude(user=user)
-        .order_by("joined_on", "pk")
-        .values("user__display_name")[:1]
+    memberships = list(
+        Membership.objects.filter(user=user).select_related("community").order_by(*order_by)
     )
-    introduced = Exists(
-        AgendaItem.objects.filter(community=OuterRef("community"), raised_by=user)
-    ) | Exists(HelpRequest.objects.filter(community=OuterRef("community"), asker=user))
-
-    def if_new(value, field):
-        return Case(When(new, then=value), default=None, output_field=field)
-
-    return (
-        Membership.objects.filter(user=user)
-        .select_related("community")
-        .annotate(
-            next_session_title=if_new(Subquery(next_session.values("title")[:1]), CharField()),
-            next_session_at=if_new(Subquery(next_session.values("starts_at")[:1]), DateTimeField()),
-            coordinator_name=if_new(Subquery(coordinator), CharField()),
-            introduced=Case(When(new, then=introduced), default=True),
+    new = [
+        m.pk
+        for m in memberships
+        if m.joined_on >= since and not m.is_coordinator and m.level != Level.CORE
+    ]
+    found = {}
+    if new:
+        next_session = Session.objects.filter(
+            community=OuterRef("community"), status=SessionStatus.PLANNED, starts_at__gte=now
+        ).order_by("starts_at", "pk")
+        coordinator = (
+            Membership.objects.filter(community=OuterRef("community"), is_coordinator=True)
+            .exclude(user=user)
+            .order_by("joined_on", "pk")
+            .values("user__display_name")[:1]
         )
-    )
+        introduced = Exists(
+            AgendaItem.objects.filter(community=OuterRef("community"), raised_by=user)
+        ) | Exists(HelpRequest.objects.filter(community=OuterRef("community"), asker=user))
+        found = {
+            pk: values
+            for pk, *values in Membership.objects.filter(pk__in=new)
+            .annotate(
+                next_session_title=Subquery(next_session.values("title")[:1]),
+                next_session_at=Subquery(next_session.values("starts_at")[:1]),
+                coordinator_name=Subquery(coordinator),
+                introduced=introduced,
+            )
+            .values_list(
+                "pk", "next_session_title", "next_session_at", "coordinator_name", "introduced"
+            )
+        }
+    for m in memberships:
+        (m.next_session_title, m.next_session_at, m.coordinator_name, m.introduced) = found.get(
+            m.pk, (None, None, None, True)
+        )
+    return memberships
 
 
 def home_memberships(user):
     """The person's memberships as the home page lists them (coordinated first, then by
     name), with what a newcomer's items show (`memberships_of`)."""
-    return memberships_of(user).order_by("-is_coordinator", "community__name")
+    return memberships_of(user, order_by=("-is_coordinator", "community__name"))
 
 
 def build(user, memberships=None, *, is_sponsor=None, now=None, kept=None) -> list[Need]:
@@ -89,7 +102,7 @@ def build(user, memberships=None, *, is_sponsor=None, now=None, kept=None) -> li
     now = now or timezone.now()
     today = timezone.localdate(now)
     if memberships is None:
-        memberships = list(memberships_of(user, now))
+        memberships = memberships_of(user, now)
     if is_sponsor is None:
         is_sponsor = permissions.is_sponsor(user)
     live = [m for m in memberships if m.community.stage != Stage.CLOSED]
@@ -252,5 +265,5 @@ def warm(ids) -> None:
         ).values_list("user_id", flat=True)[:WARMED_COORDINATORS]
     for user in User.objects.filter(pk__in=coordinators).order_by("pk"):
         with timezone.override(user.tzinfo):
-            memberships = list(home_memberships(user))
+            memberships = home_memberships(user)
             for_person(user, memberships, is_sponsor=permissions.is_sponsor(user))
