@@ -19,7 +19,8 @@ bench.rows_program.
 Who the benchmark times (the same people at both sizes):
 - admin@bench.example.org: a program admin (the social learning team);
 - coordinator@bench.example.org: coordinator of the biggest community (community 0),
-  an active member of eleven more and coordinator of two others;
+  an active member of eleven more and coordinator of two others, a member of each since
+  it began (nobody's newcomer: the same "Needs you" at both sizes, whatever the day);
 - sponsor@bench.example.org: a portfolio sponsor of PORTFOLIO communities (the biggest
   included). A portfolio's size is the sponsor's, not the program's: the same at both
   sizes, so the dashboard's scale ratio measures the program's size alone.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 # Change when the generated data changes: a seeded database with another version is rebuilt.
-VERSION = "2"
+VERSION = "3"
 
 COMMUNITIES = 500
 PEOPLE = 30_000

@@ -194,9 +194,9 @@ class CommunityRows:
                     coordinator, level = False, "active"
                 joined = (
                     self.day_between(c["created"].date(), min(self.today, c["history_end"]))
-                    if position >= n_core
+                    if position >= n_core and uid != self.coordinator_id
                     else c["created"].date()
-                )
+                )  # the timed coordinator is nobody's newcomer, at both sizes, on any day
                 mid = self.next_id("membership")
                 table.add(mid, c["id"], uid, level, coordinator, joined, rng.random() < 0.04,
                           self.admin_id if position % 3 == 0 else None)  # fmt: skip
