@@ -181,15 +181,21 @@ def cold_views(targets: list[Target], *, requests: int, after: str = "write") ->
     with its attendance is logged, a member asks for help, a story is approved), as the
     product writes them, so that each page recomputes what those writes change. After a
     release (`after="release"`): every cached aggregate and summary is made stale first
-    (/__bench__/invalidate/), so the page computes everything it caches. Sequential."""
-    for target in targets:
-        conn = http.client.HTTPConnection("127.0.0.1", target.port, timeout=300)
-        before = (
-            f"/__bench__/write/?community={target.community}"
-            if after == "write"
-            else "/__bench__/invalidate/"
-        )
-        for _ in range(requests):
+    (/__bench__/invalidate/), so the page computes everything it caches. Sequential, in
+    rounds of every page at both sizes (so that what the machine does meanwhile weighs on
+    each page and size alike)."""
+    conns = {
+        id(target): http.client.HTTPConnection("127.0.0.1", target.port, timeout=300)
+        for target in targets
+    }
+    for _ in range(requests):
+        for target in targets:
+            conn = conns[id(target)]
+            before = (
+                f"/__bench__/write/?community={target.community}"
+                if after == "write"
+                else "/__bench__/invalidate/"
+            )
             for path, headers in (
                 (before, {"Cookie": target.cookie}),
                 (target.path, target.headers()),
@@ -201,6 +207,7 @@ def cold_views(targets: list[Target], *, requests: int, after: str = "write") ->
                     target.errors.append(f"{after}: HTTP {response.status} for {path}")
             app, _db, queries = _server_timing(response.getheader("Server-Timing", ""))
             (target.cold if after == "write" else target.release).append((app, queries))
+    for conn in conns.values():
         conn.close()
 
 

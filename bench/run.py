@@ -181,8 +181,8 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--cold",
         type=int,
-        default=15,
-        help="first views after a write (and after a release), per page and size (15)",
+        default=20,
+        help="first views after a write (and after a release), per page and size (20)",
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server (2)")
     parser.add_argument(

@@ -75,6 +75,8 @@ DEPENDS_ON = {
     ],
     # people's names and titles, shown in cached community summaries; the number of people
     "people": ["accounts.User"],
+    # the latest landscape of practice (nightly), on the sponsor dashboard's cards
+    "snapshot": ["communities.LandscapeSnapshot"],
     # the home page's recent stage changes (the communities' names, who changed them)
     "stage-changes": ["communities.StageChange", "communities.Community", "accounts.User"],
     # the landscape's fragments as the social learning team sees them (communities.
@@ -149,6 +151,7 @@ NEEDS_WHERE = {
 # Models no item of "Needs you" reads: their writes start no generation of it.
 NEEDS_NONE = {
     "communities.Attendance",
+    "communities.LandscapeSnapshot",
     "communities.Objective",
     "communities.StageChange",
     "value_stories.StoryIndicator",
@@ -227,6 +230,7 @@ COMMUNITY_SCOPED = {
     # the product writes attendance in bulk (explicit invalidations); single saves too
     "communities.Attendance": {"via": ("communities.Activity", "activity_id"), "saves_only": True},
     "sponsorship.BusinessCaseVersion": {"community": "community_id"},
+    "sponsorship.Commitment": {"via": ("sponsorship.Agreement", "agreement_id")},
     "sponsorship.Agreement": {"community": "community_id"},
     # approved stories (the value matrix's parts): saves in `_story_saved` (only writes to
     # an approved story, or that approve or withdraw one: drafts autosave often); their

@@ -179,15 +179,24 @@ def months(now, count=12):
     return first, result
 
 
+# Commitments due within this many days show on a card; the landscape's figures it shows.
+COMMITMENTS_DAYS = 30
+LANDSCAPE_FIGURES = ("retained", "last_quarter_active", "department_count", "boundary_crossing")
+# What a card is kept under besides its community's generation: people's names (the
+# commitments' owners), the nightly landscape of practice.
+CARD_ALSO = ("people", "snapshot")
+
+
 def cards(ids, *, now=None, current=None) -> dict[int, dict]:
     """The dashboard cards' data; each card's "key" names the generation it was computed
-    under (for the fragments drawn from it). `current`: the communities' tokens and that of
-    "people", when the caller read them already."""
+    under (for the fragments drawn from it). `current`: the communities' tokens and those
+    of CARD_ALSO, when the caller read them already."""
     now = now or timezone.now()
     values, keys = aggregates.cached_per_community(
         "card",
         ids,
         lambda missing: compute_cards(missing, now=now),
+        also=CARD_ALSO,
         bucket=hour(now),
         with_keys=True,
         current=current,
@@ -196,9 +205,11 @@ def cards(ids, *, now=None, current=None) -> dict[int, dict]:
 
 
 def compute_cards(ids, *, now=None) -> dict[int, dict]:
-    """Card data of the communities `ids`: eight queries, whatever their number."""
-    from sponsorship.choices import CaseStatus
-    from sponsorship.models import Agreement, BusinessCaseVersion
+    """Card data of the communities `ids`: ten queries, whatever their number."""
+    from sponsorship.choices import CaseStatus, CommitmentStatus, Side
+    from sponsorship.models import Agreement, BusinessCaseVersion, Commitment
+
+    from .models import LandscapeNode, LandscapeSnapshot
 
     now = now or timezone.now()
     ids = list(ids)
@@ -214,6 +225,8 @@ def compute_cards(ids, *, now=None) -> dict[int, dict]:
             "case_status": None,
             "case_number": None,
             "review_date": None,
+            "commitments": [],
+            "landscape": None,
         }
         for pk in ids
     }
@@ -283,6 +296,31 @@ def compute_cards(ids, *, now=None) -> dict[int, dict]:
         "community_id", "review_date"
     ):
         result[community_id]["review_date"] = review_date
+    # the commitments due within COMMITMENTS_DAYS of any viewer's today (the view narrows)
+    soon = timezone.localdate(now) + timedelta(days=COMMITMENTS_DAYS + 1)
+    for community_id, description, side, owner, email, due in (
+        Commitment.objects.filter(
+            agreement__community_id__in=ids, status=CommitmentStatus.OPEN, due__lte=soon
+        )
+        .order_by("due", "pk")
+        .values_list(
+            "agreement__community_id", "description", "side", "owner__display_name",
+            "owner__email", "due",
+        )
+    ):  # fmt: skip
+        result[community_id]["commitments"].append(
+            {"description": description, "side": str(Side(side).label),
+             "owner": _name(owner, email) if (owner or email) else "", "due": due}
+        )  # fmt: skip
+    # retention and departments, from the latest landscape of practice (nightly)
+    for community_id, *figures in LandscapeNode.objects.filter(
+        snapshot__in=LandscapeSnapshot.objects.order_by("-computed_at", "-id")[:1],
+        community_id__in=ids,
+    ).values_list(
+        "community_id", "retained", "last_quarter_active", "department_count",
+        "boundary_crossing",
+    ):  # fmt: skip
+        result[community_id]["landscape"] = dict(zip(LANDSCAPE_FIGURES, figures, strict=True))
     for card in result.values():
         card["months"] = [card["monthly"].get(m, (0, 0)) for m in month_list]
         del card["monthly"]

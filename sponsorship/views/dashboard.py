@@ -25,12 +25,11 @@ from childcop.utils import paginate
 from communities import summary as community_summary
 from communities.choices import Stage
 from communities.health.choices import Flag
-from communities.models import Community, LandscapeNode, LandscapeSnapshot
+from communities.models import Community
 from value_stories.choices import Cycle
 from value_stories.services import portfolio_stories, stories_by_cycle
 
-from ..choices import CaseStatus, CommitmentStatus
-from ..models import Commitment
+from ..choices import CaseStatus
 
 LEVELS = charts.LEVELS
 # The pictures' sizes (childcop.charts): a card's bars and the portfolio's.
@@ -56,7 +55,9 @@ def portfolio(communities, *, user, now=None, page_number=None, per_page=None, s
         .order_by("name")
     )
     ids = [c.pk for c in rows]
-    current = aggregates.tokens([*(f"community:{pk}" for pk in ids), "people", "stories"])
+    current = aggregates.tokens(
+        [*(f"community:{pk}" for pk in ids), *community_summary.CARD_ALSO, "stories"]
+    )
     data = community_summary.cards(ids, now=now, current=current)  # no query when cached
     months = community_summary.months(now)[1]
     stories = (sponsored and portfolio_stories(ids, user, current=current)) or stories_by_cycle(
@@ -80,27 +81,7 @@ def portfolio(communities, *, user, now=None, page_number=None, per_page=None, s
     shown = list(page.object_list) if page else rows
     shown_ids = [c.pk for c in shown]
     upcoming = community_summary.next_sessions(shown_ids, now=now)
-    commitments = {}
-    for commitment in (
-        Commitment.objects.filter(
-            agreement__community_id__in=shown_ids,
-            status=CommitmentStatus.OPEN,
-            due__lte=today + timedelta(days=30),
-        )
-        .select_related("owner", "agreement")
-        .order_by("due")
-    ):
-        commitments.setdefault(commitment.agreement.community_id, []).append(commitment)
-    landscape = {
-        node.community_id: node
-        for node in LandscapeNode.objects.filter(
-            snapshot__in=LandscapeSnapshot.objects.order_by("-computed_at", "-id")[:1],
-            community_id__in=shown_ids,
-        ).only(
-            "community_id", "retained", "last_quarter_active", "department_count",
-            "boundary_crossing",
-        )
-    }  # fmt: skip
+    due_by = today + timedelta(days=community_summary.COMMITMENTS_DAYS)
     cycle_labels = dict(Cycle.choices)
     cards = []
     for community in shown:
@@ -129,14 +110,9 @@ def portfolio(communities, *, user, now=None, page_number=None, per_page=None, s
                 "review_date": review_date,
                 "review_overdue": bool(review_date and review_date < today),
                 "commitments": [
-                    {
-                        "description": commitment.description,
-                        "side": commitment.get_side_display(),
-                        "owner": str(commitment.owner) if commitment.owner else "",
-                        "due": commitment.due,
-                        "overdue": commitment.due < today,
-                    }
-                    for commitment in commitments.get(community.pk, [])
+                    {**commitment, "overdue": commitment["due"] < today}
+                    for commitment in card["commitments"]
+                    if commitment["due"] <= due_by
                 ],
                 "flags": [
                     Flag(key).label
@@ -146,7 +122,7 @@ def portfolio(communities, *, user, now=None, page_number=None, per_page=None, s
                 "stories": stories[community.pk]["total"],
                 # retention of last quarter's active members and the departments it
                 # connects (communities.landscape.jobs, nightly)
-                "landscape": _landscape_card(landscape.get(community.pk)),
+                "landscape": card["landscape"],
                 "retention_url": reverse("communities:retention", args=[community.slug]),
                 "cycles": [
                     (cycle_labels[cycle], n)
@@ -166,17 +142,6 @@ def portfolio(communities, *, user, now=None, page_number=None, per_page=None, s
         "cards_key": aggregates.fragment_key([card["fragment_key"] for card in cards]),
         "summary": summary,
         "page": page,
-    }
-
-
-def _landscape_card(node):
-    if node is None:
-        return None
-    return {
-        "retained": node.retained,
-        "last_quarter_active": node.last_quarter_active,
-        "department_count": node.department_count,
-        "boundary_crossing": node.boundary_crossing,
     }
 
 
