@@ -9,6 +9,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -114,6 +115,23 @@ def test_program_wide_sponsors_cover_every_community(clients, users, program):
     assert "Program-wide sponsors (they sponsor every community): Pat Portfolio" in html
     assert "program-wide only" in html  # Beta has no named sponsor
     assert names_in(get(clients["admin"], sponsor="Pat Port")) == names_in(html)
+
+
+def test_the_sponsors_named_follow_appointments_and_names(clients, users, program):
+    """The page's sponsors are kept (under the appointments' generation): an appointment
+    made, a name changed or an appointment ended shows at the next view."""
+    from sponsorship.choices import AppointmentStatus
+
+    assert "Pat Portfolio" not in get(clients["admin"])
+    pat = UserFactory(display_name="Pat Portfolio")
+    appointment = SponsorAppointmentFactory(person=pat, scope=Scope.PROGRAM)
+    assert "sponsor every community): Pat Portfolio" in get(clients["admin"])
+    pat.display_name = "Pat Renamed"
+    pat.save()
+    assert "sponsor every community): Pat Renamed" in get(clients["admin"])
+    appointment.status = AppointmentStatus.ENDED
+    appointment.save()
+    assert "Pat Renamed" not in get(clients["admin"])
 
 
 def test_an_empty_program_says_so(clients, users):
@@ -422,10 +440,12 @@ def grow(n):
 
 
 # session + user, count, page of communities (status rows LEFT JOINed, stage rank and
-# participation change annotated), named sponsors of the page, program-wide sponsors,
-# figures as of (one aggregate), open support requests. The filters (sponsor included) are
-# part of the count and page queries.
-OVERVIEW_QUERIES = 8
+# participation change annotated), the generation of the appointments (the page's sponsors
+# are kept under it), figures as of (one aggregate), open support requests. The filters
+# (sponsor included) are part of the count and page queries.
+OVERVIEW_QUERIES = 7
+# the page's sponsors when not kept yet: named sponsors of the page, program-wide sponsors
+SPONSORS_NAMED = 2
 # ... and a sponsor's link followed (sponsor_id): the person, checked and named (once)
 BY_SPONSOR_ID = 1
 # session + user, named sponsors (by a subquery of the filtered set), program-wide sponsors,
@@ -454,6 +474,10 @@ def test_query_counts_do_not_grow(clients, users, size, django_assert_num_querie
         (EXPORT, EXPORT_QUERIES, filters),
         (EXPORT, EXPORT_QUERIES + BY_SPONSOR_ID, {**filters, "sponsor_id": program_wide.pk}),
     ]:
+        if url == OVERVIEW:  # the page's sponsors named first, then kept
+            cache.clear()
+            with django_assert_num_queries(queries + SPONSORS_NAMED):
+                assert clients["admin"].get(url, params).status_code == 200
         with django_assert_num_queries(queries):
             response = clients["admin"].get(url, params)
         assert response.status_code == 200

@@ -250,7 +250,14 @@ def overview(request):
         raised_flags=KeyTransform("flags", "health_status__data")
     )
     page = paginate(request, queryset)
-    sponsors = sponsors_by_community([c.pk for c in page.object_list])
+    ids = [c.pk for c in page.object_list]
+    # kept under the generation of the appointments, the communities and people's names
+    # ("landscape": childcop.aggregates), today's (terms end)
+    sponsors = aggregates.cached(
+        "landscape",
+        f"overview-sponsors:{timezone.localdate()}:{aggregates.fragment_key(ids)}",
+        lambda: sponsors_by_community(ids),
+    )
     rows = _rows(page.object_list, sponsors[0])
     sort = filterset.form.cleaned_data.get("sort") or DEFAULT_SORT
     sponsor = filterset.form.cleaned_data.get("sponsor_id")  # a sponsor's link followed
