@@ -1,6 +1,8 @@
 """Each endpoint runs a constant number of SQL queries per page of results, whatever the
 program's size (measured at two sizes, pinned)."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -15,8 +17,9 @@ from .conftest import bearer, furnish
 
 pytestmark = pytest.mark.django_db
 
-# the token (with its owner), its last use recorded, then the page of rows ...
-TOKEN = 2
+# the token (with its owner; its last use is recorded once a minute: see `recorded`), then
+# the page of rows ...
+TOKEN = 1
 QUERIES = {
     "communities": TOKEN + 1 + 2,  # ... and the page's sponsors: named ones, program-wide
     "sessions": TOKEN + 1,
@@ -53,9 +56,31 @@ def count(url, plaintext, **params):
     return len(ctx), len(rows)
 
 
+def recorded(plaintext):
+    """One request, whose token's last use is recorded (one query more, once a minute)."""
+    with CaptureQueriesContext(connection) as ctx:
+        Client().get(reverse("api:stories"), headers=bearer(plaintext))
+    return len(ctx)
+
+
+def test_a_tokens_last_use_is_written_once_a_minute(tokens, users):
+    from childcop.api.models import ApiToken
+
+    assert recorded(tokens["admin"]) == QUERIES["stories"] + 1
+    assert recorded(tokens["admin"]) == QUERIES["stories"]
+    token = ApiToken.objects.get(user=users["admin"])
+    used = token.last_used_at
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=used - timedelta(minutes=2))
+    assert recorded(tokens["admin"]) == QUERIES["stories"] + 1
+    token.refresh_from_db()
+    assert token.last_used_at >= used
+
+
 @pytest.mark.parametrize("size", [2, 12])
 def test_each_endpoint_runs_the_same_queries_at_two_sizes(tokens, users, admin_user, size):
     grow(size, admin_user)
+    for role in ("admin", "member", "sponsor"):
+        recorded(tokens[role])
     for name, expected in QUERIES.items():
         for role in ("admin", "member", "sponsor"):
             queries, rows = count(reverse(f"api:{name}"), tokens[role], page_size=20)
