@@ -97,6 +97,7 @@ class Target:
     community: str = ""  # the timed community's slug, where the writes happen
     cold: list = field(default_factory=list)  # (server ms, queries): first views after a write
     release: list = field(default_factory=list)  # (server ms, queries): after a new release
+    writes: list = field(default_factory=list)  # server ms of the round of writes before each
 
     def headers(self) -> dict:
         if self.authorization:  # as a reporting tool reads: the token, no session
@@ -205,6 +206,8 @@ def cold_views(targets: list[Target], *, requests: int, after: str = "write") ->
                 response.read()
                 if response.status not in (200, 204):
                     target.errors.append(f"{after}: HTTP {response.status} for {path}")
+                if path == before and after == "write":  # what the writes' request cost
+                    target.writes.append(_server_timing(response.getheader("Server-Timing", ""))[0])
             app, _db, queries = _server_timing(response.getheader("Server-Timing", ""))
             (target.cold if after == "write" else target.release).append((app, queries))
     for conn in conns.values():
@@ -237,6 +240,7 @@ def summary(target: Target) -> dict:
         "db_median_ms": round(statistics.median(s[1] for s in target.samples), 2),
         "server_queries": target.samples[0][2],
         "client_median_ms": round(statistics.median(s[3] for s in target.samples), 2),
+        "write_median_ms": round(statistics.median(target.writes), 2) if target.writes else None,
         "cold_median_ms": round(statistics.median(c[0] for c in target.cold), 2)
         if target.cold
         else None,

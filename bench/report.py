@@ -3,6 +3,8 @@ job's checks, and the tables printed on stdout."""
 
 from __future__ import annotations
 
+import statistics
+
 from bench.config import (
     BARE,
     JOB_QUERY_TOLERANCE,
@@ -209,6 +211,17 @@ def print_report(result: dict) -> None:
     )
     say(table(["page", "as", "large med ms", "small med ms", "×bare L", "L/S", "queries L",
                "S", "result"], cold_rows, set(range(2, 8))))  # fmt: skip
+    writes = {
+        size: [r[size]["write_median_ms"] for r in rows if r[size].get("write_median_ms")]
+        for size in ("large", "small")
+    }
+    if writes["large"] and writes["small"]:
+        say(
+            "The round of writes itself (its request: the writes, then what it computes "
+            "again at once for the next views, childcop.warming), median over the pages: "
+            f"{statistics.median(writes['large']):.1f} ms large, "
+            f"{statistics.median(writes['small']):.1f} ms small."
+        )
     release_rows = [
         [r["page"], r["role"], _ms(r["large"].get("release_median_ms")),
          _ms(r["small"].get("release_median_ms")),
