@@ -433,7 +433,7 @@ def _story_saved(sender, instance, created=False, **kwargs):
         moved_from = None
     if before is _UNKNOWN or Status.APPROVED in (before, instance.status):
         invalidate_communities([instance.community_id, moved_from], needs=needs)
-    elif created or before != instance.status or title != instance.title:
+    elif created or moved_from or before != instance.status or title != instance.title:
         invalidate(needs=needs, where=[instance.community_id, moved_from])
     instance._aggregate_status, instance._aggregate_title = instance.status, instance.title
     instance._aggregate_community = instance.community_id
@@ -458,12 +458,21 @@ def _indicator_changed(sender, instance, **kwargs):
 LEFT = []
 
 
-def _community_left(label, rule):
+def _community_left(label, rule, *, scoped=True):
     """A pre_save receiver: a row moved to another community (the admin site lets a
-    membership or an activity be moved) starts a new generation of the community it
-    leaves, besides the one it joins (the post_save receiver). One query, for a save of a
-    row that exists and may move."""
-    attname = rule["community"]
+    membership, an activity, a help request or a commitment be moved: to another
+    community, or to a parent row of another one) starts a new generation of the community
+    it leaves, besides the one it joins (the post_save receiver): of its summaries and its
+    areas of "Needs you" (`scoped`: a COMMUNITY_SCOPED row), else of those areas only. One
+    query (two through a parent row), for a save of a row that exists and may move."""
+    from django.apps import apps
+
+    parent = None
+    if "via" in rule:
+        parent_label, attname = rule["via"]
+        parent = apps.get_model(parent_label)
+    else:
+        attname = rule["community"]
     field = attname.removesuffix("_id")
     needs = needs_of(label)
 
@@ -473,10 +482,18 @@ def _community_left(label, rule):
         if update_fields is not None and field not in update_fields:
             return
         before = sender.objects.filter(pk=instance.pk).values_list(attname, flat=True).first()
-        if before is not None and before != getattr(instance, attname):
+        if before is None or before == getattr(instance, attname):
+            return
+        if parent is not None:  # the community of the parent row it leaves
+            before = parent.objects.filter(pk=before).values_list("community_id", flat=True).first()
+        if before is None:
+            return
+        if scoped:
             invalidate_communities([before], needs=needs)
             for left in LEFT:
                 left(label, before)
+        else:
+            invalidate(needs=needs, where=[before])
 
     return receiver
 
@@ -532,7 +549,7 @@ def connect() -> None:
         uid = f"childcop.aggregates:community:{label}"
         if not rule.get("deletes_only"):
             post_save.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
-            if rule.get("community", "pk") != "pk":
+            if "via" in rule or rule["community"] != "pk":  # a row that may move
                 pre_save.connect(
                     _community_left(label, rule), sender=model, dispatch_uid=uid, weak=False
                 )
@@ -557,6 +574,9 @@ def connect() -> None:
 
         uid = f"childcop.aggregates:needs:{label}"
         post_save.connect(needs_changed, sender=model, dispatch_uid=uid, weak=False)
+        if label in NEEDS_WHERE:  # a row that may move
+            left = _community_left(label, NEEDS_WHERE[label], scoped=False)
+            pre_save.connect(left, sender=model, dispatch_uid=uid, weak=False)
         if label not in NEEDS_SAVES_ONLY:
             post_delete.connect(needs_changed, sender=model, dispatch_uid=uid, weak=False)
     for label in {*_AREA_OF, *NEEDS_NONE, *NEEDS_WHERE}:

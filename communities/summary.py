@@ -38,8 +38,10 @@ INWARD_ORDER = [Level.CORE, Level.ACTIVE, Level.OCCASIONAL, Level.PERIPHERAL, Le
 
 
 def hour(now=None) -> str:
-    """The time bucket of values whose windows end now."""
-    return timezone.localtime(now or timezone.now()).strftime("%Y-%m-%dT%H")
+    """The time bucket of values whose windows end now: the hour in the program's time
+    zone, where they are computed (the same instants whoever asks, in any time zone)."""
+    now = now or timezone.now()
+    return timezone.localtime(now, timezone.get_default_timezone()).strftime("%Y-%m-%dT%H")
 
 
 def _name(display_name: str, email: str) -> str:

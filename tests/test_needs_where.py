@@ -93,3 +93,33 @@ def test_every_model_of_an_area_kept_per_community_says_where():
     for area in aggregates.NEEDS_EACH_COMMUNITY:
         for label in aggregates.NEEDS_AREAS[area]:
             assert label in aggregates.COMMUNITY_SCOPED or label in aggregates.NEEDS_WHERE
+
+
+def test_a_round_moved_to_another_community_leaves_its_old_members_items(
+    clients, users, community, elsewhere
+):
+    """The admin site lets a voting round (a help request, an agenda item) be moved: the
+    community it leaves asks again too."""
+    from communities.models import VotingRound
+
+    voting = VotingRound.objects.create(community=community, title="Pick the next challenge")
+    assert "Pick the next challenge" in home(clients["member"])[0].content.decode()
+    voting.community = elsewhere
+    voting.save()
+    assert "Pick the next challenge" not in home(clients["member"])[0].content.decode()
+
+
+def test_a_story_moved_to_another_community_leaves_its_old_coordinators_items(
+    clients, users, community, elsewhere
+):
+    from value_stories.choices import Status
+    from value_stories.factories import ValueStoryFactory
+
+    story = ValueStoryFactory(
+        community=community, author=users["member"], title="Clause bank",
+        status=Status.SUBMITTED,
+    )  # fmt: skip
+    assert "Clause bank" in home(clients["coordinator"])[0].content.decode()
+    story.community = elsewhere  # the admin site; status and title unchanged
+    story.save()
+    assert "Clause bank" not in home(clients["coordinator"])[0].content.decode()

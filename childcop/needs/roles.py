@@ -13,6 +13,7 @@ emails do.
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import astuple
 from datetime import timedelta
 
@@ -30,6 +31,8 @@ from .scope import (
     NEWCOMER_DAYS,
     Scope,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def memberships_of(user, now=None, order_by=()) -> list:
@@ -264,6 +267,9 @@ def warm(ids) -> None:
             community_id=pk, is_coordinator=True, user__is_active=True
         ).values_list("user_id", flat=True)[:WARMED_COORDINATORS]
     for user in User.objects.filter(pk__in=coordinators).order_by("pk"):
-        with timezone.override(user.tzinfo):
-            memberships = home_memberships(user)
-            for_person(user, memberships, is_sponsor=permissions.is_sponsor(user))
+        try:
+            with timezone.override(user.tzinfo):
+                memberships = home_memberships(user)
+                for_person(user, memberships, is_sponsor=permissions.is_sponsor(user))
+        except Exception:  # noqa: BLE001 — one person's list never stops the others'
+            logger.exception("Computing the Needs you of person %s again failed", user.pk)

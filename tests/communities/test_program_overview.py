@@ -134,6 +134,29 @@ def test_the_sponsors_named_follow_appointments_and_names(clients, users, progra
     assert "Pat Renamed" not in get(clients["admin"])
 
 
+def test_the_sponsors_named_are_those_of_the_programs_day_whatever_the_viewers(
+    clients, users, program, monkeypatch
+):
+    """They are kept under the day in the program's time zone, where they are computed: a
+    program admin whose day is already tomorrow does not keep yesterday's list under it."""
+    import datetime as dt
+
+    here = timezone.get_default_timezone()
+    day = timezone.localdate(timezone.now(), here)
+    SponsorAppointmentFactory(
+        person=UserFactory(display_name="Ending Today"), communities=[program["alpha"]],
+        term_end=day,
+    )  # fmt: skip
+    users["admin"].time_zone = "Pacific/Kiritimati"  # fourteen hours ahead of UTC
+    users["admin"].save()
+    noon = dt.datetime.combine(day, dt.time(12), tzinfo=here)  # tomorrow in Kiritimati
+    monkeypatch.setattr(timezone, "now", lambda: noon)
+    assert "Ending Today" in get(clients["admin"])  # the term ends today, for the program
+    one_am = dt.datetime.combine(day + timedelta(days=1), dt.time(1), tzinfo=here)
+    monkeypatch.setattr(timezone, "now", lambda: one_am)  # the same day in Kiritimati
+    assert "Ending Today" not in get(clients["admin"])  # the term has ended
+
+
 def test_an_empty_program_says_so(clients, users):
     from communities.models import Community
 

@@ -184,6 +184,24 @@ def test_a_kept_card_follows_its_commitments_and_the_nightly_landscape(clients, 
     assert "active members still take part" in html or "departments" in html
 
 
+def test_a_commitment_moved_to_another_agreement_leaves_the_card_it_left(clients, users, community):
+    """The admin site lets a commitment be moved to another agreement: the card of the
+    community it leaves is drawn again too."""
+    from communities.factories import CommunityFactory
+    from sponsorship.factories import AgreementFactory, CommitmentFactory
+
+    elsewhere = AgreementFactory(community=CommunityFactory(name="Not the sponsor's"))
+    commitment = CommitmentFactory(
+        agreement=AgreementFactory(community=community), description="Quarterly clinic report",
+        due=timezone.localdate() + timedelta(days=5),
+    )  # fmt: skip
+    url = reverse("sponsorship:dashboard")
+    assert "Quarterly clinic report" in clients["sponsor"].get(url).content.decode()
+    commitment.agreement = elsewhere
+    commitment.save()
+    assert "Quarterly clinic report" not in clients["sponsor"].get(url).content.decode()
+
+
 def test_the_dashboard_counts_only_stories_shared_with_sponsors(clients, users, community):
     from value_stories.factories import ValueStoryFactory
 

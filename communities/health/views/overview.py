@@ -252,10 +252,13 @@ def overview(request):
     page = paginate(request, queryset)
     ids = [c.pk for c in page.object_list]
     # kept under the generation of the appointments, the communities and people's names
-    # ("landscape": childcop.aggregates), today's (terms end)
+    # ("landscape": childcop.aggregates), and the day in the program's time zone, where it
+    # is computed (terms end)
+    with aggregates.program_time_zone():
+        today = timezone.localdate()
     sponsors = aggregates.cached(
         "landscape",
-        f"overview-sponsors:{timezone.localdate()}:{aggregates.fragment_key(ids)}",
+        f"overview-sponsors:{today}:{aggregates.fragment_key(ids)}",
         lambda: sponsors_by_community(ids),
     )
     rows = _rows(page.object_list, sponsors[0])
