@@ -511,6 +511,9 @@ CHILDCOP_HEALTH_CHECK_REMIND_DAYS_BEFORE = env.int(
 CHILDCOP_HEALTH_CHECK_OVERDUE_DAYS = env.int("CHILDCOP_HEALTH_CHECK_OVERDUE_DAYS", default=120)
 # "No value-creation story" is flagged when none was shared for this many days.
 CHILDCOP_FLAG_NO_STORY_DAYS = env.int("CHILDCOP_FLAG_NO_STORY_DAYS", default=90)
+# A web request that writes to a few communities computes again what their pages show,
+# once its view has answered (childcop.warming); off, the next view computes it.
+CHILDCOP_WARM_AFTER_WRITES = env_bool("CHILDCOP_WARM_AFTER_WRITES", True)
 # "Participation falling" is flagged when distinct attendees over the last
 # CHILDCOP_PARTICIPATION_WINDOW_DAYS fell by more than this share (percent) against
 # the window before.

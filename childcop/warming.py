@@ -9,12 +9,16 @@ the dashboard. Instead, once the view of a web request that wrote to at most `WA
 communities has answered, `WarmAfterWritesMiddleware` computes those values again for
 them (the `WARMERS`), so every next view finds them ready.
 
-The writer's request pays this, once per request however many rows it wrote (about
-20 ms for the benchmark's largest community). A request that writes to more communities
-(an import across the program) and the jobs warm nothing: the pages compute what they
-need, as before. Values computed for one person ("Needs you") are not warmed: nobody
-knows who will look next. A warmer that fails is logged and never fails the request:
-the data is written, and the page computes the value when asked.
+Of the values computed for one person, only the coordinators' "Needs you" of those
+communities is warmed (what a write in a community changes in "Needs you" is theirs
+first); nobody knows who else will look next.
+
+The writer's request pays this, once per request however many rows it wrote (the
+benchmark's round of writes in its largest community takes about 100 ms, this
+included). A request that writes to more communities (an import across the program), the
+jobs and the commands warm nothing: the pages compute what they need, as before. A
+warmer that fails is logged and never fails the request: the data is written, and the
+page computes the value when asked. `settings.CHILDCOP_WARM_AFTER_WRITES` turns it off.
 """
 
 from __future__ import annotations
@@ -74,7 +78,11 @@ class WarmAfterWritesMiddleware:
             ids = _written.get()
         finally:
             _written.reset(token)
-        enabled = getattr(settings, "CHILDCOP_WARM_AFTER_WRITES", True)
-        if enabled and ids and len(ids) <= WARM_MAX and response.status_code < 500:
+        if (
+            settings.CHILDCOP_WARM_AFTER_WRITES
+            and ids
+            and len(ids) <= WARM_MAX
+            and response.status_code < 500
+        ):
             warm(sorted(ids))
         return response
